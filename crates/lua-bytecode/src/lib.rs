@@ -1,0 +1,1 @@
+//! lua-bytecode: skeleton, see docs/ARCHITECTURE.md. Being built.

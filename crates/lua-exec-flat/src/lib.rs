@@ -1,0 +1,1 @@
+//! lua-exec-flat: skeleton, see docs/ARCHITECTURE.md. Being built.

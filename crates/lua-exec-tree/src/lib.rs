@@ -1,0 +1,1 @@
+//! lua-exec-tree: skeleton, see docs/ARCHITECTURE.md. Being built.

@@ -1,0 +1,1 @@
+//! lua-runtime: skeleton, see docs/ARCHITECTURE.md. Being built.

@@ -1,0 +1,1 @@
+//! lua-tables: skeleton, see docs/ARCHITECTURE.md. Being built.

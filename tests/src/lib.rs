@@ -1,0 +1,1 @@
+//! Integration tests of the luna workspace live in `tests/` (see README).
