@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Benchmark runner: luna (flat and tree executors) against lua5.4.
+
+Runs every workload in bench/workloads on each implementation, interleaved
+(run 1 of every implementation, then run 2, ...) so machine noise hits all of
+them alike, takes the median wall time and the peak RSS of each, checks that
+every implementation printed the same output as lua5.4, and prints ratios to
+lua5.4 plus their geometric means. Ratios, not times, are what to quote: the
+machine is shared and noisy.
+
+    python3 bench/run.py                 # build luna --release, 5 runs each
+    python3 bench/run.py --runs 3 fib nbody
+    python3 bench/run.py --no-build --luna target/release/luna
+
+luajit -joff is added as a column when `luajit` is installed.
+"""
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKLOADS = os.path.join(ROOT, "bench", "workloads")
+
+
+def run_once(cmd, timeout):
+    """Run cmd; return (seconds, peak_rss_kib, stdout, returncode)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=WORKLOADS)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return None, None, b"<timeout>", -1
+    elapsed = time.perf_counter() - start
+    # communicate() reaped the child; its rusage is not available per child
+    # from Popen, so peak RSS is read with a second, cheap wait4-based run
+    # only when requested (see measure_rss).
+    return elapsed, None, out + (err if proc.returncode else b""), proc.returncode
+
+
+def measure_rss(cmd, timeout):
+    """Peak RSS (KiB) of one run, via os.wait4 on the child."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(WORKLOADS)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            os.execvp(cmd[0], cmd)
+        finally:
+            os._exit(127)
+    deadline = time.time() + timeout
+    while True:
+        wpid, status, usage = os.wait4(pid, os.WNOHANG)
+        if wpid == pid:
+            return usage.ru_maxrss
+        if time.time() > deadline:
+            os.kill(pid, 9)
+            os.wait4(pid, 0)
+            return None
+        time.sleep(0.005)
+
+
+def geomean(xs):
+    xs = [x for x in xs if x]
+    if not xs:
+        return None
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
+
+
+def fmt_ratio(x):
+    return "   n/a" if x is None else f"{x:6.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", help="workload names (default: all)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--luna", default=os.path.join(ROOT, "target", "release", "luna"))
+    ap.add_argument("--no-build", action="store_true")
+    args = ap.parse_args()
+
+    if not args.no_build:
+        subprocess.run(["cargo", "build", "--release", "-p", "lua-cli"], cwd=ROOT, check=True)
+    if not shutil.which("lua5.4"):
+        sys.exit("bench: lua5.4 is not installed (apt-get install -y lua5.4)")
+
+    impls = [
+        ("lua5.4", ["lua5.4"]),
+        ("flat", [args.luna, "--executor=flat"]),
+        ("tree", [args.luna, "--executor=tree"]),
+    ]
+    if shutil.which("luajit"):
+        impls.append(("luajit-joff", ["luajit", "-joff"]))
+
+    names = sorted(f[:-4] for f in os.listdir(WORKLOADS) if f.endswith(".lua"))
+    if args.names:
+        names = [n for n in names if n in args.names]
+
+    print(f"# {args.runs} runs each, interleaved; medians; ratios to lua5.4 (lower is faster)")
+    header = f"{'workload':16} {'lua5.4 s':>9}" + "".join(
+        f" {name + ' t':>13}" for name, _ in impls[1:]) + "".join(
+        f" {name + ' mem':>13}" for name, _ in impls[1:])
+    print(header)
+
+    time_ratios = {name: [] for name, _ in impls[1:]}
+    mem_ratios = {name: [] for name, _ in impls[1:]}
+    mismatches = []
+    for wl in names:
+        script = wl + ".lua"
+        times = {name: [] for name, _ in impls}
+        outputs = {}
+        for _ in range(args.runs):
+            for name, cmd in impls:
+                secs, _, out, rc = run_once(cmd + [script], args.timeout)
+                outputs.setdefault(name, (out, rc))
+                if rc == 0 and secs is not None:
+                    times[name].append(secs)
+        mems = {name: measure_rss(cmd + [script], args.timeout) for name, cmd in impls}
+        ref_out = outputs["lua5.4"][0]
+        base_t = statistics.median(times["lua5.4"]) if times["lua5.4"] else None
+        row = f"{wl:16} {base_t if base_t else float('nan'):9.3f}"
+        mem_cols = ""
+        for name, _ in impls[1:]:
+            out, rc = outputs[name]
+            ok = rc == 0 and out == ref_out
+            if not ok:
+                mismatches.append((wl, name, out[:200]))
+            t = statistics.median(times[name]) / base_t if ok and times[name] and base_t else None
+            m = mems[name] / mems["lua5.4"] if ok and mems[name] and mems["lua5.4"] else None
+            if t:
+                time_ratios[name].append(t)
+            if m:
+                mem_ratios[name].append(m)
+            row += f" {fmt_ratio(t):>13}"
+            mem_cols += f" {fmt_ratio(m):>13}"
+        print(row + mem_cols, flush=True)
+
+    row = f"{'geomean':16} {'':9}"
+    for name, _ in impls[1:]:
+        row += f" {fmt_ratio(geomean(time_ratios[name])):>13}"
+    for name, _ in impls[1:]:
+        row += f" {fmt_ratio(geomean(mem_ratios[name])):>13}"
+    print(row)
+    for wl, name, out in mismatches:
+        print(f"MISMATCH {wl} on {name}: output differs from lua5.4 (or failed): {out!r}")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
