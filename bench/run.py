@@ -29,21 +29,23 @@ WORKLOADS = os.path.join(ROOT, "bench", "workloads")
 
 
 def run_once(cmd, timeout):
-    """Run cmd; return (seconds, peak_rss_kib, stdout, returncode)."""
+    """Run cmd; return (seconds, stdout, returncode)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=WORKLOADS)
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=WORKLOADS)
+    except OSError as e:
+        return None, str(e).encode(), -1
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        return None, None, b"<timeout>", -1
+        return None, b"<timeout>", -1
     elapsed = time.perf_counter() - start
-    # communicate() reaped the child; its rusage is not available per child
-    # from Popen, so peak RSS is read with a second, cheap wait4-based run
-    # only when requested (see measure_rss).
-    return elapsed, None, out + (err if proc.returncode else b""), proc.returncode
+    # Popen does not expose the child's rusage, so peak memory is measured
+    # by one extra run through os.wait4 (measure_rss).
+    return elapsed, out + (err if proc.returncode else b""), proc.returncode
 
 
 def measure_rss(cmd, timeout):
@@ -59,6 +61,8 @@ def measure_rss(cmd, timeout):
         finally:
             os._exit(127)
     deadline = time.time() + timeout
+    # A child whose exec failed exits 127 and has tiny rusage; callers
+    # discard the figure because its output check fails anyway.
     while True:
         wpid, status, usage = os.wait4(pid, os.WNOHANG)
         if wpid == pid:
@@ -123,7 +127,7 @@ def main():
         outputs = {}
         for _ in range(args.runs):
             for name, cmd in impls:
-                secs, _, out, rc = run_once(cmd + [script], args.timeout)
+                secs, out, rc = run_once(cmd + [script], args.timeout)
                 outputs.setdefault(name, (out, rc))
                 if rc == 0 and secs is not None:
                     times[name].append(secs)
