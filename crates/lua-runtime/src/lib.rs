@@ -1,1 +1,2 @@
 //! lua-runtime: skeleton, see docs/ARCHITECTURE.md. Being built.
+pub mod strlib;
