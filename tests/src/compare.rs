@@ -1,0 +1,215 @@
+//! Comparing what luna did with what lua5.4 did, and describing the
+//! difference in one short line.
+//!
+//! stdout and the exit status must match exactly. stderr is compared after
+//! two normalisations: lua5.4 prefixes an uncaught error with its program
+//! name (`lua5.4: `) where luna writes `luna: `, and everything from the
+//! `stack traceback:` line on is dropped. The traceback is left out on
+//! purpose: lua5.4's shows C frames (`[C]: in ?`) and function descriptions
+//! that depend on how the C API was used, which luna's stackless executors
+//! have no reason to imitate line by line; the message above it — the part
+//! programs and users act on — is compared byte for byte. `strict`
+//! comparison keeps the traceback, for whoever works on it.
+
+/// What lua5.4 did, as stored next to the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub status: i32,
+}
+
+/// What a child process did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// `None`: killed (time or output limit) or died by a signal.
+    pub status: Option<i32>,
+    pub timed_out: bool,
+}
+
+const LUA_PREFIX: &[u8] = b"lua5.4: ";
+const LUNA_PREFIX: &[u8] = b"luna: ";
+
+/// The comparable part of an stderr: the program name at the start of a
+/// line is made `luna: `, and with `keep_traceback == false` the text from
+/// the `stack traceback:` line on is removed.
+pub fn normalise_stderr(stderr: &[u8], keep_traceback: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stderr.len());
+    for line in stderr.split_inclusive(|&b| b == b'\n') {
+        if !keep_traceback && (line == b"stack traceback:\n" || line == b"stack traceback:") {
+            break;
+        }
+        match line.strip_prefix(LUA_PREFIX) {
+            Some(rest) => {
+                out.extend_from_slice(LUNA_PREFIX);
+                out.extend_from_slice(rest);
+            }
+            None => out.extend_from_slice(line),
+        }
+    }
+    out
+}
+
+/// `Ok` when `observed` matches `expected`, otherwise a one-line
+/// description of the first difference.
+pub fn compare(expected: &Expected, observed: &Observed, strict: bool) -> Result<(), String> {
+    if observed.timed_out {
+        return Err("killed: time or output limit exceeded".to_string());
+    }
+    let mut problems = Vec::new();
+    if let Some(diff) = diff_lines("stdout", &expected.stdout, &observed.stdout) {
+        problems.push(diff);
+    }
+    let want = normalise_stderr(&expected.stderr, strict);
+    let got = normalise_stderr(&observed.stderr, strict);
+    if let Some(diff) = diff_lines("stderr", &want, &got) {
+        problems.push(diff);
+    }
+    match observed.status {
+        Some(s) if s == expected.status => {}
+        Some(s) => problems.push(format!("status: expected {} got {s}", expected.status)),
+        None => problems.push(format!("status: expected {} got a signal", expected.status)),
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The first differing line of two outputs, e.g.
+/// `stdout line 3: expected "4" got "4.0" (2 of 5 lines differ)`.
+pub fn diff_lines(what: &str, want: &[u8], got: &[u8]) -> Option<String> {
+    if want == got {
+        return None;
+    }
+    let w: Vec<&[u8]> = want.split_inclusive(|&b| b == b'\n').collect();
+    let g: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
+    let n = w.len().max(g.len());
+    let differing = (0..n).filter(|&i| w.get(i) != g.get(i)).count();
+    let first = (0..n).find(|&i| w.get(i) != g.get(i)).unwrap_or(0);
+    Some(format!(
+        "{what} line {}: expected {} got {} ({differing} of {} lines differ)",
+        first + 1,
+        show(w.get(first).copied()),
+        show(g.get(first).copied()),
+        w.len()
+    ))
+}
+
+/// A line as a short quoted string, `<eof>` when there is none.
+pub fn show(line: Option<&[u8]>) -> String {
+    const MAX: usize = 80;
+    let Some(line) = line else {
+        return "<eof>".to_string();
+    };
+    let text = String::from_utf8_lossy(line);
+    let mut quoted: String = format!("{:?}", text.as_ref());
+    if quoted.chars().count() > MAX {
+        quoted = quoted.chars().take(MAX).collect::<String>() + "…";
+    }
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(stdout: &[u8], stderr: &[u8], status: i32) -> Observed {
+        Observed {
+            stdout: stdout.to_vec(),
+            stderr: stderr.to_vec(),
+            status: Some(status),
+            timed_out: false,
+        }
+    }
+
+    #[test]
+    fn stdout_difference_is_located() {
+        let e = Expected {
+            stdout: b"1\n2\n3\n".to_vec(),
+            stderr: vec![],
+            status: 0,
+        };
+        let err = compare(&e, &obs(b"1\n2.0\n3\n", b"", 0), false).unwrap_err();
+        assert_eq!(
+            err,
+            "stdout line 2: expected \"2\\n\" got \"2.0\\n\" (1 of 3 lines differ)"
+        );
+    }
+
+    #[test]
+    fn missing_output_and_status() {
+        let e = Expected {
+            stdout: b"a\n".to_vec(),
+            stderr: vec![],
+            status: 0,
+        };
+        let err = compare(&e, &obs(b"", b"", 1), false).unwrap_err();
+        assert!(err.contains("got <eof>"), "{err}");
+        assert!(err.contains("status: expected 0 got 1"), "{err}");
+    }
+
+    #[test]
+    fn program_name_normalised_and_traceback_ignored() {
+        let e = Expected {
+            stdout: vec![],
+            stderr: b"lua5.4: a.lua:1: x\nstack traceback:\n\t[C]: in ?\n".to_vec(),
+            status: 1,
+        };
+        assert_eq!(
+            compare(
+                &e,
+                &obs(b"", b"luna: a.lua:1: x\nstack traceback:\n", 1),
+                false
+            ),
+            Ok(())
+        );
+        // A different message is still caught.
+        assert!(
+            compare(
+                &e,
+                &obs(b"", b"luna: a.lua:1: y\nstack traceback:\n", 1),
+                false
+            )
+            .is_err()
+        );
+        // Strict mode compares the traceback too.
+        assert!(
+            compare(
+                &e,
+                &obs(b"", b"luna: a.lua:1: x\nstack traceback:\n", 1),
+                true
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn multi_line_messages_are_compared_in_full() {
+        let e = Expected {
+            stdout: vec![],
+            stderr: b"lua5.4: a\nb\nstack traceback:\n".to_vec(),
+            status: 1,
+        };
+        assert!(compare(&e, &obs(b"", b"luna: a\nc\nstack traceback:\n", 1), false).is_err());
+        assert_eq!(
+            compare(&e, &obs(b"", b"luna: a\nb\nstack traceback:\n", 1), false),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn timeout_is_a_failure() {
+        let e = Expected {
+            stdout: vec![],
+            stderr: vec![],
+            status: 0,
+        };
+        let mut o = obs(b"", b"", 0);
+        o.timed_out = true;
+        assert!(compare(&e, &o, false).unwrap_err().contains("killed"));
+    }
+}

@@ -1,0 +1,107 @@
+//! Running one program as a child process with a time and output limit.
+//!
+//! Output goes to anonymous temporary files rather than pipes: a program that
+//! starts a grandchild (`io.popen`, `os.execute`) and is then killed could
+//! keep a pipe open forever, while a file is simply read back once the
+//! child is gone. The size of those files is polled with the exit status, so
+//! a runaway `print` loop is stopped long before it fills the disk.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::compare::Observed;
+
+/// Environment variables that would change what lua5.4 or luna do at start-up
+/// (`LUA_INIT` runs code, the paths change `require`), removed from every child
+/// so the corpus does not depend on the developer's shell.
+pub const SCRUBBED_ENV: &[&str] = &[
+    "LUA_INIT",
+    "LUA_INIT_5_4",
+    "LUA_PATH",
+    "LUA_PATH_5_4",
+    "LUA_CPATH",
+    "LUA_CPATH_5_4",
+    "LUNA_EXECUTOR",
+    "LUNA_GC_STRESS",
+];
+
+/// A child writing more than this to stdout or stderr is killed.
+pub const OUTPUT_LIMIT: u64 = 16 << 20;
+
+/// Time limit for one child: `LUNA_CORPUS_TIMEOUT` seconds, 60 by default
+/// (generous because the corpus also runs on unoptimised debug builds).
+pub fn timeout() -> Duration {
+    let secs = std::env::var("LUNA_CORPUS_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .unwrap_or(60.0);
+    Duration::from_secs_f64(secs)
+}
+
+/// A command for `program` with the [`SCRUBBED_ENV`] variables removed;
+/// the caller adds its arguments and any variable it does want set.
+pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    for var in SCRUBBED_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Run `cmd` to completion (or until `limit`), feeding it `stdin`, and
+/// collect what it wrote. `status` is `None` when it was killed or died by
+/// a signal.
+pub fn run(mut cmd: Command, stdin: Option<&[u8]>, limit: Duration) -> std::io::Result<Observed> {
+    let mut out = tempfile::tempfile()?;
+    let mut err = tempfile::tempfile()?;
+    cmd.stdout(Stdio::from(out.try_clone()?));
+    cmd.stderr(Stdio::from(err.try_clone()?));
+    match stdin {
+        Some(bytes) => {
+            let mut input = tempfile::tempfile()?;
+            input.write_all(bytes)?;
+            input.seek(SeekFrom::Start(0))?;
+            cmd.stdin(Stdio::from(input));
+        }
+        None => {
+            cmd.stdin(Stdio::null());
+        }
+    }
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    // Our own copies of the stdio handles went into `cmd`; drop it so the
+    // files are only held by the child and by `out`/`err`.
+    drop(cmd);
+    let mut timed_out = false;
+    let mut pause = Duration::from_millis(1);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status.code();
+        }
+        let too_big = out.metadata()?.len() > OUTPUT_LIMIT || err.metadata()?.len() > OUTPUT_LIMIT;
+        if too_big || start.elapsed() > limit {
+            timed_out = true;
+            // The child may exit between try_wait and kill: not an error.
+            let _ = child.kill();
+            child.wait()?;
+            break None;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(20));
+    };
+    Ok(Observed {
+        stdout: read_back(&mut out)?,
+        stderr: read_back(&mut err)?,
+        status,
+        timed_out,
+    })
+}
+
+fn read_back(file: &mut std::fs::File) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.take(OUTPUT_LIMIT).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

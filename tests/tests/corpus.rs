@@ -1,0 +1,293 @@
+//! The differential corpus run: every case of `tests/corpus` on every luna
+//! executor, and under GC stress, compared with what lua5.4 printed.
+//!
+//! This is a `harness = false` test. Its `main` is two programs: run with
+//! `LUNA_CORPUS_CHILD=1` it *is* luna (it calls `lua_cli::run` and exits
+//! with its status), otherwise it is the runner, which re-executes itself as
+//! that child once per case and variant — a Lua program may abort, overflow
+//! or call `os.exit`, and only a process boundary contains all of that.
+//! Knobs (see docs/TESTING.md): `LUNA_CORPUS_FILTER`, `LUNA_CORPUS_BLESS`,
+//! `LUNA_CORPUS_STRESS`, `LUNA_CORPUS_STRICT`, `LUNA_CORPUS_TIMEOUT`.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tests::case::{self, Case};
+use tests::compare;
+use tests::known::{self, KnownFailures, Outcome};
+use tests::{process, summary};
+
+/// Every executor the corpus runs on, in report order. An executor that
+/// `luna` does not accept yet is reported as not available and skipped.
+const EXECUTORS: &[&str] = &["tree", "flat"];
+
+/// Executors that also run the corpus with `LUNA_GC_STRESS=1` (a collection
+/// at every safepoint), as variant `<executor>+gc`.
+const STRESS_EXECUTORS: &[&str] = &["tree", "flat"];
+
+/// Set in the environment of the child: "behave as luna".
+const CHILD_ENV: &str = "LUNA_CORPUS_CHILD";
+
+fn main() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        let mut args: Vec<OsString> = vec!["luna".into()];
+        args.extend(std::env::args_os().skip(1));
+        let code = if env_flag("LUNA_CORPUS_SELFTEST") {
+            oracle_main(args)
+        } else {
+            luna_main(args)
+        };
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        std::process::exit(code);
+    }
+    std::process::exit(run_corpus());
+}
+
+/// The luna command line, in-process.
+#[cfg(luna_cli_run)]
+fn luna_main(args: Vec<OsString>) -> i32 {
+    lua_cli::run(args)
+}
+
+/// Stand-in until lua-cli has `run` (build.rs detects it): every executor
+/// probe fails, so the runner reports them unavailable and runs nothing.
+#[cfg(not(luna_cli_run))]
+fn luna_main(_args: Vec<OsString>) -> i32 {
+    eprintln!("luna: lua_cli::run does not exist yet");
+    127
+}
+
+/// `LUNA_CORPUS_SELFTEST=1`: the child runs lua5.4 instead of luna (the
+/// `--executor` flag dropped), so every case must pass. This checks the
+/// runner itself — directories, arguments, stdin, normalisation — without
+/// depending on how far the interpreter has got.
+fn oracle_main(args: Vec<OsString>) -> i32 {
+    let rest = args
+        .into_iter()
+        .skip(1)
+        .filter(|a| !a.to_string_lossy().starts_with("--executor="));
+    match std::process::Command::new("lua5.4").args(rest).status() {
+        Ok(status) => status.code().unwrap_or(1),
+        Err(e) => {
+            eprintln!("luna: cannot run lua5.4: {e}");
+            127
+        }
+    }
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A filter from `LUNA_CORPUS_FILTER` or the first free argument
+/// (`cargo test -p tests --test corpus -- arith/`).
+fn filter() -> Option<String> {
+    std::env::var("LUNA_CORPUS_FILTER")
+        .ok()
+        .filter(|f| !f.is_empty())
+        .or_else(|| std::env::args().skip(1).find(|a| !a.starts_with('-')))
+}
+
+/// One executor/stress combination.
+struct Variant {
+    name: String,
+    executor: &'static str,
+    stress: bool,
+    available: bool,
+}
+
+fn child_command(dir: &Path, executor: &str, stress: bool) -> std::process::Command {
+    let exe = std::env::current_exe().expect("the test binary knows its own path");
+    let mut cmd = process::command(exe);
+    cmd.current_dir(dir)
+        .env(CHILD_ENV, "1")
+        .arg(format!("--executor={executor}"));
+    if stress {
+        cmd.env("LUNA_GC_STRESS", "1");
+    }
+    cmd
+}
+
+/// Whether `luna --executor=<executor>` runs a trivial chunk; if not, why.
+fn probe(executor: &str) -> Result<(), String> {
+    let mut cmd = child_command(Path::new(env!("CARGO_MANIFEST_DIR")), executor, false);
+    cmd.args(["-e", "print('probe')"]);
+    let out = process::run(cmd, None, Duration::from_secs(30)).map_err(|e| e.to_string())?;
+    if out.status == Some(0) && out.stdout == b"probe\n" {
+        Ok(())
+    } else {
+        let first = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        Err(format!("status {:?}, stderr {first:?}", out.status))
+    }
+}
+
+fn run_case(case: &Case, variant: &Variant, strict: bool, limit: Duration) -> Outcome {
+    let result = (|| {
+        let expected = case.expected().map_err(|e| {
+            format!("no expectation ({e}): run LUNA_CORPUS_REGEN=1 (docs/TESTING.md)")
+        })?;
+        let mut cmd = child_command(&case.dir, variant.executor, variant.stress);
+        cmd.arg(&case.file).args(&case.args);
+        let observed =
+            process::run(cmd, case.stdin.as_deref(), limit).map_err(|e| format!("spawn: {e}"))?;
+        compare::compare(&expected, &observed, strict)
+    })();
+    Outcome {
+        case: case.rel.clone(),
+        variant: variant.name.clone(),
+        result,
+    }
+}
+
+fn run_corpus() -> i32 {
+    let started = Instant::now();
+    let root = case::corpus_dir();
+    let filter = filter();
+    let cases = match case::discover(&root, filter.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("corpus: cannot read {}: {e}", root.display());
+            return 1;
+        }
+    };
+    let known_path = root.join("KNOWN_FAILURES");
+    let known =
+        match KnownFailures::parse(&std::fs::read_to_string(&known_path).unwrap_or_default()) {
+            Ok(k) => k,
+            Err(e) => {
+                eprintln!("corpus: {e}");
+                return 1;
+            }
+        };
+    let stress = std::env::var("LUNA_CORPUS_STRESS").map_or(true, |v| v != "0");
+    let strict = env_flag("LUNA_CORPUS_STRICT");
+    let bless = env_flag("LUNA_CORPUS_BLESS");
+    let limit = process::timeout();
+
+    let mut variants = Vec::new();
+    for &executor in EXECUTORS {
+        let available = match probe(executor) {
+            Ok(()) => true,
+            Err(why) => {
+                println!(
+                    "corpus: executor `{executor}` not available ({why}); its cases were not run"
+                );
+                false
+            }
+        };
+        variants.push(Variant {
+            name: executor.to_string(),
+            executor,
+            stress: false,
+            available,
+        });
+    }
+    for &executor in STRESS_EXECUTORS {
+        let available = stress
+            && variants
+                .iter()
+                .any(|v| v.executor == executor && v.available);
+        variants.push(Variant {
+            name: format!("{executor}+gc"),
+            executor,
+            stress: true,
+            available,
+        });
+    }
+
+    let jobs: Vec<(usize, usize)> = variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.available)
+        .flat_map(|(vi, v)| {
+            cases
+                .iter()
+                .enumerate()
+                .filter(move |(_, c)| !(v.stress && c.skip_stress))
+                .map(move |(ci, _)| (ci, vi))
+        })
+        .collect();
+    let mut results: Vec<(usize, usize, Outcome, Duration)> = jobs
+        .par_iter()
+        .map(|&(ci, vi)| {
+            let t = Instant::now();
+            let outcome = run_case(&cases[ci], &variants[vi], strict, limit);
+            (ci, vi, outcome, t.elapsed())
+        })
+        .collect();
+    results.sort_by_key(|r| (r.0, r.1));
+    let outcomes: Vec<Outcome> = results.iter().map(|r| r.2.clone()).collect();
+
+    let names: Vec<String> = cases.iter().map(|c| c.rel.clone()).collect();
+    let verdict = known::judge(&outcomes, &known, filter.is_none().then_some(&names[..]));
+    let mut failures = verdict.failures;
+
+    let mut areas: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &cases {
+        *areas.entry(c.area.clone()).or_default() += 1;
+    }
+    let columns: Vec<(String, bool)> = variants
+        .iter()
+        .map(|v| (v.name.clone(), v.available))
+        .collect();
+    let table = summary::render(&areas, &columns, &outcomes);
+    let summary_path = root.join("SUMMARY");
+    if bless {
+        if filter.is_some() {
+            eprintln!(
+                "corpus: LUNA_CORPUS_BLESS needs the whole corpus (unset LUNA_CORPUS_FILTER)"
+            );
+            return 1;
+        }
+        let text = known::bless(&known, &outcomes);
+        if let Err(e) =
+            std::fs::write(&known_path, text).and_then(|()| std::fs::write(&summary_path, &table))
+        {
+            eprintln!("corpus: cannot write: {e}");
+            return 1;
+        }
+        println!("corpus: rewrote KNOWN_FAILURES and SUMMARY");
+        failures.clear();
+    } else if filter.is_none()
+        && !env_flag("LUNA_CORPUS_SELFTEST")
+        && std::fs::read_to_string(&summary_path).ok().as_deref() != Some(table.as_str())
+    {
+        failures.push(format!(
+            "STALE {}: the counts changed; run `LUNA_CORPUS_BLESS=1 cargo test -p tests --test corpus` and commit it\n{table}",
+            summary_path.display()
+        ));
+    }
+
+    for f in &failures {
+        println!("{f}");
+    }
+    let mut slow: Vec<&(usize, usize, Outcome, Duration)> = results.iter().collect();
+    slow.sort_by_key(|r| std::cmp::Reverse(r.3));
+    let slowest: Vec<String> = slow
+        .iter()
+        .take(3)
+        .map(|r| format!("{} [{}] {:.2}s", r.2.case, r.2.variant, r.3.as_secs_f64()))
+        .collect();
+    if !slowest.is_empty() {
+        println!("corpus: slowest: {}", slowest.join(", "));
+    }
+    println!(
+        "corpus: {} passed, {} failed, {} known failures ({} cases, {} runs, {:.1}s)",
+        verdict.passed,
+        failures.len(),
+        verdict.known,
+        cases.len(),
+        outcomes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    i32::from(!failures.is_empty())
+}
