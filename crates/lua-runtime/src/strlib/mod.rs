@@ -8,3 +8,4 @@
 //! their own.
 
 pub mod number_fmt;
+pub mod pattern;

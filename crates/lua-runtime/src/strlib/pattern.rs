@@ -1,0 +1,936 @@
+//! Lua 5.4 patterns: the matcher behind `string.find`, `match`, `gmatch` and
+//! `gsub`, with lua5.4's error messages.
+//!
+//! # How matching works
+//!
+//! This is lstrlib.c's backtracking matcher transcribed to byte indices. A
+//! pattern is a sequence of items; `do_match` walks it from a subject
+//! position and returns where the match ends. Single-character items without
+//! a suffix, `%b`, `%f` and back-references simply advance and loop (the C
+//! code's `goto init`), so a long literal pattern costs no recursion at all.
+//! A recursive call happens only where the matcher must be able to undo a
+//! choice: `?` tries "with the character" recursively and falls back to
+//! "without" in the loop; `*`/`+` first count how far the item can repeat and
+//! then, in a loop, try the rest of the pattern from the longest repetition
+//! downwards; `-` tries the rest first and extends one character at a time;
+//! `(` and `)` record a capture and match the rest recursively so that they
+//! can undo the record when the rest fails. The backtracking over repetition
+//! counts is therefore a loop, not a recursion, and the recursion depth is
+//! bounded by the pattern's own nesting: like PUC-Rio, each recursive call
+//! takes one unit from a budget of `MAXCCALLS` (200) and running out is the
+//! error "pattern too complex". That keeps the Rust stack small whatever the
+//! subject is.
+//!
+//! Malformed patterns are reported lazily, when the matcher reaches the bad
+//! item, exactly as lua5.4 does (`("abc"):find("x[")` is `nil`, not an error,
+//! because no position ever gets past the `x`).
+//!
+//! Backtracking is exponential for patterns such as `a*a*a*a*b` on long
+//! runs of `a`, in PUC-Rio as here. An embedder that must bound the work can
+//! give the matcher a step budget ([`Matcher::set_step_limit`]); exhausting it
+//! is also "pattern too complex". The default, as in lua5.4, is no budget.
+
+use std::fmt;
+
+/// Maximum number of captures in one pattern (`LUA_MAXCAPTURES`).
+pub const MAX_CAPTURES: usize = 32;
+/// Maximum recursion depth of the matcher (`MAXCCALLS` in lstrlib.c).
+const MAXCCALLS: usize = 200;
+/// The escape character.
+const L_ESC: u8 = b'%';
+/// Bytes that make a pattern more than a plain substring (`SPECIALS`).
+const SPECIALS: &[u8] = b"^$*+?.([%-";
+
+/// A pattern error, worded as lua5.4 words it (the caller adds the position
+/// prefix, as `luaL_error` does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError(pub String);
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, PatternError> {
+    Err(PatternError(msg.into()))
+}
+
+/// One capture of a successful match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// A substring capture: the byte range `start..end` of the subject.
+    Str(usize, usize),
+    /// A position capture `()`: the Lua (1-based) position, ready to push
+    /// as an integer.
+    Position(usize),
+    /// A capture still open when the pattern ended (`"(a"`); reading it is
+    /// the error "unfinished capture".
+    Unfinished,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum CapLen {
+    Unfinished,
+    Position,
+    Len(usize),
+}
+
+/// A successful match: where it starts and ends in the subject and the
+/// pattern's explicit captures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Byte offset where the match starts.
+    pub start: usize,
+    /// Byte offset just past the match.
+    pub end: usize,
+    /// The explicit captures, in order (empty when the pattern has none).
+    pub captures: Vec<Capture>,
+}
+
+impl Match {
+    /// Capture `i` (0-based) as lstrlib's `get_onecapture`: with no explicit
+    /// captures, capture 0 is the whole match.
+    pub fn get(&self, i: usize) -> Result<Capture, PatternError> {
+        match self.captures.get(i) {
+            None if i == 0 => Ok(Capture::Str(self.start, self.end)),
+            None => err(format!("invalid capture index %{}", i + 1)),
+            Some(Capture::Unfinished) => err("unfinished capture"),
+            Some(c) => Ok(*c),
+        }
+    }
+
+    /// The values `string.match`, `gmatch` and a `gsub` function receive:
+    /// every capture, or the whole match when there are none.
+    pub fn values(&self) -> Result<Vec<Capture>, PatternError> {
+        if self.captures.is_empty() {
+            return Ok(vec![Capture::Str(self.start, self.end)]);
+        }
+        self.explicit()
+    }
+
+    /// The values `string.find` returns after the two positions: the
+    /// explicit captures only.
+    pub fn explicit(&self) -> Result<Vec<Capture>, PatternError> {
+        if self.captures.contains(&Capture::Unfinished) {
+            return err("unfinished capture");
+        }
+        Ok(self.captures.clone())
+    }
+}
+
+/// Is this byte in the class named by `cl` (`a c d g l p s u w x`, upper
+/// case for the complement; any other byte stands for itself)? C locale.
+fn match_class(c: u8, cl: u8) -> bool {
+    let res = match cl.to_ascii_lowercase() {
+        b'a' => c.is_ascii_alphabetic(),
+        b'c' => c.is_ascii_control(),
+        b'd' => c.is_ascii_digit(),
+        b'g' => c.is_ascii_graphic(),
+        b'l' => c.is_ascii_lowercase(),
+        b'p' => c.is_ascii_punctuation(),
+        b's' => matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
+        b'u' => c.is_ascii_uppercase(),
+        b'w' => c.is_ascii_alphanumeric(),
+        b'x' => c.is_ascii_hexdigit(),
+        b'z' => c == 0, // deprecated but still accepted by 5.4
+        _ => return cl == c,
+    };
+    if cl.is_ascii_lowercase() { res } else { !res }
+}
+
+/// The matching engine for one subject and one pattern (anchor already
+/// removed). Reusable across start positions: `gsub` and `gmatch` keep one.
+pub struct Matcher<'a> {
+    src: &'a [u8],
+    pat: &'a [u8],
+    level: usize,
+    capture: [(usize, CapLen); MAX_CAPTURES],
+    depth: usize,
+    steps: Option<u64>,
+}
+
+impl<'a> Matcher<'a> {
+    /// A matcher of `pat` (without a leading `^`: anchoring is the caller's
+    /// loop) over `src`.
+    pub fn new(src: &'a [u8], pat: &'a [u8]) -> Self {
+        Matcher {
+            src,
+            pat,
+            level: 0,
+            capture: [(0, CapLen::Unfinished); MAX_CAPTURES],
+            depth: MAXCCALLS,
+            steps: None,
+        }
+    }
+
+    /// Bounds the total work of every later match: each matcher step takes
+    /// one unit, and running out is the error "pattern too complex".
+    pub fn set_step_limit(&mut self, steps: Option<u64>) {
+        self.steps = steps;
+    }
+
+    /// Tries to match the whole pattern starting exactly at `s`. Returns the
+    /// match (end and captures) or `None`.
+    pub fn match_at(&mut self, s: usize) -> Result<Option<Match>, PatternError> {
+        self.level = 0;
+        self.depth = MAXCCALLS;
+        let end = self.do_match(s, 0)?;
+        Ok(end.map(|e| Match {
+            start: s,
+            end: e,
+            captures: self.captures(),
+        }))
+    }
+
+    fn captures(&self) -> Vec<Capture> {
+        self.capture[..self.level]
+            .iter()
+            .map(|&(init, len)| match len {
+                CapLen::Unfinished => Capture::Unfinished,
+                CapLen::Position => Capture::Position(init + 1),
+                CapLen::Len(l) => Capture::Str(init, init + l),
+            })
+            .collect()
+    }
+
+    /// Pattern byte at `i`, or 0 past the end (C reads the terminator).
+    fn p(&self, i: usize) -> u8 {
+        self.pat.get(i).copied().unwrap_or(0)
+    }
+
+    /// Subject byte at `i`, or 0 past the end (C reads the terminator).
+    fn s(&self, i: usize) -> u8 {
+        self.src.get(i).copied().unwrap_or(0)
+    }
+
+    fn check_capture(&self, l: u8) -> Result<usize, PatternError> {
+        let l = l as i32 - b'1' as i32;
+        if l < 0 || l as usize >= self.level {
+            return err(format!("invalid capture index %{}", l + 1));
+        }
+        if let CapLen::Unfinished = self.capture[l as usize].1 {
+            return err(format!("invalid capture index %{}", l + 1));
+        }
+        Ok(l as usize)
+    }
+
+    fn capture_to_close(&self) -> Result<usize, PatternError> {
+        (0..self.level)
+            .rev()
+            .find(|&l| matches!(self.capture[l].1, CapLen::Unfinished))
+            .map_or_else(|| err("invalid pattern capture"), Ok)
+    }
+
+    /// Index just past the single-character class starting at `p`.
+    fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
+        let c = self.p(p);
+        p += 1;
+        if c == L_ESC {
+            if p >= self.pat.len() {
+                return err("malformed pattern (ends with '%')");
+            }
+            return Ok(p + 1);
+        }
+        if c == b'[' {
+            if self.p(p) == b'^' {
+                p += 1;
+            }
+            // Look for the closing ']'; the first character is never it.
+            loop {
+                if p >= self.pat.len() {
+                    return err("malformed pattern (missing ']')");
+                }
+                let cc = self.p(p);
+                p += 1;
+                if cc == L_ESC && p < self.pat.len() {
+                    p += 1; // skip escapes such as '%]'
+                }
+                if self.p(p) == b']' {
+                    break;
+                }
+            }
+            return Ok(p + 1);
+        }
+        Ok(p)
+    }
+
+    /// Does `c` belong to the set `[...]` spanning `p` (the '[') to `ec`
+    /// (the closing ']')?
+    fn match_bracket_class(&self, c: u8, mut p: usize, ec: usize) -> bool {
+        let mut sig = true;
+        if self.p(p + 1) == b'^' {
+            sig = false;
+            p += 1;
+        }
+        loop {
+            p += 1;
+            if p >= ec {
+                break;
+            }
+            let pc = self.p(p);
+            if pc == L_ESC {
+                p += 1;
+                if match_class(c, self.p(p)) {
+                    return sig;
+                }
+            } else if self.p(p + 1) == b'-' && p + 2 < ec {
+                p += 2;
+                if pc <= c && c <= self.p(p) {
+                    return sig;
+                }
+            } else if pc == c {
+                return sig;
+            }
+        }
+        !sig
+    }
+
+    fn single_match(&self, s: usize, p: usize, ep: usize) -> bool {
+        if s >= self.src.len() {
+            return false;
+        }
+        let c = self.src[s];
+        match self.p(p) {
+            b'.' => true,
+            L_ESC => match_class(c, self.p(p + 1)),
+            b'[' => self.match_bracket_class(c, p, ep - 1),
+            pc => pc == c,
+        }
+    }
+
+    fn match_balance(&self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+        if p + 1 >= self.pat.len() {
+            return err("malformed pattern (missing arguments to '%b')");
+        }
+        if self.s(s) != self.pat[p] || s >= self.src.len() {
+            return Ok(None);
+        }
+        let (b, e) = (self.pat[p], self.pat[p + 1]);
+        let mut cont = 1usize;
+        let mut i = s + 1;
+        while i < self.src.len() {
+            let c = self.src[i];
+            if c == e {
+                cont -= 1;
+                if cont == 0 {
+                    return Ok(Some(i + 1));
+                }
+            } else if c == b {
+                cont += 1;
+            }
+            i += 1;
+        }
+        Ok(None)
+    }
+
+    fn tick(&mut self) -> Result<(), PatternError> {
+        if let Some(n) = &mut self.steps {
+            if *n == 0 {
+                return err("pattern too complex");
+            }
+            *n -= 1;
+        }
+        Ok(())
+    }
+
+    fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
+        let mut i = 0usize;
+        while self.single_match(s + i, p, ep) {
+            i += 1;
+        }
+        // Try the rest of the pattern from the longest repetition down.
+        loop {
+            self.tick()?;
+            if let Some(res) = self.do_match(s + i, ep + 1)? {
+                return Ok(Some(res));
+            }
+            if i == 0 {
+                return Ok(None);
+            }
+            i -= 1;
+        }
+    }
+
+    fn min_expand(
+        &mut self,
+        mut s: usize,
+        p: usize,
+        ep: usize,
+    ) -> Result<Option<usize>, PatternError> {
+        loop {
+            self.tick()?;
+            if let Some(res) = self.do_match(s, ep + 1)? {
+                return Ok(Some(res));
+            }
+            if self.single_match(s, p, ep) {
+                s += 1;
+            } else {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn start_capture(
+        &mut self,
+        s: usize,
+        p: usize,
+        what: CapLen,
+    ) -> Result<Option<usize>, PatternError> {
+        let level = self.level;
+        if level >= MAX_CAPTURES {
+            return err("too many captures");
+        }
+        self.capture[level] = (s, what);
+        self.level = level + 1;
+        let res = self.do_match(s, p)?;
+        if res.is_none() {
+            self.level -= 1;
+        }
+        Ok(res)
+    }
+
+    fn end_capture(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+        let l = self.capture_to_close()?;
+        self.capture[l].1 = CapLen::Len(s - self.capture[l].0);
+        let res = self.do_match(s, p)?;
+        if res.is_none() {
+            self.capture[l].1 = CapLen::Unfinished;
+        }
+        Ok(res)
+    }
+
+    fn match_capture(&self, s: usize, l: u8) -> Result<Option<usize>, PatternError> {
+        let l = self.check_capture(l)?;
+        let (init, len) = self.capture[l];
+        match len {
+            // A position capture has no text: as in C, it never matches.
+            CapLen::Len(len) if self.src.len() - s >= len => {
+                if self.src[init..init + len] == self.src[s..s + len] {
+                    Ok(Some(s + len))
+                } else {
+                    Ok(None)
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn do_match(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+        if self.depth == 0 {
+            return err("pattern too complex");
+        }
+        self.depth -= 1;
+        let r = self.match_loop(s, p);
+        self.depth += 1;
+        r
+    }
+
+    fn match_loop(&mut self, mut s: usize, mut p: usize) -> Result<Option<usize>, PatternError> {
+        loop {
+            self.tick()?;
+            if p == self.pat.len() {
+                return Ok(Some(s));
+            }
+            match self.pat[p] {
+                b'(' => {
+                    return if self.p(p + 1) == b')' {
+                        self.start_capture(s, p + 2, CapLen::Position)
+                    } else {
+                        self.start_capture(s, p + 1, CapLen::Unfinished)
+                    };
+                }
+                b')' => return self.end_capture(s, p + 1),
+                b'$' if p + 1 == self.pat.len() => {
+                    return Ok((s == self.src.len()).then_some(s));
+                }
+                L_ESC if self.p(p + 1) == b'b' => match self.match_balance(s, p + 2)? {
+                    Some(e) => {
+                        s = e;
+                        p += 4;
+                        continue;
+                    }
+                    None => return Ok(None),
+                },
+                L_ESC if self.p(p + 1) == b'f' => {
+                    p += 2;
+                    if self.p(p) != b'[' {
+                        return err("missing '[' after '%f' in pattern");
+                    }
+                    let ep = self.class_end(p)?;
+                    let previous = if s == 0 { 0 } else { self.src[s - 1] };
+                    let current = self.s(s);
+                    if !self.match_bracket_class(previous, p, ep - 1)
+                        && self.match_bracket_class(current, p, ep - 1)
+                    {
+                        p = ep;
+                        continue;
+                    }
+                    return Ok(None);
+                }
+                L_ESC if self.p(p + 1).is_ascii_digit() => {
+                    match self.match_capture(s, self.p(p + 1))? {
+                        Some(e) => {
+                            s = e;
+                            p += 2;
+                            continue;
+                        }
+                        None => return Ok(None),
+                    }
+                }
+                _ => {
+                    let ep = self.class_end(p)?;
+                    let suffix = self.p(ep);
+                    if !self.single_match(s, p, ep) {
+                        if matches!(suffix, b'*' | b'?' | b'-') {
+                            p = ep + 1; // the item may match zero times
+                            continue;
+                        }
+                        return Ok(None);
+                    }
+                    match suffix {
+                        b'?' => {
+                            if let Some(res) = self.do_match(s + 1, ep + 1)? {
+                                return Ok(Some(res));
+                            }
+                            p = ep + 1;
+                        }
+                        b'+' => return self.max_expand(s + 1, p, ep),
+                        b'*' => return self.max_expand(s, p, ep),
+                        b'-' => return self.min_expand(s, p, ep),
+                        _ => {
+                            s += 1;
+                            p = ep;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Lua's `posrelatI`: a 1-based start position, negative counting from the
+/// end, clipped to `[1, inf)`.
+pub fn posrelat_start(pos: i64, len: usize) -> usize {
+    if pos > 0 {
+        pos as usize
+    } else if pos == 0 || pos < -(len as i64) {
+        1
+    } else {
+        (len as i64 + pos + 1) as usize
+    }
+}
+
+/// Does the pattern contain no special character (so a plain search does)?
+fn no_specials(pat: &[u8]) -> bool {
+    !pat.iter().any(|b| SPECIALS.contains(b))
+}
+
+/// Plain substring search (`lmemfind`).
+pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    if needle.len() > hay.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `string.find` and `string.match` over the raw arguments: `init` is Lua's
+/// 1-based (possibly negative) start, `plain` the fourth argument of `find`.
+/// For `find` the match's `start..end` are the positions to return (add 1 to
+/// `start`) and [`Match::explicit`] the captures; for `match` the values are
+/// [`Match::values`]. `None` is the `nil` result.
+pub fn str_find(
+    src: &[u8],
+    pat: &[u8],
+    init: i64,
+    plain: bool,
+    find: bool,
+) -> Result<Option<Match>, PatternError> {
+    let init = posrelat_start(init, src.len()) - 1;
+    if init > src.len() {
+        return Ok(None);
+    }
+    if find && (plain || no_specials(pat)) {
+        return Ok(find_plain(&src[init..], pat).map(|i| Match {
+            start: init + i,
+            end: init + i + pat.len(),
+            captures: Vec::new(),
+        }));
+    }
+    let (anchor, pat) = match pat.split_first() {
+        Some((b'^', rest)) => (true, rest),
+        _ => (false, pat),
+    };
+    let mut m = Matcher::new(src, pat);
+    let mut s = init;
+    loop {
+        if let Some(found) = m.match_at(s)? {
+            return Ok(Some(found));
+        }
+        s += 1;
+        if anchor || s > src.len() {
+            return Ok(None);
+        }
+    }
+}
+
+/// The state of a `string.gmatch` iterator between calls. It holds no
+/// borrow, so the runtime keeps it in the iterator closure next to the
+/// subject and pattern strings and hands them back on every call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GMatchState {
+    pos: usize,
+    last_match: Option<usize>,
+}
+
+impl GMatchState {
+    /// The state for `string.gmatch(src, pat, init)`; `init` is Lua's
+    /// 1-based (possibly negative) start.
+    pub fn new(src_len: usize, init: i64) -> Self {
+        let init = posrelat_start(init, src_len) - 1;
+        GMatchState {
+            pos: init.min(src_len + 1),
+            last_match: None,
+        }
+    }
+
+    /// The next match ([`Match::values`] are the iterator's results), or
+    /// `None` when the iteration is over. The pattern is used whole: `^` is
+    /// an ordinary character in `gmatch`, as in lua5.4.
+    pub fn next_match(&mut self, src: &[u8], pat: &[u8]) -> Result<Option<Match>, PatternError> {
+        let mut m = Matcher::new(src, pat);
+        let mut s = self.pos;
+        while s <= src.len() {
+            if let Some(found) = m.match_at(s)?
+                && Some(found.end) != self.last_match
+            {
+                self.pos = found.end;
+                self.last_match = Some(found.end);
+                return Ok(Some(found));
+            }
+            s += 1;
+        }
+        self.pos = s;
+        Ok(None)
+    }
+}
+
+/// Why `gsub` stopped: a pattern error or the replacement's own error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GsubError<E> {
+    /// The pattern (or a replacement string) is malformed.
+    Pattern(PatternError),
+    /// The replacement callback failed (a Lua error from a function or a
+    /// table's `__index`, or an invalid replacement value).
+    Replace(E),
+}
+
+impl<E> From<PatternError> for GsubError<E> {
+    fn from(e: PatternError) -> Self {
+        GsubError::Pattern(e)
+    }
+}
+
+/// The result of `gsub`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GsubResult {
+    /// The new string (equal to the subject when nothing changed).
+    pub text: Vec<u8>,
+    /// The number of matches (the second result of `string.gsub`).
+    pub count: i64,
+    /// Whether any replacement changed the text; when false, lua5.4 returns
+    /// the original string object.
+    pub changed: bool,
+}
+
+/// `string.gsub`'s loop. `max_n` is the fourth argument (default: subject
+/// length + 1). For each match `replace(match, out)` appends the replacement
+/// to `out` and says whether it changed anything (a function or table giving
+/// `nil`/`false` keeps the original text: append `src[start..end]` and
+/// return `false`). For a string replacement use [`expand_replacement`].
+pub fn gsub<E>(
+    src: &[u8],
+    pat: &[u8],
+    max_n: Option<i64>,
+    mut replace: impl FnMut(&Match, &mut Vec<u8>) -> Result<bool, GsubError<E>>,
+) -> Result<GsubResult, GsubError<E>> {
+    let max_n = max_n.unwrap_or(src.len() as i64 + 1);
+    let (anchor, pat) = match pat.split_first() {
+        Some((b'^', rest)) => (true, rest),
+        _ => (false, pat),
+    };
+    let mut m = Matcher::new(src, pat);
+    let mut out = Vec::with_capacity(src.len());
+    let mut s = 0usize;
+    let mut last_match = None;
+    let mut count = 0i64;
+    let mut changed = false;
+    while count < max_n {
+        match m.match_at(s)? {
+            Some(found) if Some(found.end) != last_match => {
+                count += 1;
+                changed |= replace(&found, &mut out)?;
+                s = found.end;
+                last_match = Some(found.end);
+            }
+            _ if s < src.len() => {
+                out.push(src[s]);
+                s += 1;
+            }
+            _ => break,
+        }
+        if anchor {
+            break;
+        }
+    }
+    out.extend_from_slice(&src[s..]);
+    Ok(GsubResult {
+        text: if changed { out } else { src.to_vec() },
+        count,
+        changed,
+    })
+}
+
+/// Appends a string replacement for `found` to `out`, expanding `%0`-`%9`
+/// and `%%` as lstrlib's `add_s` (a position capture appends its number).
+pub fn expand_replacement(
+    repl: &[u8],
+    src: &[u8],
+    found: &Match,
+    out: &mut Vec<u8>,
+) -> Result<(), PatternError> {
+    let mut i = 0;
+    while i < repl.len() {
+        let c = repl[i];
+        i += 1;
+        if c != L_ESC {
+            out.push(c);
+            continue;
+        }
+        let d = repl.get(i).copied().unwrap_or(0);
+        i += 1;
+        match d {
+            L_ESC => out.push(L_ESC),
+            b'0' => out.extend_from_slice(&src[found.start..found.end]),
+            b'1'..=b'9' => match found.get((d - b'1') as usize)? {
+                Capture::Str(a, b) => out.extend_from_slice(&src[a..b]),
+                Capture::Position(p) => out.extend_from_slice(p.to_string().as_bytes()),
+                Capture::Unfinished => return err("unfinished capture"),
+            },
+            _ => return err("invalid use of '%' in replacement string"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders a find/match result the way the test programs print it.
+    fn show(src: &[u8], caps: &[Capture]) -> String {
+        caps.iter()
+            .map(|c| match *c {
+                Capture::Str(a, b) => String::from_utf8_lossy(&src[a..b]).into_owned(),
+                Capture::Position(p) => p.to_string(),
+                Capture::Unfinished => "?".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn find(src: &str, pat: &str) -> Result<String, String> {
+        find_from(src, pat, 1, false)
+    }
+
+    fn find_from(src: &str, pat: &str, init: i64, plain: bool) -> Result<String, String> {
+        match str_find(src.as_bytes(), pat.as_bytes(), init, plain, true) {
+            Err(e) => Err(e.0),
+            Ok(None) => Ok("nil".into()),
+            Ok(Some(m)) => {
+                let caps = m.explicit().map_err(|e| e.0)?;
+                let mut s = format!("{} {}", m.start + 1, m.end);
+                if !caps.is_empty() {
+                    s.push(' ');
+                    s.push_str(&show(src.as_bytes(), &caps));
+                }
+                Ok(s)
+            }
+        }
+    }
+
+    fn mat(src: &str, pat: &str) -> Result<String, String> {
+        match str_find(src.as_bytes(), pat.as_bytes(), 1, false, false) {
+            Err(e) => Err(e.0),
+            Ok(None) => Ok("nil".into()),
+            Ok(Some(m)) => Ok(show(src.as_bytes(), &m.values().map_err(|e| e.0)?)),
+        }
+    }
+
+    fn gsub_s(src: &str, pat: &str, repl: &str, max: Option<i64>) -> Result<String, String> {
+        let r = gsub::<()>(src.as_bytes(), pat.as_bytes(), max, |m, out| {
+            expand_replacement(repl.as_bytes(), src.as_bytes(), m, out)?;
+            Ok(true)
+        });
+        match r {
+            Ok(r) => Ok(format!("{} {}", String::from_utf8_lossy(&r.text), r.count)),
+            Err(GsubError::Pattern(e)) => Err(e.0),
+            Err(GsubError::Replace(())) => Err("replace".into()),
+        }
+    }
+
+    fn e(s: &str) -> Result<String, String> {
+        Err(s.into())
+    }
+    fn o(s: &str) -> Result<String, String> {
+        Ok(s.into())
+    }
+
+    #[test]
+    fn errors_worded_as_lua() {
+        // Expected values from lua5.4 (pcall of each call).
+        assert_eq!(find("abc", "%1"), e("invalid capture index %1"));
+        assert_eq!(find("abc", "(a)%2"), e("invalid capture index %2"));
+        assert_eq!(find("abc", "%0"), e("invalid capture index %0"));
+        assert_eq!(find("abc", "(a%1)"), e("invalid capture index %1"));
+        assert_eq!(
+            gsub_s("abc", "(a)", "%2", None),
+            e("invalid capture index %2")
+        );
+        assert_eq!(
+            gsub_s("abc", "a", "%2", None),
+            e("invalid capture index %2")
+        );
+        assert_eq!(gsub_s("abc", "a", "%1", None), o("abc 1"));
+        assert_eq!(
+            gsub_s("abc", "a", "x%", None),
+            e("invalid use of '%' in replacement string")
+        );
+        assert_eq!(
+            gsub_s("abc", "a", "%x", None),
+            e("invalid use of '%' in replacement string")
+        );
+        assert_eq!(find("abc", "x["), o("nil"));
+        assert_eq!(find("abc", "a["), e("malformed pattern (missing ']')"));
+        assert_eq!(find("abc", "a%"), e("malformed pattern (ends with '%')"));
+        assert_eq!(
+            find("abc", "a%b"),
+            e("malformed pattern (missing arguments to '%b')")
+        );
+        assert_eq!(
+            find("abc", "a%bx"),
+            e("malformed pattern (missing arguments to '%b')")
+        );
+        assert_eq!(find("abc", "%fx"), e("missing '[' after '%f' in pattern"));
+        assert_eq!(find("abc", "a)"), o("nil"));
+        assert_eq!(find("abc", "a.)"), e("invalid pattern capture"));
+        assert_eq!(find("abc", "(a"), e("unfinished capture"));
+        assert_eq!(mat("abc", "(a"), e("unfinished capture"));
+        assert_eq!(gsub_s("abc", "(a", "%0", None), o("abc 1"));
+        assert_eq!(gsub_s("abc", "(a", "%1", None), e("unfinished capture"));
+        assert_eq!(find("abc", &"(".repeat(33)), e("too many captures"));
+        assert_eq!(find("abc", &"(".repeat(32)), e("unfinished capture"));
+        assert_eq!(find("abc", &"a?".repeat(300)), o("1 1"));
+        assert_eq!(
+            find(&"a".repeat(300), &"a?".repeat(300)),
+            e("pattern too complex")
+        );
+        assert_eq!(find(&"a".repeat(199), &"a?".repeat(199)), o("1 199"));
+    }
+
+    #[test]
+    fn finds_and_matches_as_lua() {
+        assert_eq!(mat("hello world", "()ll()"), o("3,5"));
+        assert_eq!(find("a\0b", "\0"), o("2 2"));
+        assert_eq!(find_from("a.b", ".", 1, true), o("2 2"));
+        assert_eq!(find_from("abc", "b", 10, false), o("nil"));
+        assert_eq!(find_from("abc", "", 4, false), o("4 3"));
+        assert_eq!(find_from("abc", "", 5, false), o("nil"));
+        assert_eq!(find_from("abcabc", "b", -3, false), o("5 5"));
+        assert_eq!(find_from("abcabc", "^b", -100, false), o("nil"));
+        assert_eq!(mat("  x", "^%s*(.-)%s*$"), o("x"));
+        assert_eq!(find("THE (quick) fox", "%((%a+)%)"), o("5 11 quick"));
+        assert_eq!(mat("key = value", "(%w+)%s*=%s*(%w+)"), o("key,value"));
+        assert_eq!(mat("aaa", "^(a-)a$"), o("aa"));
+        assert_eq!(mat("x", "[]]"), o("nil"));
+        assert_eq!(mat("]", "[]]"), o("]"));
+        assert_eq!(mat("-", "[a-]"), o("-"));
+        assert_eq!(mat("^", "[%^]"), o("^"));
+        assert_eq!(mat("b", "[^a-c]"), o("nil"));
+        assert_eq!(mat("abcabc", "(abc)%1"), o("abc"));
+        assert_eq!(mat("x", "[%a-z]"), o("x"));
+        assert_eq!(mat("a", "[a-%%]"), o("nil"));
+        assert_eq!(mat("f(a(b)c)d", "%b()"), o("(a(b)c)"));
+        assert_eq!(mat("x = 10, y", "%d+"), o("10"));
+        assert_eq!(mat("abc", "^b"), o("nil"));
+        assert_eq!(mat("abc", "c$"), o("c"));
+        assert_eq!(mat("a$c", "$c"), o("$c"));
+        assert_eq!(mat("aXb", "%u"), o("X"));
+        assert_eq!(mat("a1 B", "%W"), o(" "));
+        assert_eq!(mat("\t x", "%S"), o("x"));
+        assert_eq!(mat("ab12", "%x+"), o("ab12"));
+        assert_eq!(mat("a,b", "%p"), o(","));
+        assert_eq!(mat("a\x01", "%c"), o("\x01"));
+        assert_eq!(mat(" x", "%g"), o("x"));
+        assert_eq!(mat("hello", "l+"), o("ll"));
+        assert_eq!(mat("hello", "x?h"), o("h"));
+        assert_eq!(mat("<a><b>", "<(.-)>"), o("a"));
+        assert_eq!(mat("<a><b>", "<(.*)>"), o("a><b"));
+    }
+
+    #[test]
+    fn gsub_as_lua() {
+        assert_eq!(
+            gsub_s("hello world", "()l", "%1", None),
+            o("he34o wor10d 3")
+        );
+        assert_eq!(gsub_s("hello", "", "-", None), o("-h-e-l-l-o- 6"));
+        assert_eq!(gsub_s("abc", "%w", "%0%0", Some(2)), o("aabbc 2"));
+        assert_eq!(gsub_s("f(a(b)c)", "%b()", "X", None), o("fX 1"));
+        assert_eq!(
+            gsub_s("THE (quick) fox", "%f[%a]%a+", "W", None),
+            o("W (W) W 3")
+        );
+        assert_eq!(
+            gsub_s("hello world", "(%w+)", "<%1>", None),
+            o("<hello> <world> 2")
+        );
+        assert_eq!(gsub_s("abc", "^a", "x", None), o("xbc 1"));
+        assert_eq!(gsub_s("aaa", "^a", "x", None), o("xaa 1"));
+        assert_eq!(gsub_s("abc", "b*", "-", None), o("-a-c- 3"));
+        assert_eq!(gsub_s("abc", ".", "%%", Some(0)), o("abc 0"));
+        assert_eq!(gsub_s("abc", ".", "%%", Some(-1)), o("abc 0"));
+    }
+
+    #[test]
+    fn gmatch_as_lua() {
+        fn all(src: &str, pat: &str, init: i64) -> String {
+            let mut st = GMatchState::new(src.len(), init);
+            let mut parts = Vec::new();
+            while let Some(m) = st.next_match(src.as_bytes(), pat.as_bytes()).unwrap() {
+                parts.push(show(src.as_bytes(), &m.values().unwrap()));
+            }
+            parts.join("|")
+        }
+        assert_eq!(all("one two  three", "%a+", 1), "one|two|three");
+        assert_eq!(all("abc", "", 1), "|||");
+        assert_eq!(all("k=v, a=b", "(%w+)=(%w+)", 1), "k,v|a,b");
+        assert_eq!(all("abcabc", "b", 4), "b");
+        assert_eq!(all("abc", ".", -2), "b|c");
+        assert_eq!(all("^a^a", "^a", 1), "^a|^a");
+        assert_eq!(all("abc", "x*", 10), "");
+    }
+
+    #[test]
+    fn step_budget_stops_runaway_backtracking() {
+        let src = "a".repeat(40);
+        let mut m = Matcher::new(src.as_bytes(), b"a*a*a*a*a*a*a*b");
+        m.set_step_limit(Some(100_000));
+        assert_eq!(m.match_at(0), err("pattern too complex"));
+    }
+}
