@@ -7,5 +7,6 @@
 //! functions over its own `Value`/`State` and the algorithms are tested on
 //! their own.
 
+pub mod format;
 pub mod number_fmt;
 pub mod pattern;
