@@ -1,0 +1,12 @@
+-- Bitwise operators on integers and integral floats.
+print(5 & 3, 5 | 3, 5 ~ 3, ~5, ~0)
+print(1 << 62, 1 << 63, 1 << 64, 1 << -1, -1 >> 1)
+print(-1 >> 63, -1 << 70, 2 >> -1, 8 >> 65)
+print(3.0 & 1, 0xF0 ~ 0xFF, 2.0 << 1.0)
+print(pcall(function() return "3" | 0 end))
+print(math.mininteger >> 63, math.maxinteger << 1)
+print(pcall(function() return 1.5 & 1 end))
+print(pcall(function() return "1.5" | 0 end))
+print(pcall(function() return 2^63 | 0 end))
+print(pcall(function() return {} & 1 end))
+print(0x7fffffffffffffff ~ -1)

@@ -1,0 +1,6 @@
+print(math.maxinteger, math.mininteger)
+print(tostring(math.maxinteger), tostring(math.mininteger))
+print(string.format("%d %d", math.maxinteger, math.mininteger))
+print(math.maxinteger // -1, math.mininteger // -1)
+print(math.abs(math.mininteger), math.abs(math.maxinteger))
+print(math.ult(1, -1), math.ult(-1, 1), math.ult(math.maxinteger, math.mininteger))

@@ -1,0 +1,3 @@
+local a, b = 10, 0
+print("before")
+print(a % b)

@@ -1,0 +1,13 @@
+-- tonumber with an explicit base: digits, letters, signs, whitespace.
+print(tonumber("ff", 16), tonumber("FF", 16), tonumber("zz", 36), tonumber("ZZ", 36))
+print(tonumber("777", 8), tonumber("101", 2), tonumber("102", 2), tonumber("  -11  ", 2))
+print(tonumber("10", 10), tonumber("1.5", 10), tonumber("", 10), tonumber("z", 35))
+print(tonumber("7fffffffffffffff", 16), tonumber("ffffffffffffffff", 16))
+print(tonumber("10000000000000000", 16), tonumber("-ff", 16), tonumber("+ff", 16))
+print(tonumber("0x10", 16), tonumber("1e1", 16), tonumber("8", 8))
+print(pcall(tonumber, "10", 1))
+print(pcall(tonumber, "10", 37))
+print(pcall(tonumber, 10, 16))
+print(pcall(tonumber, "10", "x"))
+print(pcall(tonumber))
+print(tonumber(nil))

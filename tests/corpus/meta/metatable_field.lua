@@ -1,0 +1,11 @@
+-- __metatable hides the metatable and protects it.
+local t = setmetatable({}, {__metatable = "locked", __index = {a = 1}})
+print(getmetatable(t), t.a)
+print(pcall(setmetatable, t, {}))
+print(pcall(setmetatable, t, nil))
+local f = setmetatable({}, {__metatable = false})
+print(getmetatable(f))
+print(getmetatable("abc").__index == string)
+print(pcall(setmetatable, 1, {}))
+print(pcall(setmetatable, {}, 1))
+print(pcall(setmetatable, {}))

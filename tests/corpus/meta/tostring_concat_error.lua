@@ -1,0 +1,3 @@
+local s = setmetatable({}, {__tostring = function() return "x" end})
+print(tostring(s) .. "ok")
+print(pcall(function() return s .. "" end))

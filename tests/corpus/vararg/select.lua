@@ -1,0 +1,13 @@
+-- select with positive, negative and '#' indices.
+print(select("#"), select("#", nil), select("#", nil, nil), select("#", 1, nil))
+print(select(1, "a", "b", "c"))
+print(select(2, "a", "b", "c"))
+print(select(-1, "a", "b", "c"))
+print(select(-3, "a", "b", "c"))
+print(select(4, "a", "b", "c"))
+print(pcall(select, -4, "a", "b", "c"))
+print(pcall(select, 0, "a"))
+print(pcall(select, "x"))
+print(pcall(select))
+print(select(2.0, "a", "b"))
+print(pcall(select, 1.5, "a"))

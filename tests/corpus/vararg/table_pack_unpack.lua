@@ -1,0 +1,10 @@
+-- table.pack and table.unpack keep holes with explicit bounds.
+local p = table.pack(1, nil, 3, nil)
+print(p.n, p[1], p[2], p[3], p[4])
+print(table.unpack({1, 2, 3}))
+print(table.unpack({1, 2, 3}, 2))
+print(table.unpack({1, 2, 3}, 2, 5))
+print(table.unpack(p, 1, p.n))
+print(select("#", table.unpack({}, 1, 3)))
+print(table.unpack({}, 3, 1))
+print(pcall(table.unpack, {}, 1, 1e7))
