@@ -1,0 +1,129 @@
+//! A small ready-made value type, for tests, benchmarks, examples and for
+//! users who want a Lua-like table without a Lua runtime.
+
+use std::hash::Hasher;
+
+use crate::TableValue;
+
+/// An interned-string stand-in: an id plus its cached hash, as a runtime's
+/// interned string would carry. Equality is by id (pointer equality for
+/// interned strings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym {
+    id: u32,
+    hash: u32,
+}
+
+impl Sym {
+    /// The symbol with this id; its hash is computed once, here.
+    pub fn new(id: u32) -> Self {
+        // A multiplicative mix, so that consecutive ids spread out.
+        let hash = id.wrapping_mul(0x9E37_79B9) ^ (id >> 16);
+        Self { id, hash }
+    }
+
+    /// The id this symbol was made from.
+    pub fn id(self) -> u32 {
+        self.id
+    }
+}
+
+/// A 16-byte Lua-like value: the same size as luna's runtime `Value`, so
+/// memory figures measured with it carry over.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SimpleValue {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Sym),
+}
+
+/// Float to integer when the conversion is exact (Lua's `F2Ieq`).
+pub fn float_to_int(f: f64) -> Option<i64> {
+    // -2^63 is exact; 2^63 is the first float above i64::MAX.
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) && f.fract() == 0.0
+    {
+        Some(f as i64)
+    } else {
+        None
+    }
+}
+
+impl TableValue for SimpleValue {
+    const NIL: Self = SimpleValue::Nil;
+
+    #[inline]
+    fn is_nil(&self) -> bool {
+        matches!(self, SimpleValue::Nil)
+    }
+
+    #[inline]
+    fn as_int_key(&self) -> Option<i64> {
+        match *self {
+            SimpleValue::Int(i) => Some(i),
+            SimpleValue::Float(f) => float_to_int(f),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn from_int_key(i: i64) -> Self {
+        SimpleValue::Int(i)
+    }
+
+    #[inline]
+    fn is_nan(&self) -> bool {
+        matches!(self, SimpleValue::Float(f) if f.is_nan())
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SimpleValue::Str(a), SimpleValue::Str(b)) => a.id == b.id,
+            (SimpleValue::Bool(a), SimpleValue::Bool(b)) => a == b,
+            (SimpleValue::Float(a), SimpleValue::Float(b)) => a == b,
+            (SimpleValue::Int(a), SimpleValue::Int(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    #[inline]
+    fn key_hash<H: Hasher>(&self, state: &mut H) {
+        match *self {
+            SimpleValue::Str(s) => state.write_u32(s.hash),
+            SimpleValue::Bool(b) => state.write_u8(b as u8),
+            SimpleValue::Float(f) => state.write_u64(f.to_bits()),
+            SimpleValue::Int(i) => state.write_i64(i),
+            SimpleValue::Nil => state.write_u8(0xff),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<SimpleValue>(), 16);
+    }
+
+    #[test]
+    fn float_keys_normalise() {
+        assert_eq!(SimpleValue::Float(1.0).as_int_key(), Some(1));
+        assert_eq!(SimpleValue::Float(-0.0).as_int_key(), Some(0));
+        assert_eq!(
+            SimpleValue::Float(2f64.powi(53)).as_int_key(),
+            Some(1 << 53)
+        );
+        assert_eq!(
+            SimpleValue::Float(-(2f64.powi(63))).as_int_key(),
+            Some(i64::MIN)
+        );
+        assert_eq!(SimpleValue::Float(2f64.powi(63)).as_int_key(), None);
+        assert_eq!(SimpleValue::Float(1.5).as_int_key(), None);
+        assert_eq!(SimpleValue::Float(f64::INFINITY).as_int_key(), None);
+        assert_eq!(SimpleValue::Float(f64::NAN).as_int_key(), None);
+    }
+}
