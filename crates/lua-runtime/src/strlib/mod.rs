@@ -9,4 +9,5 @@
 
 pub mod format;
 pub mod number_fmt;
+pub mod pack;
 pub mod pattern;
