@@ -1,0 +1,156 @@
+//! Differential test of `#t` against lua5.4 (skipped when `lua5.4` is not
+//! on PATH). Random histories of integer-key stores, nil stores, reads,
+//! appends and constructors are run both here and as a generated Lua
+//! script; every `#t` must agree, since the border choice depends only on
+//! the part sizes and the border hint, both of which this crate tracks as
+//! ltable.c does.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::Command;
+
+use lua_tables::Table;
+use lua_tables::simple::{SimpleValue as V, Sym};
+
+/// xorshift64*: a dependency-free deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Runs one random history on a `Table`, appending the equivalent Lua to
+/// `lua`; returns the `#t` answers in order.
+fn scenario(
+    rng: &mut Rng,
+    lua: &mut String,
+    max_key: u64,
+    steps: usize,
+    no_hash_nils: bool,
+) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut t: Table<V> = if rng.below(3) == 0 {
+        // constructor with holes: {v, nil, v, ...}
+        let n = 1 + rng.below(max_key) as usize;
+        let items: Vec<bool> = (0..n).map(|_| rng.below(4) != 0).collect();
+        let mut t = Table::with_capacity(n, 0);
+        let _ = write!(lua, "do local t = {{");
+        for (i, present) in items.iter().enumerate() {
+            if *present {
+                t.set_int(i as i64 + 1, V::Int(1));
+                let _ = write!(lua, "1,");
+            } else {
+                let _ = write!(lua, "nil,");
+            }
+        }
+        let _ = writeln!(lua, "}}");
+        t
+    } else {
+        let _ = writeln!(lua, "do local t = {{}}");
+        Table::new()
+    };
+    for _ in 0..steps {
+        match rng.below(10) {
+            0..=3 => {
+                let k = 1 + rng.below(max_key) as i64;
+                let nil = rng.below(3) == 0;
+                if nil && no_hash_nils && k as usize > t.array_len() {
+                    continue;
+                }
+                t.set_int(k, if nil { V::Nil } else { V::Int(1) });
+                let _ = writeln!(lua, "t[{k}] = {}", if nil { "nil" } else { "1" });
+            }
+            4 => {
+                let n = t.len() as i64;
+                t.set_int(n + 1, V::Int(1));
+                let _ = writeln!(lua, "t[#t + 1] = 1");
+            }
+            5 => {
+                let k = 1 + rng.below(max_key) as i64;
+                let _ = t.get_int(k);
+                let _ = writeln!(lua, "local _ = t[{k}]");
+            }
+            6 => {
+                let s = rng.below(6) as u32;
+                t.set(V::Str(Sym::new(s)), V::Int(1)).unwrap();
+                let _ = writeln!(lua, "t.s{s} = 1");
+            }
+            _ => {
+                out.push(t.len());
+                let _ = writeln!(lua, "io.write(#t, ' ')");
+            }
+        }
+    }
+    out.push(t.len());
+    let _ = writeln!(lua, "io.write(#t, '\\n') end");
+    out
+}
+
+fn lua54(script: &str) -> Option<String> {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(script.as_bytes()).unwrap();
+    let output = match Command::new("lua5.4").arg(file.path()).output() {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => panic!("running lua5.4: {e}"),
+    };
+    assert!(
+        output.status.success(),
+        "lua5.4 failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8(output.stdout).unwrap())
+}
+
+fn compare(seed: u64, count: usize, max_key: u64, steps: usize, no_hash_nils: bool) {
+    let mut rng = Rng(seed);
+    let mut lua = String::new();
+    let mut ours = Vec::new();
+    for _ in 0..count {
+        ours.push(scenario(&mut rng, &mut lua, max_key, steps, no_hash_nils));
+    }
+    let Some(theirs) = lua54(&lua) else {
+        eprintln!("lua5.4 not found; skipping the differential test");
+        return;
+    };
+    let scripts: Vec<&str> = lua.split("do local t").skip(1).collect();
+    let mut mismatches = 0;
+    for (i, line) in theirs.lines().enumerate() {
+        let expect: Vec<u64> = line
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        if expect != ours[i] {
+            mismatches += 1;
+            if mismatches <= 3 {
+                eprintln!(
+                    "scenario {i}: lua5.4 {expect:?}, ours {:?}\ndo local t{}",
+                    ours[i], scripts[i]
+                );
+            }
+        }
+    }
+    assert_eq!(theirs.lines().count(), count);
+    assert_eq!(
+        mismatches, 0,
+        "{mismatches} of {count} scenarios differ from lua5.4"
+    );
+}
+
+#[test]
+fn border_matches_lua54_small_keys() {
+    compare(0x9E37_79B9_7F4A_7C15, 3000, 20, 30, true);
+}
+
+#[test]
+fn border_matches_lua54_larger_keys() {
+    compare(0xD1B5_4A32_D192_ED03, 1000, 200, 120, true);
+}
