@@ -1,0 +1,100 @@
+//! lua-cli: the `luna` command, as a library.
+//!
+//! [`run`] takes the whole argument vector and returns the exit status, so
+//! the binary (`src/main.rs`) is one line and tests run the CLI in-process.
+//! The command line follows `lua5.4`'s (`-e`, `-l`, `-i`, `-v`, `-E`, `-W`,
+//! `--`, `-`, `script args...`, see [`args`]) plus luna's long options.
+//! What works today: `luna --check FILE...`, which parses every file (in
+//! parallel) and reports each syntax error as `luna: <message>` on stderr,
+//! in argument order, exiting with 1 if any file failed.
+//!
+//! What it is not (yet): running scripts, the REPL, `--list`; those print
+//! "not implemented yet" until the runtime lands.
+//!
+//! ```
+//! let dir = tempfile::tempdir().unwrap();
+//! let ok = dir.path().join("ok.lua");
+//! std::fs::write(&ok, "print('hi')").unwrap();
+//! assert_eq!(lua_cli::run(vec!["luna".into(), "--check".into(), ok.into()]), 0);
+//! ```
+
+pub mod args;
+mod check;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+pub use check::{check_files, check_source};
+
+/// The program name used in messages.
+pub const PROGNAME: &str = "luna";
+
+/// Runs `luna` with `argv` (including the program name) and returns the
+/// process exit status.
+pub fn run(argv: Vec<OsString>) -> i32 {
+    let rest = if argv.is_empty() {
+        &argv[..]
+    } else {
+        &argv[1..]
+    };
+    let opts = match args::parse_args(rest) {
+        Ok(o) => o,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{PROGNAME}: {e}");
+            let _ = writeln!(err, "{}", usage());
+            return 1;
+        }
+    };
+    if opts.check {
+        let mut files: Vec<OsString> = Vec::new();
+        files.extend(opts.script.iter().cloned());
+        files.extend(opts.script_args.iter().cloned());
+        let errors = check_files(&files);
+        let mut err = std::io::stderr().lock();
+        for e in errors.iter().flatten() {
+            let _ = writeln!(err, "{PROGNAME}: {e}");
+        }
+        return i32::from(errors.iter().any(Option::is_some));
+    }
+    let missing = if opts.list.is_some() {
+        "--list"
+    } else if opts.executor.is_some() {
+        "--executor"
+    } else if !opts.actions.is_empty() {
+        match opts.actions[0] {
+            args::Action::Exec(_) => "-e",
+            args::Action::Require(_) => "-l",
+        }
+    } else if opts.interactive {
+        "-i"
+    } else if opts.version {
+        "-v"
+    } else {
+        "running scripts"
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "{PROGNAME}: {missing} not implemented yet"
+    );
+    1
+}
+
+fn usage() -> String {
+    format!(
+        "usage: {PROGNAME} [options] [script [args]]\n\
+         Available options are:\n  \
+         -e stat   execute string 'stat'\n  \
+         -i        enter interactive mode after executing 'script'\n  \
+         -l mod    require library 'mod' into global 'mod'\n  \
+         -l g=mod  require library 'mod' into global 'g'\n  \
+         -v        show version information\n  \
+         -E        ignore environment variables\n  \
+         -W        turn warnings on\n  \
+         --        stop handling options\n  \
+         -         stop handling options and execute stdin\n  \
+         --check   parse the files given and report syntax errors\n  \
+         --list[=tree|flat]      list the bytecode of 'script'\n  \
+         --executor=tree|flat    choose the executor (default flat)"
+    )
+}
