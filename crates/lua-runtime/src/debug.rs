@@ -1,0 +1,165 @@
+//! Debug information at run time: current lines, function names for
+//! tracebacks (PUC's `getfuncname` + `pushglobalfuncname`), and
+//! `luaL_traceback`'s exact text.
+
+use lua_bytecode::{NameKind, Op, Proto};
+
+use crate::state::State;
+use crate::thread::{FRAME_TAIL, FrameFn};
+use crate::value::Value;
+
+/// Line of instruction `pc` of `proto`.
+pub fn line_of(proto: &Proto, pc: u32) -> u32 {
+    proto.debug.line(pc)
+}
+
+/// The `short_src` of a prototype ("file.lua", "[string \"...\"]").
+pub fn short_src(proto: &Proto) -> String {
+    lua_syntax::chunk_id(&proto.source)
+}
+
+const LEVELS1: usize = 10;
+const LEVELS2: usize = 11;
+
+impl State {
+    /// How the frame at index `i` was called, as the caller's code names it:
+    /// ("local", "f"), ("method", "m"), ("for iterator", "for iterator"), ...
+    pub fn frame_call_name(&self, i: usize) -> Option<(String, String)> {
+        if i == 0 {
+            return None;
+        }
+        let f = &self.th.frames[i];
+        if f.flags & FRAME_TAIL != 0 {
+            return None;
+        }
+        let caller = &self.th.frames[i - 1];
+        let FrameFn::Lua(c) = caller.func_fn else {
+            return None;
+        };
+        let proto = &c.p.proto;
+        let op = proto.flat().code.get(caller.pc as usize).copied()?;
+        let reg = match op {
+            Op::Call { func, .. } | Op::TailCall { func, .. } => func,
+            Op::TForCall { .. } => {
+                return Some(("for iterator".into(), "for iterator".into()));
+            }
+            _ => return None,
+        };
+        let (kind, name) = proto.debug.operand_name(caller.pc, reg)?;
+        let kind = match kind {
+            NameKind::Global => "global",
+            NameKind::Local => "local",
+            NameKind::Field => "field",
+            NameKind::Upvalue => "upvalue",
+            NameKind::Method => "method",
+            NameKind::Constant => "constant",
+        };
+        Some((kind.to_string(), String::from_utf8_lossy(name).into_owned()))
+    }
+
+    /// `pushglobalfuncname`: "name" or "mod.name" if `f` is a field of a
+    /// loaded module (`_G.` stripped).
+    pub fn global_func_name(&self, f: Value) -> Option<String> {
+        let loaded = self.loaded.raw();
+        let mut k = Value::Nil;
+        while let Ok(Some((key, m))) = loaded.next(k) {
+            k = key;
+            let (Value::Str(modname), Value::Table(mt)) = (key, m) else {
+                continue;
+            };
+            let r = mt.raw();
+            let mut k2 = Value::Nil;
+            while let Ok(Some((fk, fv))) = r.next(k2) {
+                k2 = fk;
+                if let Value::Str(fname) = fk
+                    && fv.raw_eq(&f)
+                {
+                    let m = modname.to_str_lossy();
+                    let n = fname.to_str_lossy();
+                    return Some(if m == "_G" {
+                        n.into_owned()
+                    } else {
+                        format!("{}.{}", m, n)
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn frame_value(&self, i: usize) -> Value {
+        match self.th.frames[i].func_fn {
+            FrameFn::Lua(c) => Value::LuaFn(c),
+            FrameFn::Native(n) => Value::Native(n),
+        }
+    }
+
+    /// Description of frame `i` for a traceback line ("function 'f'",
+    /// "local 'f'", "main chunk", "function <file:3>", "?").
+    pub fn frame_description(&self, i: usize) -> String {
+        let fv = self.frame_value(i);
+        if let Some(n) = self.global_func_name(fv) {
+            return format!("function '{}'", n);
+        }
+        if let Some((kind, name)) = self.frame_call_name(i) {
+            return format!("{} '{}'", kind, name);
+        }
+        match self.th.frames[i].func_fn {
+            FrameFn::Lua(c) => {
+                let p = &c.p.proto;
+                if p.line_defined == 0 {
+                    "main chunk".to_string()
+                } else {
+                    format!("function <{}:{}>", short_src(p), p.line_defined)
+                }
+            }
+            FrameFn::Native(_) => "?".to_string(),
+        }
+    }
+
+    /// `luaL_traceback` over the running thread's frames, starting `level`
+    /// frames below the top (0 = the running function).
+    pub fn traceback(&self, msg: Option<&str>, level: usize) -> String {
+        let mut out = String::new();
+        if let Some(m) = msg {
+            out.push_str(m);
+            out.push('\n');
+        }
+        out.push_str("stack traceback:");
+        let n = self.th.frames.len();
+        if level >= n {
+            return out;
+        }
+        let idxs: Vec<usize> = (0..n - level).rev().collect();
+        let total = idxs.len();
+        let mut k = 0;
+        while k < total {
+            if total > LEVELS1 + LEVELS2 && k == LEVELS1 {
+                let skip = total - LEVELS1 - LEVELS2;
+                out.push_str(&format!("\n\t...\t(skipping {} levels)", skip));
+                k += skip;
+                continue;
+            }
+            let i = idxs[k];
+            let f = &self.th.frames[i];
+            out.push_str("\n\t");
+            match f.func_fn {
+                FrameFn::Lua(c) => {
+                    let p = &c.p.proto;
+                    out.push_str(&short_src(p));
+                    out.push(':');
+                    out.push_str(&line_of(p, f.pc).to_string());
+                    out.push(':');
+                }
+                FrameFn::Native(_) => out.push_str("[C]:"),
+            }
+            out.push_str(" in ");
+            out.push_str(&self.frame_description(i));
+            if f.flags & FRAME_TAIL != 0 {
+                out.push_str("\n\t(...tail calls...)");
+            }
+            k += 1;
+        }
+        out
+    }
+}

@@ -1,0 +1,457 @@
+//! The garbage-collected heap: `Gc<T>` handles, allocation, mark & sweep.
+//!
+//! # Design
+//!
+//! Every heap object is a `GcBox<T>`: a [`Header`] followed by the object.
+//! All boxes form one intrusive singly linked list (`Header::next`) owned by
+//! the [`Heap`]; a [`Gc<T>`] is a `Copy` pointer to a box. Collection is a
+//! classic stop-the-world mark & sweep:
+//!
+//! 1. *Mark*: the caller (the `State`) hands every root to a [`Tracer`]
+//!    (globals, registry, metatables, the running thread's value stack and
+//!    frames, open upvalues, everything an executor or native rooted).
+//!    Marking an object sets its mark bit and pushes it on an explicit gray
+//!    stack; the tracer then pops gray objects and traces their children
+//!    until the stack is empty. There is no recursion, so a linked list a
+//!    million nodes long cannot overflow the Rust stack.
+//! 2. *Sweep*: walk the object list, free every unmarked box and clear the
+//!    mark of the survivors. A freed short string is also removed from the
+//!    intern set (the set does not keep strings alive: it is weak).
+//!
+//! Collection is driven by allocation debt: every allocation adds its size
+//! to `bytes`; when `bytes` passes `threshold` a collection is due, and it
+//! runs at the next safepoint (`State::gc_check`), never in the middle of an
+//! instruction. After a collection the threshold is set to `pause`% of the
+//! live size (200% by default, like PUC's `LUAI_GCPAUSE`).
+//!
+//! # Invariants
+//!
+//! - (I1) A `Gc<T>` is only dereferenced while its object is alive. Objects
+//!   die only in [`Heap::sweep`], which runs only at a safepoint, and every
+//!   value the program can still reach at a safepoint is reachable from a
+//!   root. So any `Gc` held in a register, upvalue, table or root is valid;
+//!   a `Gc` held in a Rust local across a safepoint must be rooted by the
+//!   code holding it.
+//! - (I2) The `kind` in a header always matches the `T` of its box: boxes
+//!   are only created by [`Heap::alloc`] from `T::KIND`.
+//! - (I3) Between collections every mark bit is clear (sweep clears the
+//!   survivors'), so a mark bit set during marking means "reached in this
+//!   cycle".
+//! - (I4) The heap is single-threaded: `Gc<T>` is neither `Send` nor `Sync`
+//!   (it holds a raw pointer).
+//!
+//! # Room for what comes later
+//!
+//! Weak tables and ephemerons: the tracer can defer tables with `__mode` to
+//! a list and clear dead entries (with `Table::retain`) between mark and
+//! sweep. Finalizers (`__gc`): objects with a finalizer move to a separate
+//! list at `setmetatable` time; at sweep, unmarked ones are resurrected
+//! (marked again) and queued instead of freed. The header's `kind` and the
+//! spare `flags` byte are there for such per-object state.
+//!
+//! This is the only module of the runtime that uses `unsafe` on the heap.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+use rustc_hash::FxHasher;
+
+use crate::object::{LuaClosure, NativeFunction, Table, Thread, UpVal, UserData};
+use crate::string::LuaStr;
+use crate::value::Value;
+
+/// What kind of object a box holds (used to free and trace it without
+/// knowing its static type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Table,
+    LuaClosure,
+    Native,
+    UpVal,
+    UserData,
+    Thread,
+}
+
+/// The per-object header.
+pub struct Header {
+    next: Cell<Option<NonNull<Header>>>,
+    marked: Cell<bool>,
+    kind: Kind,
+    /// Spare per-object bits (finalizer pending, weak mode, ...).
+    #[allow(dead_code)]
+    flags: Cell<u8>,
+}
+
+#[repr(C)]
+struct GcBox<T> {
+    header: Header,
+    value: T,
+}
+
+/// A heap object type.
+pub trait GcObject: Sized {
+    const KIND: Kind;
+    /// Push every value this object references.
+    fn trace(&self, t: &mut Tracer);
+    /// Bytes owned outside the box (string bytes, table parts, ...).
+    fn extra_bytes(&self) -> usize {
+        0
+    }
+}
+
+/// A pointer to a live heap object. See invariant (I1).
+pub struct Gc<T> {
+    ptr: NonNull<GcBox<T>>,
+    _p: PhantomData<T>,
+}
+
+impl<T> Clone for Gc<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Gc<T> {}
+
+impl<T> Gc<T> {
+    /// Identity comparison.
+    #[inline]
+    pub fn ptr_eq(a: Gc<T>, b: Gc<T>) -> bool {
+        a.ptr == b.ptr
+    }
+    /// The address, for `%p`-style printing and identity hashing.
+    #[inline]
+    pub fn addr(self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+    fn header(self) -> &'static Header {
+        // SAFETY: (I1) the box is alive; the header is its first field.
+        unsafe { &(*self.ptr.as_ptr()).header }
+    }
+}
+
+impl<T> std::ops::Deref for Gc<T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: (I1) the box is alive while any reachable Gc points at it.
+        unsafe { &(*self.ptr.as_ptr()).value }
+    }
+}
+
+impl<T> std::fmt::Debug for Gc<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gc({:p})", self.ptr.as_ptr())
+    }
+}
+
+/// Key of the intern set: hashes and compares as the string's bytes.
+struct InternKey(Gc<LuaStr>);
+
+impl Hash for InternKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_bytes().hash(state)
+    }
+}
+impl PartialEq for InternKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_bytes() == other.0.as_bytes()
+    }
+}
+impl Eq for InternKey {}
+impl std::borrow::Borrow<[u8]> for InternKey {
+    fn borrow(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// Collects the mark phase's work: the gray stack.
+pub struct Tracer {
+    gray: Vec<NonNull<Header>>,
+    /// Incremented every cycle so shared non-GC data (prototypes' constant
+    /// tables) is traced once per cycle.
+    pub epoch: u32,
+}
+
+impl Tracer {
+    #[inline]
+    pub fn mark<T: GcObject>(&mut self, g: Gc<T>) {
+        let h = g.header();
+        if !h.marked.get() {
+            h.marked.set(true);
+            if T::KIND != Kind::Str {
+                self.gray.push(NonNull::from(h));
+            }
+        }
+    }
+
+    #[inline]
+    pub fn mark_value(&mut self, v: Value) {
+        match v {
+            Value::Str(s) => self.mark(s),
+            Value::Table(t) => self.mark(t),
+            Value::LuaFn(f) => self.mark(f),
+            Value::Native(f) => self.mark(f),
+            Value::UserData(u) => self.mark(u),
+            Value::Thread(t) => self.mark(t),
+            Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some(h) = self.gray.pop() {
+            // SAFETY: (I2) the kind tells the box's type; gray objects are
+            // alive (they were reached from roots during this mark).
+            unsafe {
+                match h.as_ref().kind {
+                    Kind::Str => {}
+                    Kind::Table => trace_box::<Table>(h, self),
+                    Kind::LuaClosure => trace_box::<LuaClosure>(h, self),
+                    Kind::Native => trace_box::<NativeFunction>(h, self),
+                    Kind::UpVal => trace_box::<UpVal>(h, self),
+                    Kind::UserData => trace_box::<UserData>(h, self),
+                    Kind::Thread => trace_box::<Thread>(h, self),
+                }
+            }
+        }
+    }
+}
+
+unsafe fn trace_box<T: GcObject>(h: NonNull<Header>, t: &mut Tracer) {
+    // SAFETY: caller guarantees the box holds a live T; the header is the
+    // first field of a repr(C) GcBox<T>.
+    let b = unsafe { &*(h.as_ptr() as *const GcBox<T>) };
+    b.value.trace(t);
+}
+
+unsafe fn box_bytes<T: GcObject>(h: NonNull<Header>) -> usize {
+    // SAFETY: as trace_box.
+    let b = unsafe { &*(h.as_ptr() as *const GcBox<T>) };
+    std::mem::size_of::<GcBox<T>>() + b.value.extra_bytes()
+}
+
+unsafe fn free_box<T: GcObject>(h: NonNull<Header>) {
+    // SAFETY: the box was created by Box::into_raw in Heap::alloc as a
+    // GcBox<T> (I2) and is unlinked from the list before this call.
+    drop(unsafe { Box::from_raw(h.as_ptr() as *mut GcBox<T>) });
+}
+
+type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// Statistics and tuning of the collector.
+#[derive(Clone, Copy, Debug)]
+pub struct GcParams {
+    /// Next collection when live size grows to `pause`% of the last live size.
+    pub pause: u32,
+    pub stepmul: u32,
+    pub stepsize: u32,
+}
+
+/// Owner of every heap object.
+pub struct Heap {
+    head: Option<NonNull<Header>>,
+    /// Bytes currently allocated (estimate including table parts as of their
+    /// last measurement).
+    bytes: usize,
+    threshold: usize,
+    strings: HashSet<InternKey, FxBuild>,
+    pub params: GcParams,
+    /// `collectgarbage("stop")` clears this.
+    pub running: bool,
+    /// `LUNA_GC_STRESS=1`: collect at every safepoint.
+    pub stress: bool,
+    /// Mode reported by `collectgarbage("generational"/"incremental")`;
+    /// one collector serves both for now.
+    pub generational: bool,
+    pub collections: u64,
+    epoch: u32,
+    objects: usize,
+}
+
+/// Strings up to this many bytes are interned.
+pub const MAX_SHORT_STR: usize = 40;
+
+impl Default for Heap {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Heap {
+    pub fn new() -> Heap {
+        Heap {
+            head: None,
+            bytes: 0,
+            threshold: 256 * 1024,
+            strings: HashSet::default(),
+            params: GcParams {
+                pause: 200,
+                stepmul: 100,
+                stepsize: 13,
+            },
+            running: true,
+            stress: false,
+            generational: false,
+            collections: 0,
+            epoch: 0,
+            objects: 0,
+        }
+    }
+
+    /// Allocate a new object.
+    pub fn alloc<T: GcObject>(&mut self, value: T) -> Gc<T> {
+        let extra = value.extra_bytes();
+        let b = Box::new(GcBox {
+            header: Header {
+                next: Cell::new(self.head),
+                marked: Cell::new(false),
+                kind: T::KIND,
+                flags: Cell::new(0),
+            },
+            value,
+        });
+        self.bytes += std::mem::size_of::<GcBox<T>>() + extra;
+        self.objects += 1;
+        let ptr = NonNull::from(Box::leak(b));
+        self.head = Some(ptr.cast());
+        Gc {
+            ptr,
+            _p: PhantomData,
+        }
+    }
+
+    /// Intern (short) or allocate (long) a string.
+    pub fn new_str(&mut self, bytes: &[u8]) -> Gc<LuaStr> {
+        if bytes.len() <= MAX_SHORT_STR {
+            if let Some(k) = self.strings.get(bytes) {
+                let s = k.0;
+                // A dead-but-unswept string can't be found here: sweep removes
+                // strings from the set as it frees them, and sweep runs to
+                // completion before the program continues.
+                return s;
+            }
+            let s = self.alloc(LuaStr::new(bytes));
+            self.strings.insert(InternKey(s));
+            s
+        } else {
+            self.alloc(LuaStr::new(bytes))
+        }
+    }
+
+    /// Account for memory an object acquired after allocation (a table
+    /// growing): it adds to the debt.
+    #[inline]
+    pub fn add_debt(&mut self, bytes: usize) {
+        self.bytes += bytes;
+    }
+
+    pub fn total_bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.objects
+    }
+
+    /// Whether a collection is due at the next safepoint.
+    #[inline]
+    pub fn should_collect(&self) -> bool {
+        self.running && (self.stress || self.bytes >= self.threshold)
+    }
+
+    /// Run a full collection. `roots` marks every root.
+    pub fn collect(&mut self, roots: impl FnOnce(&mut Tracer)) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let mut t = Tracer {
+            gray: Vec::new(),
+            epoch: self.epoch,
+        };
+        roots(&mut t);
+        t.drain();
+        self.sweep();
+        self.collections += 1;
+        let live = self.bytes.max(64 * 1024);
+        self.threshold = live / 100 * self.params.pause.max(100) as usize;
+    }
+
+    fn sweep(&mut self) {
+        let mut prev: Option<NonNull<Header>> = None;
+        let mut cur = self.head;
+        let mut live_bytes = 0usize;
+        while let Some(h) = cur {
+            // SAFETY: every node of the list is a live box until freed below.
+            let hdr = unsafe { h.as_ref() };
+            let next = hdr.next.get();
+            if hdr.marked.get() {
+                hdr.marked.set(false);
+                // SAFETY: (I2).
+                live_bytes += unsafe { self.bytes_of(h) };
+                prev = Some(h);
+            } else {
+                match prev {
+                    // SAFETY: prev is a live box.
+                    Some(p) => unsafe { p.as_ref() }.next.set(next),
+                    None => self.head = next,
+                }
+                // SAFETY: (I2); the box is unlinked and unreachable.
+                unsafe { self.free(h) };
+                self.objects -= 1;
+            }
+            cur = next;
+        }
+        self.bytes = live_bytes;
+    }
+
+    unsafe fn bytes_of(&self, h: NonNull<Header>) -> usize {
+        // SAFETY: (I2) by caller.
+        unsafe {
+            match h.as_ref().kind {
+                Kind::Str => box_bytes::<LuaStr>(h),
+                Kind::Table => box_bytes::<Table>(h),
+                Kind::LuaClosure => box_bytes::<LuaClosure>(h),
+                Kind::Native => box_bytes::<NativeFunction>(h),
+                Kind::UpVal => box_bytes::<UpVal>(h),
+                Kind::UserData => box_bytes::<UserData>(h),
+                Kind::Thread => box_bytes::<Thread>(h),
+            }
+        }
+    }
+
+    unsafe fn free(&mut self, h: NonNull<Header>) {
+        // SAFETY: (I2) by caller; the box is unlinked.
+        unsafe {
+            match h.as_ref().kind {
+                Kind::Str => {
+                    let b = &*(h.as_ptr() as *const GcBox<LuaStr>);
+                    if b.value.len() <= MAX_SHORT_STR {
+                        self.strings.remove(b.value.as_bytes());
+                    }
+                    free_box::<LuaStr>(h)
+                }
+                Kind::Table => free_box::<Table>(h),
+                Kind::LuaClosure => free_box::<LuaClosure>(h),
+                Kind::Native => free_box::<NativeFunction>(h),
+                Kind::UpVal => free_box::<UpVal>(h),
+                Kind::UserData => free_box::<UserData>(h),
+                Kind::Thread => free_box::<Thread>(h),
+            }
+        }
+    }
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        self.strings.clear();
+        let mut cur = self.head.take();
+        while let Some(h) = cur {
+            // SAFETY: the heap is being dropped: nothing can reach its
+            // objects any more (the State drops its roots with it).
+            cur = unsafe { h.as_ref() }.next.get();
+            // SAFETY: (I2).
+            unsafe { self.free(h) };
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The heap object types: tables, closures, upvalues, native functions,
+//! userdata and threads, and how the collector traces each.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use lua_bytecode::Proto;
+
+use crate::error::LuaResult;
+use crate::gc::{Gc, GcObject, Kind, Tracer};
+use crate::state::State;
+use crate::value::Value;
+
+/// The raw table type used by the runtime.
+pub type RawTable = lua_tables::Table<Value>;
+
+/// A Lua table: the raw array/hash table of lua-tables plus what the
+/// runtime owns: the metatable and a cache of metamethods known absent.
+pub struct Table {
+    raw: RefCell<RawTable>,
+    meta: Cell<Option<Gc<Table>>>,
+    /// Bit `e` set: this table, used as a metatable, has no field for
+    /// event `e` (PUC's `flags`). Cleared on every raw write.
+    flags: Cell<u32>,
+    /// Heap bytes of the raw table as last reported to the heap's debt.
+    counted: Cell<usize>,
+}
+
+impl Table {
+    pub fn new(raw: RawTable) -> Table {
+        let counted = raw.heap_bytes();
+        Table {
+            raw: RefCell::new(raw),
+            meta: Cell::new(None),
+            flags: Cell::new(0),
+            counted: Cell::new(counted),
+        }
+    }
+
+    /// Read access to the raw table. Never hold across a call into Lua.
+    #[inline]
+    pub fn raw(&self) -> std::cell::Ref<'_, RawTable> {
+        self.raw.borrow()
+    }
+
+    /// Write access to the raw table; invalidates the metamethod cache.
+    /// Never hold across a call into Lua.
+    #[inline]
+    pub fn raw_mut(&self) -> std::cell::RefMut<'_, RawTable> {
+        self.flags.set(0);
+        self.raw.borrow_mut()
+    }
+
+    #[inline]
+    pub fn get(&self, k: Value) -> Value {
+        self.raw.borrow().get(k)
+    }
+
+    #[inline]
+    pub fn get_int(&self, k: i64) -> Value {
+        self.raw.borrow().get_int(k)
+    }
+
+    #[inline]
+    pub fn get_str(&self, k: Value) -> Value {
+        self.raw.borrow().get_str(k)
+    }
+
+    #[inline]
+    pub fn metatable(&self) -> Option<Gc<Table>> {
+        self.meta.get()
+    }
+
+    pub fn set_metatable(&self, mt: Option<Gc<Table>>) {
+        self.meta.set(mt);
+    }
+
+    #[inline]
+    pub(crate) fn flags(&self) -> u32 {
+        self.flags.get()
+    }
+
+    #[inline]
+    pub(crate) fn set_flag(&self, bit: u32) {
+        self.flags.set(self.flags.get() | bit);
+    }
+
+    /// Growth of the raw table since last counted (for GC debt).
+    pub(crate) fn take_growth(&self) -> usize {
+        let now = self.raw.borrow().heap_bytes();
+        let old = self.counted.replace(now);
+        now.saturating_sub(old)
+    }
+
+    pub fn len(&self) -> i64 {
+        self.raw.borrow().len() as i64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.raw.borrow().is_empty()
+    }
+}
+
+impl GcObject for Table {
+    const KIND: Kind = Kind::Table;
+    fn trace(&self, t: &mut Tracer) {
+        if let Some(m) = self.meta.get() {
+            t.mark(m);
+        }
+        self.raw.borrow().for_each(|k, v| {
+            t.mark_value(k);
+            t.mark_value(v);
+        });
+    }
+    fn extra_bytes(&self) -> usize {
+        self.raw.borrow().heap_bytes()
+    }
+}
+
+/// A prototype as the runtime runs it: the compiled `Proto` plus its
+/// constants materialised as Values once (strings interned), and the same
+/// for its children, so executors read constants without allocating.
+pub struct FnProto {
+    pub proto: Rc<Proto>,
+    pub consts: Box<[Value]>,
+    pub children: Box<[Rc<FnProto>]>,
+    /// GC cycle in which the constants were last traced (shared by every
+    /// closure of this prototype: trace once per cycle).
+    traced: Cell<u32>,
+}
+
+impl FnProto {
+    pub fn new(proto: Rc<Proto>, consts: Box<[Value]>, children: Box<[Rc<FnProto>]>) -> FnProto {
+        FnProto {
+            proto,
+            consts,
+            children,
+            traced: Cell::new(0),
+        }
+    }
+
+    fn trace(self: &Rc<Self>, t: &mut Tracer) {
+        // Iterative so a deeply nested function tree does not recurse.
+        let mut todo: Vec<&FnProto> = vec![self];
+        while let Some(p) = todo.pop() {
+            if p.traced.get() == t.epoch {
+                continue;
+            }
+            p.traced.set(t.epoch);
+            for &k in p.consts.iter() {
+                t.mark_value(k);
+            }
+            todo.extend(p.children.iter().map(|c| &**c));
+        }
+    }
+}
+
+/// A Lua function value.
+pub struct LuaClosure {
+    pub p: Rc<FnProto>,
+    pub upvals: Box<[Gc<UpVal>]>,
+}
+
+impl GcObject for LuaClosure {
+    const KIND: Kind = Kind::LuaClosure;
+    fn trace(&self, t: &mut Tracer) {
+        self.p.trace(t);
+        for &u in self.upvals.iter() {
+            t.mark(u);
+        }
+    }
+    fn extra_bytes(&self) -> usize {
+        self.upvals.len() * 8
+    }
+}
+
+/// Where an upvalue's variable lives.
+#[derive(Clone, Copy, Debug)]
+pub enum UpState {
+    /// Still on the running thread's stack, at this absolute index.
+    Open(usize),
+    /// The variable's block exited: the upvalue holds it.
+    Closed(Value),
+}
+
+/// An upvalue: shared by every closure that captured the same variable.
+pub struct UpVal {
+    pub state: Cell<UpState>,
+}
+
+impl GcObject for UpVal {
+    const KIND: Kind = Kind::UpVal;
+    fn trace(&self, t: &mut Tracer) {
+        if let UpState::Closed(v) = self.state.get() {
+            t.mark_value(v);
+        }
+    }
+}
+
+/// Arguments of a native call: `n` values starting at stack index `base`.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    pub base: usize,
+    pub n: usize,
+}
+
+/// A native function: reads its arguments from the stack through [`Args`],
+/// pushes its results on top of the stack and returns how many it pushed.
+pub type NativeFnPtr = fn(&mut State, Args) -> LuaResult<usize>;
+
+/// Natives that executors must run without recursing (they push frames).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NativeKind {
+    /// An ordinary function: called directly.
+    Plain,
+    /// `pcall(f, ...)`.
+    PCall,
+    /// `xpcall(f, msgh, ...)`.
+    XPCall,
+}
+
+/// A native (Rust) function value, with optional upvalues.
+pub struct NativeFunction {
+    /// The name used in messages ("print", "string.rep").
+    pub name: &'static str,
+    pub f: NativeFnPtr,
+    pub kind: NativeKind,
+    pub upvalues: RefCell<Vec<Value>>,
+}
+
+impl GcObject for NativeFunction {
+    const KIND: Kind = Kind::Native;
+    fn trace(&self, t: &mut Tracer) {
+        for &v in self.upvalues.borrow().iter() {
+            t.mark_value(v);
+        }
+    }
+}
+
+/// A full userdata: an opaque Rust value with a metatable and a user value.
+pub struct UserData {
+    pub meta: Cell<Option<Gc<Table>>>,
+    pub data: RefCell<Box<dyn Any>>,
+    pub user_value: Cell<Value>,
+}
+
+impl GcObject for UserData {
+    const KIND: Kind = Kind::UserData;
+    fn trace(&self, t: &mut Tracer) {
+        if let Some(m) = self.meta.get() {
+            t.mark(m);
+        }
+        t.mark_value(self.user_value.get());
+    }
+}
+
+/// Status of a thread (coroutine).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadStatus {
+    Suspended,
+    Running,
+    Normal,
+    Dead,
+}
+
+/// A coroutine. The running thread's stacks live in the `State` (see
+/// `crate::thread`); a suspended thread keeps its saved stacks here and
+/// `resume` swaps them in.
+pub struct Thread {
+    pub status: Cell<ThreadStatus>,
+    pub saved: RefCell<crate::thread::ThreadStacks>,
+}
+
+impl GcObject for Thread {
+    const KIND: Kind = Kind::Thread;
+    fn trace(&self, t: &mut Tracer) {
+        self.saved.borrow().trace(t);
+    }
+}

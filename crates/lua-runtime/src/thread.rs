@@ -1,0 +1,135 @@
+//! Call frames and the per-thread stacks shared by both executors.
+//!
+//! A thread (the main one or a coroutine) owns a value stack, a stack of
+//! [`CallFrame`]s, its open upvalues and an executor-private cursor stack.
+//! The running thread's stacks live directly in the `State` (no indirection
+//! in the hot loop); a suspended coroutine keeps its own in its heap object
+//! and `resume` swaps them with the State's.
+//!
+//! # Frame layout on the value stack
+//!
+//! ```text
+//!   func  arg1 .. argN            (a call as pushed by the caller)
+//!   func  [varargs...] | base: r0 r1 ... r(max_registers-1)
+//! ```
+//! For a Lua function with fixed parameters, `base = func + 1`. For a vararg
+//! function called with more arguments than parameters, the extra arguments
+//! stay right after `func` and the fixed parameters are copied above them,
+//! so `base = func + 1 + nargs` and the varargs are
+//! `stack[func + 1 + nparams .. func + 1 + nargs]`.
+//! Results are written starting at `func` (where the caller expects them).
+//!
+//! # Invariant
+//! Every value in `stack[..]` (its whole length) is valid: the collector
+//! marks the entire vector, so stale slots above a frame's registers can
+//! never hold a dangling pointer.
+
+use crate::gc::{Gc, Tracer};
+use crate::object::{LuaClosure, NativeFunction, UpState, UpVal};
+use crate::value::Value;
+
+/// What runs in a frame.
+#[derive(Clone, Copy, Debug)]
+pub enum FrameFn {
+    Lua(Gc<LuaClosure>),
+    Native(Gc<NativeFunction>),
+}
+
+/// Where a returning frame's results go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ret {
+    /// To the caller's registers starting at the frame's `func` slot; `want`
+    /// results (-1: all, the caller's top is set after them).
+    Normal { want: i32 },
+    /// Back to a Rust caller (`Executor::call`): results stay at `func..`
+    /// and the run loop returns.
+    Host { want: i32 },
+}
+
+/// Frame flag: the frame was entered by a tail call.
+pub const FRAME_TAIL: u8 = 1;
+/// Frame flag: a `pcall`/`xpcall` frame that catches errors.
+pub const FRAME_PROTECTED: u8 = 2;
+/// Frame flag: the protected frame is an `xpcall` (handler at `base`).
+pub const FRAME_XPCALL: u8 = 4;
+/// Frame flag: the Host frame's caller wants a traceback with errors.
+pub const FRAME_TRACEBACK: u8 = 8;
+
+/// One activation record.
+#[derive(Clone, Copy, Debug)]
+pub struct CallFrame {
+    pub func_fn: FrameFn,
+    /// Stack index of the called value; results go here.
+    pub func: usize,
+    /// Register 0 (Lua) or the first argument (native).
+    pub base: usize,
+    /// Number of extra arguments of a vararg Lua function, or the argument
+    /// count of a native.
+    pub nvarargs: usize,
+    pub ret: Ret,
+    /// Index of the instruction being executed (the numbering shared by
+    /// both code forms; line info and name info are keyed by it).
+    pub pc: u32,
+    /// Start of this frame's entries in the executor-private cursor stack.
+    pub cursor_base: u32,
+    pub flags: u8,
+}
+
+impl CallFrame {
+    pub fn closure(&self) -> Option<Gc<LuaClosure>> {
+        match self.func_fn {
+            FrameFn::Lua(c) => Some(c),
+            FrameFn::Native(_) => None,
+        }
+    }
+}
+
+/// An executor-private position record (the tree executor's cursor:
+/// block identity and position within it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    pub a: u32,
+    pub b: u32,
+}
+
+/// The stacks of one thread.
+#[derive(Default)]
+pub struct ThreadStacks {
+    pub stack: Vec<Value>,
+    pub frames: Vec<CallFrame>,
+    /// Open upvalues sorted by stack index, ascending.
+    pub open_upvals: Vec<Gc<UpVal>>,
+    pub cursors: Vec<Cursor>,
+    /// Stack slots of pending to-be-closed variables, ascending.
+    pub tbc: Vec<usize>,
+}
+
+impl ThreadStacks {
+    pub fn trace(&self, t: &mut Tracer) {
+        for &v in &self.stack {
+            t.mark_value(v);
+        }
+        for f in &self.frames {
+            match f.func_fn {
+                FrameFn::Lua(c) => t.mark(c),
+                FrameFn::Native(n) => t.mark(n),
+            }
+        }
+        for &u in &self.open_upvals {
+            t.mark(u);
+        }
+    }
+
+    /// Close every open upvalue at stack index `level` or above.
+    pub fn close_upvals(&mut self, level: usize) {
+        while let Some(&u) = self.open_upvals.last() {
+            match u.state.get() {
+                UpState::Open(i) if i >= level => {
+                    u.state.set(UpState::Closed(self.stack[i]));
+                    self.open_upvals.pop();
+                }
+                _ => break,
+            }
+        }
+    }
+}
