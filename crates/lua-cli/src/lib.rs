@@ -20,6 +20,7 @@
 
 pub mod args;
 mod check;
+mod runner;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -56,6 +57,9 @@ pub fn run(argv: Vec<OsString>) -> i32 {
             let _ = writeln!(err, "{PROGNAME}: {e}");
         }
         return i32::from(errors.iter().any(Option::is_some));
+    }
+    if opts.list.is_none() {
+        return runner::run_options(opts, argv);
     }
     let missing = if opts.list.is_some() {
         "--list"
