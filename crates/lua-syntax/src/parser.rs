@@ -30,7 +30,6 @@ use crate::lexer::{Lexer, Tk, Token, Val};
 use crate::number::Number;
 use crate::{Error, chunk_id};
 use bumpalo::Bump;
-use bumpalo::collections::Vec as BVec;
 
 /// `LUAI_MAXCCALLS`: the nesting limit of the C stack PUC's parser counts.
 const MAX_CCALLS: u32 = 200;
@@ -507,8 +506,19 @@ impl<'a, 's> Parser<'a, 's> {
         self.arena.alloc(v)
     }
 
-    fn vec<T>(&self) -> BVec<'a, T> {
-        BVec::new_in(self.arena)
+    /// Lists are gathered in a temporary `Vec` and copied into the arena
+    /// once complete: growing them inside the arena would leave every
+    /// outgrown buffer behind as dead arena memory.
+    fn vec<T>(&self) -> Vec<T> {
+        Vec::new()
+    }
+
+    fn finish<T>(&self, v: Vec<T>) -> &'a [T] {
+        if v.is_empty() {
+            &[]
+        } else {
+            self.arena.alloc_slice_fill_iter(v)
+        }
     }
 
     // ----- chunk ----------------------------------------------------------
@@ -540,13 +550,13 @@ impl<'a, 's> Parser<'a, 's> {
         let mut stats = self.vec();
         let ret = self.statlist_into(&mut stats)?;
         Ok(Block {
-            stats: stats.into_bump_slice(),
+            stats: self.finish(stats),
             ret,
             end_line: self.t.line,
         })
     }
 
-    fn statlist_into(&mut self, stats: &mut BVec<'a, Stat<'a>>) -> R<Option<&'a Return<'a>>> {
+    fn statlist_into(&mut self, stats: &mut Vec<Stat<'a>>) -> R<Option<&'a Return<'a>>> {
         while !block_follow(self.t.kind, true) {
             if self.t.kind == Tk::Return {
                 self.enter_level()?;
@@ -568,7 +578,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// `statement`: appends zero or more statements to `out` (labels with
     /// the no-op statements that follow them add several).
-    fn statement(&mut self, out: &mut BVec<'a, Stat<'a>>) -> R<()> {
+    fn statement(&mut self, out: &mut Vec<Stat<'a>>) -> R<()> {
         let line = self.linenumber();
         let start = self.t.start;
         self.enter_level()?;
@@ -637,7 +647,7 @@ impl<'a, 's> Parser<'a, 's> {
         name: &'a str,
         line: u32,
         start: u32,
-        out: &mut BVec<'a, Stat<'a>>,
+        out: &mut Vec<Stat<'a>>,
     ) -> R<()> {
         self.check_next(Tk::DbColon)?;
         let span = self.span_from(start);
@@ -711,7 +721,7 @@ impl<'a, 's> Parser<'a, 's> {
             return Ok(IfArm {
                 cond,
                 body: Block {
-                    stats: stats.into_bump_slice(),
+                    stats: self.finish(stats),
                     ret,
                     end_line,
                 },
@@ -737,7 +747,7 @@ impl<'a, 's> Parser<'a, 's> {
         };
         self.check_match(Tk::End, Tk::If, line)?;
         Ok(StatKind::If {
-            arms: arms.into_bump_slice(),
+            arms: self.finish(arms),
             orelse,
         })
     }
@@ -826,7 +836,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.adjust_localvars(4);
         let body = self.forbody(names.len())?;
         Ok(StatKind::GenericFor {
-            names: names.into_bump_slice(),
+            names: self.finish(names),
             exprs,
             body,
         })
@@ -862,7 +872,7 @@ impl<'a, 's> Parser<'a, 's> {
         }
         let name = FuncName {
             base,
-            fields: fields.into_bump_slice(),
+            fields: self.finish(fields),
             method,
         };
         Ok(StatKind::Function { name, func })
@@ -934,7 +944,7 @@ impl<'a, 's> Parser<'a, 's> {
         }
         self.adjust_localvars(nvars);
         Ok(StatKind::Local {
-            names: names.into_bump_slice(),
+            names: self.finish(names),
             values,
         })
     }
@@ -965,7 +975,7 @@ impl<'a, 's> Parser<'a, 's> {
             let mut targets = self.vec();
             let values = self.restassign(s, &mut targets)?;
             return Ok(StatKind::Assign {
-                targets: targets.into_bump_slice(),
+                targets: self.finish(targets),
                 values,
             });
         }
@@ -983,7 +993,7 @@ impl<'a, 's> Parser<'a, 's> {
     fn restassign(
         &mut self,
         first: Suffixed<'a>,
-        targets: &mut BVec<'a, Expr<'a>>,
+        targets: &mut Vec<Expr<'a>>,
     ) -> R<&'a [Expr<'a>]> {
         let mut cur = first;
         let mut extra = 0;
@@ -1052,7 +1062,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.check_match(Tk::End, Tk::Function, line)?;
         self.close_func()?;
         Ok(self.alloc(FuncBody {
-            params: params.into_bump_slice(),
+            params: self.finish(params),
             is_vararg,
             body: Block { end_line, ..body },
             line,
@@ -1069,7 +1079,7 @@ impl<'a, 's> Parser<'a, 's> {
         while self.test_next(Tk::Char(b','))? {
             v.push(self.expr()?);
         }
-        Ok(v.into_bump_slice())
+        Ok(self.finish(v))
     }
 
     pub(crate) fn expr(&mut self) -> R<Expr<'a>> {
@@ -1341,7 +1351,7 @@ impl<'a, 's> Parser<'a, 's> {
         }
         self.check_match(Tk::Char(b'}'), Tk::Char(b'{'), line)?;
         Ok(Expr {
-            kind: ExprKind::Table(fields.into_bump_slice()),
+            kind: ExprKind::Table(self.finish(fields)),
             line,
             span: self.span_from(start),
         })
