@@ -12,11 +12,15 @@
 //! This crate does not run code (the executors do) and does not parse
 //! (lua-syntax does); it performs no check the parser already made.
 
+mod compiler;
 pub mod flatten;
+pub mod listing;
 pub mod opcode;
 pub mod proto;
 
+pub use compiler::{CompileError, compile, compile_source};
 pub use flatten::flatten;
+pub use listing::{Form, list};
 pub use opcode::{MULTRET, Op, RK, Reg, Test};
 pub use proto::{
     Block, Cond, Constant, DebugInfo, FlatCode, GenericFor, If, LocalVar, Loop, NameKind, Node,

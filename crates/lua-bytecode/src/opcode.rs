@@ -237,7 +237,8 @@ pub enum Op {
     /// value) to-be-closed, then `pc := target` (the `TForCall`).
     TForPrep { base: Reg, target: u32 },
     /// *Flat only.* `R[base+4], ..., R[base+3+nvars] := R[base](R[base+1],
-    /// R[base+2])`
+    /// R[base+2])`. The executor may use `R[base+4..base+7]` as scratch to
+    /// make the call, as PUC-Rio does (the frame always has room).
     TForCall { base: Reg, nvars: u8 },
     /// *Flat only.* If `R[base+4] ~= nil` then `R[base+2] := R[base+4]` and
     /// `pc := target` (the body start).
@@ -396,7 +397,7 @@ impl Op {
             JumpIf { test, .. } | JumpIfNot { test, .. } => test.max_register(),
             ForPrep { base, .. } | ForLoop { base, .. } => r(*base) + 3,
             TForPrep { base, .. } => r(*base) + 3,
-            TForCall { base, nvars } => r(*base) + 3 + *nvars as u32,
+            TForCall { base, nvars } => (r(*base) + 6).max(r(*base) + 3 + *nvars as u32),
             TForLoop { base, .. } => r(*base) + 4,
         })
     }

@@ -1,0 +1,695 @@
+//! The compiler: AST → structured [`Proto`]s.
+//!
+//! # How it works
+//!
+//! This is lparser.c/lcode.c's single pass, reshaped for structured output.
+//! Expressions are described by an [`Exp`] (PUC's `expdesc`) that is
+//! *discharged* into a register only when needed, so `local x = a + b`
+//! writes the sum straight into `x`'s register (the "relocatable" result
+//! whose destination is patched), constants become `K`/immediate operands,
+//! and temporaries are freed in stack order exactly as PUC-Rio frees them.
+//!
+//! Instead of a flat instruction list with jump lists to patch, the function
+//! state keeps a stack of open structured blocks; control constructs push a
+//! block, compile into it and pop it into their node. Conditions compile to a
+//! [`Cond`] tree whose leaves hold the code computing their operands.
+//!
+//! While emitting, the compiler also numbers every instruction with the pc it
+//! will have in the flat form (the layout in [`crate::flatten`] is fixed and
+//! each construct's size is known when it is emitted), so line numbers,
+//! local-variable ranges and operand names are recorded directly by pc.
+//!
+//! `goto` needs no special machinery: a label is a position in the structured
+//! block that holds it (do-blocks are inlined, so that is always a real
+//! block), and a `goto` becomes a [`Node::Goto`] naming how many blocks to
+//! leave and the label's node index — forward, backward or continue-style,
+//! even when the resulting control flow is irreducible. Targets are filled in
+//! when the function is finished.
+
+mod expr;
+mod fold;
+mod stat;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use lua_syntax::ast;
+
+use crate::opcode::{Op, Reg};
+use crate::proto::{
+    Block, Constant, DebugInfo, LocalVar, NameKind, Node, OperandName, Proto, UpvalDesc,
+};
+
+/// PUC-Rio's limits (luaconf.h / lparser.c).
+pub(crate) const MAX_VARS: usize = 200;
+pub(crate) const MAX_UPVALUES: usize = 255;
+pub(crate) const MAX_REGS: u32 = 255;
+/// Items per `SetList` (LFIELDS_PER_FLUSH).
+pub(crate) const FIELDS_PER_FLUSH: u32 = 50;
+
+/// A compile error, worded as lua5.4 words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// The full message, `chunk:line: text` (as `luac5.4` prints it after
+    /// its own `luac5.4: ` prefix).
+    pub message: String,
+    /// The line the error is reported at.
+    pub line: u32,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+pub(crate) type CResult<T> = Result<T, CompileError>;
+
+/// Compile a parsed chunk into its main function.
+pub fn compile<'a>(chunk: &'a ast::Chunk<'a>, chunkname: &str) -> Result<Rc<Proto>, CompileError> {
+    let mut c = Compiler {
+        source: Rc::from(chunkname),
+        chunkid: lua_syntax::chunk_id(chunkname),
+        funcs: Vec::new(),
+    };
+    c.main(chunk)
+}
+
+/// Parse and compile `source` (a syntax error becomes a [`CompileError`]
+/// with the same message and line).
+pub fn compile_source(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, CompileError> {
+    let arena = bumpalo::Bump::new();
+    let chunk = lua_syntax::parse(&arena, source, chunkname).map_err(|e| CompileError {
+        message: e.message,
+        line: e.line,
+    })?;
+    compile(&chunk, chunkname)
+}
+
+/// Where an emitted op lives before the block holding it is closed:
+/// (depth in the open-block stack, node index).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Loc {
+    pub depth: u32,
+    pub idx: u32,
+}
+
+/// A compile-time constant value (`<const>` locals, folding).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum KVal<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a [u8]),
+}
+
+/// A variable in scope.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Var<'a> {
+    pub name: &'a str,
+    pub kind: VarKind<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum VarKind<'a> {
+    /// Lives in a register; `locvar` indexes `FuncState::locvars`.
+    Reg { reg: Reg, locvar: u32 },
+    /// A `<const>` folded away.
+    Const(KVal<'a>),
+}
+
+/// A lexical scope (an AST block).
+pub(crate) struct Scope<'a> {
+    /// Number of active variables when the scope was entered.
+    pub nactvar: usize,
+    /// Register level when entered.
+    pub reglevel: u32,
+    /// Depth of the structured block this scope's statements go into.
+    pub depth: u32,
+    /// A loop body: `break` leaves it, closing down to `break_close`.
+    pub is_loop: bool,
+    pub break_close: u32,
+    /// Some variable of this scope is captured by a closure, or is
+    /// to-be-closed: leaving it needs a `Close`.
+    pub upval: bool,
+    pub insidetbc: bool,
+    /// A generic `for` body: the loop's exit closes its state, so a
+    /// `break` needs no `Close` of its own.
+    pub close_after: bool,
+    /// Labels declared directly in this scope: (name, label id).
+    pub labels: Vec<(&'a str, u32)>,
+}
+
+pub(crate) struct Label {
+    pub depth: u32,
+    pub node_index: u32,
+    /// Register level where the label stands (valid once placed).
+    pub reglevel: u32,
+    pub placed: bool,
+}
+
+/// Per-function compile state (PUC's `FuncState`).
+pub(crate) struct FuncState<'a> {
+    pub line_defined: u32,
+    pub last_line_defined: u32,
+    pub num_params: u8,
+    pub is_vararg: bool,
+    pub constants: Vec<Constant>,
+    pub kcache: HashMap<KKey<'a>, u32>,
+    pub protos: Vec<Rc<Proto>>,
+    pub upvals: Vec<UpvalDesc>,
+    pub actvars: Vec<Var<'a>>,
+    pub scopes: Vec<Scope<'a>>,
+    /// Registers used by active local variables.
+    pub nregvars: u32,
+    pub freereg: u32,
+    pub maxreg: u32,
+    pub pc: u32,
+    pub lines: Vec<u32>,
+    pub locvars: Vec<LocalVar>,
+    pub names: Vec<OperandName>,
+    pub name_cache: HashMap<&'a [u8], Rc<[u8]>>,
+    /// Open structured blocks; the innermost is last.
+    pub blocks: Vec<Vec<Node>>,
+    pub labels: Vec<Label>,
+    pub has_goto: bool,
+    pub needs_close: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum KKey<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(&'a [u8]),
+}
+
+pub(crate) struct Compiler<'a> {
+    pub source: Rc<str>,
+    pub chunkid: String,
+    pub funcs: Vec<FuncState<'a>>,
+}
+
+impl<'a> FuncState<'a> {
+    fn new(line_defined: u32, last_line_defined: u32) -> FuncState<'a> {
+        FuncState {
+            line_defined,
+            last_line_defined,
+            num_params: 0,
+            is_vararg: false,
+            constants: Vec::new(),
+            kcache: HashMap::new(),
+            protos: Vec::new(),
+            upvals: Vec::new(),
+            actvars: Vec::new(),
+            scopes: Vec::new(),
+            nregvars: 0,
+            freereg: 0,
+            maxreg: 0,
+            pc: 0,
+            lines: Vec::new(),
+            locvars: Vec::new(),
+            names: Vec::new(),
+            name_cache: HashMap::new(),
+            blocks: vec![Vec::new()],
+            labels: Vec::new(),
+            has_goto: false,
+            needs_close: false,
+        }
+    }
+}
+
+impl<'a> Compiler<'a> {
+    pub(crate) fn fs(&mut self) -> &mut FuncState<'a> {
+        // `funcs` is never empty while compiling.
+        let n = self.funcs.len() - 1;
+        &mut self.funcs[n]
+    }
+
+    pub(crate) fn fsr(&self) -> &FuncState<'a> {
+        &self.funcs[self.funcs.len() - 1]
+    }
+
+    // ---- errors -------------------------------------------------------
+
+    pub(crate) fn error(&self, line: u32, msg: &str) -> CompileError {
+        CompileError {
+            message: format!("{}:{}: {}", self.chunkid, line, msg),
+            line,
+        }
+    }
+
+    pub(crate) fn error_limit(&self, line: u32, limit: usize, what: &str) -> CompileError {
+        let fs = self.fsr();
+        let wher = if fs.line_defined == 0 {
+            "main function".to_string()
+        } else {
+            format!("function at line {}", fs.line_defined)
+        };
+        self.error(
+            line,
+            &format!("too many {what} (limit is {limit}) in {wher}"),
+        )
+    }
+
+    // ---- emission -----------------------------------------------------
+
+    /// Append an ordinary op to the innermost open block.
+    pub(crate) fn emit(&mut self, op: Op, line: u32) -> Loc {
+        let fs = self.fs();
+        let pc = fs.pc;
+        fs.pc += 1;
+        fs.lines.push(line);
+        let depth = fs.blocks.len() - 1;
+        let block = &mut fs.blocks[depth];
+        block.push(Node::Op { op, pc });
+        Loc {
+            depth: depth as u32,
+            idx: (block.len() - 1) as u32,
+        }
+    }
+
+    /// Count a flat-only instruction (a jump) at the current position.
+    pub(crate) fn count_jump(&mut self, line: u32) -> u32 {
+        let fs = self.fs();
+        let pc = fs.pc;
+        fs.pc += 1;
+        fs.lines.push(line);
+        pc
+    }
+
+    /// Take back the last counted jump (a construct turned out not to need
+    /// it).
+    pub(crate) fn uncount_jump(&mut self) {
+        let fs = self.fs();
+        fs.pc -= 1;
+        fs.lines.pop();
+    }
+
+    pub(crate) fn push_node(&mut self, node: Node) {
+        let fs = self.fs();
+        let depth = fs.blocks.len() - 1;
+        fs.blocks[depth].push(node);
+    }
+
+    pub(crate) fn open_block(&mut self) {
+        self.fs().blocks.push(Vec::new());
+    }
+
+    pub(crate) fn close_block(&mut self) -> Block {
+        Block {
+            nodes: self.fs().blocks.pop().unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn depth(&self) -> u32 {
+        (self.fsr().blocks.len() - 1) as u32
+    }
+
+    pub(crate) fn op_at(&mut self, loc: Loc) -> Option<&mut Op> {
+        match self
+            .fs()
+            .blocks
+            .get_mut(loc.depth as usize)
+            .and_then(|b| b.get_mut(loc.idx as usize))
+        {
+            Some(Node::Op { op, .. }) => Some(op),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn pc_at(&mut self, loc: Loc) -> u32 {
+        match self
+            .fs()
+            .blocks
+            .get(loc.depth as usize)
+            .and_then(|b| b.get(loc.idx as usize))
+        {
+            Some(Node::Op { pc, .. }) => *pc,
+            _ => 0,
+        }
+    }
+
+    /// The last node of the innermost open block, if it is an op.
+    pub(crate) fn last_op(&mut self) -> Option<(Loc, Op)> {
+        let depth = self.depth();
+        let fs = self.fs();
+        let block = fs.blocks.last()?;
+        match block.last() {
+            Some(Node::Op { op, .. }) => Some((
+                Loc {
+                    depth,
+                    idx: (block.len() - 1) as u32,
+                },
+                *op,
+            )),
+            _ => None,
+        }
+    }
+
+    // ---- registers ----------------------------------------------------
+
+    pub(crate) fn reserve(&mut self, n: u32, line: u32) -> CResult<()> {
+        let fs = self.fs();
+        let newstack = fs.freereg + n;
+        if newstack > fs.maxreg {
+            if newstack > MAX_REGS {
+                return Err(self.error(line, "function or expression needs too many registers"));
+            }
+            self.fs().maxreg = newstack;
+        }
+        self.fs().freereg = newstack;
+        Ok(())
+    }
+
+    /// Make sure `n` more registers above `freereg` fit in the frame
+    /// without reserving them (luaK_checkstack).
+    pub(crate) fn check_stack(&mut self, n: u32, line: u32) -> CResult<()> {
+        let fs = self.fs();
+        let newstack = fs.freereg + n;
+        if newstack > fs.maxreg {
+            if newstack > MAX_REGS {
+                return Err(self.error(line, "function or expression needs too many registers"));
+            }
+            self.fs().maxreg = newstack;
+        }
+        Ok(())
+    }
+
+    /// Free register `r` if it is a temporary (above the locals).
+    pub(crate) fn free_reg(&mut self, r: Reg) {
+        let fs = self.fs();
+        if r as u32 >= fs.nregvars && fs.freereg > 0 && r as u32 == fs.freereg - 1 {
+            fs.freereg -= 1;
+        }
+    }
+
+    // ---- constants ----------------------------------------------------
+
+    pub(crate) fn add_k(&mut self, v: KVal<'a>) -> u32 {
+        let key = match v {
+            KVal::Nil => KKey::Nil,
+            KVal::Bool(b) => KKey::Bool(b),
+            KVal::Int(i) => KKey::Int(i),
+            KVal::Float(f) => KKey::Float(f.to_bits()),
+            KVal::Str(s) => KKey::Str(s),
+        };
+        let fs = self.fs();
+        if let Some(&k) = fs.kcache.get(&key) {
+            return k;
+        }
+        let c = match v {
+            KVal::Nil => Constant::Nil,
+            KVal::Bool(b) => Constant::Bool(b),
+            KVal::Int(i) => Constant::Int(i),
+            KVal::Float(f) => Constant::Float(f),
+            KVal::Str(s) => Constant::Str(Rc::from(s)),
+        };
+        let k = fs.constants.len() as u32;
+        fs.constants.push(c);
+        fs.kcache.insert(key, k);
+        k
+    }
+
+    pub(crate) fn str_k(&mut self, s: &'a [u8]) -> u32 {
+        self.add_k(KVal::Str(s))
+    }
+
+    // ---- names --------------------------------------------------------
+
+    pub(crate) fn intern_name(&mut self, s: &'a [u8]) -> Rc<[u8]> {
+        let fs = self.fs();
+        if let Some(r) = fs.name_cache.get(s) {
+            return r.clone();
+        }
+        let r: Rc<[u8]> = Rc::from(s);
+        fs.name_cache.insert(s, r.clone());
+        r
+    }
+
+    pub(crate) fn note_name(&mut self, pc: u32, reg: Reg, name: Option<(NameKind, NameSrc<'a>)>) {
+        let Some((kind, src)) = name else { return };
+        let name = match src {
+            NameSrc::Str(s) => self.intern_name(s),
+            NameSrc::K(k) => match self.fsr().constants.get(k as usize) {
+                Some(Constant::Str(s)) => s.clone(),
+                _ => return,
+            },
+            NameSrc::Static(s) => Rc::from(s.as_bytes()),
+        };
+        self.fs().names.push(OperandName {
+            pc,
+            reg,
+            kind,
+            name,
+        });
+    }
+
+    // ---- variables and scopes -------------------------------------------
+
+    /// Declare and activate a register variable in register `reg`
+    /// (which the caller has reserved), live from the current pc.
+    pub(crate) fn activate_local(&mut self, name: &'a str, reg: Reg, line: u32) -> CResult<()> {
+        self.check_var_limit(line)?;
+        let fs = self.fs();
+        let locvar = fs.locvars.len() as u32;
+        fs.locvars.push(LocalVar {
+            name: Rc::from(name),
+            reg,
+            start_pc: fs.pc,
+            end_pc: fs.pc,
+        });
+        fs.actvars.push(Var {
+            name,
+            kind: VarKind::Reg { reg, locvar },
+        });
+        fs.nregvars = reg as u32 + 1;
+        Ok(())
+    }
+
+    pub(crate) fn check_var_limit(&self, line: u32) -> CResult<()> {
+        if self.fsr().actvars.len() + 1 > MAX_VARS {
+            return Err(self.error_limit(line, MAX_VARS, "local variables"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn activate_const(&mut self, name: &'a str, v: KVal<'a>, line: u32) -> CResult<()> {
+        self.check_var_limit(line)?;
+        self.fs().actvars.push(Var {
+            name,
+            kind: VarKind::Const(v),
+        });
+        Ok(())
+    }
+
+    /// Remove variables down to `n` active ones, ending their live ranges.
+    pub(crate) fn remove_vars(&mut self, n: usize) {
+        let fs = self.fs();
+        while fs.actvars.len() > n {
+            if let Some(Var {
+                kind: VarKind::Reg { locvar, .. },
+                ..
+            }) = fs.actvars.pop()
+            {
+                fs.locvars[locvar as usize].end_pc = fs.pc;
+            }
+        }
+        fs.nregvars = fs
+            .actvars
+            .iter()
+            .rev()
+            .find_map(|v| match v.kind {
+                VarKind::Reg { reg, .. } => Some(reg as u32 + 1),
+                VarKind::Const(_) => None,
+            })
+            .unwrap_or(0);
+    }
+
+    pub(crate) fn enter_scope(&mut self, is_loop: bool, break_close: u32) {
+        let depth = self.depth();
+        let fs = self.fs();
+        let scope = Scope {
+            nactvar: fs.actvars.len(),
+            reglevel: fs.nregvars,
+            depth,
+            is_loop,
+            break_close,
+            upval: false,
+            close_after: false,
+            insidetbc: fs.scopes.last().is_some_and(|s| s.insidetbc),
+            labels: Vec::new(),
+        };
+        fs.scopes.push(scope);
+    }
+
+    /// Leave the innermost scope; emit a `Close` when it needs one and
+    /// `emit_close` allows it.
+    pub(crate) fn leave_scope(&mut self, emit_close: bool, line: u32) {
+        let Some(scope) = self.fs().scopes.pop() else {
+            return;
+        };
+        let is_outermost = self.fsr().scopes.is_empty();
+        if emit_close && scope.upval && !is_outermost {
+            self.emit(
+                Op::Close {
+                    from: scope.reglevel as Reg,
+                },
+                line,
+            );
+        }
+        self.remove_vars(scope.nactvar);
+        let fs = self.fs();
+        fs.freereg = fs.nregvars;
+    }
+
+    /// Mark the scope declaring variable `vidx` as having a captured
+    /// variable (PUC's `markupval`).
+    pub(crate) fn mark_upval(fs: &mut FuncState<'a>, vidx: usize) {
+        if let Some(s) = fs.scopes.iter_mut().rev().find(|s| s.nactvar <= vidx) {
+            s.upval = true;
+        }
+        fs.needs_close = true;
+    }
+
+    // ---- functions ----------------------------------------------------
+
+    fn main(&mut self, chunk: &'a ast::Chunk<'a>) -> CResult<Rc<Proto>> {
+        let mut fs = FuncState::new(0, 0);
+        fs.is_vararg = true;
+        fs.upvals.push(UpvalDesc {
+            name: Rc::from("_ENV"),
+            in_stack: true,
+            index: 0,
+        });
+        self.funcs.push(fs);
+        self.enter_scope(false, 0);
+        self.block_body(&chunk.block)?;
+        self.finish_body(&chunk.block)?;
+        Ok(self.close_func())
+    }
+
+    /// Compile a nested function and return its index in the parent's
+    /// `protos`.
+    pub(crate) fn function(&mut self, body: &'a ast::FuncBody<'a>) -> CResult<u32> {
+        let mut fs = FuncState::new(body.line, body.end_line);
+        fs.is_vararg = body.is_vararg;
+        self.funcs.push(fs);
+        self.enter_scope(false, 0);
+        if body.params.len() > MAX_VARS {
+            return Err(self.error_limit(body.line, MAX_VARS, "local variables"));
+        }
+        for (i, p) in body.params.iter().enumerate() {
+            self.reserve(1, body.line)?;
+            self.activate_local(p, i as Reg, body.line)?;
+        }
+        self.fs().num_params = body.params.len() as u8;
+        self.block_body(&body.body)?;
+        self.finish_body(&body.body)?;
+        let proto = self.close_func();
+        let fs = self.fs();
+        fs.protos.push(proto);
+        Ok((fs.protos.len() - 1) as u32)
+    }
+
+    /// The final `return` of a function body (unless the body already ends
+    /// with one).
+    fn finish_body(&mut self, block: &'a ast::Block<'a>) -> CResult<()> {
+        if block.ret.is_none() {
+            self.emit(Op::Return0, block.end_line);
+        }
+        let line = block.end_line;
+        self.fs().scopes.pop();
+        let _ = line;
+        self.remove_vars(0);
+        Ok(())
+    }
+
+    fn close_func(&mut self) -> Rc<Proto> {
+        let Some(mut fs) = self.funcs.pop() else {
+            // Unreachable by construction; an empty proto keeps us panic-free.
+            return Rc::new(empty_proto());
+        };
+        let mut nodes = fs.blocks.pop().unwrap_or_default();
+        if fs.has_goto {
+            resolve_gotos(&mut nodes, &fs.labels);
+        }
+        fs.names.sort_by_key(|n| (n.pc, n.reg));
+        Rc::new(Proto {
+            source: self.source.clone(),
+            line_defined: fs.line_defined,
+            last_line_defined: fs.last_line_defined,
+            num_params: fs.num_params,
+            is_vararg: fs.is_vararg,
+            max_registers: fs.maxreg.min(255) as u8,
+            needs_close: fs.needs_close,
+            code: Block { nodes },
+            constants: fs.constants,
+            protos: fs.protos,
+            upvalues: fs.upvals,
+            debug: DebugInfo {
+                lines: fs.lines,
+                locals: fs.locvars,
+                names: fs.names,
+            },
+            code_len: fs.pc,
+            flat: Default::default(),
+        })
+    }
+}
+
+/// Where an operand's name comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum NameSrc<'a> {
+    Str(&'a [u8]),
+    /// A string constant of the function.
+    K(u32),
+    Static(&'static str),
+}
+
+fn empty_proto() -> Proto {
+    Proto {
+        source: Rc::from(""),
+        line_defined: 0,
+        last_line_defined: 0,
+        num_params: 0,
+        is_vararg: false,
+        max_registers: 0,
+        needs_close: false,
+        code: Block::default(),
+        constants: Vec::new(),
+        protos: Vec::new(),
+        upvalues: Vec::new(),
+        debug: DebugInfo::default(),
+        code_len: 0,
+        flat: Default::default(),
+    }
+}
+
+/// Replace each `Goto`'s label id by the label's node index.
+fn resolve_gotos(nodes: &mut [Node], labels: &[Label]) {
+    for node in nodes {
+        match node {
+            Node::Goto { target, .. } => {
+                if let Some(l) = labels.get(*target as usize) {
+                    *target = l.node_index;
+                }
+            }
+            Node::If(i) => {
+                resolve_gotos(&mut i.then_.nodes, labels);
+                resolve_gotos(&mut i.else_.nodes, labels);
+            }
+            Node::While(w) => resolve_gotos(&mut w.body.nodes, labels),
+            Node::Repeat(r) => resolve_gotos(&mut r.body.nodes, labels),
+            Node::Loop(l) => resolve_gotos(&mut l.body.nodes, labels),
+            Node::NumericFor(f) => resolve_gotos(&mut f.body.nodes, labels),
+            Node::GenericFor(f) => resolve_gotos(&mut f.body.nodes, labels),
+            Node::Op { .. } | Node::Break { .. } => {}
+        }
+    }
+}
