@@ -24,7 +24,7 @@ pub fn chunk_to_string(c: &Chunk<'_>) -> String {
         out: String::new(),
         indent: 0,
     };
-    p.block(&c.block);
+    p.stats(&c.block);
     p.out
 }
 
@@ -81,6 +81,11 @@ impl Printer {
 
     fn block(&mut self, b: &Block<'_>) {
         self.indent += 1;
+        self.stats(b);
+        self.indent -= 1;
+    }
+
+    fn stats(&mut self, b: &Block<'_>) {
         for s in b.stats {
             self.stat(s);
         }
@@ -88,10 +93,9 @@ impl Printer {
             let s = format!("return {}", self.list(r.exprs));
             self.line(s.trim_end());
         }
-        self.indent -= 1;
     }
 
-    /// Blocks at top level are not indented.
+    /// The body of a compound statement, one level deeper.
     fn body(&mut self, b: &Block<'_>) {
         self.block(b);
     }
@@ -320,6 +324,12 @@ impl Printer {
                 self.out.push(':');
                 self.out.push_str(method);
                 self.args(args);
+            }
+            // Binary and unary expressions already print their parentheses.
+            ExprKind::Paren(inner)
+                if matches!(inner.kind, ExprKind::Binary { .. } | ExprKind::Unary { .. }) =>
+            {
+                self.expr(inner)
             }
             ExprKind::Paren(inner) => {
                 self.out.push('(');

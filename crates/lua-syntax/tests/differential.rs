@@ -1,0 +1,290 @@
+//! Differential tests against the reference implementation: when
+//! `luac5.4`/`lua5.4` are installed (CI installs them), the parser must
+//! accept and reject exactly what `luac5.4 -p` does, with the same message,
+//! on generated programs and mutations of them; string literals must decode
+//! to the same bytes and numerals to the same numbers as in `lua5.4`.
+//! Without the tools the tests say so and pass.
+
+use std::process::Command;
+
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool)
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("{tool} not installed: differential test skipped");
+    }
+    ok
+}
+
+fn luac_message(dir: &std::path::Path, src: &[u8]) -> String {
+    std::fs::write(dir.join("input.lua"), src).unwrap();
+    let out = Command::new("luac5.4")
+        .args(["-p", "input.lua"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
+    msg.strip_prefix("luac5.4: ").unwrap_or(&msg).to_string()
+}
+
+fn our_message(src: &[u8]) -> String {
+    let arena = bumpalo::Bump::new();
+    match lua_syntax::parse(&arena, src, "@input.lua") {
+        Ok(_) => String::new(),
+        Err(e) => e.message,
+    }
+}
+
+/// Deterministic mutations of a valid program: cut a byte range, duplicate
+/// one, or splice in a token.
+fn mutate(src: &[u8], seed: u64) -> Vec<u8> {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut rnd = |n: usize| {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51afd7ed558ccd);
+        x ^= x >> 33;
+        (x % n.max(1) as u64) as usize
+    };
+    let mut v = src.to_vec();
+    let a = rnd(v.len());
+    let b = (a + rnd(12)).min(v.len());
+    match rnd(3) {
+        0 => {
+            v.drain(a..b);
+        }
+        1 => {
+            let piece = v[a..b].to_vec();
+            let at = rnd(v.len());
+            v.splice(at..at, piece);
+        }
+        _ => {
+            const TOKENS: [&str; 16] = [
+                " end ",
+                " ( ",
+                " ) ",
+                " = ",
+                " local ",
+                " goto x ",
+                " ::x:: ",
+                " break ",
+                " ... ",
+                "\"",
+                "[[",
+                " 0x",
+                " <const> ",
+                " , ",
+                " { ",
+                " return ",
+            ];
+            let t = TOKENS[rnd(TOKENS.len())];
+            v.splice(a..a, t.bytes());
+        }
+    }
+    v
+}
+
+#[test]
+fn accepts_and_rejects_like_luac() {
+    if !have("luac5.4") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = gen_corpus::generate(6000);
+    assert_eq!(luac_message(dir.path(), base.as_bytes()), "");
+    assert_eq!(our_message(base.as_bytes()), "");
+    // Cut the program into a few smaller ones too, so errors land in
+    // different contexts.
+    let mut failures = Vec::new();
+    let mut rejected = 0;
+    for seed in 0..250 {
+        let m = mutate(base.as_bytes(), seed);
+        let want = luac_message(dir.path(), &m);
+        let got = our_message(&m);
+        rejected += usize::from(!want.is_empty());
+        if want != got {
+            failures.push(format!("seed {seed}:\n  luac: {want}\n  ours: {got}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The mutations must exercise errors, not only valid programs.
+    assert!(rejected > 100, "only {rejected} mutations were rejected");
+}
+
+fn lua_eval(code: &str) -> String {
+    let out = Command::new("lua5.4").args(["-e", code]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn string_literals_decode_like_lua() {
+    if !have("lua5.4") {
+        return;
+    }
+    let literals = [
+        r#""plain""#,
+        r#"'\a\b\f\n\r\t\v\\\"\''"#,
+        r#""\x00\x7f\x80\xff\xAb""#,
+        r#""\0\1\12\123\255\0009""#,
+        r#""\u{0}\u{7F}\u{80}\u{7FF}\u{800}\uFFFF}""#.replace(r"\uFFFF}", r"\u{FFFF}").leak(),
+        r#""\u{10000}\u{10FFFF}\u{110000}\u{3FFFFFF}\u{4000000}\u{7FFFFFFF}""#,
+        "\"a\\z  \n\t  b\"",
+        "\"line\\\nnext\\\r\nthird\"",
+        "[[\nskip first newline]]",
+        "[==[\r\nCRLF\r\nlines\n\rand ]] ]=] ]==]",
+        "[[]]",
+        "''",
+    ];
+    let code = format!(
+        "for _, s in ipairs{{{}}} do io.write((s:gsub('.', function(c) return string.format('%02x', c:byte()) end)), '\\n') end",
+        literals.join(", ")
+    );
+    let want: Vec<String> = lua_eval(&code).lines().map(str::to_string).collect();
+    assert_eq!(want.len(), literals.len());
+    for (lit, want) in literals.iter().zip(want) {
+        let arena = bumpalo::Bump::new();
+        let src = format!("return {lit}");
+        let c = lua_syntax::parse(&arena, src.as_bytes(), "=t").unwrap();
+        let lua_syntax::ast::ExprKind::Str(s) = c.block.ret.unwrap().exprs[0].kind else {
+            panic!("{lit}")
+        };
+        let got: String = s.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(got, want, "{lit}");
+    }
+}
+
+#[test]
+fn numerals_convert_like_lua() {
+    if !have("lua5.4") {
+        return;
+    }
+    let numerals = [
+        "0",
+        "1",
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551616",
+        "0x7fffffffffffffff",
+        "0x8000000000000000",
+        "0xffffffffffffffffff",
+        "1.5",
+        ".5",
+        "5.",
+        "1e308",
+        "1e309",
+        "1e-320",
+        "4.9e-324",
+        "2.4703282292062328e-324",
+        "2.4703282292062327e-324",
+        "0x1p-1074",
+        "0x1p-1075",
+        "0x1.8p-1075",
+        "0x.1",
+        "0xA.8p1",
+        "0x1.fffffffffffff8p0",
+        "0x1.fffffffffffff7ffp0",
+        "0x123456789abcdef0123p0",
+        "0x1P+1023",
+        "0x1p1024",
+        "123456789012345678901234567890",
+        "0.1",
+        "3.14159265358979323846",
+        "1E2",
+        "0X1P-2",
+    ];
+    let code = format!(
+        "for _, n in ipairs{{{}}} do print(math.type(n), string.format(math.type(n) == 'integer' and '%d' or '%.17g', n)) end",
+        numerals.join(", ")
+    );
+    let out = lua_eval(&code);
+    for (num, line) in numerals.iter().zip(out.lines()) {
+        let (ty, val) = line.split_once('\t').unwrap();
+        let got = lua_syntax::str_to_number(num.as_bytes()).unwrap();
+        match (ty, got) {
+            ("integer", lua_syntax::Number::Int(i)) => assert_eq!(i.to_string(), val, "{num}"),
+            ("float", lua_syntax::Number::Float(f)) => {
+                let want: f64 = match val {
+                    "inf" => f64::INFINITY,
+                    v => v.parse().unwrap(),
+                };
+                assert_eq!(f.to_bits(), want.to_bits(), "{num}");
+            }
+            _ => panic!("{num}: lua says {ty}, we say {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn tonumber_agrees_with_lua() {
+    if !have("lua5.4") {
+        return;
+    }
+    let strings = [
+        " 10 ",
+        "\t0x10\n",
+        "-0x10",
+        "+5",
+        "- 5",
+        "1e",
+        "1e+",
+        "0x",
+        "0x.",
+        "0x.p1",
+        ".",
+        "inf",
+        "nan",
+        "-inf",
+        " ",
+        "",
+        "1 2",
+        "0x1p",
+        "1.5e3",
+        "  -.5e-3  ",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "0X1P4",
+        "1\x0b",
+        "\x0c1",
+        "0b1",
+        "1_000",
+        "٣",
+    ];
+    let code = format!(
+        "for _, s in ipairs{{{}}} do local n = tonumber(s) print(n == nil and 'nil' or math.type(n), n and string.format(math.type(n) == 'integer' and '%d' or '%.17g', n) or '') end",
+        strings
+            .iter()
+            .map(|s| format!("{s:?}")
+                .replace("\\u{b}", "\\v")
+                .replace("\\u{c}", "\\f"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let out = lua_eval(&code);
+    for (s, line) in strings.iter().zip(out.lines()) {
+        let (ty, val) = line.split_once('\t').unwrap();
+        let got = lua_syntax::str_to_number(s.as_bytes());
+        match (ty, got) {
+            ("nil", None) => {}
+            ("integer", Some(lua_syntax::Number::Int(i))) => {
+                assert_eq!(i.to_string(), val, "{s:?}")
+            }
+            ("float", Some(lua_syntax::Number::Float(f))) => {
+                assert_eq!(f, val.parse::<f64>().unwrap(), "{s:?}")
+            }
+            _ => panic!("{s:?}: lua says {ty} {val}, we say {got:?}"),
+        }
+    }
+}
