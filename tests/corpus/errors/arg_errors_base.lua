@@ -1,0 +1,13 @@
+-- Argument errors of the base library, worded as lua5.4 does.
+print(pcall(setmetatable))
+print(pcall(getmetatable))
+print(pcall(rawequal, 1))
+print(pcall(rawset, {}, 1))
+print(pcall(next, {}, "nokey"))
+print(pcall(ipairs))
+print(pcall(type))
+print(pcall(assert, false))
+print(pcall(assert, nil, "custom"))
+print(select(2, pcall(assert, false, {1}))[1])
+print(assert(1, "unused"), select("#", assert(1, 2, 3)))
+print(pcall(collectgarbage, "bogus"))

@@ -1,0 +1,10 @@
+-- "bad argument" messages name the function as it was called.
+print(pcall(string.rep))
+print(pcall(string.rep, "x", "y"))
+print(pcall(("x").rep, "x", {}))
+print(pcall(function() return ("x"):rep({}) end))
+print(pcall(function() return string.sub() end))
+print(pcall(function() local s = string; return s.upper() end))
+print(pcall(math.floor, "a"))
+print(pcall(table.insert, 1, 2))
+print(pcall(table.concat, {{}}))

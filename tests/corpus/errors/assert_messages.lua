@@ -1,0 +1,6 @@
+print(pcall(assert, false))
+print(pcall(assert, nil))
+print(pcall(assert, false, "explicit"))
+print(pcall(assert, 1 == 2, 42))
+print(select("#", assert(true, "a", "b")))
+print(pcall(assert))

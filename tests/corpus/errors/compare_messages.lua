@@ -1,0 +1,7 @@
+print(pcall(function() return {} < 1 end))
+print(pcall(function() return 1 < {} end))
+print(pcall(function() return "a" < 1 end))
+print(pcall(function() return {} <= {} end))
+print(pcall(function() return nil < nil end))
+print(pcall(function() return true > false end))
+print(pcall(function() return print < print end))

@@ -1,0 +1,3 @@
+io.write("partial ")
+print("flushed")
+os.exit(3)

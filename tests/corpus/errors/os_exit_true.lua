@@ -1,0 +1,3 @@
+print("exit true")
+os.exit(true)
+print("not reached")

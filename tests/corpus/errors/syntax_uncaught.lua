@@ -1,0 +1,3 @@
+-- A syntax error in the main script.
+print("never printed"
+x = = 1

@@ -1,0 +1,2 @@
+local s = "unterminated
+print(s)

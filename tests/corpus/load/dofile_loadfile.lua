@@ -1,0 +1,13 @@
+-- loadfile and dofile with a file written next to the case.
+local name = os.tmpname()
+local fh = assert(io.open(name, "w"))
+fh:write("local a = ... return (a or 0) + 1, 'second'\n")
+fh:close()
+local f = loadfile(name)
+print(f(41))
+print(dofile(name))
+local e = loadfile(name, "t", {})
+print(e(1))
+os.remove(name)
+print(loadfile("does/not/exist.lua"))
+print(pcall(dofile, "does/not/exist.lua"))

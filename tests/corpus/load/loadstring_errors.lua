@@ -1,0 +1,5 @@
+print(pcall(load))
+print(pcall(load, 42))
+print(type(load("return 1", 2, "t", {})))
+print(load("return 1", nil, nil, nil)())
+print(pcall(load, setmetatable({}, {__tostring = function() return "x" end})))

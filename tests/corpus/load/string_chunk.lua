@@ -1,0 +1,11 @@
+-- load compiles a string; the chunk can return values and take varargs.
+local f = load("return 1 + 2")
+print(f())
+print(load("return ...")(4, 5, 6))
+print(load("local a, b = ... return a * b")(6, 7))
+local g = load("x = 10")
+g()
+print(x)
+print(load("syntax error here"))
+print(type(load("")))
+print(load("")())

@@ -1,0 +1,8 @@
+print(pcall(function() return 1, 2, 3 end))
+print(pcall(function() end))
+print(pcall(function(...) return select("#", ...) end, nil, nil))
+print(pcall(pcall))
+print(pcall(pcall, error, "e"))
+print(pcall(42))
+print(pcall({}))
+print(select("#", pcall(error)))
