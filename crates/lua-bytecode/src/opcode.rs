@@ -305,8 +305,8 @@ impl Op {
         use Op::*;
         let r = |x: Reg| x as u32;
         let rk = |v: &RK| match v {
-            RK::R(x) => *x as u32,
-            RK::K(_) => 0,
+            RK::R(x) => Some(*x as u32),
+            RK::K(_) => None,
         };
         let range = |first: Reg, n: u8| {
             if n == MULTRET || n == 0 {
@@ -324,9 +324,9 @@ impl Op {
             SetUpval { src, .. } => r(*src),
             GetTable { dst, obj, key } => r(*dst).max(r(*obj)).max(r(*key)),
             GetI { dst, obj, .. } | GetField { dst, obj, .. } => r(*dst).max(r(*obj)),
-            SetTabUp { val, .. } => rk(val),
-            SetTable { obj, key, val } => r(*obj).max(r(*key)).max(rk(val)),
-            SetI { obj, val, .. } | SetField { obj, val, .. } => r(*obj).max(rk(val)),
+            SetTabUp { val, .. } => return rk(val),
+            SetTable { obj, key, val } => r(*obj).max(r(*key)).max(rk(val).unwrap_or(0)),
+            SetI { obj, val, .. } | SetField { obj, val, .. } => r(*obj).max(rk(val).unwrap_or(0)),
             NewTable { dst, .. } => r(*dst),
             Method { dst, obj, .. } => (r(*dst) + 1).max(r(*obj)),
             Add { dst, a, b }
