@@ -1,0 +1,10 @@
+-- warn writes to stderr only after "@on".
+warn("not shown")
+warn("@on")
+warn("shown ", "in ", "pieces")
+warn("@off")
+warn("hidden again")
+warn("@on")
+print(pcall(warn))
+print(pcall(warn, "a", {}))
+warn("last")

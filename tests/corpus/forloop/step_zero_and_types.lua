@@ -1,0 +1,6 @@
+print(pcall(function() for i = 1, 10, 0 do end end))
+print(pcall(function() for i = 1, 10, 0.0 do end end))
+print(pcall(function() for i = "1", 2 do end end))
+print(pcall(function() for i = 1, "2" do end end))
+print(pcall(function() for i = 1, 2, "1" do end end))
+print(pcall(function() for i = 1, 2, {} do end end))
