@@ -35,19 +35,19 @@ impl<V: TableValue> Table<V> {
     pub fn len(&self) -> u64 {
         let array = &self.array;
         let asize = array.len();
-        let mut limit = self.limit.get();
+        let mut limit = self.hint();
         let pow2 = asize.is_power_of_two();
         if limit > 0 && array[limit - 1].is_nil() {
             // (1) a border lies before `limit`
             if limit >= 2 && !array[limit - 2].is_nil() {
                 if pow2 && !(limit - 1).is_power_of_two() {
-                    self.limit.set(limit - 1);
+                    self.set_hint(limit - 1);
                 }
                 return (limit - 1) as u64;
             }
             let border = bin_search(array, 0, limit);
             if pow2 && border > asize / 2 {
-                self.limit.set(border);
+                self.set_hint(border);
             }
             return border as u64;
         }
@@ -58,11 +58,11 @@ impl<V: TableValue> Table<V> {
             }
             limit = asize;
             if array[limit - 1].is_nil() {
-                let border = bin_search(array, self.limit.get(), limit);
-                self.limit.set(border);
+                let border = bin_search(array, self.hint(), limit);
+                self.set_hint(border);
                 return border as u64;
             }
-            self.limit.set(limit);
+            self.set_hint(limit);
         }
         // (3) `limit` is the array size, and 0 or present
         if self.hash.is_empty() || self.hash_get_int(limit as i64 + 1).is_nil() {

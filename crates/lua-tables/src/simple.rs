@@ -17,8 +17,17 @@ pub struct Sym {
 impl Sym {
     /// The symbol with this id; its hash is computed once, here.
     pub fn new(id: u32) -> Self {
-        // A multiplicative mix, so that consecutive ids spread out.
-        let hash = id.wrapping_mul(0x9E37_79B9) ^ (id >> 16);
+        // murmur3's finaliser: consecutive ids get unrelated hashes, as
+        // real string hashes would. (A bare multiplicative hash left a
+        // lattice that FxHasher's single multiply did not break up, and
+        // lookups slowed tenfold on false tag matches.)
+        let mut h = id;
+        h ^= h >> 16;
+        h = h.wrapping_mul(0x85eb_ca6b);
+        h ^= h >> 13;
+        h = h.wrapping_mul(0xc2b2_ae35);
+        h ^= h >> 16;
+        let hash = h;
         Self { id, hash }
     }
 

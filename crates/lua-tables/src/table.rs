@@ -17,12 +17,16 @@
 //!   is what makes "assign nil (or change a value) during traversal" safe.
 //! * `limit` is the border hint (PUC's `alimit`): either `array.len()` or,
 //!   when the array size is a power of two, a smaller candidate border in
-//!   `(array.len()/2, array.len())`. It is a `Cell` because reading `#t` or
-//!   `t[i]` may move it, exactly as `luaH_getn`/`luaH_getint` move `alimit`.
+//!   `(array.len()/2, array.len())`. Reading `#t` or `t[i]` may move it,
+//!   exactly as `luaH_getn`/`luaH_getint` move `alimit`, so it is interior
+//!   mutable: a relaxed `AtomicUsize` (plain loads and stores on the
+//!   targets we care about) rather than a `Cell`, so that `Table` stays
+//!   `Sync`. Any value another thread could store is a valid hint for the
+//!   same array, since `&self` freezes the array.
 
-use std::cell::Cell;
 use std::hash::BuildHasherDefault;
 use std::mem::size_of;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indexmap::IndexMap;
 use rustc_hash::FxHasher;
@@ -46,7 +50,7 @@ fn new_hash_part<V: TableValue>(slots: usize) -> HashPart<V> {
 /// it in its own object that does.
 pub struct Table<V: TableValue> {
     pub(crate) array: Vec<V>,
-    pub(crate) limit: Cell<usize>,
+    pub(crate) limit: AtomicUsize,
     pub(crate) hash: HashPart<V>,
     pub(crate) hash_limit: usize,
 }
@@ -65,7 +69,7 @@ impl<V: TableValue> Clone for Table<V> {
         hash.extend(self.hash.iter().map(|(k, v)| (*k, *v)));
         Self {
             array: self.array.clone(),
-            limit: self.limit.clone(),
+            limit: AtomicUsize::new(self.hint()),
             hash,
             hash_limit: self.hash_limit,
         }
@@ -83,7 +87,7 @@ impl<V: TableValue> Table<V> {
     pub fn new() -> Self {
         Self {
             array: Vec::new(),
-            limit: Cell::new(0),
+            limit: AtomicUsize::new(0),
             hash: new_hash_part(0),
             hash_limit: 0,
         }
@@ -96,10 +100,21 @@ impl<V: TableValue> Table<V> {
         let hash_limit = hash_slots(nhash);
         Self {
             array: vec![V::NIL; narray],
-            limit: Cell::new(narray),
+            limit: AtomicUsize::new(narray),
             hash: new_hash_part(hash_limit),
             hash_limit,
         }
+    }
+
+    /// The border hint (PUC's `alimit`).
+    #[inline]
+    pub(crate) fn hint(&self) -> usize {
+        self.limit.load(Ordering::Relaxed)
+    }
+
+    #[inline]
+    pub(crate) fn set_hint(&self, limit: usize) {
+        self.limit.store(limit, Ordering::Relaxed);
     }
 
     /// Index into `array` for `key`, if the key lives there. Moves the
@@ -109,8 +124,8 @@ impl<V: TableValue> Table<V> {
         let idx = (key as u64).wrapping_sub(1);
         if idx < self.array.len() as u64 {
             let idx = idx as usize;
-            if idx >= self.limit.get() {
-                self.limit.set(idx + 1);
+            if idx >= self.hint() {
+                self.set_hint(idx + 1);
             }
             Some(idx)
         } else {
@@ -170,11 +185,7 @@ impl<V: TableValue> Table<V> {
     /// (typically a string): skips the integer-key and error tests.
     #[inline]
     pub fn set_str(&mut self, key: V, value: V) {
-        if let Some(slot) = self.hash.get_mut(&OtherQuery(key)) {
-            *slot = value;
-        } else if !value.is_nil() {
-            self.insert_new(key, None, value);
-        }
+        self.set_in_hash(key, None, value);
     }
 
     /// `t[key] = value` for an integer key.
@@ -182,20 +193,36 @@ impl<V: TableValue> Table<V> {
     pub fn set_int(&mut self, key: i64, value: V) {
         if let Some(i) = self.array_index(key) {
             self.array[i] = value;
-        } else if let Some(slot) = self.hash.get_mut(&IntQuery(key)) {
-            *slot = value;
-        } else if !value.is_nil() {
-            self.insert_new(V::from_int_key(key), Some(key), value);
+        } else {
+            self.set_in_hash(V::from_int_key(key), Some(key), value);
         }
     }
 
-    /// Inserts a key known to be absent, with a non-nil value, rehashing
-    /// first if the hash part is full (PUC's `luaH_newkey`).
-    fn insert_new(&mut self, key: V, int_key: Option<i64>, value: V) {
-        if self.hash.len() < self.hash_limit {
+    /// Store into the hash part; a new key with a non-nil value may need a
+    /// rehash first. (Two probes for a new key, lookup then insert: measured
+    /// faster here than indexmap's entry API, whose entry value is moved
+    /// through memory on every call.)
+    #[inline]
+    fn set_in_hash(&mut self, key: V, int_key: Option<i64>, value: V) {
+        let slot = match int_key {
+            Some(i) => self.hash.get_mut(&IntQuery(i)),
+            None => self.hash.get_mut(&OtherQuery(key)),
+        };
+        if let Some(slot) = slot {
+            *slot = value;
+        } else if value.is_nil() {
+            // do not insert nil values
+        } else if self.hash.len() < self.hash_limit {
             self.hash.insert(Key(key), value);
-            return;
+        } else {
+            self.insert_new(key, int_key, value);
         }
+    }
+
+    /// Inserts a key known to be absent, with a non-nil value, into a full
+    /// hash part: rehash, then store (the slow half of PUC's `luaH_newkey`).
+    #[cold]
+    fn insert_new(&mut self, key: V, int_key: Option<i64>, value: V) {
         self.rehash(int_key);
         // The census counted this key, so it now fits: in the array if the
         // array grew over it, else in the hash part's spare room.
@@ -237,22 +264,19 @@ impl<V: TableValue> Table<V> {
     /// between the parts and dropping dead keys (PUC's `luaH_resize`). If
     /// the hash part would be too small for the keys it must hold, it gets
     /// the smallest power of two that fits them.
+    ///
+    /// The hash part is reworked in place rather than rebuilt: `retain`
+    /// drops dead keys and keys moving to the array using the stored
+    /// hashes, and a reserve or shrink brings the capacity to the new limit.
+    /// No key is hashed or compared again, which keeps string-keyed growth
+    /// close to a plain map's.
     pub fn resize(&mut self, narray: usize, nhash: usize) {
         let old_asize = self.array.len();
-        let mut hash_limit = hash_slots(nhash);
-        let mut hash = new_hash_part(hash_limit);
-        let mut overflow = Vec::new();
-        let mut put = |hash: &mut HashPart<V>, k: Key<V>, v: V| {
-            if hash.len() < hash_limit {
-                hash.insert(k, v);
-            } else {
-                overflow.push((k, v));
-            }
-        };
+        let mut moved = Vec::new();
         if narray < old_asize {
             for (i, v) in self.array.iter().enumerate().skip(narray) {
                 if !v.is_nil() {
-                    put(&mut hash, Key(V::from_int_key(i as i64 + 1)), *v);
+                    moved.push((Key(V::from_int_key(i as i64 + 1)), *v));
                 }
             }
             self.array.truncate(narray);
@@ -261,31 +285,30 @@ impl<V: TableValue> Table<V> {
             self.array.reserve_exact(narray - old_asize);
             self.array.resize(narray, V::NIL);
         }
-        let old_hash = std::mem::replace(&mut self.hash, new_hash_part(0));
-        for (k, v) in old_hash {
+        let array = &mut self.array;
+        self.hash.retain(|k, v| {
             if v.is_nil() {
-                continue;
+                return false;
             }
             if let Some(i) = k.0.as_int_key() {
                 let idx = (i as u64).wrapping_sub(1);
                 if idx < narray as u64 {
-                    self.array[idx as usize] = v;
-                    continue;
+                    array[idx as usize] = *v;
+                    return false;
                 }
             }
-            put(&mut hash, k, v);
+            true
+        });
+        let needed = self.hash.len() + moved.len();
+        let hash_limit = hash_slots(nhash).max(hash_slots(needed));
+        if hash_limit > self.hash_limit {
+            self.hash.reserve_exact(hash_limit - self.hash.len());
+        } else if hash_limit < self.hash_limit {
+            self.hash.shrink_to(hash_limit);
         }
-        if !overflow.is_empty() {
-            // Only reachable through an explicit undersized `resize`.
-            hash_limit = hash_slots(hash.len() + overflow.len());
-            let mut bigger = new_hash_part(hash_limit);
-            bigger.extend(hash);
-            bigger.extend(overflow);
-            hash = bigger;
-        }
-        self.hash = hash;
+        self.hash.extend(moved);
         self.hash_limit = hash_limit;
-        self.limit.set(narray);
+        self.set_hint(narray);
     }
 
     /// Traversal step (`next`): `next(nil)` gives the first entry, then each
