@@ -1,16 +1,20 @@
-//! `luna --check`: parse files in parallel, report in argument order.
+//! `luna --check`: parse and compile files in parallel, report in argument
+//! order.
 
 use rayon::prelude::*;
 use std::ffi::OsString;
 
-/// Parses `source` as the file `path` would be parsed (chunk name
+/// Parses and compiles `source` as the file `path` would be (chunk name
 /// `@path`); returns the error message, if any.
 pub fn check_source(path: &str, source: &[u8]) -> Option<String> {
     let arena = bumpalo::Bump::new();
     let chunkname = format!("@{path}");
-    lua_syntax::parse(&arena, source, &chunkname)
-        .err()
-        .map(|e| e.message)
+    match lua_syntax::parse(&arena, source, &chunkname) {
+        Ok(chunk) => lua_bytecode::compile(&chunk, &chunkname)
+            .err()
+            .map(|e| e.message),
+        Err(e) => Some(e.message),
+    }
 }
 
 /// Checks every file (in parallel with rayon); the result has one entry per

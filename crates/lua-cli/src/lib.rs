@@ -20,6 +20,7 @@
 
 pub mod args;
 mod check;
+mod list;
 mod runner;
 
 use std::ffi::OsString;
@@ -57,6 +58,12 @@ pub fn run(argv: Vec<OsString>) -> i32 {
             let _ = writeln!(err, "{PROGNAME}: {e}");
         }
         return i32::from(errors.iter().any(Option::is_some));
+    }
+    if let Some(form) = opts.list {
+        let mut files: Vec<OsString> = Vec::new();
+        files.extend(opts.script.iter().cloned());
+        files.extend(opts.script_args.iter().cloned());
+        return list::list_files(&files, form);
     }
     if opts.list.is_none() {
         return runner::run_options(opts, argv);
@@ -97,7 +104,7 @@ fn usage() -> String {
          -W        turn warnings on\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n  \
-         --check   parse the files given and report syntax errors\n  \
+         --check   parse and compile the files given and report errors\n  \
          --list[=tree|flat]      list the bytecode of 'script'\n  \
          --executor=tree|flat    choose the executor (default flat)"
     )
