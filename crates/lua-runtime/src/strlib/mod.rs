@@ -7,7 +7,9 @@
 //! functions over its own `Value`/`State` and the algorithms are tested on
 //! their own.
 
+pub mod bytes;
 pub mod format;
 pub mod number_fmt;
 pub mod pack;
 pub mod pattern;
+pub mod utf8;
