@@ -2,15 +2,46 @@
 //! register-based bytecode, in two forms, with listings.
 //!
 //! - [`opcode`]: the instruction set ([`Op`], 8 bytes, `Copy`), shared by
-//!   both forms.
+//!   both forms; every opcode is documented there (operands and effect).
 //! - [`proto`]: [`Proto`] (a compiled function), its constants, upvalue
 //!   descriptors and debug side tables, and the *structured* code the
-//!   compiler emits ([`Block`], [`Node`], [`Cond`]).
-//! - [`flatten`](mod@flatten): lowering to the *flat* form (one array with
-//!   resolved jumps), cached by [`Proto::flat`].
+//!   compiler emits ([`Block`], [`Node`], [`Cond`]): `if`, loops and
+//!   short-circuit conditions hold nested blocks; `break`/`goto` name the
+//!   block they leave and, for `goto`, the node they continue at.
+//! - [`flatten`](mod@flatten): lowering to the *flat* form (one array of the
+//!   same `Op`s plus resolved jumps), cached by [`Proto::flat`].
+//! - [`listing`]: `luac -l -l`-style listings of either form
+//!   (`luna --list[=tree|flat]`).
+//! - [`compile`] / [`compile_source`]: the compiler (lparser.c/lcode.c's
+//!   register allocation, constant folding and `<const>` folding).
 //!
-//! This crate does not run code (the executors do) and does not parse
-//! (lua-syntax does); it performs no check the parser already made.
+//! Every instruction has one *pc*, the same in both forms (its index in the
+//! flat array, recorded in the structured nodes), so line numbers, local
+//! variable ranges and operand names ([`DebugInfo`]) are one table that
+//! serves both executors.
+//!
+//! What it is not: it does not run code (lua-exec-tree and lua-exec-flat
+//! do), does not parse (lua-syntax does) and repeats none of the parser's
+//! checks (goto/label rules, `break` placement, `<const>` assignment,
+//! limits on locals and upvalues).
+//!
+//! ```
+//! use lua_bytecode::{Form, Node, Op, compile_source, list};
+//!
+//! let proto = compile_source(b"local x = 1\nfor i = 1, 3 do x = x + i end\nreturn x", "=demo")
+//!     .unwrap();
+//! assert!(proto.is_vararg && proto.upvalues[0].name.as_ref() == "_ENV");
+//! // Structured: the loop is one node holding its body...
+//! assert!(proto.code.nodes.iter().any(|n| matches!(n, Node::NumericFor(_))));
+//! // ...flat: the same ops plus FORPREP/FORLOOP with resolved targets.
+//! let flat = &proto.flat().code;
+//! assert!(matches!(flat[4], Op::ForPrep { base: 1, target: 7 }));
+//! assert_eq!(proto.debug.line(5), 2);
+//! assert!(list(&proto, Form::Flat).contains("FORLOOP"));
+//!
+//! let err = compile_source(b"x = = 1", "=demo").unwrap_err();
+//! assert_eq!(err.message, "demo:1: unexpected symbol near '='");
+//! ```
 
 mod compiler;
 pub mod flatten;
