@@ -1,0 +1,6 @@
+local p = io.popen("echo from-shell")
+print(p:read("l"))
+print(p:close())
+print(os.execute("exit 3"))
+print(os.execute("true"))
+print((os.execute()))

@@ -1,0 +1,5 @@
+print(io.read("l"))
+print(io.read("n"), io.read("n"))
+print(io.read("L"))
+for line in io.lines() do io.write("<", line, ">") end print()
+print(io.read("l"), io.read("a") == "")

@@ -1,0 +1,16 @@
+local name = os.tmpname()
+local f = io.open(name, "w+")
+f:write("0123456789\nsecond\nthird")
+print(f:seek("cur"), f:seek("set"), f:seek("end"), f:seek("set", 5))
+print(f:read(3))
+f:seek("set")
+local n = 0
+for l in f:lines() do n = n + 1 end
+print(n)
+f:seek("set")
+for l in f:lines("L") do io.write(l) end print()
+f:seek("set")
+print(f:read("n", "l", "l"))
+f:close()
+print(pcall(io.lines, "/nonexistent/file"))
+os.remove(name)

@@ -1,0 +1,8 @@
+io.write("a", 1, 2.5, "\n")
+io.stdout:write("method", "\n")
+print(io.write() == io.stdout)
+io.stdout:setvbuf("no")
+io.stdout:write("after setvbuf\n")
+print(pcall(io.write, {}))
+io.stderr:write("to stderr\n")
+print(io.output() == io.stdout, io.input() == io.stdin)

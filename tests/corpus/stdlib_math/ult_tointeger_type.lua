@@ -1,0 +1,7 @@
+print(math.ult(1, 2), math.ult(-1, 2), math.ult(2, -1))
+print(math.type(1), math.type(1.0), math.type("1"), math.type(nil))
+print(pcall(math.type))
+print(math.tointeger(5.0), math.tointeger("5"), math.tointeger(5.5))
+print(pcall(math.floor, {}))
+print(math.floor(-0.0), 1 / math.floor(-0.0), math.ceil(-0.5))
+print(math.floor(1e100), math.ceil(-1e100), math.floor(2^62), math.type(math.floor(2^62)))

@@ -1,0 +1,6 @@
+print(string.byte("ABC"), string.byte("ABC", 2), string.byte("ABC", 1, 3), string.byte("ABC", -1))
+print(string.byte("ABC", 10), select("#", string.byte("ABC", 10)), string.byte(""))
+print(string.char(), string.char(72, 105), pcall(string.char, 256), pcall(string.char, -1))
+print(("hello"):sub(2), ("hello"):sub(2, 3), ("hello"):sub(-3), ("hello"):sub(-3, -2))
+print(("hello"):sub(0), ("hello"):sub(10), ("hello"):sub(3, 2), ("hello"):sub(-100, 100))
+print(("hello"):sub(math.mininteger, math.maxinteger), ("hello"):sub(2, -100))

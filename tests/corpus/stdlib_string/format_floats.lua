@@ -1,0 +1,8 @@
+print(string.format("%f %.2f %10.3f %-10.1f| %e %.3E", 3.14159, 3.14159, 3.14159, 3.14159, 31415.9, 0.000123))
+print(string.format("%g %g %g %g %g %g", 1e20, 1e-5, 123456789, 0.1, 100, 1e15))
+print(string.format("%.3g %#g %G %.0f %.0f %.0f", 3.14159, 1.0, 1e-10, 0.5, 1.5, 2.5))
+print(string.format("%a %A", 1.0, 0.5))
+print(string.format("%.14g", 0.1), string.format("%.17g", 0.1))
+print(string.format("%f %f %f", math.huge, -math.huge, 0/0):gsub("%-?nan", "NAN"))
+print(string.format("%5.1f|%-8.3e|%+.2f", -0.0, 12345.678, 2))
+print(string.format("%.99f", 1):len())

@@ -1,0 +1,8 @@
+print(string.format("%d %i %5d %-5d| %05d %+d % d", 42, -42, 42, 42, 42, 42, 42))
+print(string.format("%x %X %#x %o %#o %08X", 255, 255, 255, 8, 8, 3054))
+print(string.format("%u", 42), string.format("%c%c%c", 76, 117, 97))
+print(string.format("%d", 3.0), pcall(string.format, "%d", 3.5))
+print(string.format("%.3d|%3.2d|%-+6d|", 7, 7, 7))
+print(string.format("%x", -1), string.format("%d", math.mininteger))
+print(pcall(string.format, "%d", "x"))
+print(string.format("%d", "10"))

@@ -1,0 +1,6 @@
+print(("%s=%d"):format("x", 5), ("%5.2s|"):format("abc"))
+print(string.format("%-5s|%5s", "ab", "cd"))
+print(string.format("[%c]", 0) == "[\0]")
+print(string.format("%i", -0))
+print(string.format("%.0s", "gone") == "")
+print(string.format("%s", 1e15), string.format("%s", 2^63), string.format("%s", -0.0))

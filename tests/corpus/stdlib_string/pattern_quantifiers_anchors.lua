@@ -1,0 +1,6 @@
+print(("aaa"):match("a*"), ("aaa"):match("a+"), ("aaa"):match("a-"), ("aaa"):match("a?"))
+print(("<a><b>"):match("<(.-)>"), ("<a><b>"):match("<(.*)>"))
+print(("hello"):match("^h"), ("hello"):match("^e"), ("hello"):match("o$"), ("a$b"):match("a$b"))
+print(("abab"):find("(ab)%1"), ("abcabc"):match("(a)(b)(c)%1%2%3"))
+print(("  x"):find("^%s*"), ("xyz"):find("y?z"))
+print(("aXb"):match("%u"), ("f(x)"):match("%((%w)%)"))

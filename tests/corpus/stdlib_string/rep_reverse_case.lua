@@ -1,0 +1,6 @@
+print(string.rep("ab", 3), string.rep("ab", 3, ","), string.rep("x", 0), string.rep("x", -1))
+print(string.rep("", 100), string.rep("a", 1, "sep"))
+print(pcall(string.rep, "x", math.maxinteger))
+print(pcall(string.rep, "x", 1 << 40, "y"))
+print(("Hello World 123"):upper(), ("Hello World 123"):lower(), ("abc"):reverse(), (""):reverse())
+print(("\0a\0"):upper() == "\0A\0", #("\0"):rep(10))

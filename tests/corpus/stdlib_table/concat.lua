@@ -1,0 +1,8 @@
+print(table.concat({1, 2, 3}), table.concat({1, 2, 3}, ", "), table.concat({}, "x"))
+print(table.concat({"a", "b", "c"}, "-", 2), table.concat({"a", "b", "c"}, "-", 2, 3), table.concat({"a"}, "-", 3, 2))
+print(table.concat({1, 2.5, "s"}, " "))
+print(pcall(table.concat, {1, {}, 3}))
+print(pcall(table.concat, {1, 2}, ",", 1, 3))
+print(pcall(table.concat, {true}))
+local proxy = setmetatable({}, {__index = function(_, i) return "p" .. i end, __len = function() return 3 end})
+print(table.concat(proxy, ","))

@@ -1,0 +1,15 @@
+local t = {1, 2, 3}
+table.insert(t, 4)
+table.insert(t, 1, 0)
+print(table.concat(t, ","))
+print(table.remove(t), table.remove(t, 1), table.concat(t, ","))
+print(table.remove({}), table.remove({}, 0), #t)
+table.insert(t, #t + 1, "end")
+print(table.concat(t, ","))
+print(pcall(table.insert, t, 10, "x"))
+print(pcall(table.insert, t, 0, "x"))
+print(pcall(table.insert, t))
+print(pcall(table.insert, t, 1, 2, 3))
+print(pcall(table.remove, t, 10))
+local e = {}
+print(table.remove(e, #e), table.remove(e, #e + 1))

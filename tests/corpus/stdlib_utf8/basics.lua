@@ -1,0 +1,10 @@
+print(utf8.char(72, 228, 8364, 128512), utf8.char())
+print(utf8.charpattern)
+local s = "häll€"
+print(#s, utf8.len(s), utf8.len(s, 3), utf8.len("\xff"), utf8.len(s, -3))
+for p, c in utf8.codes(s) do io.write(p, ":", c, " ") end print()
+print(utf8.codepoint(s, 1, -1))
+print(utf8.offset(s, 3), utf8.offset(s, -1), utf8.offset(s, 0, 3), utf8.offset(s, 10))
+print(pcall(utf8.codepoint, "\xff"))
+print(pcall(utf8.char, -1))
+print(utf8.len("abc", 4), pcall(utf8.len, "abc", 5))

@@ -1,0 +1,7 @@
+print(pcall(function() for _ in utf8.codes("a\xffb") do end end))
+print(utf8.len("\u{7FFFFFFF}", 1, -1, true), utf8.len("\u{7FFFFFFF}"))
+print(utf8.codepoint("\u{10FFFF}"), pcall(utf8.codepoint, "\u{110000}"))
+print(utf8.codepoint("\u{110000}", 1, 1, true))
+for _, c in utf8.codes("ab") do io.write(c, " ") end print()
+print(pcall(utf8.offset, "abc", 1, 5))
+print(utf8.char(0x7FFFFFFF) == "\u{7FFFFFFF}")
