@@ -7,10 +7,10 @@ fn main() {
 
 /// A large program exercising most constructs, `n` functions long.
 pub fn generate(n: usize) -> String {
-    let mut s = String::new();
+    let mut s = String::from("local M = {}\n");
     for i in 0..n {
         s.push_str(&format!(
-            "local function f{i}(a, b, ...)\n  local t = {{a, b, x = {i}, [\"k{i}\"] = a .. b}}\n  for j = 1, #t do\n    if t[j] and j % 2 == 0 or a < b then\n      t[j] = t[j] + j * {i}\n    elseif not b then\n      goto skip\n    end\n    ::skip::\n  end\n  for k, v in pairs(t) do print(k, v) end\n  while a > 0 do a = a - 1 end\n  repeat b = b + 1 until b > 10\n  return f{i}(a, b, ...), t:method(a), (a or b) and 1\nend\n"
+            "function M.f{i}(a, b, ...)\n  local t = {{a, b, x = {i}, [\"k{i}\"] = a .. b}}\n  for j = 1, #t do\n    if t[j] and j % 2 == 0 or a < b then\n      t[j] = t[j] + j * {i}\n    elseif not b then\n      goto skip\n    end\n    ::skip::\n  end\n  for k, v in pairs(t) do print(k, v) end\n  while a > 0 do a = a - 1 end\n  repeat b = b + 1 until b > 10\n  return M.f{i}(a, b, ...), t:method(a), (a or b) and 1\nend\n"
         ));
     }
     s

@@ -30,7 +30,7 @@ mod expr;
 mod fold;
 mod stat;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -203,7 +203,7 @@ impl<'a> FuncState<'a> {
             num_params: 0,
             is_vararg: false,
             constants: Vec::new(),
-            kcache: HashMap::new(),
+            kcache: HashMap::default(),
             protos: Vec::new(),
             upvals: Vec::new(),
             actvars: Vec::new(),
@@ -215,7 +215,7 @@ impl<'a> FuncState<'a> {
             lines: Vec::new(),
             locvars: Vec::new(),
             names: Vec::new(),
-            name_cache: HashMap::new(),
+            name_cache: HashMap::default(),
             blocks: vec![Vec::new()],
             labels: Vec::new(),
             has_goto: false,
