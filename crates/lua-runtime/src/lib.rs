@@ -62,6 +62,7 @@ pub mod executor;
 pub mod gc;
 pub mod lib_base;
 pub mod lib_debug;
+pub mod lib_string;
 pub mod meta;
 pub mod number;
 pub mod object;

@@ -584,8 +584,10 @@ pub fn str_find(
 /// subject and pattern strings and hands them back on every call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GMatchState {
-    pos: usize,
-    last_match: Option<usize>,
+    /// Where the next search starts (byte offset, at most `len + 1`).
+    pub pos: usize,
+    /// End of the previous match: an empty match there is skipped.
+    pub last_match: Option<usize>,
 }
 
 impl GMatchState {

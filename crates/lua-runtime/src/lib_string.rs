@@ -1,0 +1,506 @@
+//! The `string` library (lstrlib.c) and the string metatable: thin wrappers
+//! that read arguments with lua5.4's checks and run the pure algorithms of
+//! [`crate::strlib`].
+
+use crate::error::{LuaError, LuaResult};
+use crate::gc::Gc;
+use crate::object::Args;
+use crate::ops::{self, VarInfo};
+use crate::state::State;
+use crate::string::LuaStr;
+use crate::strlib::bytes;
+use crate::strlib::format::{self, FormatArgs, FormatError, Literal};
+use crate::strlib::pack::{self, PackArgs, PackError, Unpacked};
+use crate::strlib::pattern::{self, Capture, GMatchState, GsubError, Match};
+use crate::thread::FrameFn;
+use crate::value::{Type, Value};
+
+/// Install `string` (global and `package.loaded.string`) and the string
+/// metatable, whose `__index` is the library table.
+pub fn open(st: &mut State) {
+    let t = st.new_table();
+    st.register(
+        t,
+        &[
+            ("byte", byte),
+            ("char", char),
+            ("dump", dump),
+            ("find", find),
+            ("format", format),
+            ("gmatch", gmatch),
+            ("gsub", gsub),
+            ("len", len),
+            ("lower", lower),
+            ("match", match_),
+            ("rep", rep),
+            ("reverse", reverse),
+            ("sub", sub),
+            ("upper", upper),
+            ("pack", pack),
+            ("packsize", packsize),
+            ("unpack", unpack),
+        ],
+    );
+    let mt = st.new_table();
+    st.set_field(mt, "__index", Value::Table(t));
+    st.type_metas[Type::String as usize] = Some(mt);
+    st.set_global("string", Value::Table(t));
+    let loaded = st.loaded;
+    st.set_field(loaded, "string", Value::Table(t));
+}
+
+/// `luaL_error` with a byte message (it may quote the user's bytes).
+fn error_bytes(st: &mut State, msg: &[u8]) -> LuaError {
+    let mut m = st.where_(1).into_bytes();
+    m.extend_from_slice(msg);
+    st.plain_error(m)
+}
+
+/// A Lua string handed to the pure engines.
+struct StrRef(Gc<LuaStr>);
+
+impl AsRef<[u8]> for StrRef {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+fn len(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    st.ret(Value::Int(s.len() as i64))
+}
+
+fn sub(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let i = st.check_int(a, 2)?;
+    let j = st.opt_int(a, 3, -1)?;
+    let r = bytes::sub_range(s.len(), i, j);
+    if r.start == 0 && r.end == s.len() {
+        return st.ret(Value::Str(s));
+    }
+    let v = st.str_value(&s.as_bytes()[r]);
+    st.ret(v)
+}
+
+fn reverse(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let v = st.str_value(bytes::reverse(s.as_bytes()));
+    st.ret(v)
+}
+
+fn lower(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let v = st.str_value(bytes::lower(s.as_bytes()));
+    st.ret(v)
+}
+
+fn upper(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let v = st.str_value(bytes::upper(s.as_bytes()));
+    st.ret(v)
+}
+
+fn rep(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let n = st.check_int(a, 2)?;
+    let sep = st.opt_str(a, 3)?;
+    let sep_bytes: &[u8] = match &sep {
+        Some(p) => p.as_bytes(),
+        None => b"",
+    };
+    match bytes::rep(s.as_bytes(), n, sep_bytes) {
+        Ok(r) => {
+            let v = st.str_value(r);
+            st.ret(v)
+        }
+        Err(e) => Err(st.error(e.message())),
+    }
+}
+
+fn byte(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let pi = st.opt_int(a, 2, 1)?;
+    let pj = st.opt_int(a, 3, pi)?;
+    let r = bytes::byte_range(s.len(), pi, pj);
+    if r.len() >= i32::MAX as usize {
+        return Err(st.error("string slice too long"));
+    }
+    for &b in &s.as_bytes()[r.clone()] {
+        st.push(Value::Int(b as i64));
+    }
+    Ok(r.len())
+}
+
+fn char(st: &mut State, a: Args) -> LuaResult<usize> {
+    let mut out = Vec::with_capacity(a.n);
+    for i in 1..=a.n {
+        let c = st.check_int(a, i)?;
+        match bytes::char_byte(c) {
+            Some(b) => out.push(b),
+            None => return Err(st.arg_error(i, "value out of range")),
+        }
+    }
+    let v = st.str_value(out);
+    st.ret(v)
+}
+
+fn dump(st: &mut State, a: Args) -> LuaResult<usize> {
+    st.check_function(a, 1)?;
+    // luna has no binary chunk format yet (`load` rejects binary chunks),
+    // so no function can be dumped into something loadable: say so, as
+    // lua5.4 does for functions it cannot dump.
+    Err(st.error("unable to dump given function"))
+}
+
+// ---------------------------------------------------------------------
+// Patterns
+
+fn capture_value(st: &mut State, src: &[u8], c: Capture) -> LuaResult<Value> {
+    match c {
+        Capture::Str(i, j) => Ok(st.str_value(&src[i..j])),
+        Capture::Position(p) => Ok(Value::Int(p as i64)),
+        Capture::Unfinished => Err(st.error("unfinished capture")),
+    }
+}
+
+fn push_captures(st: &mut State, src: &[u8], caps: &[Capture]) -> LuaResult<usize> {
+    for &c in caps {
+        let v = capture_value(st, src, c)?;
+        st.push(v);
+    }
+    Ok(caps.len())
+}
+
+fn find_aux(st: &mut State, a: Args, find: bool) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let p = st.check_str(a, 2)?;
+    let init = st.opt_int(a, 3, 1)?;
+    let plain = find && a.get(st, 4).truthy();
+    let src = s.as_bytes();
+    match pattern::str_find(src, p.as_bytes(), init, plain, find) {
+        Err(e) => Err(st.error(e.0)),
+        Ok(None) => st.ret(Value::Nil),
+        Ok(Some(m)) if find => {
+            let caps = m.explicit().map_err(|e| st.error(e.0))?;
+            st.push(Value::Int(m.start as i64 + 1));
+            st.push(Value::Int(m.end as i64));
+            Ok(2 + push_captures(st, src, &caps)?)
+        }
+        Ok(Some(m)) => {
+            let caps = m.values().map_err(|e| st.error(e.0))?;
+            push_captures(st, src, &caps)
+        }
+    }
+}
+
+fn find(st: &mut State, a: Args) -> LuaResult<usize> {
+    find_aux(st, a, true)
+}
+
+fn match_(st: &mut State, a: Args) -> LuaResult<usize> {
+    find_aux(st, a, false)
+}
+
+fn gmatch(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let p = st.check_str(a, 2)?;
+    let init = st.opt_int(a, 3, 1)?;
+    let g = GMatchState::new(s.len(), init);
+    let ups = vec![
+        Value::Str(s),
+        Value::Str(p),
+        Value::Int(g.pos as i64),
+        Value::Int(-1),
+    ];
+    let f = st.new_native_kind(
+        "gmatch_aux",
+        gmatch_aux,
+        crate::object::NativeKind::Plain,
+        ups,
+    );
+    st.ret(f)
+}
+
+/// The iterator `gmatch` returns; its upvalues are the subject, the
+/// pattern, the next start and the end of the last match (-1: none).
+fn gmatch_aux(st: &mut State, _a: Args) -> LuaResult<usize> {
+    let Some(FrameFn::Native(me)) = st.th.frames.last().map(|f| f.func_fn) else {
+        return Ok(0);
+    };
+    let (s, p, mut g) = {
+        let ups = me.upvalues.borrow();
+        let (
+            Some(Value::Str(s)),
+            Some(Value::Str(p)),
+            Some(Value::Int(pos)),
+            Some(Value::Int(last)),
+        ) = (
+            ups.first().copied(),
+            ups.get(1).copied(),
+            ups.get(2).copied(),
+            ups.get(3).copied(),
+        )
+        else {
+            return Ok(0);
+        };
+        let g = GMatchState {
+            pos: pos as usize,
+            last_match: (last >= 0).then_some(last as usize),
+        };
+        (s, p, g)
+    };
+    let src = s.as_bytes();
+    let found = g.next_match(src, p.as_bytes()).map_err(|e| st.error(e.0))?;
+    {
+        let mut ups = me.upvalues.borrow_mut();
+        ups[2] = Value::Int(g.pos as i64);
+        ups[3] = Value::Int(g.last_match.map_or(-1, |l| l as i64));
+    }
+    match found {
+        None => Ok(0),
+        Some(m) => {
+            let caps = m.values().map_err(|e| st.error(e.0))?;
+            push_captures(st, src, &caps)
+        }
+    }
+}
+
+/// One `gsub` replacement of match `m`; says whether the text changed.
+fn add_value(
+    st: &mut State,
+    src: &[u8],
+    repl: Value,
+    repl_str: &[u8],
+    m: &Match,
+    out: &mut Vec<u8>,
+) -> Result<bool, GsubError<LuaError>> {
+    let v = match repl {
+        Value::Table(_) => {
+            let key = m.get(0)?;
+            let key = capture_value(st, src, key).map_err(GsubError::Replace)?;
+            st.index(repl, key, VarInfo::None)
+                .map_err(GsubError::Replace)?
+        }
+        Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+            pattern::expand_replacement(repl_str, src, m, out)?;
+            return Ok(true);
+        }
+        _ => {
+            let caps = m.values()?;
+            let mut args = Vec::with_capacity(caps.len());
+            for c in caps {
+                args.push(capture_value(st, src, c).map_err(GsubError::Replace)?);
+            }
+            st.call1(repl, &args).map_err(GsubError::Replace)?
+        }
+    };
+    match v {
+        Value::Nil | Value::Bool(false) => {
+            out.extend_from_slice(&src[m.start..m.end]);
+            Ok(false)
+        }
+        Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+            ops::append_plain(out, v);
+            Ok(true)
+        }
+        other => {
+            let msg = format!("invalid replacement value (a {})", other.type_name());
+            Err(GsubError::Replace(st.error(msg)))
+        }
+    }
+}
+
+fn gsub(st: &mut State, a: Args) -> LuaResult<usize> {
+    let s = st.check_str(a, 1)?;
+    let p = st.check_str(a, 2)?;
+    let repl = a.get(st, 3);
+    let max_n = if a.is_none_or_nil(st, 4) {
+        None
+    } else {
+        Some(st.check_int(a, 4)?)
+    };
+    if !matches!(
+        repl,
+        Value::Str(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Table(_)
+            | Value::LuaFn(_)
+            | Value::Native(_)
+    ) {
+        return Err(st.type_arg_error(a, 3, "string/function/table"));
+    }
+    let mut repl_str = Vec::new();
+    ops::append_plain(&mut repl_str, repl);
+    let src = s.as_bytes();
+    let r = pattern::gsub(src, p.as_bytes(), max_n, |m, out| {
+        add_value(st, src, repl, &repl_str, m, out)
+    });
+    match r {
+        Ok(r) => {
+            let v = if r.changed {
+                st.str_value(r.text)
+            } else {
+                Value::Str(s)
+            };
+            st.push(v);
+            st.push(Value::Int(r.count));
+            Ok(2)
+        }
+        Err(GsubError::Pattern(e)) => Err(st.error(e.0)),
+        Err(GsubError::Replace(e)) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------------
+// format
+
+struct FmtArgs<'s> {
+    st: &'s mut State,
+    a: Args,
+}
+
+impl FormatArgs for FmtArgs<'_> {
+    type Error = LuaError;
+    type Str = StrRef;
+
+    fn arg_count(&self) -> usize {
+        self.a.n.saturating_sub(1)
+    }
+    fn integer(&mut self, arg: usize) -> LuaResult<i64> {
+        self.st.check_int(self.a, arg)
+    }
+    fn number(&mut self, arg: usize) -> LuaResult<f64> {
+        self.st.check_number(self.a, arg)
+    }
+    fn tostring(&mut self, arg: usize) -> LuaResult<StrRef> {
+        let v = self.a.get(self.st, arg);
+        self.st.tostring(v).map(StrRef)
+    }
+    fn literal(&mut self, arg: usize) -> LuaResult<Literal<StrRef>> {
+        Ok(match self.a.get(self.st, arg) {
+            Value::Str(s) => Literal::Str(StrRef(s)),
+            Value::Int(n) => Literal::Int(n),
+            Value::Float(f) => Literal::Float(f),
+            Value::Nil => Literal::Plain("nil"),
+            Value::Bool(true) => Literal::Plain("true"),
+            Value::Bool(false) => Literal::Plain("false"),
+            _ => Literal::NoLiteral,
+        })
+    }
+    fn pointer(&mut self, arg: usize) -> LuaResult<Option<usize>> {
+        let addr = self.a.get(self.st, arg).heap_addr();
+        Ok((addr != 0).then_some(addr))
+    }
+}
+
+fn format(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_str(a, 1)?;
+    let r = format::format(f.as_bytes(), &mut FmtArgs { st, a });
+    match r {
+        Ok(out) => {
+            let v = st.str_value(out);
+            st.ret(v)
+        }
+        Err(FormatError::Arg(e)) => Err(e),
+        Err(FormatError::BadArgument { arg, msg }) => Err(st.arg_error(arg, msg)),
+        Err(FormatError::Message(m)) => Err(error_bytes(st, &m)),
+    }
+}
+
+// ---------------------------------------------------------------------
+// pack
+
+struct PkArgs<'s> {
+    st: &'s mut State,
+    a: Args,
+}
+
+impl PackArgs for PkArgs<'_> {
+    type Error = LuaError;
+    type Str = StrRef;
+
+    fn integer(&mut self, arg: usize) -> LuaResult<i64> {
+        self.missing(arg, "number")?;
+        self.st.check_int(self.a, arg)
+    }
+    fn number(&mut self, arg: usize) -> LuaResult<f64> {
+        self.missing(arg, "number")?;
+        self.st.check_number(self.a, arg)
+    }
+    fn string(&mut self, arg: usize) -> LuaResult<StrRef> {
+        self.missing(arg, "string")?;
+        self.st.check_str(self.a, arg).map(StrRef)
+    }
+}
+
+impl PkArgs<'_> {
+    /// lstrlib's `str_pack` pushes a nil above its arguments, so a missing
+    /// value reads as "got nil", not "got no value".
+    fn missing(&mut self, arg: usize, expected: &str) -> LuaResult<()> {
+        if self.a.is_none(arg) {
+            return Err(self
+                .st
+                .arg_error(arg, &format!("{expected} expected, got nil")));
+        }
+        Ok(())
+    }
+}
+
+fn pack_error(st: &mut State, e: PackError<LuaError>) -> LuaError {
+    match e {
+        PackError::Arg(e) => e,
+        PackError::BadArgument { arg, msg } => st.arg_error(arg, msg),
+        PackError::Message(m) => st.error(m),
+    }
+}
+
+/// The errors of `packsize`/`unpack`, which read no Lua values.
+fn pack_error_plain(st: &mut State, e: PackError) -> LuaError {
+    match e {
+        PackError::Arg(never) => match never {},
+        PackError::BadArgument { arg, msg } => st.arg_error(arg, msg),
+        PackError::Message(m) => st.error(m),
+    }
+}
+
+fn pack(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_str(a, 1)?;
+    match pack::pack(f.as_bytes(), &mut PkArgs { st, a }) {
+        Ok(out) => {
+            let v = st.str_value(out);
+            st.ret(v)
+        }
+        Err(e) => Err(pack_error(st, e)),
+    }
+}
+
+fn packsize(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_str(a, 1)?;
+    match pack::packsize(f.as_bytes()) {
+        Ok(n) => st.ret(Value::Int(n)),
+        Err(e) => Err(pack_error_plain(st, e)),
+    }
+}
+
+fn unpack(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_str(a, 1)?;
+    let data = st.check_str(a, 2)?;
+    let init = st.opt_int(a, 3, 1)?;
+    match pack::unpack(f.as_bytes(), data.as_bytes(), init) {
+        Ok((vals, next)) => {
+            let n = vals.len() + 1;
+            for v in vals {
+                let v = match v {
+                    Unpacked::Int(i) => Value::Int(i),
+                    Unpacked::Float(x) => Value::Float(x),
+                    Unpacked::Str(s) => st.str_value(s),
+                };
+                st.push(v);
+            }
+            st.push(Value::Int(next));
+            Ok(n)
+        }
+        Err(e) => Err(pack_error_plain(st, e)),
+    }
+}
