@@ -89,6 +89,7 @@ impl State {
         let mut st = State::bare(executor);
         crate::lib_base::open(&mut st);
         crate::lib_debug::open(&mut st);
+        crate::lib_string::open(&mut st);
         st
     }
 
