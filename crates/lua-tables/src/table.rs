@@ -28,7 +28,7 @@ use std::hash::BuildHasherDefault;
 use std::mem::size_of;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use indexmap::IndexMap;
+use indexmap::{Equivalent, IndexMap};
 use rustc_hash::FxHasher;
 
 use crate::key::{IntQuery, Key, OtherQuery};
@@ -53,6 +53,10 @@ pub struct Table<V: TableValue> {
     pub(crate) limit: AtomicUsize,
     pub(crate) hash: HashPart<V>,
     pub(crate) hash_limit: usize,
+    /// Hash-part index of the entry `next` returned last: the next call
+    /// usually passes that key back, and comparing it in place saves a hash
+    /// lookup (and its cache misses) per traversal step.
+    next_hint: AtomicUsize,
 }
 
 impl<V: TableValue> Default for Table<V> {
@@ -72,6 +76,7 @@ impl<V: TableValue> Clone for Table<V> {
             limit: AtomicUsize::new(self.hint()),
             hash,
             hash_limit: self.hash_limit,
+            next_hint: AtomicUsize::new(0),
         }
     }
 }
@@ -90,6 +95,7 @@ impl<V: TableValue> Table<V> {
             limit: AtomicUsize::new(0),
             hash: new_hash_part(0),
             hash_limit: 0,
+            next_hint: AtomicUsize::new(0),
         }
     }
 
@@ -103,6 +109,7 @@ impl<V: TableValue> Table<V> {
             limit: AtomicUsize::new(narray),
             hash: new_hash_part(hash_limit),
             hash_limit,
+            next_hint: AtomicUsize::new(0),
         }
     }
 
@@ -327,17 +334,29 @@ impl<V: TableValue> Table<V> {
             let int_key = key.as_int_key();
             match int_key {
                 Some(i) if (i as u64).wrapping_sub(1) < asize as u64 => i as usize,
-                _ => {
-                    let found = match int_key {
-                        Some(i) => self.hash.get_index_of(&IntQuery(i)),
-                        None if key.is_nan() => None,
-                        None => self.hash.get_index_of(&OtherQuery(key)),
-                    };
-                    asize + found.ok_or(InvalidNextKey)? + 1
-                }
+                _ => asize + self.hash_position(key, int_key).ok_or(InvalidNextKey)? + 1,
             }
         };
         Ok(self.next_from(start))
+    }
+
+    /// Index in the hash part of a key given to `next`.
+    fn hash_position(&self, key: V, int_key: Option<i64>) -> Option<usize> {
+        let hint = self.next_hint.load(Ordering::Relaxed);
+        if let Some((k, _)) = self.hash.get_index(hint) {
+            let same = match int_key {
+                Some(i) => IntQuery(i).equivalent(k),
+                None => !key.is_nan() && OtherQuery(key).equivalent(k),
+            };
+            if same {
+                return Some(hint);
+            }
+        }
+        match int_key {
+            Some(i) => self.hash.get_index_of(&IntQuery(i)),
+            None if key.is_nan() => None,
+            None => self.hash.get_index_of(&OtherQuery(key)),
+        }
     }
 
     /// First live entry at traversal position `pos` or later (positions
@@ -353,9 +372,9 @@ impl<V: TableValue> Table<V> {
         }
         let from = pos.saturating_sub(asize);
         let rest = self.hash.as_slice().get_range(from..)?;
-        rest.iter()
-            .find(|(_, v)| !v.is_nil())
-            .map(|(k, v)| (k.0, *v))
+        let (offset, (k, v)) = rest.iter().enumerate().find(|(_, (_, v))| !v.is_nil())?;
+        self.next_hint.store(from + offset, Ordering::Relaxed);
+        Some((k.0, *v))
     }
 
     /// Every `(key, value)` with a non-nil value, in traversal order.
