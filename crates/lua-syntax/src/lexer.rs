@@ -161,14 +161,30 @@ fn keyword(s: &[u8]) -> Option<Tk> {
     })
 }
 
+/// Character classes (`lctype`): bit 0 = letter or `_`, bit 1 = digit.
+static CTYPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] = 1;
+        } else if b.is_ascii_digit() {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_alpha(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_'
+    CTYPE[c as usize] & 1 != 0
 }
 
 #[inline]
 fn is_alnum(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    CTYPE[c as usize] != 0
 }
 
 pub(crate) struct Lexer<'a, 's> {
@@ -179,6 +195,9 @@ pub(crate) struct Lexer<'a, 's> {
     /// Scratch buffer for strings with escapes (PUC's `ls->buff`).
     buf: Vec<u8>,
     pub chunkid: String,
+    /// Every distinct name, copied into the arena once: equal names are
+    /// then the same `&str`, which the parser compares by address.
+    names: rustc_hash::FxHashMap<&'a [u8], &'a str>,
 }
 
 const EOZ: i32 = -1;
@@ -198,7 +217,22 @@ impl<'a, 's> Lexer<'a, 's> {
             line,
             buf: Vec::new(),
             chunkid,
+            names: Default::default(),
         }
+    }
+
+    /// The arena copy of `name`, shared by all its occurrences.
+    pub(crate) fn intern(&mut self, name: &[u8]) -> &'a str {
+        if let Some(&s) = self.names.get(name) {
+            return s;
+        }
+        // Names are made of ASCII letters, digits and '_' (or are the
+        // parser's own ASCII names), hence valid UTF-8.
+        let s: &'a str = self
+            .arena
+            .alloc_str(std::str::from_utf8(name).unwrap_or("?"));
+        self.names.insert(s.as_bytes(), s);
+        s
     }
 
     #[inline]
@@ -353,9 +387,7 @@ impl<'a, 's> Lexer<'a, 's> {
                     if let Some(k) = keyword(word) {
                         return Ok(self.tok(k, Val::None, start));
                     }
-                    // Names are ASCII, hence valid UTF-8.
-                    let name = std::str::from_utf8(word).unwrap_or("");
-                    let name = self.arena.alloc_str(name);
+                    let name = self.intern(word);
                     return Ok(self.tok(Tk::Name, Val::Name(name), start));
                 }
                 c => {

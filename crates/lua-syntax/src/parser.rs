@@ -101,6 +101,18 @@ pub(crate) struct Parser<'a, 's> {
     gotos: Vec<LabelDesc<'a>>,
     /// End offset of the last consumed token (for spans).
     prev_end: u32,
+    /// Interned names the parser itself introduces.
+    n_env: &'a str,
+    n_break: &'a str,
+    n_self: &'a str,
+    n_forstate: &'a str,
+}
+
+/// Name equality: every name is interned by the lexer, so equal names are
+/// the same string in the arena.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
 }
 
 type R<T> = Result<T, Error>;
@@ -158,8 +170,16 @@ impl<'a, 's> Parser<'a, 's> {
         pos: usize,
         line: u32,
     ) -> Self {
-        let lx = Lexer::new(arena, src, pos, line, chunk_id(chunkname));
+        let mut lx = Lexer::new(arena, src, pos, line, chunk_id(chunkname));
+        let n_env = lx.intern(b"_ENV");
+        let n_break = lx.intern(b"break");
+        let n_self = lx.intern(b"self");
+        let n_forstate = lx.intern(b"(for state)");
         Parser {
+            n_env,
+            n_break,
+            n_self,
+            n_forstate,
             arena,
             lx,
             t: Token {
@@ -331,7 +351,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.cur().nactvar = nactvar;
         self.actvar.truncate(firstlocal + nactvar);
         if isloop {
-            self.create_label("break", 0, false)?;
+            self.create_label(self.n_break, 0, false)?;
         }
         self.labels.truncate(firstlabel);
         self.cur().blocks.pop();
@@ -343,7 +363,7 @@ impl<'a, 's> Parser<'a, 's> {
             }
         } else if firstgoto < self.gotos.len() {
             let g = &self.gotos[firstgoto];
-            let msg = if g.name == "break" {
+            let msg = if same(g.name, self.n_break) {
                 format!("break outside loop at line {}", g.line)
             } else {
                 format!(
@@ -385,7 +405,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn find_label(&self, name: &str) -> Option<&LabelDesc<'a>> {
         let first = self.fs.last().map_or(0, |f| f.firstlabel);
-        self.labels[first..].iter().find(|l| l.name == name)
+        self.labels[first..].iter().find(|l| same(l.name, name))
     }
 
     /// `createlabel` + `solvegotos`.
@@ -401,7 +421,7 @@ impl<'a, 's> Parser<'a, 's> {
         });
         let mut i = firstgoto;
         while i < self.gotos.len() {
-            if self.gotos[i].name == name {
+            if same(self.gotos[i].name, name) {
                 let g = self.gotos.remove(i);
                 if g.nactvar < nactvar {
                     let firstlocal = self.fs.last().map_or(0, |f| f.firstlocal);
@@ -437,14 +457,14 @@ impl<'a, 's> Parser<'a, 's> {
         let base = f.firstlocal;
         for i in (0..f.nactvar).rev() {
             let v = &self.actvar[base + i];
-            if v.name == name {
+            if same(v.name, name) {
                 return Ok(match (v.kind, v.value) {
                     (VarKind::Ctc, Some(_)) => VarRef::Const,
                     (k, _) => VarRef::Local(k),
                 });
             }
         }
-        if let Some(&(_, k)) = f.upvals.iter().find(|(n, _)| *n == name) {
+        if let Some(&(_, k)) = f.upvals.iter().find(|(n, _)| same(n, name)) {
             return Ok(VarRef::Upval(k));
         }
         if depth == 0 {
@@ -476,7 +496,7 @@ impl<'a, 's> Parser<'a, 's> {
         let depth = self.fs.len() - 1;
         let r = self.resolve_at(depth, name)?;
         if let VarRef::Global = r {
-            self.resolve_at(depth, "_ENV")?;
+            self.resolve_at(depth, self.n_env)?;
         }
         Ok(r)
     }
@@ -526,9 +546,10 @@ impl<'a, 's> Parser<'a, 's> {
     pub(crate) fn main_func(mut self) -> R<Chunk<'a>> {
         self.open_func(0);
         {
+            let env = self.n_env;
             let f = self.cur();
             f.is_vararg = true;
-            f.upvals.push(("_ENV", VarKind::Reg));
+            f.upvals.push((env, VarKind::Reg));
         }
         self.next()?;
         let block = self.statlist()?;
@@ -620,7 +641,7 @@ impl<'a, 's> Parser<'a, 's> {
             Tk::Break => {
                 let bline = self.linenumber();
                 self.next()?;
-                self.new_goto("break", bline);
+                self.new_goto(self.n_break, bline);
                 Some(StatKind::Break)
             }
             Tk::Goto => {
@@ -703,7 +724,7 @@ impl<'a, 's> Parser<'a, 's> {
             let bstart = self.t.start;
             self.next()?;
             self.enter_block(false);
-            self.new_goto("break", bline);
+            self.new_goto(self.n_break, bline);
             let mut stats = self.vec();
             stats.push(Stat {
                 kind: StatKind::Break,
@@ -796,7 +817,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn fornum(&mut self, var: &'a str, _line: u32) -> R<StatKind<'a>> {
         for _ in 0..3 {
-            self.new_localvar("(for state)")?;
+            self.new_localvar(self.n_forstate)?;
         }
         self.new_localvar(var)?;
         self.check_next(Tk::Char(b'='))?;
@@ -821,7 +842,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn forlist(&mut self, first: &'a str) -> R<StatKind<'a>> {
         for _ in 0..4 {
-            self.new_localvar("(for state)")?;
+            self.new_localvar(self.n_forstate)?;
         }
         let mut names = self.vec();
         self.new_localvar(first)?;
@@ -954,7 +975,7 @@ impl<'a, 's> Parser<'a, 's> {
         for f in self.fs.iter().rev() {
             for i in (0..f.nactvar).rev() {
                 let v = &self.actvar[f.firstlocal + i];
-                if v.name == name {
+                if same(v.name, name) {
                     return if v.kind == VarKind::Ctc {
                         v.value
                     } else {
@@ -962,7 +983,7 @@ impl<'a, 's> Parser<'a, 's> {
                     };
                 }
             }
-            if f.upvals.iter().any(|(n, _)| *n == name) {
+            if f.upvals.iter().any(|(n, _)| same(n, name)) {
                 return None;
             }
         }
@@ -1028,9 +1049,9 @@ impl<'a, 's> Parser<'a, 's> {
         self.open_func(line);
         let mut params = self.vec();
         if is_method {
-            self.new_localvar("self")?;
+            self.new_localvar(self.n_self)?;
             self.adjust_localvars(1);
-            params.push("self");
+            params.push(self.n_self);
         }
         self.check_next(Tk::Char(b'('))?;
         let mut is_vararg = false;
