@@ -25,10 +25,33 @@ pub fn check_files(files: &[OsString]) -> Vec<Option<String>> {
         .par_iter()
         .map(|f| {
             let path = f.to_string_lossy();
-            match std::fs::read(f) {
+            match read_file(f) {
                 Ok(src) => check_source(&path, &src),
-                Err(_) => Some(format!("cannot open {path}")),
+                Err(msg) => Some(msg),
             }
         })
         .collect()
+}
+
+/// Reads a file, failing with lauxlib's messages: `cannot open <path>:
+/// <reason>` when it cannot be opened, `cannot read <path>: <reason>` when
+/// reading fails (a directory, for instance).
+pub fn read_file(path: &std::ffi::OsStr) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let name = path.to_string_lossy();
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {name}: {}", strerror(&e)))?;
+    let mut buf = Vec::new();
+    file.read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read {name}: {}", strerror(&e)))?;
+    Ok(buf)
+}
+
+/// C's `strerror` text of an I/O error (Rust appends " (os error N)").
+fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }
