@@ -91,11 +91,10 @@ pub fn diff_lines(what: &str, want: &[u8], got: &[u8]) -> Option<String> {
     let differing = (0..n).filter(|&i| w.get(i) != g.get(i)).count();
     let first = (0..n).find(|&i| w.get(i) != g.get(i)).unwrap_or(0);
     Some(format!(
-        "{what} line {}: expected {} got {} ({differing} of {} lines differ)",
+        "{what} line {}: expected {} got {} ({differing} of {n} lines differ)",
         first + 1,
         show(w.get(first).copied()),
         show(g.get(first).copied()),
-        w.len()
     ))
 }
 

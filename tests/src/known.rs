@@ -182,11 +182,11 @@ pub fn bless(known: &KnownFailures, outcomes: &[Outcome]) -> String {
                 .map(|e| e.reason.clone())
         };
         if failing.len() == variants.len() {
-            let reason = old(None).unwrap_or_else(|| failing[0].1.to_string());
+            let reason = old(None).unwrap_or_else(|| reason_from_diff(failing[0].1));
             lines.insert(key(case, None), reason);
         } else {
             for (variant, diff) in failing {
-                let reason = old(Some(variant)).unwrap_or_else(|| diff.to_string());
+                let reason = old(Some(variant)).unwrap_or_else(|| reason_from_diff(diff));
                 lines.insert(key(case, Some(variant)), reason);
             }
         }
@@ -201,6 +201,31 @@ pub fn bless(known: &KnownFailures, outcomes: &[Outcome]) -> String {
         let _ = writeln!(text, "{k} {reason}");
     }
     text
+}
+
+/// A first guess at why a case fails, for a new KNOWN_FAILURES line: a
+/// missing library is by far the most common reason while the interpreter
+/// grows, so it is named; otherwise the (shortened) diff is the reason.
+pub fn reason_from_diff(diff: &str) -> String {
+    for probe in [
+        "attempt to index a nil value (global '",
+        "attempt to call a nil value (global '",
+    ] {
+        if let Some(at) = diff.find(probe) {
+            let rest = &diff[at + probe.len()..];
+            if let Some(end) = rest.find('\'') {
+                return format!("missing global `{}`: {}", &rest[..end], shorten(diff, 100));
+            }
+        }
+    }
+    shorten(diff, 200)
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    text.chars().take(max).collect::<String>() + "…"
 }
 
 fn key(case: &str, variant: Option<&str>) -> String {
@@ -270,6 +295,16 @@ mod tests {
             v.failures,
             vec!["STALE KNOWN_FAILURES line 4: no case `a/y.lua`".to_string()]
         );
+    }
+
+    #[test]
+    fn reasons_name_missing_globals() {
+        let r = reason_from_diff(
+            "stderr line 1: expected <eof> got \"luna: x.lua:2: attempt to index a nil value (global 'math')\"",
+        );
+        assert!(r.starts_with("missing global `math`: stderr line 1"), "{r}");
+        let long = "x".repeat(300);
+        assert_eq!(reason_from_diff(&long).chars().count(), 201);
     }
 
     #[test]

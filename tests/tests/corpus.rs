@@ -272,9 +272,16 @@ fn run_corpus() -> i32 {
     }
     let mut slow: Vec<&(usize, usize, Outcome, Duration)> = results.iter().collect();
     slow.sort_by_key(|r| std::cmp::Reverse(r.3));
+    // LUNA_CORPUS_TIMES=1 lists every run by time, to find cases that are
+    // too slow for a variant (GC stress) and deserve `skip-stress`.
+    let shown = if env_flag("LUNA_CORPUS_TIMES") {
+        slow.len()
+    } else {
+        3
+    };
     let slowest: Vec<String> = slow
         .iter()
-        .take(3)
+        .take(shown)
         .map(|r| format!("{} [{}] {:.2}s", r.2.case, r.2.variant, r.3.as_secs_f64()))
         .collect();
     if !slowest.is_empty() {

@@ -1,3 +1,4 @@
+-- corpus: skip-stress (10000-entry live table through long loops)
 local function sieve(n)
   local is = {}
   for i = 2, n do is[i] = true end

@@ -1,3 +1,4 @@
+-- corpus: skip-stress (20000 live keys; a full collection per safepoint is quadratic)
 -- Growing and shrinking a table with mixed keys.
 local t = {}
 for i = 1, 10000 do t[i] = i * 2 end
