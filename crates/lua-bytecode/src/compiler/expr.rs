@@ -495,9 +495,10 @@ impl<'a> Compiler<'a> {
             self.funcs.extend(saved);
             return Err(err);
         }
+        let name_rc = self.intern_str(name);
         let fs = &mut self.funcs[level];
         fs.upvals.push(UpvalDesc {
-            name: name.into(),
+            name: name_rc,
             in_stack,
             index,
         });

@@ -74,6 +74,9 @@ pub fn compile<'a>(chunk: &'a ast::Chunk<'a>, chunkname: &str) -> Result<Rc<Prot
         source: Rc::from(chunkname),
         chunkid: lua_syntax::chunk_id(chunkname),
         funcs: Vec::new(),
+        bytes: HashMap::default(),
+        strs: HashMap::default(),
+        pool: Vec::new(),
     };
     c.main(chunk)
 }
@@ -89,11 +92,10 @@ pub fn compile_source(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, Compi
     compile(&chunk, chunkname)
 }
 
-/// Where an emitted op lives before the block holding it is closed:
-/// (depth in the open-block stack, node index).
+/// Where an emitted op lives before the block holding it is closed: its
+/// index in `FuncState::nodes`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Loc {
-    pub depth: u32,
     pub idx: u32,
 }
 
@@ -172,9 +174,11 @@ pub(crate) struct FuncState<'a> {
     pub lines: Vec<u32>,
     pub locvars: Vec<LocalVar>,
     pub names: Vec<OperandName>,
-    pub name_cache: HashMap<&'a [u8], Rc<[u8]>>,
-    /// Open structured blocks; the innermost is last.
-    pub blocks: Vec<Vec<Node>>,
+    /// The nodes of all open structured blocks, innermost last; block `i`
+    /// starts at `starts[i]` (one scratch vector instead of one growing
+    /// vector per block).
+    pub nodes: Vec<Node>,
+    pub starts: Vec<u32>,
     pub labels: Vec<Label>,
     pub has_goto: bool,
     pub needs_close: bool,
@@ -193,6 +197,13 @@ pub(crate) struct Compiler<'a> {
     pub source: Rc<str>,
     pub chunkid: String,
     pub funcs: Vec<FuncState<'a>>,
+    /// Byte strings (constants, operand names) shared by all functions of
+    /// the chunk: one allocation per distinct string.
+    pub bytes: HashMap<&'a [u8], Rc<[u8]>>,
+    /// Variable names (locals, upvalues), likewise.
+    pub strs: HashMap<&'a str, Rc<str>>,
+    /// Finished function states whose scratch collections are reused.
+    pub pool: Vec<FuncState<'a>>,
 }
 
 impl<'a> FuncState<'a> {
@@ -215,8 +226,8 @@ impl<'a> FuncState<'a> {
             lines: Vec::new(),
             locvars: Vec::new(),
             names: Vec::new(),
-            name_cache: HashMap::default(),
-            blocks: vec![Vec::new()],
+            nodes: Vec::new(),
+            starts: vec![0],
             labels: Vec::new(),
             has_goto: false,
             needs_close: false,
@@ -265,12 +276,9 @@ impl<'a> Compiler<'a> {
         let pc = fs.pc;
         fs.pc += 1;
         fs.lines.push(line);
-        let depth = fs.blocks.len() - 1;
-        let block = &mut fs.blocks[depth];
-        block.push(Node::Op { op, pc });
+        fs.nodes.push(Node::Op { op, pc });
         Loc {
-            depth: depth as u32,
-            idx: (block.len() - 1) as u32,
+            idx: (fs.nodes.len() - 1) as u32,
         }
     }
 
@@ -292,44 +300,42 @@ impl<'a> Compiler<'a> {
     }
 
     pub(crate) fn push_node(&mut self, node: Node) {
-        let fs = self.fs();
-        let depth = fs.blocks.len() - 1;
-        fs.blocks[depth].push(node);
+        self.fs().nodes.push(node);
     }
 
     pub(crate) fn open_block(&mut self) {
-        self.fs().blocks.push(Vec::new());
+        let fs = self.fs();
+        let start = fs.nodes.len() as u32;
+        fs.starts.push(start);
     }
 
     pub(crate) fn close_block(&mut self) -> Block {
+        let fs = self.fs();
+        let start = fs.starts.pop().unwrap_or(0) as usize;
         Block {
-            nodes: self.fs().blocks.pop().unwrap_or_default(),
+            nodes: fs.nodes.split_off(start.min(fs.nodes.len())),
         }
     }
 
     pub(crate) fn depth(&self) -> u32 {
-        (self.fsr().blocks.len() - 1) as u32
+        (self.fsr().starts.len() - 1) as u32
+    }
+
+    /// Number of nodes in the innermost open block.
+    pub(crate) fn block_len(&self) -> u32 {
+        let fs = self.fsr();
+        fs.nodes.len() as u32 - fs.starts.last().copied().unwrap_or(0)
     }
 
     pub(crate) fn op_at(&mut self, loc: Loc) -> Option<&mut Op> {
-        match self
-            .fs()
-            .blocks
-            .get_mut(loc.depth as usize)
-            .and_then(|b| b.get_mut(loc.idx as usize))
-        {
+        match self.fs().nodes.get_mut(loc.idx as usize) {
             Some(Node::Op { op, .. }) => Some(op),
             _ => None,
         }
     }
 
     pub(crate) fn pc_at(&mut self, loc: Loc) -> u32 {
-        match self
-            .fs()
-            .blocks
-            .get(loc.depth as usize)
-            .and_then(|b| b.get(loc.idx as usize))
-        {
+        match self.fs().nodes.get(loc.idx as usize) {
             Some(Node::Op { pc, .. }) => *pc,
             _ => 0,
         }
@@ -337,14 +343,14 @@ impl<'a> Compiler<'a> {
 
     /// The last node of the innermost open block, if it is an op.
     pub(crate) fn last_op(&mut self) -> Option<(Loc, Op)> {
-        let depth = self.depth();
+        if self.block_len() == 0 {
+            return None;
+        }
         let fs = self.fs();
-        let block = fs.blocks.last()?;
-        match block.last() {
+        match fs.nodes.last() {
             Some(Node::Op { op, .. }) => Some((
                 Loc {
-                    depth,
-                    idx: (block.len() - 1) as u32,
+                    idx: (fs.nodes.len() - 1) as u32,
                 },
                 *op,
             )),
@@ -399,8 +405,7 @@ impl<'a> Compiler<'a> {
             KVal::Float(f) => KKey::Float(f.to_bits()),
             KVal::Str(s) => KKey::Str(s),
         };
-        let fs = self.fs();
-        if let Some(&k) = fs.kcache.get(&key) {
+        if let Some(&k) = self.fsr().kcache.get(&key) {
             return k;
         }
         let c = match v {
@@ -408,8 +413,9 @@ impl<'a> Compiler<'a> {
             KVal::Bool(b) => Constant::Bool(b),
             KVal::Int(i) => Constant::Int(i),
             KVal::Float(f) => Constant::Float(f),
-            KVal::Str(s) => Constant::Str(Rc::from(s)),
+            KVal::Str(s) => Constant::Str(Self::intern_in(&mut self.bytes, s)),
         };
+        let fs = self.fs();
         let k = fs.constants.len() as u32;
         fs.constants.push(c);
         fs.kcache.insert(key, k);
@@ -422,13 +428,25 @@ impl<'a> Compiler<'a> {
 
     // ---- names --------------------------------------------------------
 
-    pub(crate) fn intern_name(&mut self, s: &'a [u8]) -> Rc<[u8]> {
-        let fs = self.fs();
-        if let Some(r) = fs.name_cache.get(s) {
+    fn intern_in(map: &mut HashMap<&'a [u8], Rc<[u8]>>, s: &'a [u8]) -> Rc<[u8]> {
+        if let Some(r) = map.get(s) {
             return r.clone();
         }
         let r: Rc<[u8]> = Rc::from(s);
-        fs.name_cache.insert(s, r.clone());
+        map.insert(s, r.clone());
+        r
+    }
+
+    pub(crate) fn intern_name(&mut self, s: &'a [u8]) -> Rc<[u8]> {
+        Self::intern_in(&mut self.bytes, s)
+    }
+
+    pub(crate) fn intern_str(&mut self, s: &'a str) -> Rc<str> {
+        if let Some(r) = self.strs.get(s) {
+            return r.clone();
+        }
+        let r: Rc<str> = Rc::from(s);
+        self.strs.insert(s, r.clone());
         r
     }
 
@@ -456,10 +474,11 @@ impl<'a> Compiler<'a> {
     /// (which the caller has reserved), live from the current pc.
     pub(crate) fn activate_local(&mut self, name: &'a str, reg: Reg, line: u32) -> CResult<()> {
         self.check_var_limit(line)?;
+        let name_rc = self.intern_str(name);
         let fs = self.fs();
         let locvar = fs.locvars.len() as u32;
         fs.locvars.push(LocalVar {
-            name: Rc::from(name),
+            name: name_rc,
             reg,
             start_pc: fs.pc,
             end_pc: fs.pc,
@@ -560,7 +579,7 @@ impl<'a> Compiler<'a> {
     // ---- functions ----------------------------------------------------
 
     fn main(&mut self, chunk: &'a ast::Chunk<'a>) -> CResult<Rc<Proto>> {
-        let mut fs = FuncState::new(0, 0);
+        let mut fs = self.new_fs(0, 0);
         fs.is_vararg = true;
         fs.upvals.push(UpvalDesc {
             name: Rc::from("_ENV"),
@@ -577,7 +596,7 @@ impl<'a> Compiler<'a> {
     /// Compile a nested function and return its index in the parent's
     /// `protos`.
     pub(crate) fn function(&mut self, body: &'a ast::FuncBody<'a>) -> CResult<u32> {
-        let mut fs = FuncState::new(body.line, body.end_line);
+        let mut fs = self.new_fs(body.line, body.end_line);
         fs.is_vararg = body.is_vararg;
         self.funcs.push(fs);
         self.enter_scope(false, 0);
@@ -615,12 +634,13 @@ impl<'a> Compiler<'a> {
             // Unreachable by construction; an empty proto keeps us panic-free.
             return Rc::new(empty_proto());
         };
-        let mut nodes = fs.blocks.pop().unwrap_or_default();
+        let mut nodes = fs.nodes.split_off(0);
         if fs.has_goto {
             resolve_gotos(&mut nodes, &fs.labels);
         }
         fs.names.sort_by_key(|n| (n.pc, n.reg));
-        Rc::new(Proto {
+
+        let proto = Rc::new(Proto {
             source: self.source.clone(),
             line_defined: fs.line_defined,
             last_line_defined: fs.last_line_defined,
@@ -629,17 +649,47 @@ impl<'a> Compiler<'a> {
             max_registers: fs.maxreg.min(255) as u8,
             needs_close: fs.needs_close,
             code: Block { nodes },
-            constants: fs.constants,
-            protos: fs.protos,
-            upvalues: fs.upvals,
+            constants: std::mem::take(&mut fs.constants),
+            protos: std::mem::take(&mut fs.protos),
+            upvalues: std::mem::take(&mut fs.upvals),
             debug: DebugInfo {
-                lines: fs.lines,
-                locals: fs.locvars,
-                names: fs.names,
+                lines: std::mem::take(&mut fs.lines),
+                locals: std::mem::take(&mut fs.locvars),
+                names: std::mem::take(&mut fs.names),
             },
             code_len: fs.pc,
             flat: Default::default(),
-        })
+        });
+        // Keep the scratch collections (and their capacity) for the next
+        // function: most chunks are many small functions.
+        fs.kcache.clear();
+        fs.actvars.clear();
+        fs.scopes.clear();
+        fs.labels.clear();
+        fs.starts.clear();
+        self.pool.push(fs);
+        proto
+    }
+
+    /// A fresh function state, recycled from the pool when possible.
+    fn new_fs(&mut self, line_defined: u32, last_line_defined: u32) -> FuncState<'a> {
+        match self.pool.pop() {
+            Some(mut fs) => {
+                fs.line_defined = line_defined;
+                fs.last_line_defined = last_line_defined;
+                fs.num_params = 0;
+                fs.is_vararg = false;
+                fs.nregvars = 0;
+                fs.freereg = 0;
+                fs.maxreg = 0;
+                fs.pc = 0;
+                fs.starts.push(0);
+                fs.has_goto = false;
+                fs.needs_close = false;
+                fs
+            }
+            None => FuncState::new(line_defined, last_line_defined),
+        }
     }
 }
 

@@ -112,8 +112,8 @@ impl<'a> Compiler<'a> {
             StatKind::Goto(name) => self.goto(name, line)?,
             StatKind::Label(name) => {
                 let depth = self.depth();
+                let node_index = self.block_len();
                 let fs = self.fs();
-                let node_index = fs.blocks.last().map_or(0, |b| b.len()) as u32;
                 let id = fs
                     .scopes
                     .last()
