@@ -65,6 +65,22 @@ impl AsRef<[u8]> for StrRef {
     }
 }
 
+/// `%s`'s text: the Lua string itself, or a number's digits without
+/// interning a string for them.
+enum Text {
+    Lua(Gc<LuaStr>),
+    Own(Vec<u8>),
+}
+
+impl AsRef<[u8]> for Text {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Text::Lua(s) => s.as_bytes(),
+            Text::Own(b) => b,
+        }
+    }
+}
+
 fn len(st: &mut State, a: Args) -> LuaResult<usize> {
     let s = st.check_str(a, 1)?;
     st.ret(Value::Int(s.len() as i64))
@@ -362,7 +378,7 @@ struct FmtArgs<'s> {
 
 impl FormatArgs for FmtArgs<'_> {
     type Error = LuaError;
-    type Str = StrRef;
+    type Str = Text;
 
     fn arg_count(&self) -> usize {
         self.a.n.saturating_sub(1)
@@ -373,13 +389,20 @@ impl FormatArgs for FmtArgs<'_> {
     fn number(&mut self, arg: usize) -> LuaResult<f64> {
         self.st.check_number(self.a, arg)
     }
-    fn tostring(&mut self, arg: usize) -> LuaResult<StrRef> {
+    fn tostring(&mut self, arg: usize) -> LuaResult<Text> {
         let v = self.a.get(self.st, arg);
-        self.st.tostring(v).map(StrRef)
+        match v {
+            Value::Int(_) | Value::Float(_) if self.st.metatable(v).is_none() => {
+                let mut b = Vec::new();
+                ops::append_plain(&mut b, v);
+                Ok(Text::Own(b))
+            }
+            _ => self.st.tostring(v).map(Text::Lua),
+        }
     }
-    fn literal(&mut self, arg: usize) -> LuaResult<Literal<StrRef>> {
+    fn literal(&mut self, arg: usize) -> LuaResult<Literal<Text>> {
         Ok(match self.a.get(self.st, arg) {
-            Value::Str(s) => Literal::Str(StrRef(s)),
+            Value::Str(s) => Literal::Str(Text::Lua(s)),
             Value::Int(n) => Literal::Int(n),
             Value::Float(f) => Literal::Float(f),
             Value::Nil => Literal::Plain("nil"),

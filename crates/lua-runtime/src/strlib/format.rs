@@ -140,8 +140,8 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, Format
             return msg(b"invalid format (too long)".to_vec());
         }
         let end = (i + len).min(fmt.len());
-        let mut form = vec![b'%'];
-        form.extend_from_slice(&fmt[i..end]);
+        // The specification with its '%' (which is `fmt[i - 1]`).
+        let form = &fmt[i - 1..end];
         let conv = fmt.get(i + span).copied().unwrap_or(0);
         i = end;
         let modifiers: &[u8] = if form.len() > 2 {
@@ -151,7 +151,7 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, Format
         };
         match conv {
             b'c' => {
-                let spec = check_format(&form, FLAGS_C, false)?;
+                let spec = check_format(form, FLAGS_C, false)?;
                 let n = args.integer(arg).map_err(FormatError::Arg)?;
                 format_int(&mut out, &spec, b'c', n as i32 as i64);
             }
@@ -162,22 +162,22 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, Format
                     _ => FLAGS_X,
                 };
                 let n = args.integer(arg).map_err(FormatError::Arg)?;
-                let spec = check_format(&form, flags, true)?;
+                let spec = check_format(form, flags, true)?;
                 format_int(&mut out, &spec, conv, n);
             }
             b'a' | b'A' => {
-                let spec = check_format(&form, FLAGS_F, true)?;
+                let spec = check_format(form, FLAGS_F, true)?;
                 let x = args.number(arg).map_err(FormatError::Arg)?;
                 format_float(&mut out, &spec, conv, x);
             }
             b'f' | b'e' | b'E' | b'g' | b'G' => {
                 let x = args.number(arg).map_err(FormatError::Arg)?;
-                let spec = check_format(&form, FLAGS_F, true)?;
+                let spec = check_format(form, FLAGS_F, true)?;
                 format_float(&mut out, &spec, conv, x);
             }
             b'p' => {
                 let p = args.pointer(arg).map_err(FormatError::Arg)?;
-                let spec = check_format(&form, FLAGS_C, false)?;
+                let spec = check_format(form, FLAGS_C, false)?;
                 match p {
                     Some(p) => format_str(&mut out, &spec, format!("{p:#x}").as_bytes()),
                     None => format_str(&mut out, &spec, b"(null)"),
@@ -212,7 +212,7 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, Format
                             msg: "string contains zeros",
                         });
                     }
-                    let spec = check_format(&form, FLAGS_C, true)?;
+                    let spec = check_format(form, FLAGS_C, true)?;
                     if spec.precision.is_none() && s.len() >= 100 {
                         // Too long for C's buffer: lua5.4 keeps it whole.
                         out.extend_from_slice(s);

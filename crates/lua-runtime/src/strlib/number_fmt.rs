@@ -24,6 +24,8 @@
 //! (`0/0` on x86 has its sign bit set, so Lua prints it as `-nan`); the `0`
 //! flag does not apply to them.
 
+use std::io::Write;
+
 /// A parsed conversion specification: the flags, width and precision of one
 /// `%...` item. The conversion letter is passed separately.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,6 +65,19 @@ pub fn number_to_string(x: f64) -> String {
 
 /// `LUAI_NUMFFORMAT`: the float formatted with C's `"%.14g"`.
 pub fn fmt_g14(x: f64) -> String {
+    // Integral values below 10^14 print as their integer digits (at most
+    // 14 of them): the common case of `tostring(3.0)` skips the general
+    // path. `-0.0` keeps its sign, as C prints "-0".
+    if x.fract() == 0.0 && x.abs() < 1e14 {
+        let mut buf = [0u8; 24];
+        let digits = unsigned_digits(&mut buf, x.abs() as u64, 10, false);
+        let mut s = String::with_capacity(digits.len() + 3);
+        if x.is_sign_negative() {
+            s.push('-');
+        }
+        s.extend(digits.iter().map(|&b| b as char));
+        return s;
+    }
     let spec = Spec {
         precision: Some(14),
         ..Spec::default()
@@ -70,7 +85,26 @@ pub fn fmt_g14(x: f64) -> String {
     let mut out = Vec::with_capacity(24);
     format_float(&mut out, &spec, b'g', x);
     // The layout code only ever emits ASCII.
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The digits of `u` in `base` (8, 10 or 16), written at the end of `buf`.
+fn unsigned_digits(buf: &mut [u8; 24], mut u: u64, base: u64, upper: bool) -> &[u8] {
+    let table: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = table[(u % base) as usize];
+        u /= base;
+        if u == 0 {
+            break;
+        }
+    }
+    &buf[i..]
 }
 
 /// Appends `x` formatted with conversion `conv` (one of `eEfFgGaA`) to `out`.
@@ -125,7 +159,8 @@ fn sci_digits(v: f64, prec: usize) -> (Vec<u8>, i32) {
 }
 
 fn fixed(body: &mut Vec<u8>, v: f64, prec: usize, alt: bool) {
-    body.extend_from_slice(format!("{v:.prec$}").as_bytes());
+    // Writing into a Vec cannot fail.
+    let _ = write!(body, "{v:.prec$}");
     if prec == 0 && alt {
         body.push(b'.');
     }
@@ -138,12 +173,17 @@ fn push_exp(body: &mut Vec<u8>, exp: i32, upper: bool) {
     if e < 10 {
         body.push(b'0');
     }
-    body.extend_from_slice(e.to_string().as_bytes());
+    let mut buf = [0u8; 24];
+    body.extend_from_slice(unsigned_digits(&mut buf, e as u64, 10, false));
 }
 
 fn exponent(body: &mut Vec<u8>, v: f64, prec: usize, alt: bool, upper: bool) {
     let (digits, exp) = sci_digits(v, prec);
     let exp = if v == 0.0 { 0 } else { exp };
+    push_sci(body, &digits, exp, prec, alt, upper);
+}
+
+fn push_sci(body: &mut Vec<u8>, digits: &[u8], exp: i32, prec: usize, alt: bool, upper: bool) {
     body.push(digits[0]);
     if prec > 0 || alt {
         body.push(b'.');
@@ -154,16 +194,29 @@ fn exponent(body: &mut Vec<u8>, v: f64, prec: usize, alt: bool, upper: bool) {
 
 fn general(body: &mut Vec<u8>, v: f64, prec: usize, alt: bool, upper: bool) {
     let p = prec.max(1);
-    let x = if v == 0.0 { 0 } else { sci_digits(v, p - 1).1 };
+    let (digits, x) = sci_digits(v, p - 1);
+    let x = if v == 0.0 { 0 } else { x };
     // C99 7.19.6.1: fixed style when P > X >= -4, with precision P - 1 - X.
+    // Both styles round at the same decimal position, so the fixed form is
+    // the same significant digits with the point moved.
     if x >= -4 && (x as i64) < p as i64 {
-        let fprec = (p as i64 - 1 - x as i64) as usize;
-        fixed(body, v, fprec, alt);
+        if x >= 0 {
+            let int_len = x as usize + 1;
+            body.extend_from_slice(&digits[..int_len]);
+            if int_len < digits.len() || alt {
+                body.push(b'.');
+            }
+            body.extend_from_slice(&digits[int_len..]);
+        } else {
+            body.extend_from_slice(b"0.");
+            body.resize(body.len() + (-x - 1) as usize, b'0');
+            body.extend_from_slice(&digits);
+        }
         if !alt {
             strip_fraction_zeros(body, body.len());
         }
     } else {
-        exponent(body, v, p - 1, alt, upper);
+        push_sci(body, &digits, x, p - 1, alt, upper);
         if !alt {
             let epos = body
                 .iter()
@@ -249,7 +302,13 @@ fn hex_float(body: &mut Vec<u8>, v: f64, prec: Option<usize>, alt: bool, upper: 
     body.extend_from_slice(&fd);
     body.push(if upper { b'P' } else { b'p' });
     body.push(if exp < 0 { b'-' } else { b'+' });
-    body.extend_from_slice(exp.unsigned_abs().to_string().as_bytes());
+    let mut buf = [0u8; 24];
+    body.extend_from_slice(unsigned_digits(
+        &mut buf,
+        exp.unsigned_abs() as u64,
+        10,
+        false,
+    ));
 }
 
 /// Lays out `sign prefix body` in the field width: spaces on the left (or on
@@ -299,13 +358,20 @@ pub fn format_int(out: &mut Vec<u8>, spec: &Spec, conv: u8, n: i64) {
         b""
     };
     let u = if signed { n.unsigned_abs() } else { n as u64 };
-    let mut digits = match conv {
-        b'o' => format!("{u:o}"),
-        b'x' => format!("{u:x}"),
-        b'X' => format!("{u:X}"),
-        _ => u.to_string(),
+    let mut buf = [0u8; 24];
+    let base = match conv {
+        b'o' => 8,
+        b'x' | b'X' => 16,
+        _ => 10,
+    };
+    let raw = unsigned_digits(&mut buf, u, base, conv == b'X');
+    if *spec == Spec::default() {
+        // The plain `%d`/`%x`: no layout to do.
+        out.extend_from_slice(sign);
+        out.extend_from_slice(raw);
+        return;
     }
-    .into_bytes();
+    let mut digits = raw.to_vec();
     if let Some(p) = spec.precision {
         if p == 0 && u == 0 {
             digits.clear();

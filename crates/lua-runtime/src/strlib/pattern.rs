@@ -528,15 +528,57 @@ fn no_specials(pat: &[u8]) -> bool {
     !pat.iter().any(|b| SPECIALS.contains(b))
 }
 
+/// Index of the first `b` in `hay`, scanning a word at a time (what
+/// lstrlib gets from C's `memchr`).
+pub fn memchr(b: u8, hay: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * b as u64;
+    let mut i = 0;
+    while i + 8 <= hay.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&hay[i..i + 8]);
+        let w = u64::from_le_bytes(word) ^ pattern;
+        // Some byte of `w` is zero exactly when `b` occurs in the word.
+        if w.wrapping_sub(LO) & !w & HI != 0 {
+            break;
+        }
+        i += 8;
+    }
+    hay[i..].iter().position(|&c| c == b).map(|p| p + i)
+}
+
 /// Plain substring search (`lmemfind`).
 pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
-    }
+    };
     if needle.len() > hay.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    let last_start = hay.len() - needle.len();
+    let mut at = 0;
+    while at <= last_start {
+        at += memchr(first, &hay[at..=last_start])?;
+        if &hay[at + 1..at + needle.len()] == rest {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The byte every match must start with, when the pattern begins with a
+/// plain character that must occur (not followed by `*`, `?` or `-`).
+/// Searching loops use it to skip, with `memchr`, the positions where the
+/// first item would fail anyway; the results and errors are unchanged
+/// because such a position fails before the matcher reads any further.
+fn first_literal(pat: &[u8]) -> Option<u8> {
+    let c = *pat.first()?;
+    if b"()%[.$".contains(&c) || matches!(pat.get(1), Some(b'*' | b'?' | b'-')) {
+        return None;
+    }
+    Some(c)
 }
 
 /// `string.find` and `string.match` over the raw arguments: `init` is Lua's
@@ -567,8 +609,15 @@ pub fn str_find(
         _ => (false, pat),
     };
     let mut m = Matcher::new(src, pat);
+    let lit = if anchor { None } else { first_literal(pat) };
     let mut s = init;
     loop {
+        if let Some(c) = lit {
+            s += match memchr(c, &src[s..]) {
+                Some(k) => k,
+                None => return Ok(None),
+            };
+        }
         if let Some(found) = m.match_at(s)? {
             return Ok(Some(found));
         }
@@ -606,8 +655,18 @@ impl GMatchState {
     /// an ordinary character in `gmatch`, as in lua5.4.
     pub fn next_match(&mut self, src: &[u8], pat: &[u8]) -> Result<Option<Match>, PatternError> {
         let mut m = Matcher::new(src, pat);
+        let lit = first_literal(pat);
         let mut s = self.pos;
         while s <= src.len() {
+            if let Some(c) = lit {
+                match memchr(c, &src[s.min(src.len())..]) {
+                    Some(k) => s += k,
+                    None => {
+                        s = src.len() + 1;
+                        break;
+                    }
+                }
+            }
             if let Some(found) = m.match_at(s)?
                 && Some(found.end) != self.last_match
             {
@@ -672,7 +731,17 @@ pub fn gsub<E>(
     let mut last_match = None;
     let mut count = 0i64;
     let mut changed = false;
+    let lit = if anchor { None } else { first_literal(pat) };
     while count < max_n {
+        if let Some(c) = lit {
+            // Copy the run that cannot start a match in one go.
+            let next = memchr(c, &src[s..]).map_or(src.len(), |k| s + k);
+            out.extend_from_slice(&src[s..next]);
+            s = next;
+            if s == src.len() {
+                break;
+            }
+        }
         match m.match_at(s)? {
             Some(found) if Some(found.end) != last_match => {
                 count += 1;
@@ -926,6 +995,35 @@ mod tests {
         assert_eq!(all("abc", ".", -2), "b|c");
         assert_eq!(all("^a^a", "^a", 1), "^a|^a");
         assert_eq!(all("abc", "x*", 10), "");
+    }
+
+    #[test]
+    fn plain_search_agrees_with_a_naive_one() {
+        let hay = b"abcabcabdxyz\0\0abd__________abdq";
+        for n in 0..hay.len() {
+            for m in 0..4.min(hay.len() - n) + 1 {
+                let needle = &hay[n..n + m];
+                let naive =
+                    (0..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle);
+                assert_eq!(find_plain(hay, needle), naive, "{needle:?}");
+            }
+        }
+        for b in 0..=255u8 {
+            assert_eq!(memchr(b, hay), hay.iter().position(|&c| c == b));
+        }
+        assert_eq!(find_plain(b"ab", b"abc"), None);
+    }
+
+    #[test]
+    fn literal_skipping_keeps_lazy_errors() {
+        // lua5.4: ("xxxa"):find("a[") is an error, ("xxx"):find("a[") nil.
+        assert_eq!(find("xxxa", "a["), e("malformed pattern (missing ']')"));
+        assert_eq!(find("xxx", "a["), o("nil"));
+        assert_eq!(gsub_s("xaxa", "a(", "", None), o("xx 2"));
+        assert_eq!(gsub_s("xaxa", "a(", "%1", None), e("unfinished capture"));
+        assert_eq!(gsub_s("xbxb", "a(", "", None), o("xbxb 0"));
+        assert_eq!(gsub_s("banana", "an", "[%0]", None), o("b[an][an]a 2"));
+        assert_eq!(gsub_s("banana", "a*", "-", None), o("-b-n-n- 4"));
     }
 
     #[test]
