@@ -58,6 +58,9 @@ fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
         }
     };
     let mut st = State::new(exec);
+    st.push_host_frame();
+    // lua.c 5.4 switches the collector to generational mode at start.
+    st.heap.generational = true;
     if opts.warnings {
         st.warn_on = true;
     }
@@ -189,10 +192,14 @@ fn report(st: &mut State, e: LuaError) {
         v => {
             let h = st.get_tm(v, lua_runtime::meta::Tm::ToString);
             if !h.is_nil() {
-                match st.tostring(v) {
+                // lua.c: an object with `__tostring` is the whole message,
+                // without a traceback.
+                let m = match st.tostring(v) {
                     Ok(s) => s.to_str_lossy().into_owned(),
                     Err(_) => format!("(error object is a {} value)", v.type_name()),
-                }
+                };
+                let _ = writeln!(std::io::stderr(), "{PROGNAME}: {}", m);
+                return;
             } else if let Value::Int(_) | Value::Float(_) = v {
                 let mut b = Vec::new();
                 lua_runtime::ops::append_plain(&mut b, v);
@@ -206,7 +213,6 @@ fn report(st: &mut State, e: LuaError) {
     if let Some(tb) = e.traceback {
         out.push('\n');
         out.push_str(&tb);
-        out.push_str("\n\t[C]: in ?");
     }
     let _ = writeln!(std::io::stderr(), "{}", out);
 }

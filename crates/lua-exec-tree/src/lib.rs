@@ -278,7 +278,7 @@ fn precall(
                 } else {
                     (func + 1, 0)
                 };
-                if base + maxr + 8 > MAX_STACK {
+                if base + maxr + 7 > MAX_STACK {
                     return Err(st.rt_error("stack overflow"));
                 }
                 let need = base + maxr;
@@ -341,11 +341,12 @@ fn precall(
                         return Ok(Called::Done(top));
                     }
                     NativeKind::PCall => {
-                        fr.flags |= FRAME_PROTECTED;
                         st.th.frames.push(fr);
                         if nargs == 0 {
                             return Err(st.arg_error(1, "value expected"));
                         }
+                        fr.flags |= FRAME_PROTECTED;
+                        *st.th.frames.last_mut().expect("frame") = fr;
                         return match precall(
                             st,
                             func + 1,
@@ -359,7 +360,6 @@ fn precall(
                         };
                     }
                     NativeKind::XPCall => {
-                        fr.flags |= FRAME_PROTECTED | FRAME_XPCALL;
                         st.th.frames.push(fr);
                         if nargs < 2 || !st.th.stack[func + 2].is_function() {
                             let a = Args {
@@ -368,6 +368,8 @@ fn precall(
                             };
                             return Err(st.type_arg_error(a, 2, "function"));
                         }
+                        fr.flags |= FRAME_PROTECTED | FRAME_XPCALL;
+                        *st.th.frames.last_mut().expect("frame") = fr;
                         st.th.stack.swap(func + 1, func + 2);
                         return match precall(
                             st,
@@ -611,8 +613,9 @@ fn eval_test(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<bo
     })
 }
 
-fn for_error(st: &mut State, what: &str) -> LuaError {
-    st.rt_error(format!("'for' {} must be a number", what))
+fn for_error(st: &mut State, what: &str, v: Value) -> LuaError {
+    let t = st.obj_typename(v);
+    st.rt_error(format!("bad 'for' {} (number expected, got {})", what, t))
 }
 
 /// `forprep`: returns whether the loop runs.
@@ -632,7 +635,7 @@ fn for_prep(st: &mut State, ra: usize) -> LuaResult<bool> {
                 let fl = match lua_runtime::ops::to_number(limit) {
                     Some(Value::Float(f)) => f,
                     Some(Value::Int(l)) => l as f64,
-                    _ => return Err(for_error(st, "limit")),
+                    _ => return Err(for_error(st, "limit", limit)),
                 };
                 let conv = if s < 0 { fl.ceil() } else { fl.floor() };
                 match lua_runtime::number::float_to_int_exact(conv) {
@@ -675,13 +678,13 @@ fn for_prep(st: &mut State, ra: usize) -> LuaResult<bool> {
         _ => None,
     };
     let Some(fl) = tof(limit) else {
-        return Err(for_error(st, "limit"));
+        return Err(for_error(st, "limit", limit));
     };
     let Some(fs) = tof(step) else {
-        return Err(for_error(st, "step"));
+        return Err(for_error(st, "step", step));
     };
     let Some(fi) = tof(init) else {
-        return Err(for_error(st, "initial value"));
+        return Err(for_error(st, "initial value", init));
     };
     if fs == 0.0 {
         return Err(st.rt_error("'for' step is zero"));
@@ -986,6 +989,28 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                             let callee = st.th.stack[fa];
                             if !callee.is_function() && st.get_tm(callee, Tm::Call).is_nil() {
                                 return Err(st.call_error(callee, VarInfo::Reg(func)));
+                            }
+                            if let Value::Native(nf) = callee
+                                && nf.kind == NativeKind::Plain
+                            {
+                                // PUC runs a C function in tail position
+                                // above the caller's frame (tracebacks show
+                                // the caller); then the caller returns.
+                                match precall(
+                                    st,
+                                    fa,
+                                    na,
+                                    Ret::Normal { want: -1 },
+                                    0,
+                                    VarInfo::Reg(func),
+                                )? {
+                                    Called::Done(t) => {
+                                        return do_return(st, fa, t - fa, top);
+                                    }
+                                    Called::Lua => {
+                                        return Err(st.rt_error("internal error: native tail call"));
+                                    }
+                                }
                             }
                             if proto.needs_close {
                                 close_all(st, base, None)?;

@@ -254,7 +254,7 @@ fn rawlen(st: &mut State, a: Args) -> LuaResult<usize> {
     let n = match a.get(st, 1) {
         Value::Table(t) => t.len(),
         Value::Str(s) => s.len() as i64,
-        _ => return Err(st.arg_error(1, "table or string expected")),
+        _ => return Err(st.type_arg_error(a, 1, "table or string")),
     };
     st.ret(Value::Int(n))
 }
@@ -392,6 +392,10 @@ fn load(st: &mut State, a: Args) -> LuaResult<usize> {
     } else {
         Some(a.get(st, 4))
     };
+    let chunk = match chunk {
+        Value::Int(_) | Value::Float(_) => Value::Str(st.check_str(a, 1)?),
+        c => c,
+    };
     let (source, default_name): (Vec<u8>, String) = match chunk {
         Value::Str(s) => (
             s.as_bytes().to_vec(),
@@ -419,7 +423,7 @@ fn load(st: &mut State, a: Args) -> LuaResult<usize> {
             }
             (buf, "=(load)".to_string())
         }
-        _ => return Err(st.type_arg_error(a, 1, "string")),
+        _ => return Err(st.type_arg_error(a, 1, "function")),
     };
     let name = match st.opt_str(a, 2)? {
         Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),

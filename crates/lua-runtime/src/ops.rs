@@ -276,8 +276,8 @@ impl State {
     ) -> LuaResult<Value> {
         match raw_arith(op, a, b) {
             RawArith::Ok(v) => return Ok(v),
-            RawArith::DivByZero => return Err(self.rt_error("attempt to perform 'n//0'")),
-            RawArith::ModByZero => return Err(self.rt_error("attempt to perform 'n%%0'")),
+            RawArith::DivByZero => return Err(self.rt_error("attempt to divide by zero")),
+            RawArith::ModByZero => return Err(self.rt_error("attempt to perform 'n%0'")),
             RawArith::NoInteger | RawArith::NotNumbers => {}
         }
         let tm = op.tm();
@@ -302,7 +302,7 @@ impl State {
                     ia
                 };
                 let vi = self.varinfo(bad);
-                return Err(self.rt_error(format!("number has no integer representation{}", vi)));
+                return Err(self.rt_error(format!("number{} has no integer representation", vi)));
             }
             let (v, i) = if matches!(a, Value::Int(_) | Value::Float(_)) {
                 (b, ib)
@@ -324,8 +324,8 @@ impl State {
         if let (Some(x), Some(y)) = (to_number(a), to_number(b)) {
             return match raw_arith(op, x, y) {
                 RawArith::Ok(v) => Ok(v),
-                RawArith::DivByZero => Err(self.rt_error("attempt to perform 'n//0'")),
-                RawArith::ModByZero => Err(self.rt_error("attempt to perform 'n%%0'")),
+                RawArith::DivByZero => Err(self.rt_error("attempt to divide by zero")),
+                RawArith::ModByZero => Err(self.rt_error("attempt to perform 'n%0'")),
                 _ => Err(self.rt_error("number has no integer representation")),
             };
         }
@@ -535,7 +535,7 @@ impl State {
             }
             t = h;
         }
-        Err(self.rt_error("'__index' chain too long; possibly a loop"))
+        Err(self.rt_error("'__index' chain too long; possible loop"))
     }
 
     fn index_error(&mut self, t: Value, key: Value, info: VarInfo) -> crate::error::LuaError {
@@ -589,7 +589,7 @@ impl State {
             }
             t = h;
         }
-        Err(self.rt_error("'__newindex' chain too long; possibly a loop"))
+        Err(self.rt_error("'__newindex' chain too long; possible loop"))
     }
 
     /// Error for calling a non-callable value.
@@ -607,6 +607,11 @@ impl State {
             let r = self.call1(h, &[v])?;
             return match r {
                 Value::Str(s) => Ok(s),
+                Value::Int(_) | Value::Float(_) => {
+                    let mut b = Vec::new();
+                    append_plain(&mut b, r);
+                    Ok(self.new_str(&b))
+                }
                 _ => Err(self.error("'__tostring' must return a string")),
             };
         }

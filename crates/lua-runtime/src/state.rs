@@ -11,7 +11,8 @@ use crate::executor::Executor;
 use crate::gc::{Gc, Heap};
 use crate::meta::{TM_COUNT, TM_NAMES};
 use crate::object::{
-    FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState, UpVal,
+    Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState,
+    UpVal,
 };
 use crate::string::LuaStr;
 use crate::thread::{FrameFn, ThreadStacks};
@@ -460,6 +461,29 @@ impl State {
         }
     }
 
+    /// Push a native frame standing for the host program (lua.c's
+    /// `pmain`), so tracebacks end with "[C]: in ?" as lua5.4's do and
+    /// `error(msg, 2)` at the main chunk's level finds no position.
+    pub fn push_host_frame(&mut self) {
+        fn host(_: &mut State, _: Args) -> LuaResult<usize> {
+            Ok(0)
+        }
+        let f = self.new_native("?", host);
+        let Value::Native(nf) = f else { return };
+        let func = self.th.stack.len();
+        self.th.stack.push(f);
+        self.th.frames.push(crate::thread::CallFrame {
+            func_fn: FrameFn::Native(nf),
+            func,
+            base: func + 1,
+            nvarargs: 0,
+            ret: crate::thread::Ret::Host { want: 0 },
+            pc: 0,
+            cursor_base: self.th.cursors.len() as u32,
+            flags: 0,
+        });
+    }
+
     /// Flush the output sink.
     pub fn flush(&mut self) {
         let _ = self.out.flush();
@@ -468,9 +492,7 @@ impl State {
 
 /// Parse and compile a chunk (syntax errors come back with lua5.4's text).
 fn compile_chunk(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, String> {
-    let _ = source;
-    Err(format!(
-        "{}: the compiler is not available yet",
-        lua_syntax::chunk_id(chunkname)
-    ))
+    let arena = bumpalo::Bump::new();
+    let chunk = lua_syntax::parse(&arena, source, chunkname).map_err(|e| e.message)?;
+    lua_bytecode::compile(&chunk, chunkname).map_err(|e| e.to_string())
 }
