@@ -40,6 +40,12 @@ const BASE_CCALLS: u32 = 1;
 const MAX_VARS: usize = 200;
 /// `MAXUPVAL`.
 const MAX_UPVAL: usize = 255;
+/// Stack space that must remain before recursing further (debug builds use
+/// several kilobytes per nesting level); below it the recursion continues
+/// on a fresh heap-allocated segment of `STACK_SEGMENT` bytes. With the
+/// level limit this keeps parsing safe on any thread, whatever its stack.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 1024 * 1024;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum VarKind {
@@ -600,6 +606,10 @@ impl<'a, 's> Parser<'a, 's> {
     /// `statement`: appends zero or more statements to `out` (labels with
     /// the no-op statements that follow them add several).
     fn statement(&mut self, out: &mut Vec<Stat<'a>>) -> R<()> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.statement_inner(out))
+    }
+
+    fn statement_inner(&mut self, out: &mut Vec<Stat<'a>>) -> R<()> {
         let line = self.linenumber();
         let start = self.t.start;
         self.enter_level()?;
@@ -1110,6 +1120,10 @@ impl<'a, 's> Parser<'a, 's> {
     /// `subexpr`: precedence climbing with PUC's priorities; returns the
     /// expression and the first operator it did not consume.
     fn subexpr(&mut self, limit: u8) -> R<(Expr<'a>, Option<BinOp>)> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.subexpr_inner(limit))
+    }
+
+    fn subexpr_inner(&mut self, limit: u8) -> R<(Expr<'a>, Option<BinOp>)> {
         self.enter_level()?;
         let start = self.t.start;
         let mut e = if let Some(op) = unop(self.t.kind) {

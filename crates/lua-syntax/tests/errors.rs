@@ -144,3 +144,47 @@ fn limits() {
         "l.lua:203: too many local variables (limit is 200) in function at line 2 near '='"
     );
 }
+
+#[test]
+fn deepest_accepted_nesting_fits_in_a_small_stack() {
+    // Just under the limit, every shape of nesting must parse on a thread
+    // with a small stack (256 KiB), even in debug builds where one nesting
+    // level takes several kilobytes: the parser moves to a heap-allocated
+    // stack segment when it runs low.
+    let shapes: Vec<String> = vec![
+        format!("x = {}1{}", "(".repeat(196), ")".repeat(196)),
+        format!("x = {}{}", "f(".repeat(196), ")".repeat(196)),
+        format!("x = {}{}", "{".repeat(196), "}".repeat(196)),
+        format!("x = {}1{}", "a[".repeat(196), "]".repeat(196)),
+        format!(
+            "x = {}1{}",
+            "function() return ".repeat(98),
+            " end".repeat(98)
+        ),
+        format!(
+            "x = {}1{}",
+            "{function() return ".repeat(65),
+            " end}".repeat(65)
+        ),
+        "do ".repeat(197) + &" end".repeat(197),
+        "while x do ".repeat(196) + &" end".repeat(196),
+        "for i = 1, 2 do ".repeat(49) + &" end".repeat(49),
+        "repeat ".repeat(196) + &" until x".repeat(196),
+        "local function f() ".repeat(197) + &" end".repeat(197),
+        vec!["a"; 197].join(", ") + " = 1",
+        format!("x = 1{}", " .. 1".repeat(196)),
+        format!("x = {}1", "not - ~ # ".repeat(49)),
+    ];
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            for src in &shapes {
+                let arena = bumpalo::Bump::new();
+                if let Err(e) = lua_syntax::parse(&arena, src.as_bytes(), "@deep.lua") {
+                    panic!("{}...: {e}", &src[..30]);
+                }
+            }
+        })
+        .unwrap();
+    handle.join().unwrap();
+}
