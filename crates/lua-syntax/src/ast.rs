@@ -24,8 +24,9 @@
 //!
 //! - `ExprKind::Vararg` appears only inside a vararg function.
 //! - `Break` appears only inside a loop; every `Goto` has a visible label and
-//!   does not jump into the scope of a local; labels are unique per function
-//!   as the manual requires.
+//!   does not jump into the scope of a local; no label is defined where a
+//!   label of the same name is visible (5.4's rule: sibling blocks may
+//!   reuse a name).
 //! - Assignment targets are `Name` or `Index` expressions; an expression
 //!   statement is a `Call` or `MethodCall`; no assignment targets a `<const>`
 //!   or `<close>` local.
@@ -179,7 +180,11 @@ pub struct FuncBody<'a> {
     pub params: &'a [&'a str],
     pub is_vararg: bool,
     pub body: Block<'a>,
-    /// Line of the `function` keyword (`linedefined`).
+    /// `linedefined`, exactly as PUC sets it: the line of the `function`
+    /// keyword for `function` statements, but for function expressions and
+    /// `local function` the line of the `(` that opens the parameters
+    /// (PUC reads the line after consuming `function` / the name). The
+    /// two differ only when the header spans lines.
     pub line: u32,
     /// Line of the closing `end` (`lastlinedefined`).
     pub end_line: u32,
