@@ -52,6 +52,16 @@ pub fn normalise_stderr(stderr: &[u8], keep_traceback: bool) -> Vec<u8> {
     out
 }
 
+/// The line of a Rust panic message in a child's stderr, if it panicked.
+/// A panic is a bug whatever the Lua program did, so the runner names it
+/// even for a case that is a known failure.
+pub fn rust_panic(stderr: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(stderr);
+    text.lines()
+        .find(|l| l.starts_with("thread '") && l.contains("panicked at"))
+        .map(str::to_string)
+}
+
 /// `Ok` when `observed` matches `expected`, otherwise a one-line
 /// description of the first difference.
 pub fn compare(expected: &Expected, observed: &Observed, strict: bool) -> Result<(), String> {
@@ -198,6 +208,16 @@ mod tests {
             compare(&e, &obs(b"", b"luna: a\nb\nstack traceback:\n", 1), false),
             Ok(())
         );
+    }
+
+    #[test]
+    fn panics_are_recognised() {
+        let stderr = b"luna: x\nthread 'main' panicked at src/lib.rs:1:2:\nboom\n";
+        assert_eq!(
+            rust_panic(stderr).as_deref(),
+            Some("thread 'main' panicked at src/lib.rs:1:2:")
+        );
+        assert_eq!(rust_panic(b"luna: panicked at nothing\n"), None);
     }
 
     #[test]

@@ -106,26 +106,48 @@ pub struct Verdict {
 /// `None` when a filter selected only part of the corpus).
 pub fn judge(outcomes: &[Outcome], known: &KnownFailures, all_cases: Option<&[String]>) -> Verdict {
     let mut v = Verdict::default();
+    // Unexpected passes are grouped per KNOWN_FAILURES line: one message
+    // naming every variant that passes, and whether some still fail.
+    let mut passes: BTreeMap<usize, (&str, Vec<&str>, bool, bool)> = BTreeMap::new();
     for o in outcomes {
         let entry = known.lookup(&o.case, &o.variant);
         match (&o.result, entry) {
             (Ok(()), None) => v.passed += 1,
-            (Err(_), Some(_)) => v.known += 1,
+            (Err(_), Some(e)) => {
+                v.known += 1;
+                if let Some(p) = passes.get_mut(&e.line) {
+                    p.3 = true;
+                } else {
+                    passes.insert(e.line, (&o.case, Vec::new(), e.variant.is_none(), true));
+                }
+            }
             (Err(diff), None) => v
                 .failures
                 .push(format!("FAIL {} [{}]: {diff}", o.case, o.variant)),
-            (Ok(()), Some(e)) => v.failures.push(format!(
-                "PASS {} [{}]: listed in KNOWN_FAILURES line {} but passes now: remove that line{}",
-                o.case,
-                o.variant,
-                e.line,
-                if e.variant.is_none() {
-                    format!(" (or scope it, e.g. `{}@<variant>`)", o.case)
-                } else {
-                    String::new()
-                }
-            )),
+            (Ok(()), Some(e)) => {
+                let p = passes.entry(e.line).or_insert((
+                    &o.case,
+                    Vec::new(),
+                    e.variant.is_none(),
+                    false,
+                ));
+                p.1.push(&o.variant);
+            }
         }
+    }
+    for (line, (case, variants, unscoped, some_fail)) in passes {
+        if variants.is_empty() {
+            continue;
+        }
+        let hint = if unscoped && some_fail {
+            format!("scope that line to the variants that still fail (`{case}@<variant>`)")
+        } else {
+            "remove that line".to_string()
+        };
+        v.failures.push(format!(
+            "PASS {case} [{}]: listed in KNOWN_FAILURES line {line} but passes now: {hint}",
+            variants.join(", ")
+        ));
     }
     if let Some(all) = all_cases {
         for e in &known.entries {
@@ -285,6 +307,36 @@ mod tests {
         assert_eq!(v.failures.len(), 2, "{:?}", v.failures);
         assert!(v.failures[0].starts_with("FAIL a/y.lua [tree]"));
         assert!(v.failures[1].starts_with("PASS a/y.lua [flat]"));
+        assert!(
+            v.failures[1].ends_with("remove that line"),
+            "{}",
+            v.failures[1]
+        );
+    }
+
+    #[test]
+    fn partial_passes_of_an_unscoped_entry_are_grouped() {
+        let k = KnownFailures::parse(LIST).unwrap();
+        let v = judge(
+            &[
+                out("a/x.lua", "tree", true),
+                out("a/x.lua", "tree+gc", true),
+                out("a/x.lua", "flat", false),
+            ],
+            &k,
+            None,
+        );
+        assert_eq!(v.known, 1);
+        assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+        assert!(
+            v.failures[0]
+                .starts_with("PASS a/x.lua [tree, tree+gc]: listed in KNOWN_FAILURES line 3")
+        );
+        assert!(
+            v.failures[0].contains("scope that line"),
+            "{}",
+            v.failures[0]
+        );
     }
 
     #[test]

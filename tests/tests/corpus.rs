@@ -29,6 +29,10 @@ const EXECUTORS: &[&str] = &["tree", "flat"];
 /// at every safepoint), as variant `<executor>+gc`.
 const STRESS_EXECUTORS: &[&str] = &["tree", "flat"];
 
+/// How a run that panicked is described; such runs are listed at the end
+/// even when the case is a known failure.
+const PANIC: &str = "RUST PANIC";
+
 /// Set in the environment of the child: "behave as luna".
 const CHILD_ENV: &str = "LUNA_CORPUS_CHILD";
 
@@ -139,6 +143,9 @@ fn run_case(case: &Case, variant: &Variant, strict: bool, limit: Duration) -> Ou
         cmd.arg(&case.file).args(&case.args);
         let observed =
             process::run(cmd, case.stdin.as_deref(), limit).map_err(|e| format!("spawn: {e}"))?;
+        if let Some(panic) = compare::rust_panic(&observed.stderr) {
+            return Err(format!("{PANIC}: {panic}"));
+        }
         compare::compare(&expected, &observed, strict)
     })();
     Outcome {
@@ -269,6 +276,18 @@ fn run_corpus() -> i32 {
 
     for f in &failures {
         println!("{f}");
+    }
+    let panicked: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.result.as_ref().is_err_and(|e| e.starts_with(PANIC)))
+        .map(|o| format!("{} [{}]", o.case, o.variant))
+        .collect();
+    if !panicked.is_empty() {
+        println!(
+            "corpus: {} runs ended in a Rust panic (a bug whatever the input): {}",
+            panicked.len(),
+            panicked.join(", ")
+        );
     }
     let mut slow: Vec<&(usize, usize, Outcome, Duration)> = results.iter().collect();
     slow.sort_by_key(|r| std::cmp::Reverse(r.3));
