@@ -467,7 +467,12 @@ impl<'a> Compiler<'a> {
         line: u32,
     ) -> CResult<Resolved<'a>> {
         let fs = &mut self.funcs[level];
-        if let Some(vidx) = fs.actvars.iter().rposition(|v| v.name == name) {
+        // Names usually come interned from the parser: compare pointers
+        // before bytes.
+        let same = |a: &str| {
+            a.len() == name.len() && (std::ptr::eq(a.as_ptr(), name.as_ptr()) || a == name)
+        };
+        if let Some(vidx) = fs.actvars.iter().rposition(|v| same(v.name)) {
             return Ok(match fs.actvars[vidx].kind {
                 VarKind::Const(v) => Resolved::Const(v),
                 VarKind::Reg { reg, .. } => {

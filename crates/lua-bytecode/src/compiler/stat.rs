@@ -231,6 +231,13 @@ impl<'a> Compiler<'a> {
         values: &'a [Expr<'a>],
         line: u32,
     ) -> CResult<()> {
+        if let ([target], [value]) = (targets, values) {
+            // The common `x = e`: no conflicts, no adjustment.
+            let v = self.target(target)?;
+            let mut e = self.expr(value)?;
+            self.set_one_ret(&mut e, line);
+            return self.store_var(v, e, line);
+        }
         let mut vars: Vec<Exp<'a>> = Vec::with_capacity(targets.len());
         for t in targets {
             let v = self.target(t)?;
