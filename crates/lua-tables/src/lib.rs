@@ -1,7 +1,175 @@
-//! lua-tables: the Lua 5.4 table (array part + hash part), generic over the
-//! value type.
+//! lua-tables: the Lua 5.4 table (an array part plus a hash part), generic
+//! over the value type.
 //!
-//! FIGURES_PLACEHOLDER
+//! **What it is.** The associative array behind every Lua table, with the
+//! semantics of PUC-Rio Lua 5.4's `ltable.c`: float keys with an integer
+//! value are integer keys, nil and NaN keys are errors, `len()` returns a
+//! border (the same one lua5.4 returns for the same history, in the cases
+//! tested below), `next` traverses while fields are assigned (including
+//! nil), and the array part is sized by PUC's rule. It depends on no other
+//! luna crate: a value type only has to implement [`TableValue`]. A ready
+//! 16-byte value type, [`simple::SimpleValue`], is included for tests,
+//! benchmarks and standalone use.
+//!
+//! **What it is not.** Not a Lua runtime: no metatables or metamethods, no
+//! strings, no garbage collector. The table does not own a metatable; the
+//! runtime wraps it in its own object holding the metatable and PUC's
+//! `flags` cache of absent metamethods (decided so because the collector
+//! marks the metatable along with the table's contents, and both live with
+//! the runtime's object header; a table crate that held `Gc` pointers
+//! would need to know the runtime's heap). It does not trace anything
+//! itself either: [`Table::for_each`] visits the live entries for the
+//! runtime's mark phase and [`Table::retain`] clears entries for weak
+//! tables.
+//!
+//! ```
+//! use lua_tables::simple::{SimpleValue as V, Sym};
+//! use lua_tables::{KeyError, Table};
+//!
+//! let mut t: Table<V> = Table::new();
+//! for i in 1..=10 {
+//!     t.set_int(i, V::Int(i * i)); // t[i] = i * i
+//! }
+//! t.set(V::Str(Sym::new(0)), V::Bool(true)).unwrap(); // t.name = true
+//! assert_eq!(t.len(), 10); // #t
+//! assert_eq!(t.get(V::Float(3.0)), V::Int(9)); // t[3.0] is t[3]
+//! assert_eq!(t.array_len(), 16); // the integer keys live in the array part
+//! assert_eq!(t.set(V::Nil, V::Int(1)), Err(KeyError::Nil));
+//!
+//! // pairs(t): the array part in order, then the hash part. Clearing
+//! // fields while traversing is allowed.
+//! let (mut k, mut n) = (V::Nil, 0);
+//! while let Some((key, _value)) = t.next(k).unwrap() {
+//!     t.set(key, V::Nil).unwrap();
+//!     k = key;
+//!     n += 1;
+//! }
+//! assert_eq!(n, 11);
+//! assert!(t.is_empty());
+//! ```
+//!
+//! # Design (after `ltable.c`'s header comment)
+//!
+//! A table keeps its entries in two parts. The **array part** is a
+//! `Vec<V>` holding the values of keys `1..=n` (nil where absent); an array
+//! slot costs exactly one value (16 bytes for luna's `Value`). The **hash
+//! part** is an `IndexMap` (FxHash; keys bring their own cached hashes)
+//! holding every other key: integers outside `1..=n`, strings, floats,
+//! booleans, objects. Keys are normalised on the way in: a float with an
+//! exact integer value is stored as that integer, so `t[1.0]` and `t[1]`
+//! are one entry and `t[2^53]` is `t[9007199254740992]`.
+//!
+//! **Rehash.** The array size changes only in a rehash, and a rehash
+//! happens only when a *new* key must go into the hash part and the hash
+//! part is full (it holds as many entries, live or dead, as its
+//! power-of-two size). The rehash counts all live integer keys by
+//! power-of-two slices (`nums[i]` = keys in `(2^(i-1), 2^i]`) and picks as
+//! array size the largest power of two `n` such that more than `n/2` of
+//! `1..=n` are in use (PUC's `computesizes`/`numusearray`); the hash part
+//! gets the next power of two above the remaining keys plus the new one.
+//! Keys then move between the parts. Consequences: `t[#t+1] = v` and
+//! `t[i] = v` for `i = 1..n` are amortised O(1) and leave every value in the
+//! array part (each rehash doubles it); a lone `t[1000000]` stays in the
+//! hash part; a constructor (`{1, 2, 3, x = 1}`) sizes both parts once with
+//! [`Table::with_capacity`]. The in-place resize reuses the stored hashes:
+//! no key is hashed again.
+//!
+//! **Border (`#t`).** [`Table::len`] transcribes `luaH_getn`, including the
+//! `alimit` hint PUC keeps in the table: a candidate border inside the
+//! array part that `#t` and integer reads move (see `border.rs`). For a
+//! table filled in order, or popped with `t[#t] = nil`, `#t` is O(1); in the
+//! worst case it is a binary search, in the array part or (doubling first)
+//! through the hash part: O(log n). A differential test runs thousands of
+//! random histories (stores, nil stores in the array part, appends, reads,
+//! string keys, constructors with holes) through both this crate and
+//! lua5.4 and requires the same `#t` every time.
+//!
+//! **Traversal.** `next(nil)` starts; `next(k)` finds `k` (an array index,
+//! or a position in the hash part) and returns the next live entry: the
+//! array part in index order, then the hash part in insertion order. Setting
+//! a field to nil does not remove its key: the entry stays, *dead* (nil
+//! value), until the next rehash, so a traversal that clears or changes
+//! fields keeps its place. Only inserting a new key can rehash, and that is
+//! the case the Lua manual leaves undefined; here it can at worst make
+//! `next` return `Err(InvalidNextKey)` ("invalid key to 'next'"). Each step
+//! is O(1): the table remembers where the last step ended and compares the
+//! given key there before hashing it.
+//!
+//! **Weak tables.** [`Table::retain`] clears the entries the collector
+//! condemns the way PUC's `clearkey` does: the value becomes nil and the
+//! key stays as a dead key until the next rehash. A dead key is never
+//! hashed again and is only compared with `key_eq` against keys being
+//! looked up, so a value type whose `key_eq` compares collectable objects
+//! by identity (without dereferencing them) is safe with dead keys of
+//! collected objects.
+//!
+//! **Invariants** (checked by the property tests after every operation):
+//! the array holds exactly the keys `1..=array_len()`, with capacity equal
+//! to length; no hash key is an integer in that range; no hash key is a
+//! float with an integer value, nil or NaN; the hash part never holds more
+//! entries than its size (0 or a power of two) and never reallocates
+//! outside a rehash; the border hint is the array size or, for a
+//! power-of-two array, a value in its upper half.
+//!
+//! **Differences from lua5.4.** The hash part iterates in insertion order,
+//! so `pairs` visits hash keys in another order than lua5.4 (the manual
+//! leaves the order unspecified). PUC can reuse a dead key's node for a new
+//! key whose main position it is; this table always rehashes when full, so
+//! after nil stores into integer keys that live in the hash part the part
+//! sizes, and then which border `#t` picks among several, can differ from
+//! lua5.4 (the answer is always a border). A hash entry costs more than
+//! PUC's 24-byte node (below).
+//!
+//! `len()` returns `u64` (PUC's `lua_Unsigned`); it never exceeds
+//! `i64::MAX`. `is_empty()` means "no live entry", which is not `len() ==
+//! 0` (`{[2] = x}` has border 0). The table is `Send` and `Sync` when the
+//! value type is: the border hint and the traversal hint are relaxed
+//! atomics. The crate has no `unsafe` code (the property tests were also
+//! run once under valgrind's memcheck: no errors).
+//!
+//! # Figures
+//!
+//! Measured on the shared 2-core development machine (noisy; release
+//! build, `cargo test -p lua-tables --release --test memory -- --nocapture`
+//! and `cargo bench -p lua-tables`).
+//!
+//! **Memory.** [`Table::heap_bytes`] is exact (a test compares it with a
+//! counting allocator). 1,000,000 integers appended in order: all in the
+//! array part, 2^20 slots, **16,777,216 bytes**; lua5.4 reports
+//! 16,777,272 bytes (`collectgarbage("count")` before/after, the same 2^20
+//! 16-byte slots plus its 56-byte table header): ratio **1.00**. A hash
+//! entry costs 58 bytes per slot (indexmap's 40-byte `(hash, key, value)`
+//! entry plus a hashbrown index of 2 `usize` buckets and 2 control bytes
+//! per slot, as the index must stay below 7/8 full while the part fills to
+//! 100%), so 58 to 116 bytes per live entry: 100,000 string keys take
+//! 7,602,192 bytes (76 per entry) against lua5.4's 3,145,784 (31.5 per
+//! entry, 24-byte nodes): ratio 2.4. The `Table` header itself is
+//! `size_of::<Table<V>>()` = 104 bytes.
+//!
+//! **Speed** (divan, fastest of 10-20 samples, in the noisy conditions
+//! above; `HashMap`/`IndexMap` use the same FxHash; string keys are
+//! [`simple::Sym`]s, an id plus a cached 32-bit hash):
+//!
+//! | benchmark | `Table` | `HashMap` | `IndexMap` |
+//! |---|---|---|---|
+//! | append 1M integers, `t[#t+1] = v` | 12.0 ms | 70 ms (insert) | 97 ms (insert) |
+//! | append 1M integers, `t[i] = v` | 8.2 ms | | |
+//! | sequential reads, 1M (array part) | 0.88 ms | 20 ms | 30 ms |
+//! | random reads, 1M (array part) | 7.7 ms | 23 ms | 45 ms |
+//! | insert 100k string keys | 3.1 ms | 1.5 ms | 2.1 ms |
+//! | look up 100k string keys | 0.97 ms | 0.43 ms | 0.57 ms |
+//! | traverse 1.1M entries with `next` | 3.4 ms | | |
+//! | traverse 1.1M entries with `iter` | 0.68 ms | 2.4 ms | 1.1 ms |
+//!
+//! (`Vec::push` of 1M values: 0.82 ms; lua5.4's own `for i = 1, 1e6 do
+//! t[i] = i end` takes about 10 ms on this machine, interpreter included.)
+//! Integer keys are the array part's game: no hashing at all. String keys
+//! pay for PUC's sizing: inserts include the rehash census and resizes at
+//! every power of two, and a full-size hash part keeps its index at most
+//! half full, twice the baseline's footprint, so large string-keyed
+//! tables miss the cache more; small tables (a few fields, the usual Lua
+//! object) stay in cache. `next` costs one comparison per step (the
+//! traversal hint) rather than a hash lookup.
 
 mod border;
 mod key;

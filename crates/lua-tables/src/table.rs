@@ -450,6 +450,33 @@ impl<V: TableValue> Table<V> {
         self.next_from(0).is_none()
     }
 
+    /// Panics if an internal invariant is broken (see the crate docs);
+    /// for the property tests.
+    #[doc(hidden)]
+    pub fn check_invariants(&self) {
+        let n = self.array.len();
+        assert_eq!(self.array.capacity(), n, "array capacity is its size");
+        assert!(self.hash_limit == 0 || self.hash_limit.is_power_of_two());
+        assert!(
+            self.hash.len() <= self.hash_limit,
+            "hash part over its size"
+        );
+        for k in self.hash.keys() {
+            assert!(!k.0.is_nil() && !k.0.is_nan(), "nil or NaN key stored");
+            if let Some(i) = k.0.as_int_key() {
+                assert!(
+                    (i as u64).wrapping_sub(1) >= n as u64,
+                    "key {i} belongs to the array part"
+                );
+            }
+        }
+        let hint = self.hint();
+        assert!(
+            hint == n || (n.is_power_of_two() && hint > n / 2 && hint < n),
+            "border hint {hint} for an array of {n}"
+        );
+    }
+
     /// Size of the array part (slots, nil or not).
     pub fn array_len(&self) -> usize {
         self.array.len()

@@ -238,7 +238,7 @@ fn run(ops: &[Op]) {
             }
         }
         check_border(&t, &m);
-        assert!(t.hash_len() <= t.hash_capacity());
+        t.check_invariants();
     }
     check_contents(&t, &m);
 }
@@ -352,6 +352,12 @@ fn clone_is_independent_and_equal() {
     assert_eq!(c.get_int(1), V::Int(1));
     assert_eq!(c.heap_bytes(), t.heap_bytes());
     assert_eq!(c.iter().count(), 40);
+}
+
+#[test]
+fn header_size() {
+    // Quoted in the crate docs.
+    assert_eq!(std::mem::size_of::<Table<V>>(), 104);
 }
 
 #[test]
