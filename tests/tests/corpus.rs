@@ -235,8 +235,8 @@ fn run_corpus() -> i32 {
     let outcomes: Vec<Outcome> = results.iter().map(|r| r.2.clone()).collect();
 
     let names: Vec<String> = cases.iter().map(|c| c.rel.clone()).collect();
-    let verdict = known::judge(&outcomes, &known, filter.is_none().then_some(&names[..]));
-    let mut failures = verdict.failures;
+    let mut verdict = known::judge(&outcomes, &known, filter.is_none().then_some(&names[..]));
+    let mut failures = std::mem::take(&mut verdict.failures);
 
     let mut areas: BTreeMap<String, usize> = BTreeMap::new();
     for c in &cases {
@@ -257,13 +257,16 @@ fn run_corpus() -> i32 {
         }
         let text = known::bless(&known, &outcomes);
         if let Err(e) =
-            std::fs::write(&known_path, text).and_then(|()| std::fs::write(&summary_path, &table))
+            std::fs::write(&known_path, &text).and_then(|()| std::fs::write(&summary_path, &table))
         {
             eprintln!("corpus: cannot write: {e}");
             return 1;
         }
         println!("corpus: rewrote KNOWN_FAILURES and SUMMARY");
-        failures.clear();
+        // Report the counts against the list just written.
+        let blessed = KnownFailures::parse(&text).unwrap_or_default();
+        verdict = known::judge(&outcomes, &blessed, Some(&names[..]));
+        failures = std::mem::take(&mut verdict.failures);
     } else if filter.is_none()
         && !env_flag("LUNA_CORPUS_SELFTEST")
         && std::fs::read_to_string(&summary_path).ok().as_deref() != Some(table.as_str())
