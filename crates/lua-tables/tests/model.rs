@@ -91,6 +91,9 @@ enum Op {
     Resize(usize, usize),
     /// Drop entries whose value is an odd integer.
     RetainEven,
+    /// A traversal that also inserts new keys: undefined in Lua, so only
+    /// "no panic, and the table still matches the model" is required.
+    TraverseInserting(Vec<(u8, V)>),
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -104,6 +107,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => key_strategy().prop_map(Op::Next),
         1 => (0usize..80, 0usize..40).prop_map(|(a, h)| Op::Resize(a, h)),
         1 => Just(Op::RetainEven),
+        1 => proptest::collection::vec((any::<u8>(), key_strategy()), 0..32).prop_map(Op::TraverseInserting),
     ]
 }
 
@@ -231,6 +235,22 @@ fn run(ops: &[Op]) {
                 }
             }
             Op::Resize(a, h) => t.resize(*a, *h),
+            Op::TraverseInserting(steps) => {
+                let mut k = V::Nil;
+                for (sel, new_key) in steps {
+                    match t.next(k) {
+                        Ok(Some((nk, v))) => {
+                            assert_eq!(m.get(nk), v, "stale value for {nk:?}");
+                            k = nk;
+                        }
+                        Ok(None) | Err(_) => break,
+                    }
+                    if sel % 3 == 0 {
+                        let v = V::Int(*sel as i64);
+                        assert_eq!(t.set(*new_key, v), m.set(*new_key, v));
+                    }
+                }
+            }
             Op::RetainEven => {
                 let even = |v: V| !matches!(v, V::Int(i) if i % 2 == 1);
                 t.retain(|_, v| even(v));
