@@ -113,7 +113,10 @@
 //!
 //! **Differences from lua5.4.** The hash part iterates in insertion order,
 //! so `pairs` visits hash keys in another order than lua5.4 (the manual
-//! leaves the order unspecified). PUC can reuse a dead key's node for a new
+//! leaves the order unspecified, and lua5.4's own order for string keys
+//! changes from run to run, its string hash being seeded per state;
+//! for integer keys in its hash part it is deterministic, `k mod size`
+//! with collisions, and that order is not reproduced). PUC can reuse a dead key's node for a new
 //! key whose main position it is; this table always rehashes when full, so
 //! after nil stores into integer keys that live in the hash part the part
 //! sizes, and then which border `#t` picks among several, can differ from
