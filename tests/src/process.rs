@@ -40,13 +40,17 @@ pub fn timeout() -> Duration {
     Duration::from_secs_f64(secs)
 }
 
-/// A command for `program` with the [`SCRUBBED_ENV`] variables removed;
+/// A command for `program` with the [`SCRUBBED_ENV`] variables removed and
+/// `TZ=UTC`, `LC_ALL=C` set;
 /// the caller adds its arguments and any variable it does want set.
 pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut cmd = Command::new(program);
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
+    // Local-time results (os.date, os.time of a table) must not depend on
+    // where the tests run; the C locale keeps lua5.4's strftime stable.
+    cmd.env("TZ", "UTC").env("LC_ALL", "C");
     cmd
 }
 

@@ -1,0 +1,2 @@
+-- Loaded through the ./?/init.lua template.
+return {name = "pkg", arg1 = ...}

@@ -1,0 +1,7 @@
+print(package.searchpath("counter", "./mods/?.lua"))
+print(package.searchpath("a.b.c", "./x/?.lua;./y/?.luac"))
+print(package.searchpath("a.b", "?.z", ".", "/"))
+print(package.searchpath("a_b", "./mods/?.lua", "_", "/"))
+print(package.config)
+print(type(package.path), type(package.cpath), type(package.loaded), package.loaded.string == string)
+print(package.loaded._G == _G, type(package.preload))

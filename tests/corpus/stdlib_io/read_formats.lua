@@ -1,0 +1,17 @@
+local name = os.tmpname()
+local f = assert(io.open(name, "w"))
+f:write("10 20.5 0x10 -3e2 nan\nword line\n\nlast")
+f:close()
+f = assert(io.open(name))
+print(f:read("n", "n", "n", "n", "n"))
+print(f:read("l"), f:read("l"), f:read("l"), f:read("l"), f:read("l"))
+f:close()
+f = assert(io.open(name))
+print(f:read(2), f:read(0), f:read("*l"), f:read("*n"))
+print(pcall(function() return f:read("x") end))
+f:close()
+local lines = {}
+for a, b in io.lines(name, "n", "n") do lines[#lines + 1] = tostring(a) .. "/" .. tostring(b) break end
+print(lines[1])
+print(pcall(function() for l in io.lines(name, "q") do end end))
+os.remove(name)
