@@ -179,6 +179,18 @@ fn capture_value(st: &mut State, src: &[u8], c: Capture) -> LuaResult<Value> {
     }
 }
 
+/// Pushes what `match`/`gmatch` return for `m`: its captures, or the
+/// whole match when the pattern has none.
+fn push_values(st: &mut State, src: &[u8], m: &Match) -> LuaResult<usize> {
+    if m.captures.is_empty() {
+        let v = st.str_value(&src[m.start..m.end]);
+        st.push(v);
+        return Ok(1);
+    }
+    let caps = m.explicit().map_err(|e| st.error(e.0))?;
+    push_captures(st, src, &caps)
+}
+
 fn push_captures(st: &mut State, src: &[u8], caps: &[Capture]) -> LuaResult<usize> {
     for &c in caps {
         let v = capture_value(st, src, c)?;
@@ -202,10 +214,7 @@ fn find_aux(st: &mut State, a: Args, find: bool) -> LuaResult<usize> {
             st.push(Value::Int(m.end as i64));
             Ok(2 + push_captures(st, src, &caps)?)
         }
-        Ok(Some(m)) => {
-            let caps = m.values().map_err(|e| st.error(e.0))?;
-            push_captures(st, src, &caps)
-        }
+        Ok(Some(m)) => push_values(st, src, &m),
     }
 }
 
@@ -274,10 +283,7 @@ fn gmatch_aux(st: &mut State, _a: Args) -> LuaResult<usize> {
     }
     match found {
         None => Ok(0),
-        Some(m) => {
-            let caps = m.values().map_err(|e| st.error(e.0))?;
-            push_captures(st, src, &caps)
-        }
+        Some(m) => push_values(st, src, &m),
     }
 }
 

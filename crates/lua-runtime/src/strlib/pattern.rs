@@ -123,6 +123,7 @@ impl Match {
 
 /// Is this byte in the class named by `cl` (`a c d g l p s u w x`, upper
 /// case for the complement; any other byte stands for itself)? C locale.
+#[inline]
 fn match_class(c: u8, cl: u8) -> bool {
     let res = match cl.to_ascii_lowercase() {
         b'a' => c.is_ascii_alphabetic(),
@@ -146,8 +147,10 @@ fn match_class(c: u8, cl: u8) -> bool {
 pub struct Matcher<'a> {
     src: &'a [u8],
     pat: &'a [u8],
-    level: usize,
-    capture: [(usize, CapLen); MAX_CAPTURES],
+    /// Open and closed captures (its length is lstrlib's `level`). A Vec,
+    /// not a fixed array, so a pattern without captures never touches it:
+    /// creating a matcher per `gmatch` step stays free.
+    capture: Vec<(usize, CapLen)>,
     depth: usize,
     steps: Option<u64>,
 }
@@ -159,8 +162,7 @@ impl<'a> Matcher<'a> {
         Matcher {
             src,
             pat,
-            level: 0,
-            capture: [(0, CapLen::Unfinished); MAX_CAPTURES],
+            capture: Vec::new(),
             depth: MAXCCALLS,
             steps: None,
         }
@@ -175,7 +177,7 @@ impl<'a> Matcher<'a> {
     /// Tries to match the whole pattern starting exactly at `s`. Returns the
     /// match (end and captures) or `None`.
     pub fn match_at(&mut self, s: usize) -> Result<Option<Match>, PatternError> {
-        self.level = 0;
+        self.capture.clear();
         self.depth = MAXCCALLS;
         let end = self.do_match(s, 0)?;
         Ok(end.map(|e| Match {
@@ -186,7 +188,7 @@ impl<'a> Matcher<'a> {
     }
 
     fn captures(&self) -> Vec<Capture> {
-        self.capture[..self.level]
+        self.capture
             .iter()
             .map(|&(init, len)| match len {
                 CapLen::Unfinished => Capture::Unfinished,
@@ -197,18 +199,20 @@ impl<'a> Matcher<'a> {
     }
 
     /// Pattern byte at `i`, or 0 past the end (C reads the terminator).
+    #[inline]
     fn p(&self, i: usize) -> u8 {
         self.pat.get(i).copied().unwrap_or(0)
     }
 
     /// Subject byte at `i`, or 0 past the end (C reads the terminator).
+    #[inline]
     fn s(&self, i: usize) -> u8 {
         self.src.get(i).copied().unwrap_or(0)
     }
 
     fn check_capture(&self, l: u8) -> Result<usize, PatternError> {
         let l = l as i32 - b'1' as i32;
-        if l < 0 || l as usize >= self.level {
+        if l < 0 || l as usize >= self.capture.len() {
             return err(format!("invalid capture index %{}", l + 1));
         }
         if let CapLen::Unfinished = self.capture[l as usize].1 {
@@ -218,13 +222,14 @@ impl<'a> Matcher<'a> {
     }
 
     fn capture_to_close(&self) -> Result<usize, PatternError> {
-        (0..self.level)
+        (0..self.capture.len())
             .rev()
             .find(|&l| matches!(self.capture[l].1, CapLen::Unfinished))
             .map_or_else(|| err("invalid pattern capture"), Ok)
     }
 
     /// Index just past the single-character class starting at `p`.
+    #[inline]
     fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
         let c = self.p(p);
         p += 1;
@@ -288,6 +293,7 @@ impl<'a> Matcher<'a> {
         !sig
     }
 
+    #[inline]
     fn single_match(&self, s: usize, p: usize, ep: usize) -> bool {
         if s >= self.src.len() {
             return false;
@@ -326,6 +332,7 @@ impl<'a> Matcher<'a> {
         Ok(None)
     }
 
+    #[inline]
     fn tick(&mut self) -> Result<(), PatternError> {
         if let Some(n) = &mut self.steps {
             if *n == 0 {
@@ -379,15 +386,13 @@ impl<'a> Matcher<'a> {
         p: usize,
         what: CapLen,
     ) -> Result<Option<usize>, PatternError> {
-        let level = self.level;
-        if level >= MAX_CAPTURES {
+        if self.capture.len() >= MAX_CAPTURES {
             return err("too many captures");
         }
-        self.capture[level] = (s, what);
-        self.level = level + 1;
+        self.capture.push((s, what));
         let res = self.do_match(s, p)?;
         if res.is_none() {
-            self.level -= 1;
+            self.capture.pop();
         }
         Ok(res)
     }
@@ -568,17 +573,59 @@ pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
-/// The byte every match must start with, when the pattern begins with a
-/// plain character that must occur (not followed by `*`, `?` or `-`).
-/// Searching loops use it to skip, with `memchr`, the positions where the
-/// first item would fail anyway; the results and errors are unchanged
-/// because such a position fails before the matcher reads any further.
-fn first_literal(pat: &[u8]) -> Option<u8> {
-    let c = *pat.first()?;
-    if b"()%[.$".contains(&c) || matches!(pat.get(1), Some(b'*' | b'?' | b'-')) {
-        return None;
+/// What the first byte of any match must be, when the pattern starts with
+/// a single-character item that must occur (not followed by `*`, `?` or
+/// `-`). Searching loops use it to skip the positions where that first item
+/// would fail anyway (with `memchr` for a literal byte): the results and the
+/// errors are unchanged, because such a position fails before the matcher
+/// reads any further, and a malformed first item turns the filter off so
+/// the matcher reports it at the first position as before.
+enum Start {
+    Any,
+    Byte(u8),
+    Class(u8),
+    /// A `[set]` ending at this index of the pattern (the `]`).
+    Set(usize),
+}
+
+impl Start {
+    fn of(pat: &[u8]) -> Start {
+        let Some(&c) = pat.first() else {
+            return Start::Any;
+        };
+        let m = Matcher::new(b"", pat);
+        let Ok(ep) = m.class_end(0) else {
+            return Start::Any;
+        };
+        if matches!(m.p(ep), b'*' | b'?' | b'-') {
+            return Start::Any;
+        }
+        match c {
+            b'(' | b')' | b'.' | b'$' => Start::Any,
+            b'%' => match m.p(1) {
+                b'b' | b'f' | b'0'..=b'9' => Start::Any,
+                cl => Start::Class(cl),
+            },
+            b'[' => Start::Set(ep - 1),
+            _ => Start::Byte(c),
+        }
     }
-    Some(c)
+
+    /// The first position at or after `s` where a match may start; `None`
+    /// when no position before the end can.
+    fn next(&self, src: &[u8], pat: &[u8], s: usize) -> Option<usize> {
+        let rest = &src[s..];
+        let k = match *self {
+            Start::Any => return Some(s),
+            Start::Byte(c) => memchr(c, rest),
+            Start::Class(cl) => rest.iter().position(|&b| match_class(b, cl)),
+            Start::Set(ec) => {
+                let m = Matcher::new(b"", pat);
+                rest.iter().position(|&b| m.match_bracket_class(b, 0, ec))
+            }
+        };
+        k.map(|k| s + k)
+    }
 }
 
 /// `string.find` and `string.match` over the raw arguments: `init` is Lua's
@@ -609,15 +656,13 @@ pub fn str_find(
         _ => (false, pat),
     };
     let mut m = Matcher::new(src, pat);
-    let lit = if anchor { None } else { first_literal(pat) };
+    let start = if anchor { Start::Any } else { Start::of(pat) };
     let mut s = init;
     loop {
-        if let Some(c) = lit {
-            s += match memchr(c, &src[s..]) {
-                Some(k) => k,
-                None => return Ok(None),
-            };
-        }
+        s = match start.next(src, pat, s) {
+            Some(k) => k,
+            None => return Ok(None),
+        };
         if let Some(found) = m.match_at(s)? {
             return Ok(Some(found));
         }
@@ -655,18 +700,16 @@ impl GMatchState {
     /// an ordinary character in `gmatch`, as in lua5.4.
     pub fn next_match(&mut self, src: &[u8], pat: &[u8]) -> Result<Option<Match>, PatternError> {
         let mut m = Matcher::new(src, pat);
-        let lit = first_literal(pat);
+        let start = Start::of(pat);
         let mut s = self.pos;
         while s <= src.len() {
-            if let Some(c) = lit {
-                match memchr(c, &src[s.min(src.len())..]) {
-                    Some(k) => s += k,
-                    None => {
-                        s = src.len() + 1;
-                        break;
-                    }
+            s = match start.next(src, pat, s) {
+                Some(k) => k,
+                None => {
+                    s = src.len() + 1;
+                    break;
                 }
-            }
+            };
             if let Some(found) = m.match_at(s)?
                 && Some(found.end) != self.last_match
             {
@@ -731,16 +774,15 @@ pub fn gsub<E>(
     let mut last_match = None;
     let mut count = 0i64;
     let mut changed = false;
-    let lit = if anchor { None } else { first_literal(pat) };
+    let start = if anchor { Start::Any } else { Start::of(pat) };
     while count < max_n {
-        if let Some(c) = lit {
-            // Copy the run that cannot start a match in one go.
-            let next = memchr(c, &src[s..]).map_or(src.len(), |k| s + k);
-            out.extend_from_slice(&src[s..next]);
-            s = next;
-            if s == src.len() {
-                break;
-            }
+        // Copy the run that cannot start a match in one go.
+        let next = start.next(src, pat, s);
+        let upto = next.unwrap_or(src.len());
+        out.extend_from_slice(&src[s..upto]);
+        s = upto;
+        if next.is_none() {
+            break;
         }
         match m.match_at(s)? {
             Some(found) if Some(found.end) != last_match => {
@@ -1024,6 +1066,19 @@ mod tests {
         assert_eq!(gsub_s("xbxb", "a(", "", None), o("xbxb 0"));
         assert_eq!(gsub_s("banana", "an", "[%0]", None), o("b[an][an]a 2"));
         assert_eq!(gsub_s("banana", "a*", "-", None), o("-b-n-n- 4"));
+        // Class and set filters (lua5.4's outputs).
+        assert_eq!(find("abc", "[a"), e("malformed pattern (missing ']')"));
+        assert_eq!(find("", "%"), e("malformed pattern (ends with '%')"));
+        assert_eq!(gsub_s("x y", "%s", "_", None), o("x_y 1"));
+        assert_eq!(gsub_s("a1b22", "[%d]+", "#", None), o("a#b# 2"));
+        let mut g = GMatchState::new(6, 1);
+        let mut words = Vec::new();
+        while let Some(m) = g.next_match(b"a,b;;c", b"[^,;]+").unwrap() {
+            words.push(m.start);
+        }
+        assert_eq!(words, [0, 2, 5]);
+        let mut g = GMatchState::new(3, 10);
+        assert_eq!(g.next_match(b"abc", b"[a"), Ok(None));
     }
 
     #[test]
