@@ -230,6 +230,11 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// `luaX_syntaxerror`: `msg` near the current token.
     fn syntax_error(&self, msg: &str) -> Error {
+        // A NUL byte is token 0 in PUC, which `lexerror` takes for "no
+        // token": the message then has no "near" part.
+        if self.t.kind == Tk::Char(0) {
+            return self.lx.error(msg, None);
+        }
         self.lx.error(msg, Some(self.lx.token_text(&self.t)))
     }
 

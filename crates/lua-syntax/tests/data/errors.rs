@@ -225,4 +225,8 @@ pub const CASES: &[(&[u8], &str)] = &[
     (b"x = [[\n\n\nabc", "input.lua:4: unfinished long string (starting at line 1) near <eof>"),
     (b"x = \"abc\\\ndef\\\nghi", "input.lua:3: unfinished string near <eof>"),
     (b"\n\n\nx = 3 + \n\n\n", "input.lua:7: unexpected symbol near <eof>"),
+    (b"x = 1 \x00 y = 2", "input.lua:1: unexpected symbol"),
+    (b"local t = {a = 1,\x00}", "input.lua:1: unexpected symbol"),
+    (b"f(\x00)", "input.lua:1: unexpected symbol"),
+    (b"x = 1\n\x00 = 2", "input.lua:2: unexpected symbol"),
 ];
