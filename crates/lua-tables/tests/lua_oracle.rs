@@ -76,7 +76,7 @@ fn scenario(
             5 => {
                 let k = 1 + rng.below(max_key) as i64;
                 let _ = t.get_int(k);
-                let _ = writeln!(lua, "local _ = t[{k}]");
+                let _ = writeln!(lua, "_ = t[{k}]");
             }
             6 => {
                 let s = rng.below(6) as u32;
