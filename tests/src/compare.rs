@@ -2,14 +2,13 @@
 //! difference in one short line.
 //!
 //! stdout and the exit status must match exactly. stderr is compared after
-//! two normalisations: lua5.4 prefixes an uncaught error with its program
-//! name (`lua5.4: `) where luna writes `luna: `, and everything from the
-//! `stack traceback:` line on is dropped. The traceback is left out on
-//! purpose: lua5.4's shows C frames (`[C]: in ?`) and function descriptions
-//! that depend on how the C API was used, which luna's stackless executors
-//! have no reason to imitate line by line; the message above it — the part
-//! programs and users act on — is compared byte for byte. `strict`
-//! comparison keeps the traceback, for whoever works on it.
+//! one normalisation: lua5.4 prefixes an uncaught error with its program
+//! name (`lua5.4: `) where luna writes `luna: `. The traceback that follows
+//! the message is compared too, because it is stable — it depends only on
+//! the program, never on addresses or timing — and luna reproduces
+//! `luaL_traceback`'s text, C frames (`[C]: in ?`) included. For an executor
+//! still being brought up, `keep_traceback == false` compares only the
+//! message: everything from the `stack traceback:` line on is dropped.
 
 /// What lua5.4 did, as stored next to the case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +63,11 @@ pub fn rust_panic(stderr: &[u8]) -> Option<String> {
 
 /// `Ok` when `observed` matches `expected`, otherwise a one-line
 /// description of the first difference.
-pub fn compare(expected: &Expected, observed: &Observed, strict: bool) -> Result<(), String> {
+pub fn compare(
+    expected: &Expected,
+    observed: &Observed,
+    keep_traceback: bool,
+) -> Result<(), String> {
     if observed.timed_out {
         return Err("killed: time or output limit exceeded".to_string());
     }
@@ -72,8 +75,8 @@ pub fn compare(expected: &Expected, observed: &Observed, strict: bool) -> Result
     if let Some(diff) = diff_lines("stdout", &expected.stdout, &observed.stdout) {
         problems.push(diff);
     }
-    let want = normalise_stderr(&expected.stderr, strict);
-    let got = normalise_stderr(&observed.stderr, strict);
+    let want = normalise_stderr(&expected.stderr, keep_traceback);
+    let got = normalise_stderr(&observed.stderr, keep_traceback);
     if let Some(diff) = diff_lines("stderr", &want, &got) {
         problems.push(diff);
     }

@@ -8,14 +8,15 @@
 //! re-runs `lua5.4` to check the stored expectations are still what the
 //! oracle prints, and rewrites them with `LUNA_CORPUS_REGEN=1`. It is not an
 //! interpreter and has no Lua semantics of its own: the only Lua knowledge
-//! here is how the two command-line tools word an uncaught error. See
+//! here is how the two command-line tools name themselves in an uncaught
+//! error and where its traceback starts. See
 //! `docs/TESTING.md` for the layout of a case and every environment knob.
 //!
 //! ```
 //! use tests::compare::{compare, Expected, Observed};
 //!
 //! // lua5.4 names itself in an uncaught error; luna calls itself `luna`.
-//! // The traceback is not compared, only the message above it.
+//! // Everything else, the traceback included, must be the same.
 //! let expected = Expected {
 //!     stdout: b"1\n".to_vec(),
 //!     stderr: b"lua5.4: x.lua:2: boom\nstack traceback:\n\t[C]: in ?\n".to_vec(),
@@ -27,6 +28,8 @@
 //!     status: Some(1),
 //!     timed_out: false,
 //! };
+//! assert!(compare(&expected, &observed, true).is_err());
+//! // Comparing only the message (LUNA_CORPUS_TRACEBACK=0) accepts it.
 //! assert_eq!(compare(&expected, &observed, false), Ok(()));
 //! ```
 

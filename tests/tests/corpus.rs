@@ -7,7 +7,8 @@
 //! that child once per case and variant — a Lua program may abort, overflow
 //! or call `os.exit`, and only a process boundary contains all of that.
 //! Knobs (see docs/TESTING.md): `LUNA_CORPUS_FILTER`, `LUNA_CORPUS_BLESS`,
-//! `LUNA_CORPUS_STRESS`, `LUNA_CORPUS_STRICT`, `LUNA_CORPUS_TIMEOUT`.
+//! `LUNA_CORPUS_STRESS`, `LUNA_CORPUS_TRACEBACK`, `LUNA_CORPUS_TIMEOUT`,
+//! `LUNA_CORPUS_TIMES`, `LUNA_CORPUS_SELFTEST`.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -134,7 +135,7 @@ fn probe(executor: &str) -> Result<(), String> {
     }
 }
 
-fn run_case(case: &Case, variant: &Variant, strict: bool, limit: Duration) -> Outcome {
+fn run_case(case: &Case, variant: &Variant, traceback: bool, limit: Duration) -> Outcome {
     let result = (|| {
         let expected = case.expected().map_err(|e| {
             format!("no expectation ({e}): run LUNA_CORPUS_REGEN=1 (docs/TESTING.md)")
@@ -146,7 +147,7 @@ fn run_case(case: &Case, variant: &Variant, strict: bool, limit: Duration) -> Ou
         if let Some(panic) = compare::rust_panic(&observed.stderr) {
             return Err(format!("{PANIC}: {panic}"));
         }
-        compare::compare(&expected, &observed, strict)
+        compare::compare(&expected, &observed, traceback)
     })();
     Outcome {
         case: case.rel.clone(),
@@ -176,7 +177,8 @@ fn run_corpus() -> i32 {
             }
         };
     let stress = std::env::var("LUNA_CORPUS_STRESS").map_or(true, |v| v != "0");
-    let strict = env_flag("LUNA_CORPUS_STRICT");
+    // Tracebacks are compared unless LUNA_CORPUS_TRACEBACK=0.
+    let traceback = std::env::var("LUNA_CORPUS_TRACEBACK").map_or(true, |v| v != "0");
     let bless = env_flag("LUNA_CORPUS_BLESS");
     let limit = process::timeout();
 
@@ -227,7 +229,7 @@ fn run_corpus() -> i32 {
         .par_iter()
         .map(|&(ci, vi)| {
             let t = Instant::now();
-            let outcome = run_case(&cases[ci], &variants[vi], strict, limit);
+            let outcome = run_case(&cases[ci], &variants[vi], traceback, limit);
             (ci, vi, outcome, t.elapsed())
         })
         .collect();
@@ -268,6 +270,8 @@ fn run_corpus() -> i32 {
         verdict = known::judge(&outcomes, &blessed, Some(&names[..]));
         failures = std::mem::take(&mut verdict.failures);
     } else if filter.is_none()
+        && stress
+        && traceback
         && !env_flag("LUNA_CORPUS_SELFTEST")
         && std::fs::read_to_string(&summary_path).ok().as_deref() != Some(table.as_str())
     {
