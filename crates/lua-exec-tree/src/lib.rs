@@ -774,8 +774,32 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         };
     }
 
+    // Blocks of the cursor stack, cached: `cache[i]` is the block of
+    // cursor `cb + i` for `i < valid`. Pushing a cursor keeps the prefix;
+    // changing a cursor's `sub` or popping invalidates from there.
+    const CACHE: usize = 12;
+    let mut cache: [&[Node]; CACHE] = [EMPTY; CACHE];
+    let mut valid = 0usize;
+
     'blocks: loop {
-        let block: &[Node] = resolve(proto, &st.th.cursors[cb..]);
+        let d = st.th.cursors.len() - cb;
+        let block: &[Node] = if d <= CACHE {
+            while valid < d {
+                let i = valid;
+                cache[i] = if i == 0 {
+                    &proto.code.nodes
+                } else {
+                    match cache[i - 1].get(st.th.cursors[cb + i - 1].b as usize) {
+                        Some(n) => sub_block(n, st.th.cursors[cb + i].a),
+                        None => EMPTY,
+                    }
+                };
+                valid += 1;
+            }
+            cache[d - 1]
+        } else {
+            resolve(proto, &st.th.cursors[cb..])
+        };
         let ci = st.th.cursors.len() - 1;
         let mut pos = st.th.cursors[ci].b as usize;
         while pos < block.len() {
@@ -1151,12 +1175,14 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 Node::Break { levels, .. } => {
                     let n = st.th.cursors.len() - *levels as usize;
                     st.th.cursors.truncate(n);
+                    valid = valid.min(n - cb);
                     st.th.cursors[n - 1].b += 1;
                     continue 'blocks;
                 }
                 Node::Goto { levels, target, .. } => {
                     let n = st.th.cursors.len() - *levels as usize;
                     st.th.cursors.truncate(n);
+                    valid = valid.min(n - cb);
                     st.th.cursors[n - 1].b = *target;
                     continue 'blocks;
                 }
@@ -1170,7 +1196,11 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
             return do_return(st, base, 0, top);
         }
         let e = st.th.cursors[ci];
-        let parent = resolve(proto, &st.th.cursors[cb..ci]);
+        let parent = if d <= CACHE {
+            cache[d - 2]
+        } else {
+            resolve(proto, &st.th.cursors[cb..ci])
+        };
         let ppos = st.th.cursors[ci - 1].b as usize;
         let Some(node) = parent.get(ppos) else {
             return Err(st.rt_error("internal error: bad cursor"));
@@ -1179,6 +1209,7 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         macro_rules! leave {
             () => {{
                 st.th.cursors.pop();
+                valid = valid.min(d - 1);
                 st.th.cursors[ci - 1].b += 1;
                 continue 'blocks;
             }};
@@ -1186,6 +1217,7 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         macro_rules! goto_sub {
             ($s:expr) => {{
                 st.th.cursors[ci] = cur($s, 0);
+                valid = valid.min(d - 1);
                 continue 'blocks;
             }};
         }
@@ -1241,6 +1273,7 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 // Call the iterator: R[ra+4..] := R[ra](R[ra+1], R[ra+2]).
                 st.th.frames[fi].pc = f.call_pc;
                 st.th.cursors[ci] = cur(ITER, 0);
+                valid = valid.min(d - 1);
                 if st.th.stack.len() < ra + 7 {
                     st.th.stack.resize(ra + 7, Value::Nil);
                 }
@@ -1271,6 +1304,13 @@ fn cond_step(
     c: &Cond,
     i: u32,
 ) -> LuaResult<CondNext> {
+    if let Cond::Leaf {
+        test, negate, pc, ..
+    } = c
+    {
+        st.th.frames[fi].pc = *pc;
+        return Ok(CondNext::Done(eval_test(st, base, k, test)? != *negate));
+    }
     let Cond::Leaf {
         test, negate, pc, ..
     } = leaf(c, i as usize)
