@@ -42,11 +42,90 @@ pub fn open(st: &mut State) {
         ],
     );
     let mt = st.new_table();
+    st.register(
+        mt,
+        &[
+            ("__add", arith_add),
+            ("__sub", arith_sub),
+            ("__mul", arith_mul),
+            ("__mod", arith_mod),
+            ("__pow", arith_pow),
+            ("__div", arith_div),
+            ("__idiv", arith_idiv),
+            ("__unm", arith_unm),
+        ],
+    );
     st.set_field(mt, "__index", Value::Table(t));
     st.type_metas[Type::String as usize] = Some(mt);
     st.set_global("string", Value::Table(t));
     let loaded = st.loaded;
     st.set_field(loaded, "string", Value::Table(t));
+}
+
+// ---------------------------------------------------------------------
+// The string metatable's arithmetic (lstrlib's `arith`/`trymt`). The
+// executors coerce numeric strings themselves; these are the same rules
+// reachable as values, e.g. `getmetatable("").__add("1", 2)`.
+
+fn arith(st: &mut State, a: Args, op: ops::ArithOp, event: &str) -> LuaResult<usize> {
+    let x = a.get(st, 1);
+    // lstrlib's `tonum` pushes the converted first operand, so with one
+    // argument (a direct `__unm("2")` call) that value becomes the second.
+    let y = match (a.is_none(2), ops::to_number(x)) {
+        (true, Some(nx)) => nx,
+        _ => a.get(st, 2),
+    };
+    if let (Some(nx), Some(ny)) = (ops::to_number(x), ops::to_number(y)) {
+        return match ops::raw_arith(op, nx, ny) {
+            ops::RawArith::Ok(v) => st.ret(v),
+            ops::RawArith::ModByZero => Err(st.rt_error("attempt to perform 'n%0'")),
+            ops::RawArith::DivByZero => Err(st.rt_error("attempt to divide by zero")),
+            _ => Err(st.rt_error("number has no integer representation")),
+        };
+    }
+    // trymt: the second operand's own metamethod, unless it is a string.
+    if !matches!(y, Value::Str(_)) {
+        let name = st.str_value(format!("__{event}"));
+        if let Some(mt) = st.metatable(y) {
+            let h = mt.get(name);
+            if !h.is_nil() {
+                let r = st.call1(h, &[x, y])?;
+                return st.ret(r);
+            }
+        }
+    }
+    let msg = format!(
+        "attempt to {} a '{}' with a '{}'",
+        event,
+        x.type_name(),
+        y.type_name()
+    );
+    Err(st.error(msg))
+}
+
+fn arith_add(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Add, "add")
+}
+fn arith_sub(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Sub, "sub")
+}
+fn arith_mul(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Mul, "mul")
+}
+fn arith_mod(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Mod, "mod")
+}
+fn arith_pow(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Pow, "pow")
+}
+fn arith_div(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Div, "div")
+}
+fn arith_idiv(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::IDiv, "idiv")
+}
+fn arith_unm(st: &mut State, a: Args) -> LuaResult<usize> {
+    arith(st, a, ops::ArithOp::Unm, "unm")
 }
 
 /// `luaL_error` with a byte message (it may quote the user's bytes).
@@ -140,6 +219,9 @@ fn byte(st: &mut State, a: Args) -> LuaResult<usize> {
     let r = bytes::byte_range(s.len(), pi, pj);
     if r.len() >= i32::MAX as usize {
         return Err(st.error("string slice too long"));
+    }
+    if st.top() + r.len() > crate::state::MAX_STACK {
+        return Err(st.error("stack overflow (string slice too long)"));
     }
     for &b in &s.as_bytes()[r.clone()] {
         st.push(Value::Int(b as i64));
@@ -519,6 +601,9 @@ fn unpack(st: &mut State, a: Args) -> LuaResult<usize> {
     match pack::unpack(f.as_bytes(), data.as_bytes(), init) {
         Ok((vals, next)) => {
             let n = vals.len() + 1;
+            if st.top() + n > crate::state::MAX_STACK {
+                return Err(st.error("stack overflow (too many results)"));
+            }
             for v in vals {
                 let v = match v {
                     Unpacked::Int(i) => Value::Int(i),
