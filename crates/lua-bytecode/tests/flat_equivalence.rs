@@ -239,25 +239,12 @@ fn flat_run(code: &[Op], o: &mut Oracle) {
             }
         }
         match *op {
-            Op::JumpIf { target, .. } => {
-                if o.bit() {
-                    pc = target as usize;
-                }
+            Op::JumpIf { target, .. } if o.bit() => pc = target as usize,
+            Op::JumpIfNot { target, .. } | Op::ForPrep { target, .. } if !o.bit() => {
+                pc = target as usize
             }
-            Op::JumpIfNot { target, .. } => {
-                if !o.bit() {
-                    pc = target as usize;
-                }
-            }
-            Op::ForPrep { target, .. } => {
-                if !o.bit() {
-                    pc = target as usize;
-                }
-            }
-            Op::ForLoop { target, .. } | Op::TForLoop { target, .. } => {
-                if o.bit() {
-                    pc = target as usize;
-                }
+            Op::ForLoop { target, .. } | Op::TForLoop { target, .. } if o.bit() => {
+                pc = target as usize
             }
             Op::TForPrep { target, .. } => pc = target as usize,
             _ => {}
