@@ -8,7 +8,7 @@
 //! or call `os.exit`, and only a process boundary contains all of that.
 //! Knobs (see docs/TESTING.md): `LUNA_CORPUS_FILTER`, `LUNA_CORPUS_BLESS`,
 //! `LUNA_CORPUS_STRESS`, `LUNA_CORPUS_TRACEBACK`, `LUNA_CORPUS_TIMEOUT`,
-//! `LUNA_CORPUS_TIMES`, `LUNA_CORPUS_SELFTEST`.
+//! `LUNA_CORPUS_TIMES`, `LUNA_CORPUS_SELFTEST`, `LUNA_CORPUS_BIN`, `LUNA_CORPUS_WRAPPER`.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -106,9 +106,25 @@ struct Variant {
     available: bool,
 }
 
+/// The command that runs luna for one case. Normally this test binary in
+/// child mode; `LUNA_CORPUS_BIN=/path/to/luna` runs a built `luna` instead
+/// (a release build, say), and `LUNA_CORPUS_WRAPPER="valgrind -q
+/// --error-exitcode=99"` puts a tool in front of either.
 fn child_command(dir: &Path, executor: &str, stress: bool) -> std::process::Command {
-    let exe = std::env::current_exe().expect("the test binary knows its own path");
-    let mut cmd = process::command(exe);
+    let luna = std::env::var_os("LUNA_CORPUS_BIN")
+        .filter(|b| !b.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::current_exe().expect("the test binary knows its own path"));
+    let wrapper = std::env::var("LUNA_CORPUS_WRAPPER").unwrap_or_default();
+    let mut words = wrapper.split_whitespace();
+    let mut cmd = match words.next() {
+        Some(tool) => {
+            let mut cmd = process::command(tool);
+            cmd.args(words).arg(&luna);
+            cmd
+        }
+        None => process::command(&luna),
+    };
     cmd.current_dir(dir)
         .env(CHILD_ENV, "1")
         .arg(format!("--executor={executor}"));
