@@ -288,3 +288,79 @@ fn tonumber_agrees_with_lua() {
         }
     }
 }
+
+/// Random small programs dense in blocks, locals, attributes, gotos, labels
+/// and breaks: the scope rules are where a parser is most easily subtly
+/// wrong.
+fn scope_program(seed: u64) -> String {
+    let mut x = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut rnd = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    fn stat(d: u32, rnd: &mut dyn FnMut(u64) -> u64) -> String {
+        let labels = ["a", "b", "c"];
+        let vars = ["x", "y", "z"];
+        let v = vars[rnd(3) as usize];
+        let l = labels[rnd(3) as usize];
+        if d > 4 || rnd(100) < 45 {
+            return match rnd(12) {
+                0 => format!("local {v}"),
+                1 => format!("local {v} <const> = 1"),
+                2 => format!("local {v} <close> = nil"),
+                3 => format!("goto {l}"),
+                4 => format!("::{l}::"),
+                5 => "break".into(),
+                6 => format!("{v} = 1"),
+                7 => format!("{v}, {} = 1, 2", vars[rnd(3) as usize]),
+                8 => ";".into(),
+                9 => "local w = 1".into(),
+                10 => format!("local {v} <const> = {}", vars[rnd(3) as usize]),
+                _ => format!("local function {v}() end"),
+            };
+        }
+        let n = rnd(5);
+        let body: Vec<String> = (0..n).map(|_| stat(d + 1, rnd)).collect();
+        let body = body.join(" ");
+        match rnd(7) {
+            0 => format!("do {body} end"),
+            1 => format!("while c do {body} end"),
+            2 => format!("repeat {body} until {v}"),
+            3 => format!("if c then {body} else {body} end"),
+            4 => format!("for i = 1, 2 do {body} end"),
+            5 => format!("local function f() {body} end"),
+            _ => format!("for k, v in p do {body} end"),
+        }
+    }
+    let n = 1 + rnd(6);
+    (0..n)
+        .map(|_| stat(0, &mut rnd))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn scope_rules_like_luac() {
+    if !have("luac5.4") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for seed in 0..400 {
+        let src = scope_program(seed);
+        let want = luac_message(dir.path(), src.as_bytes());
+        let got = our_message(src.as_bytes());
+        if let Some(i) = want.find(": ") {
+            kinds.insert(want[i + 2..].chars().take(12).collect::<String>());
+        }
+        if want != got {
+            failures.push(format!("{src}\n  luac: {want}\n  ours: {got}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The programs must reach the scope errors, not just syntax errors.
+    assert!(kinds.len() >= 5, "{kinds:?}");
+}
