@@ -51,7 +51,8 @@ use lua_runtime::object::{Args, FnProto, NativeKind};
 use lua_runtime::ops::{ArithOp, VarInfo};
 use lua_runtime::state::MAX_STACK;
 use lua_runtime::thread::{
-    CallFrame, Cursor, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL, FrameFn, Ret,
+    CallFrame, Cursor, FRAME_CCALL, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL,
+    FrameFn, Ret,
 };
 use lua_runtime::{Executor, State, Value};
 
@@ -347,6 +348,7 @@ fn precall(
                         }
                         fr.flags |= FRAME_PROTECTED;
                         *st.th.frames.last_mut().expect("frame") = fr;
+                        count_c_call(st)?;
                         return match precall(
                             st,
                             func + 1,
@@ -370,6 +372,7 @@ fn precall(
                         }
                         fr.flags |= FRAME_PROTECTED | FRAME_XPCALL;
                         *st.th.frames.last_mut().expect("frame") = fr;
+                        count_c_call(st)?;
                         st.th.stack.swap(func + 1, func + 2);
                         return match precall(
                             st,
@@ -399,6 +402,25 @@ fn precall(
     }
 }
 
+/// A pcall/xpcall level counts against the C-call limit as in lua5.4
+/// (the error, "C stack overflow", is caught by that very pcall).
+fn count_c_call(st: &mut State) -> LuaResult<()> {
+    st.enter_c_call()?;
+    if let Some(f) = st.th.frames.last_mut() {
+        f.flags |= FRAME_CCALL;
+    }
+    Ok(())
+}
+
+/// Release the C-call levels of frames about to be removed.
+fn release_c_calls(st: &mut State, from: usize) {
+    let n = st.th.frames[from..]
+        .iter()
+        .filter(|f| f.flags & FRAME_CCALL != 0)
+        .count() as u32;
+    st.c_calls -= n;
+}
+
 /// After a call returned into a protected (pcall/xpcall) frame: complete
 /// that frame with `true` and the results, and any further protected
 /// frames that thereby complete. Returns the new top.
@@ -414,6 +436,9 @@ fn finish_protected(st: &mut State, mut top: usize) -> usize {
         };
         st.th.stack[slot] = Value::Bool(true);
         let n = top - slot;
+        if pf.flags & FRAME_CCALL != 0 {
+            st.c_calls -= 1;
+        }
         st.th.frames.pop();
         st.th.cursors.truncate(pf.cursor_base as usize);
         top = post_call(st, &pf, slot, n);
@@ -499,6 +524,7 @@ fn handle_error(
                     e = e2;
                     continue;
                 }
+                release_c_calls(st, i);
                 st.th.frames.truncate(i);
                 st.th.cursors.truncate(pf.cursor_base as usize);
                 st.th.stack.truncate(pf.func);
@@ -517,6 +543,7 @@ fn handle_error(
                 if let Err(e2) = close_all(st, func, Some(e.value)) {
                     e = e2;
                 }
+                release_c_calls(st, boundary);
                 st.th.frames.truncate(boundary);
                 st.th.cursors.truncate(cursor_mark);
                 st.th.stack.truncate(func);

@@ -54,6 +54,9 @@ pub const FRAME_PROTECTED: u8 = 2;
 pub const FRAME_XPCALL: u8 = 4;
 /// Frame flag: the Host frame's caller wants a traceback with errors.
 pub const FRAME_TRACEBACK: u8 = 8;
+/// Frame flag: this (protected) frame counts one level against the C-call
+/// limit, as lua5.4's `lua_pcall` does; released when the frame goes.
+pub const FRAME_CCALL: u8 = 16;
 
 /// One activation record.
 #[derive(Clone, Copy, Debug)]
