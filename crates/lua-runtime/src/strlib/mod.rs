@@ -3,9 +3,32 @@
 //! small helpers (`rep`, case mapping, position rules, UTF-8).
 //!
 //! Everything here works on byte slices, `i64` and `f64`, and reports errors
-//! as plain data carrying lua5.4's wording, so the runtime wraps these
-//! functions over its own `Value`/`State` and the algorithms are tested on
-//! their own.
+//! as plain data carrying lua5.4's wording (with whether it is an argument
+//! error and of which argument), so the runtime wraps these functions over
+//! its own `Value`/`State` (see `lib_string.rs`) and the algorithms are
+//! tested on their own, against outputs recorded from lua5.4. What it is
+//! not: it never touches a `Value`, allocates no Lua strings and calls no
+//! Lua code; callbacks (`gsub`'s replacement, `format`'s argument reader,
+//! `pack`'s argument reader) are the caller's closures and traits.
+//!
+//! | module | for |
+//! |---|---|
+//! | [`number_fmt`] | `%.14g` / `tostring` of floats, glibc-exact `printf` conversions |
+//! | [`format`] | `string.format`, through the [`format::FormatArgs`] trait |
+//! | [`pattern`] | `find`, `match`, `gmatch`, `gsub` and their errors |
+//! | [`pack`] | `string.pack`, `unpack`, `packsize` |
+//! | [`bytes`] | `rep`, `sub`/`byte` positions, `lower`, `upper`, `reverse`, `char` |
+//! | [`utf8`] | the `utf8` library's decoding, encoding and position rules |
+//!
+//! ```
+//! use lua_runtime::strlib::{number_fmt, pattern};
+//!
+//! assert_eq!(number_fmt::number_to_string(0.1 + 0.2), "0.3");
+//! let m = pattern::str_find(b"key = value", b"(%w+)%s*=%s*(%w+)", 1, false, false)
+//!     .unwrap()
+//!     .unwrap();
+//! assert_eq!(m.values().unwrap(), [pattern::Capture::Str(0, 3), pattern::Capture::Str(6, 11)]);
+//! ```
 
 pub mod bytes;
 pub mod format;
