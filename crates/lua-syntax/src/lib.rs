@@ -64,12 +64,11 @@ pub fn parse<'a>(
     source: &[u8],
     chunkname: &str,
 ) -> Result<ast::Chunk<'a>, SyntaxError> {
-    if chunkname.starts_with('@') {
-        let (pos, line) = file_start(source);
-        parser::Parser::new(arena, source, chunkname, pos, line).main_func()
-    } else {
-        parse_text(arena, source, chunkname)
-    }
+    let options = Options {
+        file: chunkname.starts_with('@'),
+        ..Options::default()
+    };
+    parse_with(arena, source, chunkname, options)
 }
 
 /// Parses a chunk exactly as `load` does: no byte-order mark or `#` line
@@ -79,7 +78,46 @@ pub fn parse_text<'a>(
     source: &[u8],
     chunkname: &str,
 ) -> Result<ast::Chunk<'a>, SyntaxError> {
-    parser::Parser::new(arena, source, chunkname, 0, 1).main_func()
+    parse_with(arena, source, chunkname, Options::default())
+}
+
+/// How to parse, beyond the chunk name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Skip a byte-order mark and a first `#` line, as `luaL_loadfilex`.
+    pub file: bool,
+    /// The C-call depth when parsing starts. PUC's parser counts its
+    /// nesting on the same counter as C calls and fails with "C stack
+    /// overflow" when it reaches 200, so how deep a chunk may nest depends
+    /// on where it is loaded from: 1 when `lua`/`luac` load a script (the
+    /// default), 2 for `load` called from a main chunk, one more for each
+    /// C boundary (`pcall`, a coroutine, a `table.sort` comparator...) the
+    /// call of `load` is inside.
+    pub c_calls: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            file: false,
+            c_calls: 1,
+        }
+    }
+}
+
+/// Parses with explicit [`Options`].
+pub fn parse_with<'a>(
+    arena: &'a bumpalo::Bump,
+    source: &[u8],
+    chunkname: &str,
+    options: Options,
+) -> Result<ast::Chunk<'a>, SyntaxError> {
+    let (pos, line) = if options.file {
+        file_start(source)
+    } else {
+        (0, 1)
+    };
+    parser::Parser::new(arena, source, chunkname, pos, line, options.c_calls).main_func()
 }
 
 /// Where the text of a file starts (`skipBOM` and `skipcomment` of

@@ -33,9 +33,6 @@ use bumpalo::Bump;
 
 /// `LUAI_MAXCCALLS`: the nesting limit of the C stack PUC's parser counts.
 const MAX_CCALLS: u32 = 200;
-/// C levels already in use when `luac` (or `lua`'s script loader) starts
-/// parsing.
-const BASE_CCALLS: u32 = 1;
 /// `MAXVARS`: active local variables per function.
 const MAX_VARS: usize = 200;
 /// `MAXUPVAL`.
@@ -175,6 +172,7 @@ impl<'a, 's> Parser<'a, 's> {
         chunkname: &str,
         pos: usize,
         line: u32,
+        c_calls: u32,
     ) -> Self {
         let mut lx = Lexer::new(arena, src, pos, line, chunk_id(chunkname));
         let n_env = lx.intern(b"_ENV");
@@ -196,7 +194,7 @@ impl<'a, 's> Parser<'a, 's> {
                 end: 0,
             },
             ahead: None,
-            level: BASE_CCALLS,
+            level: c_calls,
             fs: Vec::new(),
             actvar: Vec::new(),
             labels: Vec::new(),

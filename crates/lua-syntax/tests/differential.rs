@@ -364,3 +364,29 @@ fn scope_rules_like_luac() {
     // The programs must reach the scope errors, not just syntax errors.
     assert!(kinds.len() >= 5, "{kinds:?}");
 }
+
+#[test]
+fn nesting_limit_depends_on_c_calls_like_load() {
+    if !have("lua5.4") {
+        return;
+    }
+    // The deepest parenthesised expression `load` accepts from a main chunk
+    // and from inside a pcall.
+    let probe = "local function probe() for n = 150, 200 do \
+                 if not load('x = ' .. string.rep('(', n) .. '1' .. string.rep(')', n)) then return n end end end \
+                 print(probe(), select(2, pcall(probe)))";
+    let out = lua_eval(probe);
+    let mut it = out.split_whitespace().map(|s| s.parse::<usize>().unwrap());
+    let (main_fail, pcall_fail) = (it.next().unwrap(), it.next().unwrap());
+    for (c_calls, fail) in [(2, main_fail), (3, pcall_fail)] {
+        let opts = lua_syntax::Options {
+            c_calls,
+            ..Default::default()
+        };
+        let arena = bumpalo::Bump::new();
+        let nest = |n: usize| format!("x = {}1{}", "(".repeat(n), ")".repeat(n));
+        assert!(lua_syntax::parse_with(&arena, nest(fail - 1).as_bytes(), "x", opts).is_ok());
+        let e = lua_syntax::parse_with(&arena, nest(fail).as_bytes(), "x", opts).unwrap_err();
+        assert_eq!(e.message, "C stack overflow");
+    }
+}
