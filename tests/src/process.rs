@@ -41,10 +41,29 @@ pub fn timeout() -> Duration {
 }
 
 /// A command for `program` with the [`SCRUBBED_ENV`] variables removed and
-/// `TZ=UTC`, `LC_ALL=C` set;
-/// the caller adds its arguments and any variable it does want set.
+/// `TZ=UTC`, `LC_ALL=C` set; the caller adds its arguments and any variable
+/// it does want set. Unless [`memory_limit_mb`] is 0 the program runs under
+/// `ulimit -v` (through `/bin/sh`, which `exec`s it): the machine is shared,
+/// and an interpreter bug that allocates without end must end in an
+/// allocation failure of one child, not in the kernel's OOM killer picking a
+/// victim.
 pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut cmd = Command::new(program);
+    let limit = memory_limit_mb();
+    let sh = std::path::Path::new("/bin/sh");
+    let mut cmd = if limit > 0 && sh.exists() {
+        let mut cmd = Command::new(sh);
+        // `sh -c script $0 $1...`: the program is $0, the arguments the
+        // caller appends become "$@".
+        cmd.arg("-c")
+            .arg(format!(
+                "ulimit -v {} 2>/dev/null; exec \"$0\" \"$@\"",
+                limit * 1024
+            ))
+            .arg(program.as_ref());
+        cmd
+    } else {
+        Command::new(program)
+    };
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
@@ -52,6 +71,15 @@ pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     // where the tests run; the C locale keeps lua5.4's strftime stable.
     cmd.env("TZ", "UTC").env("LC_ALL", "C");
     cmd
+}
+
+/// Address-space limit for every child in MiB: `LUNA_CORPUS_MEMORY_MB`,
+/// 4096 by default, 0 for none (valgrind needs none).
+pub fn memory_limit_mb() -> u64 {
+    std::env::var("LUNA_CORPUS_MEMORY_MB")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4096)
 }
 
 /// Run `cmd` to completion (or until `limit`), feeding it `stdin`, and
