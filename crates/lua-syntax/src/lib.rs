@@ -8,10 +8,22 @@
 //! several `<close>` variables in one list, the limits on locals, upvalues
 //! and nesting), so a tree that exists is a valid program.
 //!
-//! What it is not: a compiler (that is `lua-bytecode`), nor a pretty
-//! printer that round-trips source ([`printer`] is a debugging aid that
-//! fully parenthesises expressions). It depends on nothing else of luna, so
-//! it can be used alone as a Lua parser.
+//! What it is not: a compiler (that is `lua-bytecode`; the checks PUC makes
+//! while generating code, such as the register limit, are there), nor a
+//! pretty printer that round-trips source ([`printer`] is a debugging aid
+//! that fully parenthesises expressions). It depends on nothing else of
+//! luna, so it can be used alone as a Lua parser.
+//!
+//! Entry points: [`parse`] (files named `@...` skip a BOM and a `#` line),
+//! [`parse_text`] (what `load` does), [`parse_with`] (explicit [`Options`],
+//! including the C-call depth the nesting limit counts from), [`chunk_id`]
+//! (`luaO_chunkid`). Beside the parser: [`str_to_number`] is
+//! `lua_stringtonumber` for the runtime's coercions, and [`fold`] tells
+//! which `<const>` locals are compile-time constants, as the compiler must
+//! know.
+//!
+//! Known difference: messages are Rust strings, so a byte that is not UTF-8
+//! in the token after "near" shows as U+FFFD where PUC prints the raw byte.
 //!
 //! ```
 //! use lua_syntax::{parse, ast::StatKind};
