@@ -81,6 +81,11 @@ impl NameKind {
 
 /// The name of the operand in register `reg` of the instruction at `pc`.
 ///
+/// A register that holds an active local variable is named by
+/// [`DebugInfo::local_name`] (check it first, as PUC-Rio's `getobjname`
+/// does); this table records the other names: global, field, upvalue,
+/// method and constant.
+///
 /// Recorded for every register operand an instruction may fail on: the
 /// indexed object of `Get*`/`Set*`/`Method`, both operands of arithmetic and
 /// bitwise instructions, the operand of `Unm`/`BNot`/`Len`, every value of a
@@ -122,7 +127,8 @@ impl DebugInfo {
     }
 
     /// How register `reg`, an operand of the instruction at `pc`, was
-    /// obtained, if it has a name.
+    /// obtained, if it has a name other than a local's (see
+    /// [`DebugInfo::local_name`] for those).
     pub fn operand_name(&self, pc: u32, reg: Reg) -> Option<(NameKind, &[u8])> {
         let start = self.names.partition_point(|n| (n.pc, n.reg) < (pc, reg));
         self.names

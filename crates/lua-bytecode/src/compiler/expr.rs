@@ -470,7 +470,9 @@ impl<'a> Compiler<'a> {
         // Names usually come interned from the parser: compare pointers
         // before bytes.
         let same = |a: &str| {
-            a.len() == name.len() && (std::ptr::eq(a.as_ptr(), name.as_ptr()) || a == name)
+            a.len() == name.len()
+                && (std::ptr::eq(a.as_ptr(), name.as_ptr())
+                    || (a.as_bytes().first() == name.as_bytes().first() && a == name))
         };
         if let Some(vidx) = fs.actvars.iter().rposition(|v| same(v.name)) {
             return Ok(match fs.actvars[vidx].kind {

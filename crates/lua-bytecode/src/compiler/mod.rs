@@ -452,6 +452,11 @@ impl<'a> Compiler<'a> {
 
     pub(crate) fn note_name(&mut self, pc: u32, reg: Reg, name: Option<(NameKind, NameSrc<'a>)>) {
         let Some((kind, src)) = name else { return };
+        if kind == NameKind::Local {
+            // Locals are found through `DebugInfo::local_name`, as PUC's
+            // `getobjname` finds them first; no need to repeat them here.
+            return;
+        }
         let name = match src {
             NameSrc::Str(s) => self.intern_name(s),
             NameSrc::K(k) => match self.fsr().constants.get(k as usize) {
