@@ -594,6 +594,53 @@ mod tests {
     }
 
     #[test]
+    fn hex_float_rounding_as_glibc() {
+        // print(string.format("%.0a %.1a %.2a %.12a %.13a %.20a %#a %a", x, ...))
+        // in lua5.4 for each x.
+        let cases: &[(f64, &str)] = &[
+            (
+                f64::from_bits(0x000f_ffff_ffff_ffff),
+                "0x1p-1022 0x1.0p-1022 0x1.00p-1022 0x1.000000000000p-1022 0x0.fffffffffffffp-1022 0x0.fffffffffffff0000000p-1022 0x0.fffffffffffffp-1022 0x0.fffffffffffffp-1022",
+            ),
+            (
+                1.96875,
+                "0x2p+0 0x2.0p+0 0x1.f8p+0 0x1.f80000000000p+0 0x1.f800000000000p+0 0x1.f8000000000000000000p+0 0x1.f8p+0 0x1.f8p+0",
+            ),
+            (
+                f64::from_bits(0x3fff_ffff_ffff_ffff),
+                "0x2p+0 0x2.0p+0 0x2.00p+0 0x2.000000000000p+0 0x1.fffffffffffffp+0 0x1.fffffffffffff0000000p+0 0x1.fffffffffffffp+0 0x1.fffffffffffffp+0",
+            ),
+            (
+                f64::from_bits(0x3ff0_0000_0000_0001),
+                "0x1p+0 0x1.0p+0 0x1.00p+0 0x1.000000000000p+0 0x1.0000000000001p+0 0x1.00000000000010000000p+0 0x1.0000000000001p+0 0x1.0000000000001p+0",
+            ),
+            (
+                1.0 + f64::EPSILON / 2.0,
+                "0x1p+0 0x1.0p+0 0x1.00p+0 0x1.000000000000p+0 0x1.0000000000000p+0 0x1.00000000000000000000p+0 0x1.p+0 0x1p+0",
+            ),
+            (
+                -f64::from_bits(2),
+                "-0x0p-1022 -0x0.0p-1022 -0x0.00p-1022 -0x0.000000000000p-1022 -0x0.0000000000002p-1022 -0x0.00000000000020000000p-1022 -0x0.0000000000002p-1022 -0x0.0000000000002p-1022",
+            ),
+            (
+                f64::from_bits(1),
+                "0x0p-1022 0x0.0p-1022 0x0.00p-1022 0x0.000000000000p-1022 0x0.0000000000001p-1022 0x0.00000000000010000000p-1022 0x0.0000000000001p-1022 0x0.0000000000001p-1022",
+            ),
+            (
+                f64::from_bits(0x7fef_f000_0000_0000),
+                "0x2p+1023 0x2.0p+1023 0x1.ffp+1023 0x1.ff0000000000p+1023 0x1.ff00000000000p+1023 0x1.ff000000000000000000p+1023 0x1.ffp+1023 0x1.ffp+1023",
+            ),
+        ];
+        for &(x, want) in cases {
+            let got: Vec<String> = [".0a", ".1a", ".2a", ".12a", ".13a", ".20a", "#a", "a"]
+                .iter()
+                .map(|s| ff(s, x))
+                .collect();
+            assert_eq!(got.join(" "), want, "{x:?}");
+        }
+    }
+
+    #[test]
     fn decimal_floats_as_glibc() {
         let cases: &[(&str, f64, &str)] = &[
             (".0f", 0.5, "0"),
