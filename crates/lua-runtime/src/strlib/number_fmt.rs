@@ -152,10 +152,25 @@ pub fn format_float(out: &mut Vec<u8>, spec: &Spec, conv: u8, x: f64) {
 /// Decimal digits of `v` (non-negative, finite) rounded to `prec + 1`
 /// significant digits, and the decimal exponent of the first one.
 fn sci_digits(v: f64, prec: usize) -> (Vec<u8>, i32) {
-    let s = format!("{v:.prec$e}");
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let digits = mant.bytes().filter(u8::is_ascii_digit).collect();
-    (digits, exp.parse().unwrap_or(0))
+    // One buffer: "d.ddde-5" is written, then compacted in place to the
+    // digits, the exponent parsed from its tail.
+    let mut buf = Vec::with_capacity(prec + 8);
+    let _ = write!(buf, "{v:.prec$e}");
+    let epos = buf.iter().position(|&b| b == b'e').unwrap_or(buf.len());
+    let mut exp: i32 = 0;
+    let mut neg = false;
+    for &b in buf.get(epos + 1..).unwrap_or(&[]) {
+        match b {
+            b'-' => neg = true,
+            b'0'..=b'9' => exp = exp * 10 + (b - b'0') as i32,
+            _ => {}
+        }
+    }
+    buf.truncate(epos);
+    if buf.get(1) == Some(&b'.') {
+        buf.remove(1);
+    }
+    (buf, if neg { -exp } else { exp })
 }
 
 fn fixed(body: &mut Vec<u8>, v: f64, prec: usize, alt: bool) {
