@@ -58,18 +58,9 @@ fn main() {
     std::process::exit(run_corpus());
 }
 
-/// The luna command line, in-process.
-#[cfg(luna_cli_run)]
+/// The luna command line, in-process (argv includes the program name).
 fn luna_main(args: Vec<OsString>) -> i32 {
     lua_cli::run(args)
-}
-
-/// Stand-in until lua-cli has `run` (build.rs detects it): every executor
-/// probe fails, so the runner reports them unavailable and runs nothing.
-#[cfg(not(luna_cli_run))]
-fn luna_main(_args: Vec<OsString>) -> i32 {
-    eprintln!("luna: lua_cli::run does not exist yet");
-    127
 }
 
 /// `LUNA_CORPUS_SELFTEST=1`: the child runs lua5.4 instead of luna (the
