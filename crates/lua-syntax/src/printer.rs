@@ -120,10 +120,10 @@ impl Printer {
 
     fn stat(&mut self, s: &Stat<'_>) {
         match &s.kind {
-            StatKind::Call(e) => self.line(&expr_to_string(e)),
+            StatKind::Call(e) => self.line(&guard(expr_to_string(e))),
             StatKind::Assign { targets, values } => {
                 let l = format!("{} = {}", self.list(targets), self.list(values));
-                self.line(&l);
+                self.line(&guard(l));
             }
             StatKind::Local { names, values } => {
                 let ns: Vec<String> = names
@@ -354,6 +354,16 @@ impl Printer {
                 self.out.push(')');
             }
         }
+    }
+}
+
+/// A statement that starts with `(` would continue the previous line as a
+/// call (`a = b` then `(f)()` reads as `a = b(f)()`): a `;` keeps it apart.
+fn guard(line: String) -> String {
+    if line.starts_with('(') {
+        format!(";{line}")
+    } else {
+        line
     }
 }
 

@@ -21,8 +21,8 @@ fn expr(src: &str) -> String {
 
 fn chunk(src: &str) -> String {
     let arena = bumpalo::Bump::new();
-    let chunk =
-        lua_syntax::parse(&arena, src.as_bytes(), "=test").unwrap_or_else(|e| panic!("{src}: {e}"));
+    let chunk = lua_syntax::parse(&arena, src.as_bytes(), "@test.lua")
+        .unwrap_or_else(|e| panic!("{src}: {e}"));
     chunk_to_string(&chunk)
 }
 
@@ -165,6 +165,7 @@ fn statements() {
         ("return", "return\n"),
         ("return 1, 2;", "return 1, 2\n"),
         (";;", ""),
+        ("a = b; (f)()", "a = b\n;(f)()\n"),
         ("#!/bin/lua\nx = 1", "x = 1\n"),
     ];
     for (src, want) in cases {
@@ -229,4 +230,15 @@ fn lines_and_spans() {
         &src[s[0].span.start as usize..s[0].span.end as usize],
         b"local x = 1 +\n  2"
     );
+}
+
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+#[test]
+fn generated_corpus_print_is_a_fixpoint() {
+    let src = gen_corpus::generate(300_000);
+    let once = chunk(&src);
+    assert_eq!(chunk(&once), once);
 }
