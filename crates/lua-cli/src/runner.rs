@@ -27,7 +27,7 @@ fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
     };
     match choice.as_str() {
         "tree" => Ok(Rc::new(lua_exec_tree::TreeExecutor)),
-        "flat" => Err("the flat executor is not available yet (use --executor=tree)".into()),
+        "flat" => Ok(Rc::new(lua_exec_flat::FlatExecutor)),
         other => Err(format!(
             "unknown executor '{}' (expected tree or flat)",
             other

@@ -1,1 +1,785 @@
-//! lua-exec-flat: skeleton, see docs/ARCHITECTURE.md. Being built.
+//! lua-exec-flat: the fast executor. It runs the *flat* form of
+//! lua-bytecode (`Proto::flat()`: one instruction array with resolved jump
+//! targets) with a program counter and implements
+//! [`lua_runtime::Executor`].
+//!
+//! It is not a compiler and holds no semantics of its own: values,
+//! operators, metamethods, calls, returns, protected frames, error
+//! unwinding and the library all live in lua-runtime (the shared call
+//! protocol is [`lua_runtime::interp`]); what this crate owns is the
+//! dispatch loop and its fast paths.
+//!
+//! # How the loop works
+//!
+//! Frames live on the thread's heap frame stack; a flat frame needs only
+//! its `pc`. [`run`](crate) keeps the running frame's state in locals
+//! (closure, code, constants, `base`, `pc`) and reloads them only when the
+//! frame on top changes: a Lua→Lua call pushes a frame and the loop
+//! carries on in the callee, a return pops it and the loop resumes the
+//! caller after its call instruction. Nothing recurses on the Rust stack
+//! for Lua calls, so a recursion 200,000 deep works, a runaway one ends in
+//! the catchable "stack overflow", and `return f()` reuses the frame.
+//! `pcall`/`xpcall` are protected native frames in the same loop; an error
+//! unwinds to the nearest one above the frame this `call` started with.
+//!
+//! A frame's `pc` in the frame stack is the instruction being executed
+//! (line information and variable names are keyed by it); the loop keeps
+//! it in a local and stores it only before something that can raise an
+//! error or call out (slow paths, calls), which is all anyone reads it for.
+//!
+//! Fast paths inline: integer and float arithmetic, comparisons of
+//! integers, tables without metatables with integer keys (array part
+//! first) and short-string keys, Lua calls, numeric `for`. Everything else
+//! (coercions, metamethods, errors) goes through lua-runtime out of line.
+//!
+//! ```
+//! use std::rc::Rc;
+//! let mut st = lua_runtime::State::new(Rc::new(lua_exec_flat::FlatExecutor));
+//! let f = st
+//!     .load(b"local s = 0 for i = 1, 10 do s = s + i end return s", "=example", "t", None)
+//!     .unwrap();
+//! let r = st.call(f, &[]).unwrap();
+//! assert!(matches!(r[0], lua_runtime::Value::Int(55)));
+//! ```
+
+mod window;
+
+use lua_bytecode::{MULTRET, Op, RK, Test};
+use lua_runtime::error::{LuaError, LuaResult};
+use lua_runtime::interp::{self, Called, TailCalled};
+use lua_runtime::ops::{ArithOp, VarInfo};
+use lua_runtime::thread::{FRAME_TRACEBACK, FrameFn, Ret};
+use lua_runtime::{Executor, State, Value};
+
+use window::{get as rget, set as rset};
+
+/// The flat (program-counter) executor.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FlatExecutor;
+
+impl Executor for FlatExecutor {
+    fn name(&self) -> &'static str {
+        "flat"
+    }
+
+    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+        execute(st, func, nresults, flags)
+    }
+}
+
+/// Run the call at `func` to completion (the `Executor::call` contract).
+fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+    let boundary = st.th.frames.len();
+    let cursor_mark = st.th.cursors.len();
+    let nargs = st.th.stack.len() - func - 1;
+    let ret = Ret::Host { want: nresults };
+    let mut top = 0usize;
+    let first = interp::precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None);
+    let mut pending: Option<LuaError> = match first {
+        Ok(Called::Done(_)) => return Ok(()),
+        Ok(Called::Lua) => None,
+        Err(e) => Some(e),
+    };
+    // The first frame starts at pc 0; after a caught error the frame on
+    // top is the caller of the pcall, resumed after its call.
+    let mut fresh = true;
+    loop {
+        if let Some(e) = pending.take() {
+            match interp::handle_error(st, e, boundary, cursor_mark, func, flags) {
+                Ok(Some(t)) => top = t,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(e),
+            }
+            fresh = false;
+        }
+        if st.th.frames.len() <= boundary {
+            return Ok(());
+        }
+        match run(st, boundary, &mut top, fresh) {
+            Ok(()) => return Ok(()),
+            Err(e) => pending = Some(e),
+        }
+    }
+}
+
+/// Integer operation of a fast arithmetic instruction.
+#[inline(always)]
+fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => Some(x.wrapping_add(y)),
+        ArithOp::Sub => Some(x.wrapping_sub(y)),
+        ArithOp::Mul => Some(x.wrapping_mul(y)),
+        ArithOp::BAnd => Some(x & y),
+        ArithOp::BOr => Some(x | y),
+        ArithOp::BXor => Some(x ^ y),
+        ArithOp::Mod => {
+            if y > 0 || y < -1 {
+                let r = x % y;
+                Some(if r != 0 && (r ^ y) < 0 { r + y } else { r })
+            } else {
+                None
+            }
+        }
+        ArithOp::IDiv => {
+            if y > 0 || y < -1 {
+                let q = x / y;
+                Some(if (x % y != 0) && ((x ^ y) < 0) {
+                    q - 1
+                } else {
+                    q
+                })
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Float operation of a fast arithmetic instruction.
+#[inline(always)]
+fn float_op(op: ArithOp, x: f64, y: f64) -> Option<f64> {
+    match op {
+        ArithOp::Add => Some(x + y),
+        ArithOp::Sub => Some(x - y),
+        ArithOp::Mul => Some(x * y),
+        ArithOp::Div => Some(x / y),
+        _ => None,
+    }
+}
+
+/// Arithmetic with the number fast paths inline; `None`: take the full path.
+#[inline(always)]
+fn arith_fast(op: ArithOp, a: Value, b: Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => {
+            if op == ArithOp::Div {
+                return Some(Value::Float(x as f64 / y as f64));
+            }
+            int_op(op, x, y).map(Value::Int)
+        }
+        (Value::Float(x), Value::Float(y)) => float_op(op, x, y).map(Value::Float),
+        (Value::Float(x), Value::Int(y)) => float_op(op, x, y as f64).map(Value::Float),
+        (Value::Int(x), Value::Float(y)) => float_op(op, x as f64, y).map(Value::Float),
+        _ => None,
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn arith_slow(
+    st: &mut State,
+    op: ArithOp,
+    a: Value,
+    b: Value,
+    ia: VarInfo,
+    ib: VarInfo,
+) -> LuaResult<Value> {
+    st.arith(op, a, b, ia, ib)
+}
+
+#[cold]
+#[inline(never)]
+fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
+    st.index(t, key, info)
+}
+
+#[cold]
+#[inline(never)]
+fn set_index_slow(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<()> {
+    st.set_index(t, key, v, info)
+}
+
+#[cold]
+#[inline(never)]
+fn test_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<bool> {
+    interp::eval_test(st, base, k, t)
+}
+
+/// `t[key]` for a key of any type: raw first, then the full path.
+#[inline(always)]
+fn get_any(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
+    if let Value::Table(tab) = t {
+        let v = match key {
+            Value::Int(i) => tab.get_int(i),
+            Value::Str(_) => tab.get_str(key),
+            _ => tab.get(key),
+        };
+        if !v.is_nil() || tab.metatable().is_none() {
+            return Ok(v);
+        }
+    }
+    index_slow(st, t, key, info)
+}
+
+/// `t[key]` for a short-string constant key.
+#[inline(always)]
+fn get_str(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
+    if let Value::Table(tab) = t {
+        let v = tab.get_str(key);
+        if !v.is_nil() || tab.metatable().is_none() {
+            return Ok(v);
+        }
+    }
+    index_slow(st, t, key, info)
+}
+
+#[inline(always)]
+fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<()> {
+    if let Value::Table(tab) = t
+        && tab.metatable().is_none()
+    {
+        if let Value::Int(i) = key {
+            st.raw_set_int(tab, i, v);
+            return Ok(());
+        }
+        return st.raw_set(tab, key, v);
+    }
+    set_index_slow(st, t, key, v, info)
+}
+
+/// Run Lua frames from the one on top until the frame count drops to
+/// `boundary` (`Ok`) or an error escapes (`Err`; the caller unwinds).
+/// `fresh`: the frame on top has not started yet (else it resumes after
+/// the call instruction at its saved pc).
+fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> LuaResult<()> {
+    'frame: loop {
+        let fi = st.th.frames.len() - 1;
+        let fr = st.th.frames[fi];
+        let FrameFn::Lua(cl) = fr.func_fn else {
+            return Err(st.rt_error("internal error: native frame on top"));
+        };
+        let fp = &cl.p;
+        let proto = &*fp.proto;
+        let code: &[Op] = &proto.flat().code;
+        let k: &[Value] = &fp.consts;
+        let base = fr.base;
+        let mut pc: usize = if fresh { 0 } else { fr.pc as usize + 1 };
+
+        macro_rules! save_pc {
+            () => {
+                st.th.frames[fi].pc = pc as u32
+            };
+        }
+        macro_rules! r {
+            ($x:expr) => {
+                rget(st, base, $x)
+            };
+        }
+        macro_rules! w {
+            ($x:expr, $v:expr) => {{
+                let v = $v;
+                rset(st, base, $x, v)
+            }};
+        }
+        macro_rules! rk {
+            ($v:expr) => {
+                match $v {
+                    RK::R(x) => r!(x),
+                    RK::K(i) => k[i as usize],
+                }
+            };
+        }
+        macro_rules! arith {
+            ($op:expr, $dst:expr, $x:expr, $y:expr, $ia:expr, $ib:expr) => {{
+                let (x, y) = ($x, $y);
+                let v = match arith_fast($op, x, y) {
+                    Some(v) => v,
+                    None => {
+                        save_pc!();
+                        arith_slow(st, $op, x, y, $ia, $ib)?
+                    }
+                };
+                w!($dst, v);
+            }};
+        }
+        // After a call completed (natives) or the frame on top changed.
+        macro_rules! after_call {
+            ($c:expr) => {
+                match $c {
+                    Called::Lua => {
+                        fresh = true;
+                        continue 'frame;
+                    }
+                    Called::Done(t) => *top = t,
+                }
+            };
+        }
+        macro_rules! returned {
+            ($t:expr) => {{
+                *top = $t;
+                if st.th.frames.len() <= boundary {
+                    return Ok(());
+                }
+                fresh = false;
+                continue 'frame;
+            }};
+        }
+
+        loop {
+            let op = code[pc];
+            match op {
+                Op::Move { dst, src } => w!(dst, r!(src)),
+                Op::LoadI { dst, value } => w!(dst, Value::Int(value as i64)),
+                Op::LoadF { dst, value } => w!(dst, Value::Float(value as f64)),
+                Op::LoadK { dst, k: kk } => w!(dst, k[kk as usize]),
+                Op::LoadFalse { dst } => w!(dst, Value::Bool(false)),
+                Op::LoadTrue { dst } => w!(dst, Value::Bool(true)),
+                Op::LoadNil { dst, n } => {
+                    for i in 0..n {
+                        w!(dst + i, Value::Nil);
+                    }
+                }
+                Op::GetUpval { dst, up } => {
+                    w!(dst, st.upval_get(cl.upvals[up as usize]));
+                }
+                Op::SetUpval { up, src } => {
+                    let v = r!(src);
+                    st.upval_set(cl.upvals[up as usize], v);
+                }
+                Op::GetTabUp { dst, up, key } => {
+                    let t = st.upval_get(cl.upvals[up as usize]);
+                    let key = k[key as usize];
+                    let v = if let Value::Table(tab) = t
+                        && let v = tab.get_str(key)
+                        && (!v.is_nil() || tab.metatable().is_none())
+                    {
+                        v
+                    } else {
+                        save_pc!();
+                        index_slow(st, t, key, VarInfo::Upval(up))?
+                    };
+                    w!(dst, v);
+                }
+                Op::GetTable { dst, obj, key } => {
+                    let (t, kv) = (r!(obj), r!(key));
+                    save_pc!();
+                    let v = get_any(st, t, kv, VarInfo::Reg(obj))?;
+                    w!(dst, v);
+                }
+                Op::GetI { dst, obj, index } => {
+                    let t = r!(obj);
+                    save_pc!();
+                    let v = get_any(st, t, Value::Int(index as i64), VarInfo::Reg(obj))?;
+                    w!(dst, v);
+                }
+                Op::GetField { dst, obj, key } => {
+                    let t = r!(obj);
+                    save_pc!();
+                    let v = get_str(st, t, k[key as usize], VarInfo::Reg(obj))?;
+                    w!(dst, v);
+                }
+                Op::SetTabUp { up, key, val } => {
+                    let t = st.upval_get(cl.upvals[up as usize]);
+                    let v = rk!(val);
+                    save_pc!();
+                    set_any(st, t, k[key as usize], v, VarInfo::Upval(up))?;
+                }
+                Op::SetTable { obj, key, val } => {
+                    let (t, kv, v) = (r!(obj), r!(key), rk!(val));
+                    save_pc!();
+                    set_any(st, t, kv, v, VarInfo::Reg(obj))?;
+                }
+                Op::SetI { obj, index, val } => {
+                    let (t, v) = (r!(obj), rk!(val));
+                    save_pc!();
+                    set_any(st, t, Value::Int(index as i64), v, VarInfo::Reg(obj))?;
+                }
+                Op::SetField { obj, key, val } => {
+                    let (t, v) = (r!(obj), rk!(val));
+                    save_pc!();
+                    set_any(st, t, k[key as usize], v, VarInfo::Reg(obj))?;
+                }
+                Op::NewTable { dst, array, hash } => {
+                    let t = st.new_table_with(array as usize, hash as usize);
+                    w!(dst, Value::Table(t));
+                    save_pc!();
+                    st.gc_check();
+                }
+                Op::Method { dst, obj, key } => {
+                    let t = r!(obj);
+                    save_pc!();
+                    let v = get_str(st, t, k[key as usize], VarInfo::Reg(obj))?;
+                    w!(dst + 1, t);
+                    w!(dst, v);
+                }
+                Op::Add { dst, a, b } => {
+                    arith!(
+                        ArithOp::Add,
+                        dst,
+                        r!(a),
+                        r!(b),
+                        VarInfo::Reg(a),
+                        VarInfo::Reg(b)
+                    )
+                }
+                Op::Sub { dst, a, b } => {
+                    arith!(
+                        ArithOp::Sub,
+                        dst,
+                        r!(a),
+                        r!(b),
+                        VarInfo::Reg(a),
+                        VarInfo::Reg(b)
+                    )
+                }
+                Op::Mul { dst, a, b } => {
+                    arith!(
+                        ArithOp::Mul,
+                        dst,
+                        r!(a),
+                        r!(b),
+                        VarInfo::Reg(a),
+                        VarInfo::Reg(b)
+                    )
+                }
+                Op::Mod { dst, a, b }
+                | Op::Pow { dst, a, b }
+                | Op::Div { dst, a, b }
+                | Op::IDiv { dst, a, b }
+                | Op::BAnd { dst, a, b }
+                | Op::BOr { dst, a, b }
+                | Op::BXor { dst, a, b }
+                | Op::Shl { dst, a, b }
+                | Op::Shr { dst, a, b } => {
+                    let aop = interp::arith_op(&op);
+                    arith!(aop, dst, r!(a), r!(b), VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::AddK { dst, a, k: kk } => {
+                    arith!(
+                        ArithOp::Add,
+                        dst,
+                        r!(a),
+                        k[kk as usize],
+                        VarInfo::Reg(a),
+                        VarInfo::None
+                    )
+                }
+                Op::SubK { dst, a, k: kk } => {
+                    arith!(
+                        ArithOp::Sub,
+                        dst,
+                        r!(a),
+                        k[kk as usize],
+                        VarInfo::Reg(a),
+                        VarInfo::None
+                    )
+                }
+                Op::MulK { dst, a, k: kk } => {
+                    arith!(
+                        ArithOp::Mul,
+                        dst,
+                        r!(a),
+                        k[kk as usize],
+                        VarInfo::Reg(a),
+                        VarInfo::None
+                    )
+                }
+                Op::ModK { dst, a, k: kk }
+                | Op::PowK { dst, a, k: kk }
+                | Op::DivK { dst, a, k: kk }
+                | Op::IDivK { dst, a, k: kk }
+                | Op::BAndK { dst, a, k: kk }
+                | Op::BOrK { dst, a, k: kk }
+                | Op::BXorK { dst, a, k: kk } => {
+                    let aop = interp::arith_op(&op);
+                    arith!(
+                        aop,
+                        dst,
+                        r!(a),
+                        k[kk as usize],
+                        VarInfo::Reg(a),
+                        VarInfo::None
+                    )
+                }
+                Op::AddI { dst, a, imm } => {
+                    let x = r!(a);
+                    if let Value::Int(i) = x {
+                        w!(dst, Value::Int(i.wrapping_add(imm as i64)));
+                    } else {
+                        let y = Value::Int(imm as i64);
+                        arith!(ArithOp::Add, dst, x, y, VarInfo::Reg(a), VarInfo::None)
+                    }
+                }
+                Op::SubI { dst, a, imm } => {
+                    let x = r!(a);
+                    if let Value::Int(i) = x {
+                        w!(dst, Value::Int(i.wrapping_sub(imm as i64)));
+                    } else {
+                        let y = Value::Int(imm as i64);
+                        arith!(ArithOp::Sub, dst, x, y, VarInfo::Reg(a), VarInfo::None)
+                    }
+                }
+                Op::ShlI { dst, a, imm } | Op::ShrI { dst, a, imm } => {
+                    let aop = interp::arith_op(&op);
+                    let (x, y) = (r!(a), Value::Int(imm as i64));
+                    save_pc!();
+                    let v = arith_slow(st, aop, x, y, VarInfo::Reg(a), VarInfo::None)?;
+                    w!(dst, v);
+                }
+                Op::Unm { dst, src } => {
+                    let x = r!(src);
+                    let v = match x {
+                        Value::Int(i) => Value::Int(i.wrapping_neg()),
+                        Value::Float(f) => Value::Float(-f),
+                        _ => {
+                            save_pc!();
+                            let i = VarInfo::Reg(src);
+                            arith_slow(st, ArithOp::Unm, x, x, i, i)?
+                        }
+                    };
+                    w!(dst, v);
+                }
+                Op::BNot { dst, src } => {
+                    let x = r!(src);
+                    let v = match x {
+                        Value::Int(i) => Value::Int(!i),
+                        _ => {
+                            save_pc!();
+                            let i = VarInfo::Reg(src);
+                            arith_slow(st, ArithOp::BNot, x, x, i, i)?
+                        }
+                    };
+                    w!(dst, v);
+                }
+                Op::Not { dst, src } => w!(dst, Value::Bool(!r!(src).truthy())),
+                Op::Len { dst, src } => {
+                    let x = r!(src);
+                    let v = match x {
+                        Value::Str(s) => Value::Int(s.len() as i64),
+                        Value::Table(t) if t.metatable().is_none() => Value::Int(t.len()),
+                        _ => {
+                            save_pc!();
+                            st.len(x, VarInfo::Reg(src))?
+                        }
+                    };
+                    w!(dst, v);
+                }
+                Op::Concat { first, n } => {
+                    save_pc!();
+                    let v = st.concat(base + first as usize, n as usize, first)?;
+                    w!(first, v);
+                    st.gc_check();
+                }
+                Op::Close { from } => {
+                    save_pc!();
+                    interp::close_all(st, base + from as usize, None)?;
+                }
+                Op::Tbc { reg } => {
+                    save_pc!();
+                    interp::mark_tbc(st, proto, base, reg, pc as u32)?;
+                }
+                Op::Call {
+                    func,
+                    nargs,
+                    nresults,
+                } => {
+                    let fa = base + func as usize;
+                    let na = if nargs == MULTRET {
+                        *top - fa - 1
+                    } else {
+                        nargs as usize
+                    };
+                    let want = if nresults == MULTRET {
+                        -1
+                    } else {
+                        nresults as i32
+                    };
+                    save_pc!();
+                    if let Value::LuaFn(c) = r!(func) {
+                        interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
+                        fresh = true;
+                        continue 'frame;
+                    }
+                    let c =
+                        interp::precall(st, fa, na, Ret::Normal { want }, 0, VarInfo::Reg(func))?;
+                    after_call!(c);
+                }
+                Op::TailCall { func, nargs } => {
+                    let fa = base + func as usize;
+                    let na = if nargs == MULTRET {
+                        *top - fa - 1
+                    } else {
+                        nargs as usize
+                    };
+                    save_pc!();
+                    match interp::tail_call(st, fa, na, func)? {
+                        TailCalled::Lua => {
+                            fresh = true;
+                            continue 'frame;
+                        }
+                        TailCalled::Returned(t) => returned!(t),
+                    }
+                }
+                Op::Return { first, n } => {
+                    let f = base + first as usize;
+                    let n = if n == MULTRET { *top - f } else { n as usize };
+                    save_pc!();
+                    let t = interp::do_return(st, f, n)?;
+                    returned!(t);
+                }
+                Op::Return0 => {
+                    save_pc!();
+                    let t = interp::do_return(st, base, 0)?;
+                    returned!(t);
+                }
+                Op::Return1 { src } => {
+                    save_pc!();
+                    let t = interp::do_return(st, base + src as usize, 1)?;
+                    returned!(t);
+                }
+                Op::Vararg { dst, n } => {
+                    if let Some(t) = interp::vararg(st, &fr, proto.num_params as usize, dst, n) {
+                        *top = t;
+                    }
+                }
+                Op::Closure { dst, proto: pi } => {
+                    let c = interp::make_closure(st, cl, &fp.children[pi as usize], base);
+                    w!(dst, Value::LuaFn(c));
+                    save_pc!();
+                    st.gc_check();
+                }
+                Op::SetList { table, n, offset } => {
+                    let maxr = proto.max_registers as usize;
+                    interp::set_list(st, base, maxr, table, n, offset, *top);
+                }
+                Op::Jmp { target } => {
+                    pc = target as usize;
+                    continue;
+                }
+                Op::JumpIf { test, target } => {
+                    if eval(st, base, k, &test, fi, pc)? {
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+                Op::JumpIfNot { test, target } => {
+                    if !eval(st, base, k, &test, fi, pc)? {
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+                Op::ForPrep { base: b, target } => {
+                    save_pc!();
+                    if !interp::for_prep(st, base + b as usize)? {
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+                Op::ForLoop { base: b, target } => {
+                    let regs = window::for_regs(st, base, b);
+                    if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
+                        (regs[0], regs[1], regs[2])
+                    {
+                        if count != 0 {
+                            let ni = i.wrapping_add(step);
+                            regs[1] = Value::Int(count - 1);
+                            regs[0] = Value::Int(ni);
+                            regs[3] = Value::Int(ni);
+                            pc = target as usize;
+                            continue;
+                        }
+                    } else if interp::for_step(regs) {
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+                Op::TForPrep { base: b, target } => {
+                    save_pc!();
+                    interp::tfor_prep(st, base + b as usize)?;
+                    pc = target as usize;
+                    continue;
+                }
+                Op::TForCall { base: b, nvars } => {
+                    let ra = base + b as usize;
+                    save_pc!();
+                    let stack = &mut st.th.stack;
+                    if stack.len() < ra + 7 {
+                        stack.resize(ra + 7, Value::Nil);
+                    }
+                    stack[ra + 4] = stack[ra];
+                    stack[ra + 5] = stack[ra + 1];
+                    stack[ra + 6] = stack[ra + 2];
+                    stack.truncate(ra + 7);
+                    let want = nvars as i32;
+                    let c = interp::precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::None)?;
+                    after_call!(c);
+                }
+                Op::TForLoop { base: b, target } => {
+                    let v = r!(b + 4);
+                    if !v.is_nil() {
+                        w!(b + 2, v);
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+            }
+            pc += 1;
+        }
+    }
+}
+
+/// A conditional's test with the integer fast paths inline.
+#[inline(always)]
+fn eval(
+    st: &mut State,
+    base: usize,
+    k: &[Value],
+    t: &Test,
+    fi: usize,
+    pc: usize,
+) -> LuaResult<bool> {
+    let fast = match *t {
+        Test::Truthy(a) => Some(rget(st, base, a).truthy()),
+        Test::Lt(a, b) => match (rget(st, base, a), rget(st, base, b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x < y),
+            (Value::Float(x), Value::Float(y)) => Some(x < y),
+            _ => None,
+        },
+        Test::Le(a, b) => match (rget(st, base, a), rget(st, base, b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x <= y),
+            (Value::Float(x), Value::Float(y)) => Some(x <= y),
+            _ => None,
+        },
+        Test::Eq(a, b) => match (rget(st, base, a), rget(st, base, b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x == y),
+            _ => None,
+        },
+        Test::EqK(a, kk) => Some(rget(st, base, a).raw_eq(&k[kk as usize])),
+        Test::EqI(a, i) => match rget(st, base, a) {
+            Value::Int(x) => Some(x == i as i64),
+            v => Some(v.raw_eq(&Value::Int(i as i64))),
+        },
+        Test::LtI(a, i) => match rget(st, base, a) {
+            Value::Int(x) => Some(x < i as i64),
+            _ => None,
+        },
+        Test::LeI(a, i) => match rget(st, base, a) {
+            Value::Int(x) => Some(x <= i as i64),
+            _ => None,
+        },
+        Test::GtI(a, i) => match rget(st, base, a) {
+            Value::Int(x) => Some(x > i as i64),
+            _ => None,
+        },
+        Test::GeI(a, i) => match rget(st, base, a) {
+            Value::Int(x) => Some(x >= i as i64),
+            _ => None,
+        },
+    };
+    match fast {
+        Some(b) => Ok(b),
+        None => {
+            st.th.frames[fi].pc = pc as u32;
+            test_slow(st, base, k, t)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instructions_are_small() {
+        assert_eq!(std::mem::size_of::<lua_bytecode::Op>(), 8);
+    }
+}

@@ -60,6 +60,7 @@ pub mod debug;
 pub mod error;
 pub mod executor;
 pub mod gc;
+pub mod interp;
 pub mod lib_base;
 pub mod lib_debug;
 pub mod lib_string;

@@ -1,0 +1,776 @@
+//! Executor-agnostic pieces of running Lua code: calling a value
+//! (`precall`), delivering results (`post_call`, `do_return`), proper tail
+//! calls, protected frames (`pcall`/`xpcall`) and error unwinding to them,
+//! closing upvalues and to-be-closed variables, the numeric `for` protocol,
+//! comparison tests, arithmetic fast paths and the instructions whose
+//! meaning does not depend on how code is walked (closure creation,
+//! varargs, `SetList`, `Tbc`).
+//!
+//! An executor owns only its walk: the tree executor walks nested blocks
+//! with cursors, the flat one a program counter. Everything here works on
+//! the thread's heap frame stack ([`CallFrame`]s) and value stack, so both
+//! walks share one definition of what a call, a return or an error does.
+//!
+//! # Frames and cursors
+//!
+//! [`precall`] pushes a frame for a Lua function with `cursor_base` set to
+//! the current length of the executor-private cursor stack and pushes no
+//! cursor itself: an executor that keeps cursors (the tree walker) pushes
+//! the body cursor of a new frame when it starts running it (e.g. when
+//! `cursors.len() == cursor_base`); the flat executor keeps none. Every
+//! pop here truncates the cursor stack to the popped frame's
+//! `cursor_base`, which is a no-op for an executor without cursors.
+//!
+//! # The run-loop contract
+//!
+//! An executor's `Executor::call` runs [`precall`] with [`Ret::Host`],
+//! loops over the Lua frames above the frame count it started with, and
+//! sends every error to [`handle_error`], which either resumes the loop in
+//! a protected frame's caller or unwinds everything the call pushed.
+
+use std::rc::Rc;
+
+use lua_bytecode::{MULTRET, Op, Proto, Test};
+
+use crate::error::{LuaError, LuaResult};
+use crate::gc::Gc;
+use crate::meta::Tm;
+use crate::object::{Args, FnProto, LuaClosure, NativeKind};
+use crate::ops::{ArithOp, VarInfo};
+use crate::state::{MAX_STACK, State};
+use crate::thread::{
+    CallFrame, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL, FrameFn, Ret,
+};
+use crate::value::Value;
+
+/// What [`precall`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Called {
+    /// A Lua frame was pushed: run it.
+    Lua,
+    /// The call completed (a native); results delivered, new top.
+    Done(usize),
+}
+
+/// Stack extent the frame on top needs (Lua: its registers; else nothing).
+#[inline]
+pub fn frame_extent(st: &State) -> usize {
+    match st.th.frames.last() {
+        Some(f) => match f.func_fn {
+            FrameFn::Lua(c) => f.base + c.p.proto.max_registers as usize,
+            FrameFn::Native(_) => 0,
+        },
+        None => 0,
+    }
+}
+
+/// Move `n` results from `first` to the frame's `func` slot and adjust them
+/// to what the frame's `ret` wants; the frame has already been popped.
+/// Returns the new top (end of the results). Afterwards the stack holds
+/// at least the registers of the Lua frame now on top.
+pub fn post_call(st: &mut State, fr: &CallFrame, first: usize, n: usize) -> usize {
+    let func = fr.func;
+    let want = match fr.ret {
+        Ret::Normal { want } | Ret::Host { want } => want,
+    };
+    let count = if want < 0 { n } else { want as usize };
+    let stack = &mut st.th.stack;
+    if first != func {
+        for i in 0..n.min(count) {
+            stack[func + i] = stack[first + i];
+        }
+    }
+    let end = func + count;
+    if stack.len() < end {
+        stack.resize(end, Value::Nil);
+    }
+    for i in n..count {
+        stack[func + i] = Value::Nil;
+    }
+    match fr.ret {
+        Ret::Host { .. } => st.th.stack.truncate(end),
+        Ret::Normal { .. } => {
+            let ext = frame_extent(st).max(end);
+            if matches!(
+                st.th.frames.last().map(|f| f.func_fn),
+                Some(FrameFn::Native(_))
+            ) {
+                st.th.stack.truncate(end);
+            } else if st.th.stack.len() < ext {
+                st.th.stack.resize(ext, Value::Nil);
+            } else {
+                st.th.stack.truncate(ext);
+            }
+        }
+    }
+    end
+}
+
+/// Push the frame of Lua closure `c` called at `func` with `nargs`
+/// arguments above it (the fast half of [`precall`]).
+#[inline]
+pub fn push_lua_frame(
+    st: &mut State,
+    c: Gc<LuaClosure>,
+    func: usize,
+    nargs: usize,
+    ret: Ret,
+    flags: u8,
+) -> LuaResult<()> {
+    let p = &c.p.proto;
+    let np = p.num_params as usize;
+    let maxr = p.max_registers as usize;
+    let (base, nvar) = if p.is_vararg && nargs > np {
+        (func + 1 + nargs, nargs - np)
+    } else {
+        (func + 1, 0)
+    };
+    if base + maxr + 7 > MAX_STACK {
+        return Err(st.rt_error("stack overflow"));
+    }
+    let need = base + maxr;
+    let stack = &mut st.th.stack;
+    stack.truncate(func + 1 + nargs);
+    if stack.len() < need {
+        stack.resize(need, Value::Nil);
+    } else {
+        stack.truncate(need);
+    }
+    if nvar > 0 {
+        for i in 0..np {
+            stack[base + i] = stack[func + 1 + i];
+        }
+    } else {
+        for i in nargs..np {
+            stack[base + i] = Value::Nil;
+        }
+    }
+    let cb = st.th.cursors.len() as u32;
+    st.th.frames.push(CallFrame {
+        func_fn: FrameFn::Lua(c),
+        func,
+        base,
+        nvarargs: nvar,
+        ret,
+        pc: 0,
+        cursor_base: cb,
+        flags,
+    });
+    st.gc_check();
+    Ok(())
+}
+
+/// Call the value at `func` with `nargs` arguments above it: push a Lua
+/// frame, run a native to completion, enter `pcall`/`xpcall` as protected
+/// frames, or go through `__call`. `info` names the called value in the
+/// "attempt to call" error.
+pub fn precall(
+    st: &mut State,
+    func: usize,
+    mut nargs: usize,
+    ret: Ret,
+    flags: u8,
+    info: VarInfo,
+) -> LuaResult<Called> {
+    let mut tries = 0;
+    loop {
+        let f = st.th.stack[func];
+        match f {
+            Value::LuaFn(c) => {
+                push_lua_frame(st, c, func, nargs, ret, flags)?;
+                return Ok(Called::Lua);
+            }
+            Value::Native(nf) => {
+                st.th.stack.truncate(func + 1 + nargs);
+                let cb = st.th.cursors.len() as u32;
+                let mut fr = CallFrame {
+                    func_fn: FrameFn::Native(nf),
+                    func,
+                    base: func + 1,
+                    nvarargs: nargs,
+                    ret,
+                    pc: 0,
+                    cursor_base: cb,
+                    flags,
+                };
+                match nf.kind {
+                    NativeKind::Plain => {
+                        st.th.frames.push(fr);
+                        let n = (nf.f)(
+                            st,
+                            Args {
+                                base: func + 1,
+                                n: nargs,
+                            },
+                        )?;
+                        let fr = st.th.frames.pop().expect("native frame");
+                        let first = st.th.stack.len() - n;
+                        let top = post_call(st, &fr, first, n);
+                        return Ok(Called::Done(top));
+                    }
+                    NativeKind::PCall => {
+                        st.th.frames.push(fr);
+                        if nargs == 0 {
+                            return Err(st.arg_error(1, "value expected"));
+                        }
+                        fr.flags |= FRAME_PROTECTED;
+                        *st.th.frames.last_mut().expect("frame") = fr;
+                        return match precall(
+                            st,
+                            func + 1,
+                            nargs - 1,
+                            Ret::Normal { want: -1 },
+                            0,
+                            VarInfo::None,
+                        )? {
+                            Called::Lua => Ok(Called::Lua),
+                            Called::Done(top) => Ok(Called::Done(finish_protected(st, top))),
+                        };
+                    }
+                    NativeKind::XPCall => {
+                        st.th.frames.push(fr);
+                        if nargs < 2 || !st.th.stack[func + 2].is_function() {
+                            let a = Args {
+                                base: func + 1,
+                                n: nargs,
+                            };
+                            return Err(st.type_arg_error(a, 2, "function"));
+                        }
+                        fr.flags |= FRAME_PROTECTED | FRAME_XPCALL;
+                        *st.th.frames.last_mut().expect("frame") = fr;
+                        st.th.stack.swap(func + 1, func + 2);
+                        return match precall(
+                            st,
+                            func + 2,
+                            nargs - 2,
+                            Ret::Normal { want: -1 },
+                            0,
+                            VarInfo::None,
+                        )? {
+                            Called::Lua => Ok(Called::Lua),
+                            Called::Done(top) => Ok(Called::Done(finish_protected(st, top))),
+                        };
+                    }
+                }
+            }
+            _ => {
+                let h = st.get_tm(f, Tm::Call);
+                if h.is_nil() || tries >= crate::ops::MAX_TAG_LOOP {
+                    let info = if tries == 0 { info } else { VarInfo::None };
+                    return Err(st.call_error(f, info));
+                }
+                tries += 1;
+                st.th.stack.insert(func, h);
+                nargs += 1;
+            }
+        }
+    }
+}
+
+/// After a call returned into a protected (pcall/xpcall) frame: complete
+/// that frame with `true` and the results, and any further protected
+/// frames that thereby complete. Returns the new top.
+pub fn finish_protected(st: &mut State, mut top: usize) -> usize {
+    while let Some(pf) = st.th.frames.last().copied() {
+        if pf.flags & FRAME_PROTECTED == 0 || matches!(pf.func_fn, FrameFn::Lua(_)) {
+            break;
+        }
+        let slot = if pf.flags & FRAME_XPCALL != 0 {
+            pf.func + 1
+        } else {
+            pf.func
+        };
+        st.th.stack[slot] = Value::Bool(true);
+        let n = top - slot;
+        st.th.frames.pop();
+        st.th.cursors.truncate(pf.cursor_base as usize);
+        top = post_call(st, &pf, slot, n);
+        if matches!(pf.ret, Ret::Host { .. }) {
+            break;
+        }
+    }
+    top
+}
+
+/// Close upvalues and call pending `__close` handlers down to `level`.
+pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<()> {
+    st.th.close_upvals(level);
+    while let Some(&slot) = st.th.tbc.last() {
+        if slot < level {
+            break;
+        }
+        st.th.tbc.pop();
+        let v = st.th.stack[slot];
+        let h = st.get_tm(v, Tm::Close);
+        if !h.is_nil() {
+            st.call(h, &[v, err.unwrap_or(Value::Nil)])?;
+        }
+    }
+    Ok(())
+}
+
+/// Unwind to the nearest protected frame above `boundary` (the frame count
+/// when the executor's `call` started; `cursor_mark` the cursor count then;
+/// `func`/`flags` the arguments of that `call`). `Ok(Some(top))`: caught,
+/// continue the loop in the frame now on top; `Ok(None)`: caught by a frame
+/// that returns to the host (the call is complete); `Err`: not caught here
+/// (the stacks are back to what they were before the call).
+pub fn handle_error(
+    st: &mut State,
+    e: LuaError,
+    boundary: usize,
+    cursor_mark: usize,
+    func: usize,
+    flags: u8,
+) -> LuaResult<Option<usize>> {
+    let mut e = e;
+    loop {
+        let found = (boundary..st.th.frames.len())
+            .rev()
+            .find(|&i| st.th.frames[i].flags & FRAME_PROTECTED != 0);
+        match found {
+            Some(i) => {
+                let pf = st.th.frames[i];
+                let mut ev = e.value;
+                if pf.flags & FRAME_XPCALL != 0 {
+                    let h = st.th.stack[pf.func + 1];
+                    ev = crate::lib_base::call_handler(st, h, ev);
+                }
+                if let Err(e2) = close_all(st, pf.func + 1, Some(ev)) {
+                    e = e2;
+                    continue;
+                }
+                st.th.frames.truncate(i);
+                st.th.cursors.truncate(pf.cursor_base as usize);
+                st.th.stack.truncate(pf.func);
+                st.th.stack.push(Value::Bool(false));
+                st.th.stack.push(ev);
+                let top = post_call(st, &pf, pf.func, 2);
+                if matches!(pf.ret, Ret::Host { .. }) {
+                    return Ok(None);
+                }
+                return Ok(Some(finish_protected(st, top)));
+            }
+            None => {
+                if flags & FRAME_TRACEBACK != 0 && e.traceback.is_none() {
+                    e.traceback = Some(st.traceback(None, 0));
+                }
+                if let Err(e2) = close_all(st, func, Some(e.value)) {
+                    e = e2;
+                }
+                st.th.frames.truncate(boundary);
+                st.th.cursors.truncate(cursor_mark);
+                st.th.stack.truncate(func);
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// Return from the running Lua frame with `n` results at `first`: close
+/// what the function needs closed, pop the frame, deliver the results and
+/// complete protected frames that thereby return. Returns the new top.
+pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
+    let fr = *st.th.frames.last().expect("frame");
+    if let FrameFn::Lua(c) = fr.func_fn
+        && c.p.proto.needs_close
+    {
+        // Closing happens before the results move: `__close` handlers run
+        // above the frame's registers, leaving the results in place.
+        close_all(st, fr.base, None)?;
+    }
+    st.th.frames.pop();
+    st.th.cursors.truncate(fr.cursor_base as usize);
+    let t = post_call(st, &fr, first, n);
+    Ok(if matches!(fr.ret, Ret::Normal { .. }) {
+        finish_protected(st, t)
+    } else {
+        t
+    })
+}
+
+/// What a tail call did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TailCalled {
+    /// The running frame was replaced by a Lua frame: run it.
+    Lua,
+    /// The callee completed and the running frame returned; new top.
+    Returned(usize),
+}
+
+/// `return f(args)` from the running Lua frame: the callee at `fa` with
+/// `na` arguments; `func_reg` names it in errors.
+pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResult<TailCalled> {
+    let callee = st.th.stack[fa];
+    if !callee.is_function() && st.get_tm(callee, Tm::Call).is_nil() {
+        return Err(st.call_error(callee, VarInfo::Reg(func_reg)));
+    }
+    if let Value::Native(nf) = callee
+        && nf.kind == NativeKind::Plain
+    {
+        // PUC runs a C function in tail position above the caller's frame
+        // (tracebacks show the caller); then the caller returns.
+        return match precall(
+            st,
+            fa,
+            na,
+            Ret::Normal { want: -1 },
+            0,
+            VarInfo::Reg(func_reg),
+        )? {
+            Called::Done(t) => Ok(TailCalled::Returned(do_return(st, fa, t - fa)?)),
+            Called::Lua => Err(st.rt_error("internal error: native tail call")),
+        };
+    }
+    let cur_fr = *st.th.frames.last().expect("frame");
+    if let FrameFn::Lua(c) = cur_fr.func_fn
+        && c.p.proto.needs_close
+    {
+        close_all(st, cur_fr.base, None)?;
+    }
+    st.th.frames.pop();
+    st.th.cursors.truncate(cur_fr.cursor_base as usize);
+    let dst = cur_fr.func;
+    for i in 0..=na {
+        st.th.stack[dst + i] = st.th.stack[fa + i];
+    }
+    st.th.stack.truncate(dst + 1 + na);
+    match precall(st, dst, na, cur_fr.ret, FRAME_TAIL, VarInfo::None)? {
+        Called::Lua => Ok(TailCalled::Lua),
+        Called::Done(t) => Ok(TailCalled::Returned(
+            if matches!(cur_fr.ret, Ret::Normal { .. }) {
+                finish_protected(st, t)
+            } else {
+                t
+            },
+        )),
+    }
+}
+
+/// The operator of an arithmetic or bitwise instruction.
+#[inline]
+pub fn arith_op(op: &Op) -> ArithOp {
+    use ArithOp::*;
+    match op {
+        Op::Add { .. } | Op::AddK { .. } | Op::AddI { .. } => Add,
+        Op::Sub { .. } | Op::SubK { .. } | Op::SubI { .. } => Sub,
+        Op::Mul { .. } | Op::MulK { .. } => Mul,
+        Op::Mod { .. } | Op::ModK { .. } => Mod,
+        Op::Pow { .. } | Op::PowK { .. } => Pow,
+        Op::Div { .. } | Op::DivK { .. } => Div,
+        Op::IDiv { .. } | Op::IDivK { .. } => IDiv,
+        Op::BAnd { .. } | Op::BAndK { .. } => BAnd,
+        Op::BOr { .. } | Op::BOrK { .. } => BOr,
+        Op::BXor { .. } | Op::BXorK { .. } => BXor,
+        Op::Shl { .. } | Op::ShlI { .. } => Shl,
+        Op::Shr { .. } | Op::ShrI { .. } => Shr,
+        Op::Unm { .. } => Unm,
+        _ => BNot,
+    }
+}
+
+/// Integer and float `+ - *` (and float `/`) without coercions or
+/// metamethods; `None` means "take the full path (`State::arith`)".
+#[inline]
+pub fn fast_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => match op {
+            ArithOp::Add => Some(Value::Int(x.wrapping_add(y))),
+            ArithOp::Sub => Some(Value::Int(x.wrapping_sub(y))),
+            ArithOp::Mul => Some(Value::Int(x.wrapping_mul(y))),
+            _ => None,
+        },
+        (Value::Float(x), Value::Float(y)) => match op {
+            ArithOp::Add => Some(Value::Float(x + y)),
+            ArithOp::Sub => Some(Value::Float(x - y)),
+            ArithOp::Mul => Some(Value::Float(x * y)),
+            ArithOp::Div => Some(Value::Float(x / y)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Evaluate a conditional's test on the registers at `base`.
+pub fn eval_test(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<bool> {
+    let r = |st: &State, x: u8| st.th.stack[base + x as usize];
+    Ok(match *t {
+        Test::Truthy(a) => r(st, a).truthy(),
+        Test::Eq(a, b) => {
+            let (x, y) = (r(st, a), r(st, b));
+            x.raw_eq(&y) || st.equals(x, y)?
+        }
+        Test::Lt(a, b) => {
+            let (x, y) = (r(st, a), r(st, b));
+            match (x, y) {
+                (Value::Int(i), Value::Int(j)) => i < j,
+                _ => st.less_than(x, y)?,
+            }
+        }
+        Test::Le(a, b) => {
+            let (x, y) = (r(st, a), r(st, b));
+            match (x, y) {
+                (Value::Int(i), Value::Int(j)) => i <= j,
+                _ => st.less_equal(x, y)?,
+            }
+        }
+        Test::EqK(a, kk) => r(st, a).raw_eq(&k[kk as usize]),
+        Test::EqI(a, i) => r(st, a).raw_eq(&Value::Int(i as i64)),
+        Test::LtI(a, i) => match r(st, a) {
+            Value::Int(x) => x < i as i64,
+            x => st.less_than(x, Value::Int(i as i64))?,
+        },
+        Test::LeI(a, i) => match r(st, a) {
+            Value::Int(x) => x <= i as i64,
+            x => st.less_equal(x, Value::Int(i as i64))?,
+        },
+        Test::GtI(a, i) => match r(st, a) {
+            Value::Int(x) => x > i as i64,
+            x => st.less_than(Value::Int(i as i64), x)?,
+        },
+        Test::GeI(a, i) => match r(st, a) {
+            Value::Int(x) => x >= i as i64,
+            x => st.less_equal(Value::Int(i as i64), x)?,
+        },
+    })
+}
+
+fn for_error(st: &mut State, what: &str, v: Value) -> LuaError {
+    let t = st.obj_typename(v);
+    st.rt_error(format!("bad 'for' {} (number expected, got {})", what, t))
+}
+
+/// `forprep` on the loop registers at stack index `ra` (initial value,
+/// limit, step, control variable): returns whether the loop runs. An
+/// integer loop keeps its remaining iteration count in `R[ra+1]`.
+pub fn for_prep(st: &mut State, ra: usize) -> LuaResult<bool> {
+    let init = st.th.stack[ra];
+    let limit = st.th.stack[ra + 1];
+    let step = st.th.stack[ra + 2];
+    if let (Value::Int(i0), Value::Int(s)) = (init, step) {
+        if s == 0 {
+            return Err(st.rt_error("'for' step is zero"));
+        }
+        st.th.stack[ra + 3] = Value::Int(i0);
+        // forlimit
+        let lim: i64 = match limit {
+            Value::Int(l) => l,
+            _ => {
+                let fl = match crate::ops::to_number(limit) {
+                    Some(Value::Float(f)) => f,
+                    Some(Value::Int(l)) => l as f64,
+                    _ => return Err(for_error(st, "limit", limit)),
+                };
+                let conv = if s < 0 { fl.ceil() } else { fl.floor() };
+                match crate::number::float_to_int_exact(conv) {
+                    Some(l) => l,
+                    None => {
+                        if fl.is_nan() {
+                            return Ok(false);
+                        }
+                        if fl > 0.0 {
+                            if s < 0 {
+                                return Ok(false);
+                            }
+                            i64::MAX
+                        } else {
+                            if s > 0 {
+                                return Ok(false);
+                            }
+                            i64::MIN
+                        }
+                    }
+                }
+            }
+        };
+        if if s > 0 { i0 > lim } else { i0 < lim } {
+            return Ok(false);
+        }
+        let count: u64 = if s > 0 {
+            let c = (lim as u64).wrapping_sub(i0 as u64);
+            if s != 1 { c / s as u64 } else { c }
+        } else {
+            let c = (i0 as u64).wrapping_sub(lim as u64);
+            c / ((-(s + 1)) as u64 + 1)
+        };
+        st.th.stack[ra + 1] = Value::Int(count as i64);
+        return Ok(true);
+    }
+    let tof = |v: Value| match crate::ops::to_number(v) {
+        Some(Value::Float(f)) => Some(f),
+        Some(Value::Int(i)) => Some(i as f64),
+        _ => None,
+    };
+    let Some(fl) = tof(limit) else {
+        return Err(for_error(st, "limit", limit));
+    };
+    let Some(fs) = tof(step) else {
+        return Err(for_error(st, "step", step));
+    };
+    let Some(fi) = tof(init) else {
+        return Err(for_error(st, "initial value", init));
+    };
+    if fs == 0.0 {
+        return Err(st.rt_error("'for' step is zero"));
+    }
+    if if fs > 0.0 { fl < fi } else { fi < fl } {
+        return Ok(false);
+    }
+    st.th.stack[ra] = Value::Float(fi);
+    st.th.stack[ra + 1] = Value::Float(fl);
+    st.th.stack[ra + 2] = Value::Float(fs);
+    st.th.stack[ra + 3] = Value::Float(fi);
+    Ok(true)
+}
+
+/// `forloop` on the loop registers `s[0..4]` (a frame's window from the
+/// loop's base register): returns whether to run the body again.
+#[inline]
+pub fn for_step(s: &mut [Value]) -> bool {
+    match (s[0], s[1], s[2]) {
+        (Value::Int(i), Value::Int(count), Value::Int(step)) if count != 0 => {
+            let ni = i.wrapping_add(step);
+            s[1] = Value::Int(((count as u64) - 1) as i64);
+            s[0] = Value::Int(ni);
+            s[3] = Value::Int(ni);
+            true
+        }
+        (Value::Float(i), Value::Float(l), Value::Float(step)) => {
+            let ni = i + step;
+            let go = if step > 0.0 { ni <= l } else { l <= ni };
+            if go {
+                s[0] = Value::Float(ni);
+                s[3] = Value::Float(ni);
+            }
+            go
+        }
+        _ => false,
+    }
+}
+
+/// `forloop` at stack index `ra`: returns whether to run the body again.
+#[inline]
+pub fn for_loop(st: &mut State, ra: usize) -> bool {
+    for_step(&mut st.th.stack[ra..ra + 4])
+}
+
+/// `t[key]` with the raw lookup first; metamethods and errors out of line.
+#[inline]
+pub fn get_fast(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
+    if let Value::Table(tab) = t {
+        let v = tab.get(key);
+        if !v.is_nil() || tab.metatable().is_none() {
+            return Ok(v);
+        }
+    }
+    st.index(t, key, info)
+}
+
+/// `t[key] = v` with the raw store first when `t` has no metatable.
+#[inline]
+pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<()> {
+    if let Value::Table(tab) = t
+        && tab.metatable().is_none()
+    {
+        return st.raw_set(tab, key, v);
+    }
+    st.set_index(t, key, v, info)
+}
+
+/// `Tbc { reg }` of the frame at `base` executing instruction `pc`.
+pub fn mark_tbc(st: &mut State, proto: &Proto, base: usize, reg: u8, pc: u32) -> LuaResult<()> {
+    let v = st.th.stack[base + reg as usize];
+    if v.truthy() {
+        if st.get_tm(v, Tm::Close).is_nil() {
+            let name = proto
+                .debug
+                .local_name(reg, pc + 1)
+                .or_else(|| proto.debug.local_name(reg, pc))
+                .unwrap_or("?")
+                .to_string();
+            return Err(st.rt_error(format!("variable '{}' got a non-closable value", name)));
+        }
+        st.th.tbc.push(base + reg as usize);
+    }
+    Ok(())
+}
+
+/// `TForPrep`: mark the closing value at `ra + 3` of a generic `for`.
+pub fn tfor_prep(st: &mut State, ra: usize) -> LuaResult<()> {
+    let closing = st.th.stack[ra + 3];
+    if closing.truthy() {
+        if st.get_tm(closing, Tm::Close).is_nil() {
+            return Err(st.rt_error("variable '(for state)' got a non-closable value"));
+        }
+        st.th.tbc.push(ra + 3);
+    }
+    Ok(())
+}
+
+/// `Closure`: a new closure of child prototype `child` for the frame of
+/// `cl` at `base`. A safepoint follows (the caller stores the result first).
+pub fn make_closure(
+    st: &mut State,
+    cl: Gc<LuaClosure>,
+    child: &Rc<FnProto>,
+    base: usize,
+) -> Gc<LuaClosure> {
+    let mut ups = Vec::with_capacity(child.proto.upvalues.len());
+    for d in child.proto.upvalues.iter() {
+        if d.in_stack {
+            ups.push(st.find_upval(base + d.index as usize));
+        } else {
+            ups.push(cl.upvals[d.index as usize]);
+        }
+    }
+    st.new_closure(child.clone(), ups.into_boxed_slice())
+}
+
+/// `Vararg { dst, n }` of frame `fr` (whose prototype has `num_params`
+/// fixed parameters). Returns the new top when `n == MULTRET`.
+pub fn vararg(st: &mut State, fr: &CallFrame, num_params: usize, dst: u8, n: u8) -> Option<usize> {
+    let nv = fr.nvarargs;
+    let from = fr.func + 1 + num_params;
+    let d = fr.base + dst as usize;
+    let cnt = if n == MULTRET { nv } else { n as usize };
+    if st.th.stack.len() < d + cnt {
+        st.th.stack.resize(d + cnt, Value::Nil);
+    }
+    for i in 0..cnt {
+        st.th.stack[d + i] = if i < nv {
+            st.th.stack[from + i]
+        } else {
+            Value::Nil
+        };
+    }
+    (n == MULTRET).then_some(d + cnt)
+}
+
+/// `SetList { table, n, offset }` of the frame at `base` with
+/// `max_registers` registers (`top` ends a `MULTRET` list).
+pub fn set_list(
+    st: &mut State,
+    base: usize,
+    max_registers: usize,
+    table: u8,
+    n: u8,
+    offset: u32,
+    top: usize,
+) {
+    let ta = base + table as usize;
+    let cnt = if n == MULTRET {
+        top - ta - 1
+    } else {
+        n as usize
+    };
+    if let Value::Table(t) = st.th.stack[ta] {
+        for i in 1..=cnt {
+            let v = st.th.stack[ta + i];
+            st.raw_set_int(t, offset as i64 + i as i64, v);
+        }
+    }
+    let ext = base + max_registers;
+    if st.th.stack.len() > ext {
+        st.th.stack.truncate(ext);
+    }
+}
