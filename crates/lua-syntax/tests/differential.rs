@@ -390,3 +390,88 @@ fn nesting_limit_depends_on_c_calls_like_load() {
         assert_eq!(e.message, "C stack overflow");
     }
 }
+
+#[test]
+fn compile_time_constants_like_luac() {
+    // `luac -l -l` lists a `<const>` local among the function's locals only
+    // when it is not a compile-time constant: that is the oracle for
+    // `fold::exp2const`.
+    if !have("luac5.4") {
+        return;
+    }
+    let exprs = [
+        "1",
+        "1.5",
+        "'s'",
+        "nil",
+        "true",
+        "false",
+        "0.0",
+        "-0.0",
+        "-1",
+        "- -1",
+        "1 + 2",
+        "1 + 2.5",
+        "2^53",
+        "7 // 2",
+        "7 // 0",
+        "7 % 0",
+        "7.0 // 0",
+        "1 / 0",
+        "1 / 2",
+        "0/0",
+        "-(1/0)",
+        "3 % -2",
+        "5.5 % 2",
+        "3 & 5",
+        "3.0 | 4",
+        "3.5 | 4",
+        "1 << 63",
+        "1 << 64",
+        "-1 >> 1",
+        "~0",
+        "~1.5",
+        "not nil",
+        "not 1",
+        "1 and 2",
+        "nil and 1",
+        "false or 'x'",
+        "1 or 2",
+        "nil or nil",
+        "(1)",
+        "(1 + 2) * 3",
+        "'a' .. 'b'",
+        "1 < 2",
+        "#'abc'",
+        "{}",
+        "math.pi",
+        "1e308 * 10",
+        "2^1024",
+        "-(2^1024)",
+        "1 - 1",
+        "1.0 - 1.0",
+        "2^-1074 / 2",
+        "'10' + 1",
+        "9223372036854775807 + 1",
+        "math.mininteger // -1",
+        "-9223372036854775807 - 1",
+        "(1 < 2) and 1",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for e in exprs {
+        std::fs::write(dir.path().join("one.lua"), format!("local x <const> = {e}")).unwrap();
+        let out = Command::new("luac5.4")
+            .args(["-l", "-l", "-p", "one.lua"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        let luac_ctc = listing.contains("locals (0)");
+        let arena = bumpalo::Bump::new();
+        let src = format!("return {e}");
+        let c = lua_syntax::parse(&arena, src.as_bytes(), "=t").unwrap();
+        let ours =
+            lua_syntax::fold::exp2const(&c.block.ret.unwrap().exprs[0], &mut |_| None).is_some();
+        assert_eq!(ours, luac_ctc, "local x <const> = {e}");
+    }
+}
