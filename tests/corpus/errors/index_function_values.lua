@@ -1,0 +1,8 @@
+print(pcall(function() return print.x end))
+print(pcall(function() local f = print; return f.x end))
+print(pcall(function() local b = true; b.x = 1 end))
+print(pcall(function() return (1).x end))
+print(pcall(function() return ("s").x.y end))
+print(pcall(function() local t = {} ; t[nil] = 1 end))
+print(pcall(function() local t = {} ; return t[nil] end))
+print(pcall(rawset, {}, 0/0, 1))

@@ -1,0 +1,13 @@
+-- __name (a string in the metatable) names the type in error messages.
+local T = setmetatable({}, {__name = "MyType"})
+print(pcall(function() return T + 1 end))
+print(pcall(function() return T < T end))
+print(pcall(function() return T .. "" end))
+print(pcall(function() return #T end) )
+print(pcall(function() return T() end))
+print(pcall(function() return io.stdout < io.stderr end))
+print(pcall(function() return io.stdout + 1 end))
+print(pcall(string.rep, T))
+print(pcall(string.rep, io.stdout))
+local N = setmetatable({}, {__name = 42})
+print(pcall(function() return N + 1 end))
