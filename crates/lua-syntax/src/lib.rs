@@ -17,7 +17,8 @@
 //! Entry points: [`parse`] (files named `@...` skip a BOM and a `#` line),
 //! [`parse_text`] (what `load` does), [`parse_with`] (explicit [`Options`],
 //! including the C-call depth the nesting limit counts from), [`chunk_id`]
-//! (`luaO_chunkid`). Beside the parser: [`str_to_number`] is
+//! (`luaO_chunkid`), [`near_token`] (the "near" text for errors found after
+//! parsing). Beside the parser: [`str_to_number`] is
 //! `lua_stringtonumber` for the runtime's coercions, and [`fold`] tells
 //! which `<const>` locals are compile-time constants, as the compiler must
 //! know.
@@ -202,4 +203,54 @@ pub fn chunk_id(chunkname: &str) -> String {
         }
     };
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token PUC's lexer would hold `skip` tokens after the one starting at
+/// (or after) byte `pos` of `source`, rendered as it appears after "near"
+/// in messages (`'x'`, `'"str"'`, `<eof>`), with the line PUC reports for
+/// it (the line the lexer is on once it has read that token).
+///
+/// For errors found after parsing (the compiler's "function or expression
+/// needs too many registers"), which PUC reports at its current token: the
+/// AST keeps spans, and this recovers the token from them exactly as the
+/// lexer reads it (comments, long brackets, escapes, `\r\n`).
+///
+/// ```
+/// let src = b"local a = f(x) -- call\n  + [[s]]";
+/// assert_eq!(lua_syntax::near_token(src, 10, 0), ("'f'".to_string(), 1));
+/// assert_eq!(lua_syntax::near_token(src, 10, 4), ("'+'".to_string(), 2));
+/// assert_eq!(lua_syntax::near_token(src, 10, 5), ("'[[s]]'".to_string(), 2));
+/// assert_eq!(lua_syntax::near_token(src, 10, 6), ("<eof>".to_string(), 2));
+/// ```
+pub fn near_token(source: &[u8], pos: usize, skip: usize) -> (String, u32) {
+    let pos = pos.min(source.len());
+    // The line at `pos`, counted as `inclinenumber` counts.
+    let mut line = 1u32;
+    let mut i = 0;
+    while i < pos {
+        let c = source[i];
+        if c == b'\n' || c == b'\r' {
+            if i + 1 < pos
+                && (source[i + 1] == b'\n' || source[i + 1] == b'\r')
+                && source[i + 1] != c
+            {
+                i += 1;
+            }
+            line += 1;
+        }
+        i += 1;
+    }
+    let arena = bumpalo::Bump::new();
+    let mut lx = lexer::Lexer::new(&arena, source, pos, line, String::new());
+    let mut tok = None;
+    for _ in 0..=skip {
+        match lx.next_token() {
+            Ok(t) => tok = Some(t),
+            Err(_) => return ("<eof>".to_string(), lx.line),
+        }
+    }
+    match tok {
+        Some(t) => (lx.token_text(&t), lx.line),
+        None => ("<eof>".to_string(), lx.line),
+    }
 }
