@@ -379,6 +379,14 @@ impl<'a> Compiler<'a> {
     // ---- expressions --------------------------------------------------
 
     pub(crate) fn expr(&mut self, e: &'a Expr<'a>) -> CResult<Exp<'a>> {
+        let r = self.expr_inner(e);
+        // Placing this value in a register happens, in PUC-Rio, once the
+        // separator or operator after it has been read.
+        self.set_near(e.span.end, 1);
+        r
+    }
+
+    fn expr_inner(&mut self, e: &'a Expr<'a>) -> CResult<Exp<'a>> {
         let line = e.line;
         Ok(match &e.kind {
             ExprKind::Nil => Exp::new(ExpKind::Nil),
@@ -404,6 +412,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(name) => self.single_var(name, line)?,
             ExprKind::Index { obj, key } => {
                 let mut t = self.expr(obj)?;
+                self.set_near(obj.span.end, 0);
                 self.exp2anyregup(&mut t, line)?;
                 let mut k = self.expr(key)?;
                 self.discharge_vars(&mut k, line);
@@ -411,6 +420,7 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Call { func, args } => {
                 let mut f = self.expr(func)?;
+                self.set_near(func.span.end, 0);
                 self.exp2nextreg(&mut f, line)?;
                 self.call_args(f, args, line)?
             }
@@ -575,6 +585,7 @@ impl<'a> Compiler<'a> {
     /// `R[base+1]` (`luaK_self`).
     fn method(&mut self, obj: &'a Expr<'a>, method: &'a str, line: u32) -> CResult<Exp<'a>> {
         let mut o = self.expr(obj)?;
+        self.set_near(obj.span.end, 0);
         let r = self.exp2anyreg(&mut o, line)?;
         self.free_exp(&o);
         let base = self.fsr().freereg as Reg;

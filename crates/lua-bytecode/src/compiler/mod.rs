@@ -28,6 +28,7 @@
 
 mod expr;
 mod fold;
+mod near;
 mod stat;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -56,6 +57,10 @@ pub struct CompileError {
     pub message: String,
     /// The line the error is reported at.
     pub line: u32,
+    /// For errors PUC-Rio words with a "near" token: the bare text and
+    /// where the token is (source position, tokens to skip), so that
+    /// [`compile_source`] can complete the message.
+    near: Option<(String, u32, u8)>,
 }
 
 impl fmt::Display for CompileError {
@@ -77,6 +82,7 @@ pub fn compile<'a>(chunk: &'a ast::Chunk<'a>, chunkname: &str) -> Result<Rc<Prot
         bytes: HashMap::default(),
         strs: HashMap::default(),
         pool: Vec::new(),
+        near: (0, 0),
     };
     c.main(chunk)
 }
@@ -88,8 +94,22 @@ pub fn compile_source(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, Compi
     let chunk = lua_syntax::parse(&arena, source, chunkname).map_err(|e| CompileError {
         message: e.message,
         line: e.line,
+        near: None,
     })?;
-    compile(&chunk, chunkname)
+    compile(&chunk, chunkname).map_err(|mut e| {
+        if let Some((text, pos, skip)) = e.near.take() {
+            let (tok, line) = near::near_token(source, pos as usize, skip);
+            e.message = format!(
+                "{}:{}: {} near {}",
+                lua_syntax::chunk_id(chunkname),
+                line,
+                text,
+                tok
+            );
+            e.line = line;
+        }
+        e
+    })
 }
 
 /// Where an emitted op lives before the block holding it is closed: its
@@ -204,6 +224,8 @@ pub(crate) struct Compiler<'a> {
     pub strs: HashMap<&'a str, Rc<str>>,
     /// Finished function states whose scratch collections are reused.
     pub pool: Vec<FuncState<'a>>,
+    /// Where the "near" token of a register overflow would be.
+    pub near: (u32, u8),
 }
 
 impl<'a> FuncState<'a> {
@@ -252,7 +274,23 @@ impl<'a> Compiler<'a> {
         CompileError {
             message: format!("{}:{}: {}", self.chunkid, line, msg),
             line,
+            near: None,
         }
+    }
+
+    /// "function or expression needs too many registers", with the "near"
+    /// token recorded in `self.near`.
+    pub(crate) fn error_regs(&self, line: u32) -> CompileError {
+        const MSG: &str = "function or expression needs too many registers";
+        let mut e = self.error(line, MSG);
+        e.near = Some((MSG.to_string(), self.near.0, self.near.1));
+        e
+    }
+
+    /// Where the "near" token of a register overflow is: `skip` tokens
+    /// after byte `pos`.
+    pub(crate) fn set_near(&mut self, pos: u32, skip: u8) {
+        self.near = (pos, skip);
     }
 
     pub(crate) fn error_limit(&self, line: u32, limit: usize, what: &str) -> CompileError {
@@ -364,8 +402,8 @@ impl<'a> Compiler<'a> {
         let fs = self.fs();
         let newstack = fs.freereg + n;
         if newstack > fs.maxreg {
-            if newstack > MAX_REGS {
-                return Err(self.error(line, "function or expression needs too many registers"));
+            if newstack >= MAX_REGS {
+                return Err(self.error_regs(line));
             }
             self.fs().maxreg = newstack;
         }
@@ -379,8 +417,8 @@ impl<'a> Compiler<'a> {
         let fs = self.fs();
         let newstack = fs.freereg + n;
         if newstack > fs.maxreg {
-            if newstack > MAX_REGS {
-                return Err(self.error(line, "function or expression needs too many registers"));
+            if newstack >= MAX_REGS {
+                return Err(self.error_regs(line));
             }
             self.fs().maxreg = newstack;
         }

@@ -195,8 +195,8 @@ impl<'a> Compiler<'a> {
             }
             if needed > 0 {
                 let from = self.fsr().freereg;
-                if from + needed as u32 > super::MAX_REGS {
-                    return Err(self.error(line, "function or expression needs too many registers"));
+                if from + needed as u32 >= super::MAX_REGS {
+                    return Err(self.error_regs(line));
                 }
                 self.load_nil(from as Reg, needed as u8, line);
             }
@@ -216,6 +216,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(name) => self.single_var(name, t.line),
             ExprKind::Index { obj, key } => {
                 let mut o = self.expr(obj)?;
+                self.set_near(obj.span.end, 0);
                 self.exp2anyregup(&mut o, t.line)?;
                 let mut k = self.expr(key)?;
                 self.discharge_vars(&mut k, t.line);
