@@ -7,10 +7,19 @@ use std::ffi::OsString;
 /// Parses and compiles `source` as the file `path` would be (chunk name
 /// `@path`); returns the error message, if any.
 pub fn check_source(path: &str, source: &[u8]) -> Option<String> {
+    check_chunk(&format!("@{path}"), source)
+}
+
+/// Parses and compiles the text of a file (a BOM and a first `#` line are
+/// skipped, as `luaL_loadfilex` does) under `chunkname`.
+pub fn check_chunk(chunkname: &str, source: &[u8]) -> Option<String> {
     let arena = bumpalo::Bump::new();
-    let chunkname = format!("@{path}");
-    match lua_syntax::parse(&arena, source, &chunkname) {
-        Ok(chunk) => lua_bytecode::compile(&chunk, &chunkname)
+    let options = lua_syntax::Options {
+        file: true,
+        ..Default::default()
+    };
+    match lua_syntax::parse_with(&arena, source, chunkname, options) {
+        Ok(chunk) => lua_bytecode::compile(&chunk, chunkname)
             .err()
             .map(|e| e.message),
         Err(e) => Some(e.message),
@@ -25,6 +34,14 @@ pub fn check_files(files: &[OsString]) -> Vec<Option<String>> {
         .par_iter()
         .map(|f| {
             let path = f.to_string_lossy();
+            if path == "-" {
+                // As luac: `-` is standard input, named "=stdin".
+                let mut src = Vec::new();
+                return match std::io::Read::read_to_end(&mut std::io::stdin(), &mut src) {
+                    Ok(_) => check_chunk("=stdin", &src),
+                    Err(e) => Some(format!("cannot read stdin: {}", strerror(&e))),
+                };
+            }
             match read_file(f) {
                 Ok(src) => check_source(&path, &src),
                 Err(msg) => Some(msg),

@@ -26,7 +26,7 @@ mod runner;
 use std::ffi::OsString;
 use std::io::Write;
 
-pub use check::{check_files, check_source, read_file};
+pub use check::{check_chunk, check_files, check_source, read_file};
 
 /// The program name used in messages.
 pub const PROGNAME: &str = "luna";

@@ -107,3 +107,27 @@ fn messages_match_luac_when_installed() {
         assert_eq!(ours.status.success(), luac.status.success());
     }
 }
+
+#[test]
+fn dash_is_stdin() {
+    use std::io::Write;
+    let mut child = luna()
+        .args(["--check", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"#!/usr/bin/lua\nx = = 1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // luac5.4 -p - says the same (after its own program name).
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "luna: stdin:2: unexpected symbol near '='\n"
+    );
+}
