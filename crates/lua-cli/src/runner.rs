@@ -22,7 +22,7 @@ fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
         Some(args::Executor::Flat) => "flat".to_string(),
         None => match std::env::var("LUNA_EXECUTOR") {
             Ok(v) if !opts.ignore_env && !v.is_empty() => v,
-            _ => "tree".to_string(),
+            _ => "flat".to_string(),
         },
     };
     match choice.as_str() {
