@@ -647,8 +647,9 @@ impl<'a, 's> Parser<'a, 's> {
                 None
             }
             Tk::Return => {
-                // Only reachable through `labelstat`'s loop; `statlist`
-                // handles `return` itself.
+                // Not reached: `statlist` handles `return` itself and
+                // `labelstat` only passes `;` and `::` here. An error, not
+                // a panic, should that ever change.
                 return Err(self.syntax_error("unexpected symbol"));
             }
             Tk::Break => {
@@ -819,7 +820,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.next()?;
         let varname = self.str_checkname()?;
         let kind = match self.t.kind {
-            Tk::Char(b'=') => self.fornum(varname, line)?,
+            Tk::Char(b'=') => self.fornum(varname)?,
             Tk::Char(b',') | Tk::In => self.forlist(varname)?,
             _ => return Err(self.syntax_error("'=' or 'in' expected")),
         };
@@ -828,7 +829,7 @@ impl<'a, 's> Parser<'a, 's> {
         Ok(kind)
     }
 
-    fn fornum(&mut self, var: &'a str, _line: u32) -> R<StatKind<'a>> {
+    fn fornum(&mut self, var: &'a str) -> R<StatKind<'a>> {
         for _ in 0..3 {
             self.new_localvar(self.n_forstate)?;
         }
