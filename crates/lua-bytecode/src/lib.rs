@@ -49,7 +49,7 @@ pub mod listing;
 pub mod opcode;
 pub mod proto;
 
-pub use compiler::{CompileError, compile, compile_source};
+pub use compiler::{CompileError, compile, compile_source, compile_with_source};
 pub use flatten::flatten;
 pub use listing::{Form, list};
 pub use opcode::{MULTRET, Op, RK, Reg, Test};

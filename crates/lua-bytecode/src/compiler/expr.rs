@@ -8,7 +8,7 @@ use super::{CResult, Compiler, FIELDS_PER_FLUSH, KVal, Loc, NameSrc, VarKind};
 use crate::opcode::{MULTRET, Op, RK, Reg, Test};
 use crate::proto::{Block, Cond, If, NameKind, Node, UpvalDesc};
 
-pub(crate) type Name<'a> = Option<(NameKind, NameSrc<'a>)>;
+pub(crate) type Name<'a> = Option<(NameKind, NameSrc)>;
 
 /// What an expression is before it is placed (PUC's `expdesc` kinds).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -61,6 +61,10 @@ pub(crate) struct Exp<'a> {
     pub name: Name<'a>,
     /// For indexed kinds: the name of the indexed object.
     pub obj_name: Name<'a>,
+    /// For variable kinds: the line their load is attributed to when it is
+    /// emitted later (PUC-Rio's line of the last token read, i.e. the
+    /// indexing token's line); 0 for "the caller's line".
+    pub line: u32,
 }
 
 impl<'a> Exp<'a> {
@@ -69,6 +73,7 @@ impl<'a> Exp<'a> {
             kind,
             name: None,
             obj_name: None,
+            line: 0,
         }
     }
 
@@ -77,6 +82,7 @@ impl<'a> Exp<'a> {
             kind,
             name,
             obj_name: None,
+            line: 0,
         }
     }
 
@@ -134,7 +140,8 @@ fn fits_i16(i: i64) -> Option<i16> {
 
 /// Result of resolving a name.
 enum Resolved<'a> {
-    Local(Reg),
+    /// Register and index among the active variables.
+    Local(Reg, u16),
     Upval(u8),
     Const(KVal<'a>),
     Global,
@@ -145,6 +152,7 @@ impl<'a> Compiler<'a> {
 
     /// Turn a variable reference into a value (`luaK_dischargevars`).
     pub(crate) fn discharge_vars(&mut self, e: &mut Exp<'a>, line: u32) {
+        let line = if e.line != 0 { e.line } else { line };
         match e.kind {
             ExpKind::Local(r) => e.kind = ExpKind::NonReloc(r),
             ExpKind::Upval(up) => {
@@ -440,25 +448,23 @@ impl<'a> Compiler<'a> {
     pub(crate) fn single_var(&mut self, name: &'a str, line: u32) -> CResult<Exp<'a>> {
         let top = self.funcs.len() - 1;
         match self.resolve(top, name, true, line)? {
-            Resolved::Local(r) => Ok(Exp::named(
+            Resolved::Local(r, v) => Ok(Exp::named(
                 ExpKind::Local(r),
-                Some((NameKind::Local, NameSrc::Str(name.as_bytes()))),
+                Some((NameKind::Local, NameSrc::of_var(name, NameSrc::Local(v)))),
             )),
             Resolved::Upval(u) => Ok(Exp::named(
                 ExpKind::Upval(u),
-                Some((NameKind::Upvalue, NameSrc::Str(name.as_bytes()))),
+                Some((NameKind::Upvalue, NameSrc::of_var(name, NameSrc::Up(u)))),
             )),
             Resolved::Const(v) => Ok(Exp::from_const(v)),
             Resolved::Global => {
                 let mut env = match self.resolve(top, "_ENV", true, line)? {
-                    Resolved::Local(r) => Exp::named(
-                        ExpKind::Local(r),
-                        Some((NameKind::Local, NameSrc::Str(b"_ENV"))),
-                    ),
-                    Resolved::Upval(u) => Exp::named(
-                        ExpKind::Upval(u),
-                        Some((NameKind::Upvalue, NameSrc::Str(b"_ENV"))),
-                    ),
+                    Resolved::Local(r, _) => {
+                        Exp::named(ExpKind::Local(r), Some((NameKind::Local, NameSrc::Env)))
+                    }
+                    Resolved::Upval(u) => {
+                        Exp::named(ExpKind::Upval(u), Some((NameKind::Upvalue, NameSrc::Env)))
+                    }
                     Resolved::Const(v) => Exp::from_const(v),
                     Resolved::Global => Exp::new(ExpKind::Nil),
                 };
@@ -491,7 +497,7 @@ impl<'a> Compiler<'a> {
                     if !base {
                         Compiler::mark_upval(fs, vidx);
                     }
-                    Resolved::Local(reg)
+                    Resolved::Local(reg, vidx as u16)
                 }
             });
         }
@@ -502,7 +508,7 @@ impl<'a> Compiler<'a> {
             return Ok(Resolved::Global);
         }
         let (in_stack, index) = match self.resolve(level - 1, name, false, line)? {
-            Resolved::Local(r) => (true, r),
+            Resolved::Local(r, _) => (true, r),
             Resolved::Upval(u) => (false, u),
             other => return Ok(other),
         };
@@ -536,7 +542,7 @@ impl<'a> Compiler<'a> {
         if matches!(t.kind, ExpKind::Upval(_)) && str_key.is_none() {
             self.exp2anyreg(&mut t, line)?;
         }
-        let env_name = |t: &Exp<'a>| matches!(t.name, Some((_, NameSrc::Str(b"_ENV"))));
+        let env_name = |t: &Exp<'a>| matches!(t.name, Some((_, NameSrc::Env)));
         let field = |key: u16, global: bool| {
             let kind = if global {
                 NameKind::Global
@@ -562,13 +568,13 @@ impl<'a> Compiler<'a> {
                 {
                     (
                         ExpKind::IndexInt { obj, idx },
-                        Some((NameKind::Field, NameSrc::Static("integer index"))),
+                        Some((NameKind::Field, NameSrc::IntIndex)),
                     )
                 } else {
                     let key = self.exp2anyreg(&mut k, line)?;
                     let name = match k.name {
                         Some((NameKind::Constant, src)) => Some((NameKind::Field, src)),
-                        _ => Some((NameKind::Field, NameSrc::Static("?"))),
+                        _ => Some((NameKind::Field, NameSrc::Unknown)),
                     };
                     (ExpKind::Index { obj, key }, name)
                 }
@@ -578,6 +584,7 @@ impl<'a> Compiler<'a> {
             kind,
             name,
             obj_name,
+            line,
         })
     }
 
@@ -853,10 +860,9 @@ impl<'a> Compiler<'a> {
                                 n: n.saturating_add(1),
                             };
                         }
+                        // The merged instruction keeps the line of the
+                        // innermost `..`, as lcode.c's codeconcat does.
                         let pc = self.pc_at(loc);
-                        if let Some(l) = self.fs().lines.get_mut(pc as usize) {
-                            *l = line;
-                        }
                         self.note_name(pc, r1, e1.name);
                         true
                     }

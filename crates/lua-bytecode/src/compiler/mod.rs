@@ -71,7 +71,8 @@ impl fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-pub(crate) type CResult<T> = Result<T, CompileError>;
+/// Errors are boxed inside the compiler so that results stay small.
+pub(crate) type CResult<T> = Result<T, Box<CompileError>>;
 
 /// Compile a parsed chunk into its main function.
 pub fn compile<'a>(chunk: &'a ast::Chunk<'a>, chunkname: &str) -> Result<Rc<Proto>, CompileError> {
@@ -84,11 +85,12 @@ pub fn compile<'a>(chunk: &'a ast::Chunk<'a>, chunkname: &str) -> Result<Rc<Prot
         pool: Vec::new(),
         near: (0, 0),
     };
-    c.main(chunk)
+    c.main(chunk).map_err(|e| *e)
 }
 
 /// Parse and compile `source` (a syntax error becomes a [`CompileError`]
-/// with the same message and line).
+/// with the same message and line). The chunk is parsed as
+/// [`lua_syntax::parse`] does (a `@file` chunk may start with `#` or a BOM).
 pub fn compile_source(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, CompileError> {
     let arena = bumpalo::Bump::new();
     let chunk = lua_syntax::parse(&arena, source, chunkname).map_err(|e| CompileError {
@@ -96,7 +98,19 @@ pub fn compile_source(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, Compi
         line: e.line,
         near: None,
     })?;
-    compile(&chunk, chunkname).map_err(|mut e| {
+    compile_with_source(&chunk, source, chunkname)
+}
+
+/// [`compile`], for a chunk parsed from `source`: an error that lua5.4
+/// words with a "near" token (`... needs too many registers near 'x'`) gets
+/// it (and its line) from the source text. Use this when the caller parses
+/// itself (e.g. `load`, with [`lua_syntax::parse_text`]).
+pub fn compile_with_source<'a>(
+    chunk: &'a ast::Chunk<'a>,
+    source: &[u8],
+    chunkname: &str,
+) -> Result<Rc<Proto>, CompileError> {
+    compile(chunk, chunkname).map_err(|mut e| {
         if let Some((text, pos, skip)) = e.near.take() {
             let (tok, line) = near::near_token(source, pos as usize, skip);
             e.message = format!(
@@ -270,17 +284,17 @@ impl<'a> Compiler<'a> {
 
     // ---- errors -------------------------------------------------------
 
-    pub(crate) fn error(&self, line: u32, msg: &str) -> CompileError {
-        CompileError {
+    pub(crate) fn error(&self, line: u32, msg: &str) -> Box<CompileError> {
+        Box::new(CompileError {
             message: format!("{}:{}: {}", self.chunkid, line, msg),
             line,
             near: None,
-        }
+        })
     }
 
     /// "function or expression needs too many registers", with the "near"
     /// token recorded in `self.near`.
-    pub(crate) fn error_regs(&self, line: u32) -> CompileError {
+    pub(crate) fn error_regs(&self, line: u32) -> Box<CompileError> {
         const MSG: &str = "function or expression needs too many registers";
         let mut e = self.error(line, MSG);
         e.near = Some((MSG.to_string(), self.near.0, self.near.1));
@@ -293,7 +307,7 @@ impl<'a> Compiler<'a> {
         self.near = (pos, skip);
     }
 
-    pub(crate) fn error_limit(&self, line: u32, limit: usize, what: &str) -> CompileError {
+    pub(crate) fn error_limit(&self, line: u32, limit: usize, what: &str) -> Box<CompileError> {
         let fs = self.fsr();
         let wher = if fs.line_defined == 0 {
             "main function".to_string()
@@ -488,20 +502,30 @@ impl<'a> Compiler<'a> {
         r
     }
 
-    pub(crate) fn note_name(&mut self, pc: u32, reg: Reg, name: Option<(NameKind, NameSrc<'a>)>) {
+    pub(crate) fn note_name(&mut self, pc: u32, reg: Reg, name: Option<(NameKind, NameSrc)>) {
         let Some((kind, src)) = name else { return };
-        if kind == NameKind::Local {
-            // Locals are found through `DebugInfo::local_name`, as PUC's
-            // `getobjname` finds them first; no need to repeat them here.
+        if kind == NameKind::Local && (reg as u32) < self.fsr().nregvars {
+            // The operand is the local's own register: it is found through
+            // `DebugInfo::local_name`, as PUC's `getobjname` finds it
+            // first. (A copy in a temporary is recorded.)
             return;
         }
         let name = match src {
-            NameSrc::Str(s) => self.intern_name(s),
+            NameSrc::Local(v) => match self.fsr().actvars.get(v as usize) {
+                Some(var) => self.intern_name(var.name.as_bytes()),
+                None => return,
+            },
             NameSrc::K(k) => match self.fsr().constants.get(k as usize) {
                 Some(Constant::Str(s)) => s.clone(),
                 _ => return,
             },
-            NameSrc::Static(s) => Rc::from(s.as_bytes()),
+            NameSrc::Up(u) => match self.fsr().upvals.get(u as usize) {
+                Some(d) => Rc::<[u8]>::from(d.name.clone()),
+                None => return,
+            },
+            NameSrc::Env => self.intern_name(b"_ENV"),
+            NameSrc::IntIndex => self.intern_name(b"integer index"),
+            NameSrc::Unknown => self.intern_name(b"?"),
         };
         self.fs().names.push(OperandName {
             pc,
@@ -736,13 +760,29 @@ impl<'a> Compiler<'a> {
     }
 }
 
-/// Where an operand's name comes from.
+/// Where an operand's name comes from (small and `Copy`: expression
+/// descriptors carry two of these).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum NameSrc<'a> {
-    Str(&'a [u8]),
+pub(crate) enum NameSrc {
+    /// Active variable `v` of the function (a local).
+    Local(u16),
     /// A string constant of the function.
     K(u32),
-    Static(&'static str),
+    /// The name of upvalue `u` of the function.
+    Up(u8),
+    /// A variable called `_ENV` (its fields are globals).
+    Env,
+    /// `integer index` (lua5.4.4's name for `t[1]`).
+    IntIndex,
+    /// `?`
+    Unknown,
+}
+
+impl NameSrc {
+    /// `_ENV` for a variable of that name, else `other`.
+    pub(crate) fn of_var(name: &str, other: NameSrc) -> NameSrc {
+        if name == "_ENV" { NameSrc::Env } else { other }
+    }
 }
 
 fn empty_proto() -> Proto {
