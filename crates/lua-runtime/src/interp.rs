@@ -39,7 +39,8 @@ use crate::object::{Args, FnProto, LuaClosure, NativeKind};
 use crate::ops::{ArithOp, VarInfo};
 use crate::state::{MAX_STACK, State};
 use crate::thread::{
-    CallFrame, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL, FrameFn, Ret,
+    CallFrame, FRAME_CCALL, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL, FrameFn,
+    Ret,
 };
 use crate::value::Value;
 
@@ -215,6 +216,7 @@ pub fn precall(
                         }
                         fr.flags |= FRAME_PROTECTED;
                         *st.th.frames.last_mut().expect("frame") = fr;
+                        count_c_call(st)?;
                         return match precall(
                             st,
                             func + 1,
@@ -238,6 +240,7 @@ pub fn precall(
                         }
                         fr.flags |= FRAME_PROTECTED | FRAME_XPCALL;
                         *st.th.frames.last_mut().expect("frame") = fr;
+                        count_c_call(st)?;
                         st.th.stack.swap(func + 1, func + 2);
                         return match precall(
                             st,
@@ -267,6 +270,26 @@ pub fn precall(
     }
 }
 
+/// A pcall/xpcall level counts against the C-call limit as in lua5.4
+/// (the error, "C stack overflow", is caught by that very pcall).
+fn count_c_call(st: &mut State) -> LuaResult<()> {
+    st.enter_c_call()?;
+    if let Some(f) = st.th.frames.last_mut() {
+        f.flags |= FRAME_CCALL;
+    }
+    Ok(())
+}
+
+/// Release the C-call levels of the frames from index `from` up, which
+/// are about to be removed.
+fn release_c_calls(st: &mut State, from: usize) {
+    let n = st.th.frames[from..]
+        .iter()
+        .filter(|f| f.flags & FRAME_CCALL != 0)
+        .count() as u32;
+    st.c_calls -= n;
+}
+
 /// After a call returned into a protected (pcall/xpcall) frame: complete
 /// that frame with `true` and the results, and any further protected
 /// frames that thereby complete. Returns the new top.
@@ -282,6 +305,9 @@ pub fn finish_protected(st: &mut State, mut top: usize) -> usize {
         };
         st.th.stack[slot] = Value::Bool(true);
         let n = top - slot;
+        if pf.flags & FRAME_CCALL != 0 {
+            st.c_calls -= 1;
+        }
         st.th.frames.pop();
         st.th.cursors.truncate(pf.cursor_base as usize);
         top = post_call(st, &pf, slot, n);
@@ -340,6 +366,7 @@ pub fn handle_error(
                     e = e2;
                     continue;
                 }
+                release_c_calls(st, i);
                 st.th.frames.truncate(i);
                 st.th.cursors.truncate(pf.cursor_base as usize);
                 st.th.stack.truncate(pf.func);
@@ -358,6 +385,7 @@ pub fn handle_error(
                 if let Err(e2) = close_all(st, func, Some(e.value)) {
                     e = e2;
                 }
+                release_c_calls(st, boundary);
                 st.th.frames.truncate(boundary);
                 st.th.cursors.truncate(cursor_mark);
                 st.th.stack.truncate(func);
