@@ -61,6 +61,51 @@ pub fn rust_panic(stderr: &[u8]) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `bytes` with every `0x` + hex digits run replaced by `0xADDR`, so the
+/// outputs of two runs can be compared although they print addresses.
+pub fn mask_addresses(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"0x") && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
+            out.extend_from_slice(b"0xADDR");
+            i += 2;
+            while bytes.get(i).is_some_and(u8::is_ascii_hexdigit) {
+                i += 1;
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// How two runs of the same program differ, addresses masked; `None` when
+/// they did the same. Used between variants (tree/flat, with and without
+/// GC stress), which must behave identically even where both are wrong.
+pub fn divergence(a: &Observed, b: &Observed) -> Option<String> {
+    let mut problems = Vec::new();
+    problems.extend(diff_lines(
+        "stdout",
+        &mask_addresses(&a.stdout),
+        &mask_addresses(&b.stdout),
+    ));
+    problems.extend(diff_lines(
+        "stderr",
+        &mask_addresses(&a.stderr),
+        &mask_addresses(&b.stderr),
+    ));
+    if a.status != b.status {
+        problems.push(format!("status: {:?} vs {:?}", a.status, b.status));
+    }
+    if problems.is_empty() {
+        None
+    } else {
+        Some(problems.join("; "))
+    }
+}
+
 /// `Ok` when `observed` matches `expected`, otherwise a one-line
 /// description of the first difference.
 pub fn compare(
@@ -221,6 +266,21 @@ mod tests {
             Some("thread 'main' panicked at src/lib.rs:1:2:")
         );
         assert_eq!(rust_panic(b"luna: panicked at nothing\n"), None);
+    }
+
+    #[test]
+    fn divergence_ignores_addresses_only() {
+        let a = obs(b"table: 0x55d5c3d17f50 x\n", b"", 1);
+        let b = obs(b"table: 0x7ffe01 x\n", b"", 1);
+        assert_eq!(divergence(&a, &b), None);
+        let c = obs(b"table: 0x7ffe01 y\n", b"", 1);
+        assert!(divergence(&a, &c).unwrap().starts_with("stdout line 1"));
+        assert!(
+            divergence(&a, &obs(b"table: 0x1 x\n", b"", 0))
+                .unwrap()
+                .contains("status")
+        );
+        assert_eq!(mask_addresses(b"0x 0xg 0x1f."), b"0x 0xg 0xADDR.".to_vec());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tests::case::{self, Case};
-use tests::compare;
+use tests::compare::{self, Observed};
 use tests::known::{self, KnownFailures, Outcome};
 use tests::{process, summary};
 
@@ -147,25 +147,68 @@ fn probe(executor: &str) -> Result<(), String> {
     }
 }
 
-fn run_case(case: &Case, variant: &Variant, traceback: bool, limit: Duration) -> Outcome {
+/// Run one case on one variant: the verdict, and what the run did (kept to
+/// compare failing variants with each other).
+fn run_case(
+    case: &Case,
+    variant: &Variant,
+    traceback: bool,
+    limit: Duration,
+) -> (Outcome, Option<Observed>) {
+    let mut observed = None;
     let result = (|| {
         let expected = case.expected().map_err(|e| {
             format!("no expectation ({e}): run LUNA_CORPUS_REGEN=1 (docs/TESTING.md)")
         })?;
         let mut cmd = child_command(&case.dir, variant.executor, variant.stress);
         cmd.arg(&case.file).args(&case.args);
-        let observed =
+        let run =
             process::run(cmd, case.stdin.as_deref(), limit).map_err(|e| format!("spawn: {e}"))?;
-        if let Some(panic) = compare::rust_panic(&observed.stderr) {
-            return Err(format!("{PANIC}: {panic}"));
-        }
-        compare::compare(&expected, &observed, traceback)
+        let verdict = match compare::rust_panic(&run.stderr) {
+            Some(panic) => Err(format!("{PANIC}: {panic}")),
+            None => compare::compare(&expected, &run, traceback),
+        };
+        observed = Some(run);
+        verdict
     })();
-    Outcome {
+    let outcome = Outcome {
         case: case.rel.clone(),
         variant: variant.name.clone(),
         result,
+    };
+    (outcome, observed)
+}
+
+/// Variants of one case that fail must at least fail the same way: the
+/// executors share everything but the walking of code, and GC stress must
+/// not change what a program does. One note per differing pair (against the
+/// first failing variant). Notes do not fail the run — the cases are known
+/// failures already — but they point at an executor or collector bug early.
+fn divergences(results: &[(usize, usize, Outcome, Duration, Option<Observed>)]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut i = 0;
+    while i < results.len() {
+        let case = results[i].0;
+        let mut reference: Option<(&str, &Observed)> = None;
+        while i < results.len() && results[i].0 == case {
+            let (_, _, outcome, _, observed) = &results[i];
+            if let (Err(_), Some(obs)) = (&outcome.result, observed) {
+                match reference {
+                    None => reference = Some((&outcome.variant, obs)),
+                    Some((ref_variant, ref_obs)) => {
+                        if let Some(diff) = compare::divergence(ref_obs, obs) {
+                            notes.push(format!(
+                                "DIVERGE {} [{ref_variant}] vs [{}]: {diff}",
+                                outcome.case, outcome.variant
+                            ));
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
     }
+    notes
 }
 
 fn run_corpus() -> i32 {
@@ -237,12 +280,12 @@ fn run_corpus() -> i32 {
                 .map(move |(ci, _)| (ci, vi))
         })
         .collect();
-    let mut results: Vec<(usize, usize, Outcome, Duration)> = jobs
+    let mut results: Vec<(usize, usize, Outcome, Duration, Option<Observed>)> = jobs
         .par_iter()
         .map(|&(ci, vi)| {
             let t = Instant::now();
-            let outcome = run_case(&cases[ci], &variants[vi], traceback, limit);
-            (ci, vi, outcome, t.elapsed())
+            let (outcome, observed) = run_case(&cases[ci], &variants[vi], traceback, limit);
+            (ci, vi, outcome, t.elapsed(), observed)
         })
         .collect();
     results.sort_by_key(|r| (r.0, r.1));
@@ -308,7 +351,18 @@ fn run_corpus() -> i32 {
             panicked.join(", ")
         );
     }
-    let mut slow: Vec<&(usize, usize, Outcome, Duration)> = results.iter().collect();
+    let diverging = divergences(&results);
+    for d in &diverging {
+        println!("{d}");
+    }
+    if !diverging.is_empty() {
+        println!(
+            "corpus: note: {} failing runs differ from another variant of the same case (not counted as failures)",
+            diverging.len()
+        );
+    }
+    let mut slow: Vec<&(usize, usize, Outcome, Duration, Option<Observed>)> =
+        results.iter().collect();
     slow.sort_by_key(|r| std::cmp::Reverse(r.3));
     // LUNA_CORPUS_TIMES=1 lists every run by time, to find cases that are
     // too slow for a variant (GC stress) and deserve `skip-stress`.
