@@ -54,6 +54,12 @@ pub struct Chunk<'a> {
     /// Number of lines in the source (the main function's `lastlinedefined`
     /// is 0 in PUC listings; this is kept for tools).
     pub last_line: u32,
+    /// The line PUC gives the main function's implicit final `RETURN`: its
+    /// `lastline` at the end of input, i.e. the line of the chunk's last
+    /// token (1 for an empty chunk), not `block.end_line` (the line of the
+    /// end of input, which counts trailing blank lines). `luac -l` on
+    /// `"x = 1\n\n\n"` shows the `RETURN` at line 1.
+    pub return_line: u32,
 }
 
 /// A sequence of statements, optionally ended by a `return`.
@@ -63,7 +69,8 @@ pub struct Block<'a> {
     pub ret: Option<&'a Return<'a>>,
     /// Line of the token that closes the block (`end`, `until`, `else`, ...
     /// or the last line for the main chunk). PUC emits the implicit final
-    /// `RETURN` and closes upvalues at this line.
+    /// `RETURN` and closes upvalues at this line, except for the main
+    /// chunk: see [`Chunk::return_line`].
     pub end_line: u32,
 }
 

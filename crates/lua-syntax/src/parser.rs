@@ -104,6 +104,8 @@ pub(crate) struct Parser<'a, 's> {
     gotos: Vec<LabelDesc<'a>>,
     /// End offset of the last consumed token (for spans).
     prev_end: u32,
+    /// PUC's `lastline`: the lexer's line when the last token was consumed.
+    prev_line: u32,
     /// Interned names the parser itself introduces.
     n_env: &'a str,
     n_break: &'a str,
@@ -200,6 +202,7 @@ impl<'a, 's> Parser<'a, 's> {
             labels: Vec::new(),
             gotos: Vec::new(),
             prev_end: 0,
+            prev_line: line,
         }
     }
 
@@ -207,6 +210,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn next(&mut self) -> R<()> {
         self.prev_end = self.t.end;
+        self.prev_line = self.lx.line;
         self.t = match self.ahead.take() {
             Some(t) => t,
             None => self.lx.next_token()?,
@@ -564,8 +568,12 @@ impl<'a, 's> Parser<'a, 's> {
         let block = self.statlist()?;
         self.check(Tk::Eos)?;
         let last_line = self.linenumber();
+        // PUC closes the main function at `lastline`, the line of the last
+        // token before the end of input.
+        let return_line = self.prev_line;
         self.close_func()?;
         Ok(Chunk {
+            return_line,
             block: Block {
                 end_line: last_line,
                 ..block

@@ -475,3 +475,40 @@ fn compile_time_constants_like_luac() {
         assert_eq!(ours, luac_ctc, "local x <const> = {e}");
     }
 }
+
+#[test]
+fn main_chunk_closes_at_luacs_line() {
+    // The main function's final RETURN: `luac -l` shows its line.
+    if !have("luac5.4") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for src in [
+        "x = 1\n\n\n",
+        "",
+        "\n\n-- comment\n",
+        "local t = {\n1,\n2\n}\n\n",
+        "f(\n[[a\nb]]\n)\n-- trailing\n\n",
+        "do\nend --[[ long\ncomment ]]\n",
+        "#!/bin/lua\n\nx = 1",
+    ] {
+        std::fs::write(dir.path().join("m.lua"), src).unwrap();
+        let out = Command::new("luac5.4")
+            .args(["-l", "-p", "m.lua"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        // Main's instructions come first; its RETURN is the last of them.
+        let line = listing
+            .lines()
+            .take_while(|l| !l.starts_with("function"))
+            .filter(|l| l.contains("RETURN"))
+            .last()
+            .and_then(|l| l.split('[').nth(1)?.split(']').next()?.parse::<u32>().ok())
+            .unwrap();
+        let arena = bumpalo::Bump::new();
+        let c = lua_syntax::parse(&arena, src.as_bytes(), "@m.lua").unwrap();
+        assert_eq!(c.return_line, line, "{src:?}");
+    }
+}
