@@ -1206,7 +1206,9 @@ impl<'a> Compiler<'a> {
             }
         }
         let pre = self.close_block();
-        let pc = self.count_jump(line);
+        // PUC-Rio emits the comparison when the right operand has been
+        // read (no `fixline` to the operator, unlike arithmetic).
+        let pc = self.count_jump(line.max(last_line(rhs)));
         self.fs().freereg = save;
         Ok(Cond::Leaf {
             pre,
@@ -1263,4 +1265,27 @@ pub(crate) fn is_const_true(e: &ast::Expr<'_>) -> bool {
 /// Whether `e` is a constant that is always false in a condition.
 pub(crate) fn is_const_false(e: &ast::Expr<'_>) -> bool {
     matches!(e.kind, ExprKind::Nil | ExprKind::False)
+}
+
+/// The line of the last token of `e`, as far as the AST tells (PUC-Rio
+/// attributes some instructions to the last token read when they are
+/// emitted; closing brackets and parentheses are not in the AST, so their
+/// line is approximated by their content's).
+pub(crate) fn last_line(e: &Expr<'_>) -> u32 {
+    let inner = match &e.kind {
+        ExprKind::Binary { rhs, .. } => last_line(rhs),
+        ExprKind::Unary { operand, .. } => last_line(operand),
+        ExprKind::Index { key, .. } => last_line(key),
+        ExprKind::Call { args, .. } | ExprKind::MethodCall { args, .. } => {
+            args.last().map_or(0, last_line)
+        }
+        ExprKind::Paren(inner) => last_line(inner),
+        ExprKind::Function(body) => body.end_line,
+        ExprKind::Table(fields) => fields.last().map_or(0, |f| match f {
+            TableField::Positional(v) | TableField::Named { value: v, .. } => last_line(v),
+            TableField::Keyed { value, .. } => last_line(value),
+        }),
+        _ => 0,
+    };
+    inner.max(e.line)
 }

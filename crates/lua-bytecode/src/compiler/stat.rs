@@ -3,7 +3,7 @@
 
 use lua_syntax::ast::{self, Attrib, Expr, ExprKind, Stat, StatKind};
 
-use super::expr::{Exp, ExpKind, is_const_false, is_const_true};
+use super::expr::{Exp, ExpKind, is_const_false, is_const_true, last_line};
 use super::{CResult, Compiler, Label, MAX_VARS};
 use crate::flatten::single_jump;
 use crate::opcode::{MULTRET, Op, Reg};
@@ -232,6 +232,8 @@ impl<'a> Compiler<'a> {
         values: &'a [Expr<'a>],
         line: u32,
     ) -> CResult<()> {
+        // The stores are emitted once the values are read.
+        let line = values.last().map_or(line, |v| line.max(last_line(v)));
         if let ([target], [value]) = (targets, values) {
             // The common `x = e`: no conflicts, no adjustment.
             let v = self.target(target)?;
@@ -510,7 +512,14 @@ impl<'a> Compiler<'a> {
         for i in 0..3 {
             self.activate_local("(for state)", base + i, line)?;
         }
-        let prep_pc = self.count_jump(line);
+        // FORPREP is emitted after `do`: approximate its line by the last
+        // bound's.
+        let do_line = [Some(start), Some(limit), step]
+            .into_iter()
+            .flatten()
+            .map(last_line)
+            .fold(line, u32::max);
+        let prep_pc = self.count_jump(do_line);
         self.open_block();
         self.enter_scope(true, base as u32);
         self.reserve(1, line)?;
@@ -545,7 +554,11 @@ impl<'a> Compiler<'a> {
         }
         self.check_stack(3, line)?;
         self.fs().needs_close = true;
-        let prep_pc = self.count_jump(line);
+        let do_line = exprs.iter().map(last_line).fold(line, u32::max);
+        // TFORCALL/TFORLOOP get the line of the first token after `in`
+        // (lparser.c's `forlist`).
+        let iter_line = exprs.first().map_or(line, |e| e.line);
+        let prep_pc = self.count_jump(do_line);
         self.open_block();
         self.enter_scope(true, base as u32);
         if let Some(s) = self.fs().scopes.last_mut() {
@@ -562,8 +575,8 @@ impl<'a> Compiler<'a> {
         self.block_body(body)?;
         self.leave_scope(true, body.end_line);
         let b = self.close_block();
-        let call_pc = self.count_jump(line);
-        let loop_pc = self.count_jump(line);
+        let call_pc = self.count_jump(iter_line);
+        let loop_pc = self.count_jump(iter_line);
         self.push_node(Node::GenericFor(Box::new(proto::GenericFor {
             base,
             nvars: names.len() as u8,
