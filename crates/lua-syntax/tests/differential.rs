@@ -512,3 +512,143 @@ fn main_chunk_closes_at_luacs_line() {
         assert_eq!(c.return_line, line, "{src:?}");
     }
 }
+
+/// Every function body in source order (the order `luac -l` lists them:
+/// each function, then its nested ones).
+fn collect_functions<'a>(b: &'a lua_syntax::ast::Block<'a>, out: &mut Vec<(u32, u32)>) {
+    use lua_syntax::ast::{Expr, ExprKind, StatKind, TableField};
+    fn expr<'a>(e: &'a Expr<'a>, out: &mut Vec<(u32, u32)>) {
+        match &e.kind {
+            ExprKind::Function(f) => {
+                out.push((f.line, f.end_line));
+                collect_functions(&f.body, out);
+            }
+            ExprKind::Table(fields) => {
+                for f in fields.iter() {
+                    match f {
+                        TableField::Positional(v) | TableField::Named { value: v, .. } => {
+                            expr(v, out)
+                        }
+                        TableField::Keyed { key, value } => {
+                            expr(key, out);
+                            expr(value, out);
+                        }
+                    }
+                }
+            }
+            ExprKind::Binary { lhs, rhs, .. } => {
+                expr(lhs, out);
+                expr(rhs, out);
+            }
+            ExprKind::Unary { operand, .. } => expr(operand, out),
+            ExprKind::Index { obj, key } => {
+                expr(obj, out);
+                expr(key, out);
+            }
+            ExprKind::Call { func, args } => {
+                expr(func, out);
+                args.iter().for_each(|a| expr(a, out));
+            }
+            ExprKind::MethodCall { obj, args, .. } => {
+                expr(obj, out);
+                args.iter().for_each(|a| expr(a, out));
+            }
+            ExprKind::Paren(inner) => expr(inner, out),
+            _ => {}
+        }
+    }
+    for s in b.stats {
+        match &s.kind {
+            StatKind::Call(e) => expr(e, out),
+            StatKind::Assign { targets, values } => {
+                targets
+                    .iter()
+                    .chain(values.iter())
+                    .for_each(|e| expr(e, out));
+            }
+            StatKind::Local { values, .. } => values.iter().for_each(|e| expr(e, out)),
+            StatKind::LocalFunction { func, .. } | StatKind::Function { func, .. } => {
+                out.push((func.line, func.end_line));
+                collect_functions(&func.body, out);
+            }
+            StatKind::Do(body) => collect_functions(body, out),
+            StatKind::While { cond, body } => {
+                expr(cond, out);
+                collect_functions(body, out);
+            }
+            StatKind::Repeat { body, cond } => {
+                collect_functions(body, out);
+                expr(cond, out);
+            }
+            StatKind::If { arms, orelse } => {
+                for a in arms.iter() {
+                    expr(&a.cond, out);
+                    collect_functions(&a.body, out);
+                }
+                if let Some(b) = orelse {
+                    collect_functions(b, out);
+                }
+            }
+            StatKind::NumericFor {
+                start,
+                limit,
+                step,
+                body,
+                ..
+            } => {
+                expr(start, out);
+                expr(limit, out);
+                if let Some(s) = step {
+                    expr(s, out);
+                }
+                collect_functions(body, out);
+            }
+            StatKind::GenericFor { exprs, body, .. } => {
+                exprs.iter().for_each(|e| expr(e, out));
+                collect_functions(body, out);
+            }
+            _ => {}
+        }
+    }
+    if let Some(r) = b.ret {
+        r.exprs.iter().for_each(|e| expr(e, out));
+    }
+}
+
+#[test]
+fn function_lines_like_luac() {
+    // `function <file:linedefined,lastlinedefined>` headers of `luac -l`.
+    if !have("luac5.4") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sources = [
+        gen_corpus::generate(40_000),
+        "x = function\n(a)\nend\nlocal function\ng\n()\nend\nfunction\nh\n()\nend\n\
+         local t = { f = function(...) return function() end end, [1] = function()\n\nend }\n\
+         function t.a.b:c(\nx\n)\nreturn x end\nreturn function() end"
+            .to_string(),
+    ];
+    for src in sources {
+        std::fs::write(dir.path().join("f.lua"), &src).unwrap();
+        let out = Command::new("luac5.4")
+            .args(["-l", "-p", "f.lua"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let want: Vec<(u32, u32)> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("function <f.lua:"))
+            .map(|l| {
+                let (a, b) = l.split_once('>').unwrap().0.split_once(',').unwrap();
+                (a.parse().unwrap(), b.parse().unwrap())
+            })
+            .collect();
+        let arena = bumpalo::Bump::new();
+        let c = lua_syntax::parse(&arena, src.as_bytes(), "@f.lua").unwrap();
+        let mut got = Vec::new();
+        collect_functions(&c.block, &mut got);
+        assert!(want.len() > 5);
+        assert_eq!(got, want);
+    }
+}
