@@ -7,7 +7,7 @@ end
 with_env()
 print(z)
 do
-  local _ENV <const> = {tostring = tostring, print = print}
+  local _ENV = {tostring = tostring, print = print}
   w = 2
   print(tostring(w))
 end
