@@ -21,7 +21,7 @@ local function run(src, input)
   local pc, steps = 1, 0
   while pc <= #toks do
     steps = steps + 1
-    if steps > 100000 then error("too many steps", 0) end
+    if steps > 5000 then error("too many steps", 0) end
     local t = toks[pc]
     pc = pc + 1
     local n = math.tointeger(tonumber(t))
