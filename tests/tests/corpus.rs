@@ -8,7 +8,8 @@
 //! or call `os.exit`, and only a process boundary contains all of that.
 //! Knobs (see docs/TESTING.md): `LUNA_CORPUS_FILTER`, `LUNA_CORPUS_BLESS`,
 //! `LUNA_CORPUS_STRESS`, `LUNA_CORPUS_TRACEBACK`, `LUNA_CORPUS_TIMEOUT`,
-//! `LUNA_CORPUS_TIMES`, `LUNA_CORPUS_SELFTEST`, `LUNA_CORPUS_BIN`, `LUNA_CORPUS_WRAPPER`.
+//! `LUNA_CORPUS_TIMES`, `LUNA_CORPUS_SELFTEST`, `LUNA_CORPUS_BIN`, `LUNA_CORPUS_WRAPPER`,
+//! `LUNA_CORPUS_EXECUTORS`, `LUNA_CORPUS_MEMORY_MB`.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -238,7 +239,22 @@ fn run_corpus() -> i32 {
     let limit = process::timeout();
 
     let mut variants = Vec::new();
+    // LUNA_CORPUS_EXECUTORS=tree,flat restricts the run (while debugging one).
+    let only: Option<Vec<String>> = std::env::var("LUNA_CORPUS_EXECUTORS")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.split(',').map(|e| e.trim().to_string()).collect());
+    let chosen = |e: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == e));
     for &executor in EXECUTORS {
+        if !chosen(executor) {
+            variants.push(Variant {
+                name: executor.to_string(),
+                executor,
+                stress: false,
+                available: false,
+            });
+            continue;
+        }
         let available = match probe(executor) {
             Ok(()) => true,
             Err(why) => {
@@ -305,10 +321,18 @@ fn run_corpus() -> i32 {
         .collect();
     let table = summary::render(&areas, &columns, &outcomes);
     let summary_path = root.join("SUMMARY");
+    // KNOWN_FAILURES and SUMMARY describe the default run: every case, every
+    // executor, GC stress, tracebacks compared, luna itself.
+    let default_run = filter.is_none()
+        && only.is_none()
+        && stress
+        && traceback
+        && !env_flag("LUNA_CORPUS_SELFTEST");
     if bless {
-        if filter.is_some() {
+        if !default_run {
             eprintln!(
-                "corpus: LUNA_CORPUS_BLESS needs the whole corpus (unset LUNA_CORPUS_FILTER)"
+                "corpus: LUNA_CORPUS_BLESS needs the default run (unset LUNA_CORPUS_FILTER, \
+                 _EXECUTORS, _STRESS, _TRACEBACK, _SELFTEST)"
             );
             return 1;
         }
@@ -324,10 +348,7 @@ fn run_corpus() -> i32 {
         let blessed = KnownFailures::parse(&text).unwrap_or_default();
         verdict = known::judge(&outcomes, &blessed, Some(&names[..]));
         failures = std::mem::take(&mut verdict.failures);
-    } else if filter.is_none()
-        && stress
-        && traceback
-        && !env_flag("LUNA_CORPUS_SELFTEST")
+    } else if default_run
         && std::fs::read_to_string(&summary_path).ok().as_deref() != Some(table.as_str())
     {
         failures.push(format!(
