@@ -37,6 +37,11 @@ const MAX_CCALLS: u32 = 200;
 const MAX_VARS: usize = 200;
 /// `MAXUPVAL`.
 const MAX_UPVAL: usize = 255;
+/// `SHRT_MAX`: the size limit of PUC's pending-goto and label lists (all
+/// open blocks of all open functions together).
+const MAX_LABELS: usize = 32767;
+/// `MAXARG_Bx`: nested functions directly inside one function.
+const MAX_PROTOS: u32 = (1 << 17) - 1;
 /// Stack space that must remain before recursing further (debug builds use
 /// several kilobytes per nesting level); below it the recursion continues
 /// on a fresh heap-allocated segment of `STACK_SEGMENT` bytes. With the
@@ -78,6 +83,8 @@ struct FuncState<'a> {
     nactvar: usize,
     is_vararg: bool,
     linedefined: u32,
+    /// Functions defined directly inside this one.
+    nprotos: u32,
     upvals: Vec<(&'a str, VarKind)>,
     /// Blocks of this function, innermost last.
     blocks: Vec<BlockCnt>,
@@ -298,14 +305,19 @@ impl<'a, 's> Parser<'a, 's> {
     fn enter_level(&mut self) -> R<()> {
         self.level += 1;
         if self.level >= MAX_CCALLS {
-            // PUC raises this as a runtime error of the C function that
-            // called the parser: no position.
-            return Err(Error {
-                message: "C stack overflow".into(),
-                line: self.linenumber(),
-            });
+            return Err(self.bare_error("C stack overflow".into()));
         }
         Ok(())
+    }
+
+    /// An error PUC raises with `luaG_runerror` while parsing (C stack,
+    /// array growth limits): the running function is C, so the message
+    /// carries no position.
+    fn bare_error(&self, message: String) -> Error {
+        Error {
+            message,
+            line: self.linenumber(),
+        }
     }
 
     fn leave_level(&mut self) {
@@ -331,6 +343,7 @@ impl<'a, 's> Parser<'a, 's> {
             nactvar: 0,
             is_vararg: false,
             linedefined,
+            nprotos: 0,
             upvals: Vec::new(),
             blocks: Vec::new(),
         };
@@ -427,6 +440,9 @@ impl<'a, 's> Parser<'a, 's> {
         let bl = f.blocks.last().expect("a block is open");
         let nactvar = if last { bl.nactvar } else { f.nactvar };
         let firstgoto = bl.firstgoto;
+        if self.labels.len() >= MAX_LABELS {
+            return Err(self.labels_overflow());
+        }
         self.labels.push(LabelDesc {
             name,
             line,
@@ -455,13 +471,21 @@ impl<'a, 's> Parser<'a, 's> {
         Ok(())
     }
 
-    fn new_goto(&mut self, name: &'a str, line: u32) {
+    fn labels_overflow(&self) -> Error {
+        self.bare_error(format!("too many labels/gotos (limit is {MAX_LABELS})"))
+    }
+
+    fn new_goto(&mut self, name: &'a str, line: u32) -> R<()> {
+        if self.gotos.len() >= MAX_LABELS {
+            return Err(self.labels_overflow());
+        }
         let nactvar = self.fs.last().map_or(0, |f| f.nactvar);
         self.gotos.push(LabelDesc {
             name,
             line,
             nactvar,
         });
+        Ok(())
     }
 
     /// `singlevaraux`, level `depth` (index into `self.fs`).
@@ -663,7 +687,7 @@ impl<'a, 's> Parser<'a, 's> {
             Tk::Break => {
                 let bline = self.linenumber();
                 self.next()?;
-                self.new_goto(self.n_break, bline);
+                self.new_goto(self.n_break, bline)?;
                 Some(StatKind::Break)
             }
             Tk::Goto => {
@@ -671,7 +695,7 @@ impl<'a, 's> Parser<'a, 's> {
                 let gline = self.linenumber();
                 let name = self.str_checkname()?;
                 if self.find_label(name).is_none() {
-                    self.new_goto(name, gline);
+                    self.new_goto(name, gline)?;
                 }
                 Some(StatKind::Goto(name))
             }
@@ -746,7 +770,7 @@ impl<'a, 's> Parser<'a, 's> {
             let bstart = self.t.start;
             self.next()?;
             self.enter_block(false);
-            self.new_goto(self.n_break, bline);
+            self.new_goto(self.n_break, bline)?;
             let mut stats = self.vec();
             stats.push(Stat {
                 kind: StatKind::Break,
@@ -1068,6 +1092,12 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn body(&mut self, is_method: bool, line: u32) -> R<&'a FuncBody<'a>> {
         let start = self.t.start;
+        // addprototype
+        let parent = self.cur();
+        if parent.nprotos >= MAX_PROTOS {
+            return Err(self.bare_error(format!("too many functions (limit is {MAX_PROTOS})")));
+        }
+        parent.nprotos += 1;
         self.open_func(line);
         let mut params = self.vec();
         if is_method {

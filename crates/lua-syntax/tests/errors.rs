@@ -188,3 +188,34 @@ fn deepest_accepted_nesting_fits_in_a_small_stack() {
         .unwrap();
     handle.join().unwrap();
 }
+
+#[test]
+fn array_limits() {
+    // PUC's growable arrays: 32767 pending gotos / labels, 131071 functions
+    // directly inside one function (luac5.4 -p gives these, no position).
+    let arena = bumpalo::Bump::new();
+    let check = |src: String, want: &str| {
+        let got = match lua_syntax::parse(&arena, src.as_bytes(), "@big.lua") {
+            Ok(_) => String::new(),
+            Err(e) => e.message,
+        };
+        assert_eq!(got, want, "{}", &src[..40]);
+    };
+    let gotos = |n: usize| "goto l\n".repeat(n) + "::l::";
+    check(gotos(32767), "");
+    check(gotos(32768), "too many labels/gotos (limit is 32767)");
+    let labels = |n: usize| {
+        (0..n)
+            .map(|i| format!("::l{i}:: x = 1 "))
+            .collect::<String>()
+    };
+    check(labels(32767), "");
+    check(labels(32768), "too many labels/gotos (limit is 32767)");
+    check(
+        format!("while x do {} end", "break ".repeat(32768)),
+        "too many labels/gotos (limit is 32767)",
+    );
+    let funcs = |n: usize| "f = function() end\n".repeat(n);
+    check(funcs(131071), "");
+    check(funcs(131072), "too many functions (limit is 131071)");
+}
