@@ -91,6 +91,12 @@ impl State {
         crate::lib_base::open(&mut st);
         crate::lib_debug::open(&mut st);
         crate::lib_string::open(&mut st);
+        crate::lib_table::open(&mut st);
+        crate::lib_math::open(&mut st);
+        crate::lib_utf8::open(&mut st);
+        crate::lib_os::open(&mut st);
+        crate::lib_io::open(&mut st);
+        crate::lib_package::open(&mut st);
         st
     }
 

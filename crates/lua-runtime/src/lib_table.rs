@@ -1,0 +1,446 @@
+//! The `table` library (ltablib.c): `concat insert move pack remove sort
+//! unpack`, going through `__index`/`__newindex`/`__len` as lua5.4 does.
+//!
+//! # Sorting
+//!
+//! `table.sort` is a transcription of ltablib's `auxsort`: quicksort with a
+//! median-of-three pivot, recursion on the smaller half and a loop on the
+//! larger one (so the Rust stack depth is O(log n)), and a randomised pivot
+//! once a partition comes out badly unbalanced, which keeps the expected
+//! cost O(n log n) on adversarial inputs. Transcribing it (rather than
+//! using Rust's sort) matters for three reasons: the order in which equal
+//! but distinguishable elements (`1` and `1.0`, tables with an `__lt`) end
+//! up is the one lua5.4 produces; a comparator that is not a strict weak
+//! order is detected at the same moments, raising "invalid order function
+//! for sorting" instead of running off the array; and every element access
+//! is a metamethod-aware `a[i]`, so a proxy table sorts as in PUC.
+//!
+//! Every value the algorithm holds across a call into Lua (the pivot, the
+//! two elements being compared) lives in stack slots reserved above the
+//! arguments, so a collection triggered by the comparator sees them.
+
+use crate::error::LuaResult;
+use crate::object::Args;
+use crate::ops::{self, VarInfo};
+use crate::state::{MAX_STACK, State};
+use crate::value::Value;
+
+/// Install `table` (global and `package.loaded.table`).
+pub fn open(st: &mut State) {
+    let t = st.new_table();
+    st.register(
+        t,
+        &[
+            ("concat", concat),
+            ("insert", insert),
+            ("move", move_),
+            ("pack", pack),
+            ("remove", remove),
+            ("sort", sort),
+            ("unpack", unpack),
+        ],
+    );
+    st.set_global("table", Value::Table(t));
+    let loaded = st.loaded;
+    st.set_field(loaded, "table", Value::Table(t));
+}
+
+const TAB_R: u8 = 1;
+const TAB_W: u8 = 2;
+const TAB_L: u8 = 4;
+
+/// ltablib's `checktab`: a table, or a value whose metatable has the
+/// metamethods the operation needs.
+fn check_tab(st: &mut State, a: Args, arg: usize, what: u8) -> LuaResult<Value> {
+    let v = a.get(st, arg);
+    if matches!(v, Value::Table(_)) {
+        return Ok(v);
+    }
+    if let Some(mt) = st.metatable(v) {
+        let has = |st: &mut State, name: &str| !st.get_field(mt, name).is_nil();
+        if (what & TAB_R == 0 || has(st, "__index"))
+            && (what & TAB_W == 0 || has(st, "__newindex"))
+            && (what & TAB_L == 0 || has(st, "__len"))
+        {
+            return Ok(v);
+        }
+    }
+    Err(st.type_arg_error(a, arg, "table"))
+}
+
+/// `luaL_len`: `#v` with `__len`, which must give an integer.
+pub fn len_of(st: &mut State, v: Value) -> LuaResult<i64> {
+    let n = st.len(v, VarInfo::None)?;
+    match ops::to_integer(n) {
+        Some(i) => Ok(i),
+        None => Err(st.error("object length is not an integer")),
+    }
+}
+
+/// `aux_getn`.
+fn aux_getn(st: &mut State, a: Args, arg: usize, what: u8) -> LuaResult<i64> {
+    let v = check_tab(st, a, arg, what | TAB_L)?;
+    len_of(st, v)
+}
+
+#[inline]
+fn geti(st: &mut State, t: Value, i: i64) -> LuaResult<Value> {
+    if let Value::Table(tab) = t
+        && tab.metatable().is_none()
+    {
+        return Ok(tab.get_int(i));
+    }
+    st.index(t, Value::Int(i), VarInfo::None)
+}
+
+#[inline]
+fn seti(st: &mut State, t: Value, i: i64, v: Value) -> LuaResult<()> {
+    if let Value::Table(tab) = t
+        && tab.metatable().is_none()
+    {
+        st.raw_set_int(tab, i, v);
+        return Ok(());
+    }
+    st.set_index(t, Value::Int(i), v, VarInfo::None)
+}
+
+fn insert(st: &mut State, a: Args) -> LuaResult<usize> {
+    let t = a.get(st, 1);
+    let e = aux_getn(st, a, 1, TAB_R | TAB_W)?.wrapping_add(1);
+    let pos = match a.n {
+        2 => e,
+        3 => {
+            let pos = st.check_int(a, 2)?;
+            if (pos as u64).wrapping_sub(1) >= e as u64 {
+                return Err(st.arg_error(2, "position out of bounds"));
+            }
+            let mut i = e;
+            while i > pos {
+                let v = geti(st, t, i - 1)?;
+                seti(st, t, i, v)?;
+                i -= 1;
+            }
+            pos
+        }
+        _ => return Err(st.error("wrong number of arguments to 'insert'")),
+    };
+    let v = a.get(st, a.n);
+    seti(st, t, pos, v)?;
+    Ok(0)
+}
+
+fn remove(st: &mut State, a: Args) -> LuaResult<usize> {
+    let t = a.get(st, 1);
+    let size = aux_getn(st, a, 1, TAB_R | TAB_W)?;
+    let mut pos = st.opt_int(a, 2, size)?;
+    if pos != size && (pos as u64).wrapping_sub(1) > size as u64 {
+        // lua5.4.4 names argument 1 here (ltablib's tremove).
+        return Err(st.arg_error(1, "position out of bounds"));
+    }
+    let removed = geti(st, t, pos)?;
+    // The result stays on the stack (rooted) while elements shift.
+    st.push(removed);
+    while pos < size {
+        let v = geti(st, t, pos + 1)?;
+        seti(st, t, pos, v)?;
+        pos += 1;
+    }
+    seti(st, t, pos, Value::Nil)?;
+    Ok(1)
+}
+
+fn move_(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_int(a, 2)?;
+    let e = st.check_int(a, 3)?;
+    let t = st.check_int(a, 4)?;
+    let tt = if a.is_none_or_nil(st, 5) { 1 } else { 5 };
+    let src = check_tab(st, a, 1, TAB_R)?;
+    let dst = check_tab(st, a, tt, TAB_W)?;
+    if e >= f {
+        if !(f > 0 || e < i64::MAX.wrapping_add(f)) {
+            return Err(st.arg_error(3, "too many elements to move"));
+        }
+        let n = e - f + 1;
+        if t > i64::MAX - n + 1 {
+            return Err(st.arg_error(4, "destination wrap around"));
+        }
+        let same = tt == 1 || st.equals(src, dst)?;
+        if t > e || t <= f || !same {
+            for i in 0..n {
+                let v = geti(st, src, f + i)?;
+                seti(st, dst, t + i, v)?;
+            }
+        } else {
+            for i in (0..n).rev() {
+                let v = geti(st, src, f + i)?;
+                seti(st, dst, t + i, v)?;
+            }
+        }
+    }
+    st.ret(dst)
+}
+
+fn concat(st: &mut State, a: Args) -> LuaResult<usize> {
+    let t = a.get(st, 1);
+    let mut last = aux_getn(st, a, 1, TAB_R)?;
+    let sep = match st.opt_str(a, 2)? {
+        Some(s) => s.as_bytes().to_vec(),
+        None => Vec::new(),
+    };
+    let mut i = st.opt_int(a, 3, 1)?;
+    last = st.opt_int(a, 4, last)?;
+    let mut buf: Vec<u8> = Vec::new();
+    let add = |st: &mut State, buf: &mut Vec<u8>, i: i64| -> LuaResult<()> {
+        let v = geti(st, t, i)?;
+        match v {
+            Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+                ops::append_plain(buf, v);
+                Ok(())
+            }
+            _ => {
+                let tn = v.type_name();
+                Err(st.error(format!(
+                    "invalid value ({}) at index {} in table for 'concat'",
+                    tn, i
+                )))
+            }
+        }
+    };
+    while i < last {
+        add(st, &mut buf, i)?;
+        buf.extend_from_slice(&sep);
+        i += 1;
+    }
+    if i == last {
+        add(st, &mut buf, i)?;
+    }
+    let s = st.str_value(&buf);
+    st.ret(s)
+}
+
+fn pack(st: &mut State, a: Args) -> LuaResult<usize> {
+    let n = a.n;
+    let t = st.new_table_with(n, 1);
+    for i in 1..=n {
+        let v = a.get(st, i);
+        st.raw_set_int(t, i as i64, v);
+    }
+    st.set_field(t, "n", Value::Int(n as i64));
+    st.ret(Value::Table(t))
+}
+
+fn unpack(st: &mut State, a: Args) -> LuaResult<usize> {
+    let t = a.get(st, 1);
+    let i = st.opt_int(a, 2, 1)?;
+    let e = if a.is_none_or_nil(st, 3) {
+        len_of(st, t)?
+    } else {
+        st.check_int(a, 3)?
+    };
+    if i > e {
+        return Ok(0);
+    }
+    let n = (e as u64).wrapping_sub(i as u64);
+    let room = MAX_STACK.saturating_sub(st.top()) as u64;
+    if n >= i32::MAX as u64 || n + 1 > room {
+        return Err(st.error("too many results to unpack"));
+    }
+    let n = n + 1;
+    st.th.stack.reserve(n as usize);
+    for k in 0..n {
+        let v = geti(st, t, i.wrapping_add(k as i64))?;
+        st.push(v);
+    }
+    Ok(n as usize)
+}
+
+// ---------------------------------------------------------------------
+// sort
+
+/// ltablib's RANLIMIT: partitions smaller than this use the middle pivot.
+const RANLIMIT: u64 = 100;
+
+/// The sort's context: the table, the comparator (nil for `<`), and three
+/// stack slots rooting the values held across comparator calls.
+struct Sorter {
+    t: Value,
+    cmp: Value,
+    /// Stack index of the first scratch slot.
+    slots: usize,
+    /// State of the pivot randomiser (deterministic, unlike PUC's
+    /// clock/time mix, so runs are reproducible).
+    seed: u64,
+}
+
+impl Sorter {
+    fn get(&self, st: &State, k: usize) -> Value {
+        st.th.stack[self.slots + k]
+    }
+
+    fn set(&self, st: &mut State, k: usize, v: Value) {
+        st.th.stack[self.slots + k] = v;
+    }
+
+    /// Load `a[i]` into slot `k`.
+    fn load(&self, st: &mut State, k: usize, i: u64) -> LuaResult<()> {
+        let v = geti(st, self.t, i as i64)?;
+        self.set(st, k, v);
+        Ok(())
+    }
+
+    fn store(&self, st: &mut State, i: u64, k: usize) -> LuaResult<()> {
+        let v = self.get(st, k);
+        seti(st, self.t, i as i64, v)
+    }
+
+    /// `sort_comp`: is slot `x` less than slot `y`?
+    fn less(&self, st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
+        let a = self.get(st, x);
+        let b = self.get(st, y);
+        if self.cmp.is_nil() {
+            st.less_than(a, b)
+        } else {
+            Ok(st.call1(self.cmp, &[a, b])?.truthy())
+        }
+    }
+
+    fn random(&mut self) -> u64 {
+        // splitmix64
+        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) & 0xFFFF_FFFF
+    }
+
+    fn order_error(&self, st: &mut State) -> crate::error::LuaError {
+        st.error("invalid order function for sorting")
+    }
+
+    /// ltablib's `partition`: slot 0 holds the pivot P = a[up-1].
+    fn partition(&self, st: &mut State, lo: u64, up: u64) -> LuaResult<u64> {
+        let mut i = lo;
+        let mut j = up - 1;
+        loop {
+            // while a[++i] < P
+            loop {
+                i += 1;
+                self.load(st, 1, i)?;
+                if !self.less(st, 1, 0)? {
+                    break;
+                }
+                if i == up - 1 {
+                    return Err(self.order_error(st));
+                }
+            }
+            // while P < a[--j]
+            loop {
+                j -= 1;
+                self.load(st, 2, j)?;
+                if !self.less(st, 0, 2)? {
+                    break;
+                }
+                if j < i {
+                    return Err(self.order_error(st));
+                }
+            }
+            if j < i {
+                // swap a[up-1] (the pivot) and a[i]
+                self.store(st, up - 1, 1)?;
+                self.store(st, i, 0)?;
+                return Ok(i);
+            }
+            // swap a[i] and a[j]
+            self.store(st, i, 2)?;
+            self.store(st, j, 1)?;
+        }
+    }
+
+    fn auxsort(&mut self, st: &mut State, mut lo: u64, mut up: u64, mut rnd: u64) -> LuaResult<()> {
+        while lo < up {
+            // sort elements a[lo], a[up]
+            self.load(st, 1, lo)?;
+            self.load(st, 2, up)?;
+            if self.less(st, 2, 1)? {
+                self.store(st, lo, 2)?;
+                self.store(st, up, 1)?;
+            }
+            if up - lo == 1 {
+                break;
+            }
+            let p = if up - lo < RANLIMIT || rnd == 0 {
+                (lo + up) / 2
+            } else {
+                let r4 = (up - lo) / 4;
+                rnd % (r4 * 2) + (lo + r4)
+            };
+            // a[p] against a[lo], then against a[up]
+            self.load(st, 0, p)?;
+            self.load(st, 1, lo)?;
+            if self.less(st, 0, 1)? {
+                self.store(st, p, 1)?;
+                self.store(st, lo, 0)?;
+            } else {
+                self.load(st, 2, up)?;
+                if self.less(st, 2, 0)? {
+                    self.store(st, p, 2)?;
+                    self.store(st, up, 0)?;
+                }
+            }
+            if up - lo == 2 {
+                break;
+            }
+            // The pivot goes to a[up-1].
+            self.load(st, 0, p)?;
+            self.load(st, 1, up - 1)?;
+            self.store(st, p, 1)?;
+            self.store(st, up - 1, 0)?;
+            let p = self.partition(st, lo, up)?;
+            let n;
+            if p - lo < up - p {
+                self.auxsort(st, lo, p - 1, rnd)?;
+                n = p - lo;
+                lo = p + 1;
+            } else {
+                self.auxsort(st, p + 1, up, rnd)?;
+                n = up - p;
+                up = p - 1;
+            }
+            if up.wrapping_sub(lo) / 128 > n {
+                rnd = self.random();
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
+    let n = aux_getn(st, a, 1, TAB_R | TAB_W)?;
+    if n > 1 {
+        if n >= i32::MAX as i64 {
+            return Err(st.arg_error(1, "array too big"));
+        }
+        let cmp = if a.is_none_or_nil(st, 2) {
+            Value::Nil
+        } else {
+            match a.get(st, 2) {
+                v if v.is_function() => v,
+                _ => return Err(st.type_arg_error(a, 2, "function")),
+            }
+        };
+        let t = a.get(st, 1);
+        let slots = st.top();
+        for _ in 0..3 {
+            st.push(Value::Nil);
+        }
+        let mut s = Sorter {
+            t,
+            cmp,
+            slots,
+            seed: n as u64,
+        };
+        s.auxsort(st, 1, n as u64, 0)?;
+        st.th.stack.truncate(slots);
+    }
+    Ok(0)
+}
