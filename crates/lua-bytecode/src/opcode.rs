@@ -293,7 +293,8 @@ impl Op {
             | BNot { dst, .. }
             | Not { dst, .. }
             | Len { dst, .. }
-            | Closure { dst, .. } => Some(dst),
+            | Closure { dst, .. }
+            | Vararg { dst, .. } => Some(dst),
             _ => None,
         }
     }

@@ -424,7 +424,11 @@ impl<'a> Compiler<'a> {
                 self.exp2anyregup(&mut t, line)?;
                 let mut k = self.expr(key)?;
                 self.discharge_vars(&mut k, line);
-                self.indexed(t, k, line)?
+                let mut v = self.indexed(t, k, line)?;
+                // The load is emitted later, when the last token of the
+                // indexing has been read.
+                v.line = last_line(e);
+                v
             }
             ExprKind::Call { func, args } => {
                 let mut f = self.expr(func)?;
@@ -727,7 +731,7 @@ impl<'a> Compiler<'a> {
                     let key = Exp::new(ExpKind::Str(name.as_bytes()));
                     let target = self.indexed(tab, key, value.line)?;
                     let v = self.expr(value)?;
-                    self.store_var(target, v, value.line)?;
+                    self.store_var(target, v, last_line(value))?;
                     self.fs().freereg = save;
                 }
                 TableField::Keyed { key, value } => {
@@ -738,7 +742,7 @@ impl<'a> Compiler<'a> {
                     self.discharge_vars(&mut k, key.line);
                     let target = self.indexed(tab, k, key.line)?;
                     let v = self.expr(value)?;
-                    self.store_var(target, v, value.line)?;
+                    self.store_var(target, v, last_line(value))?;
                     self.fs().freereg = save;
                 }
             }
