@@ -506,15 +506,34 @@ pub fn fast_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
             ArithOp::Add => Some(Value::Int(x.wrapping_add(y))),
             ArithOp::Sub => Some(Value::Int(x.wrapping_sub(y))),
             ArithOp::Mul => Some(Value::Int(x.wrapping_mul(y))),
-            _ => None,
+            ArithOp::BAnd => Some(Value::Int(x & y)),
+            ArithOp::BOr => Some(Value::Int(x | y)),
+            ArithOp::BXor => Some(Value::Int(x ^ y)),
+            ArithOp::Mod => crate::number::int_mod(x, y).map(Value::Int),
+            ArithOp::IDiv => crate::number::int_idiv(x, y).map(Value::Int),
+            ArithOp::Div => Some(Value::Float(x as f64 / y as f64)),
+            _ => numeric_arith(op, a, b),
         },
         (Value::Float(x), Value::Float(y)) => match op {
             ArithOp::Add => Some(Value::Float(x + y)),
             ArithOp::Sub => Some(Value::Float(x - y)),
             ArithOp::Mul => Some(Value::Float(x * y)),
             ArithOp::Div => Some(Value::Float(x / y)),
-            _ => None,
+            _ => numeric_arith(op, a, b),
         },
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            numeric_arith(op, a, b)
+        }
+        _ => None,
+    }
+}
+
+/// Any operator on two numbers that cannot fail (division and modulo by
+/// integer zero and float-to-integer failures go to the slow path).
+#[inline(never)]
+fn numeric_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
+    match crate::ops::raw_arith(op, a, b) {
+        crate::ops::RawArith::Ok(v) => Some(v),
         _ => None,
     }
 }
