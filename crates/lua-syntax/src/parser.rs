@@ -108,6 +108,9 @@ pub(crate) struct Parser<'a, 's> {
     fs: Vec<FuncState<'a>>,
     actvar: Vec<VarDesc<'a>>,
     labels: Vec<LabelDesc<'a>>,
+    /// Indices into `labels` by name (the interned name's address), each
+    /// list increasing: `findlabel` without a linear search.
+    label_index: rustc_hash::FxHashMap<usize, Vec<usize>>,
     gotos: Vec<LabelDesc<'a>>,
     /// End offset of the last consumed token (for spans).
     prev_end: u32,
@@ -207,6 +210,7 @@ impl<'a, 's> Parser<'a, 's> {
             fs: Vec::new(),
             actvar: Vec::new(),
             labels: Vec::new(),
+            label_index: Default::default(),
             gotos: Vec::new(),
             prev_end: 0,
             prev_line: line,
@@ -379,7 +383,7 @@ impl<'a, 's> Parser<'a, 's> {
         if isloop {
             self.create_label(self.n_break, 0, false)?;
         }
-        self.labels.truncate(firstlabel);
+        self.truncate_labels(firstlabel);
         self.cur().blocks.pop();
         let has_previous = !self.cur().blocks.is_empty();
         if has_previous {
@@ -431,7 +435,20 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn find_label(&self, name: &str) -> Option<&LabelDesc<'a>> {
         let first = self.fs.last().map_or(0, |f| f.firstlabel);
-        self.labels[first..].iter().find(|l| same(l.name, name))
+        let &i = self.label_index.get(&(name.as_ptr() as usize))?.last()?;
+        (i >= first).then(|| &self.labels[i])
+    }
+
+    /// Drops the labels from `n` on (leaving a block), keeping the index
+    /// by name in step.
+    fn truncate_labels(&mut self, n: usize) {
+        while self.labels.len() > n {
+            if let Some(l) = self.labels.pop()
+                && let Some(v) = self.label_index.get_mut(&(l.name.as_ptr() as usize))
+            {
+                v.pop();
+            }
+        }
     }
 
     /// `createlabel` + `solvegotos`.
@@ -443,31 +460,42 @@ impl<'a, 's> Parser<'a, 's> {
         if self.labels.len() >= MAX_LABELS {
             return Err(self.labels_overflow());
         }
+        self.label_index
+            .entry(name.as_ptr() as usize)
+            .or_default()
+            .push(self.labels.len());
         self.labels.push(LabelDesc {
             name,
             line,
             nactvar,
         });
-        let mut i = firstgoto;
-        while i < self.gotos.len() {
-            if same(self.gotos[i].name, name) {
-                let g = self.gotos.remove(i);
-                if g.nactvar < nactvar {
-                    let firstlocal = self.fs.last().map_or(0, |f| f.firstlocal);
-                    let var = self
-                        .actvar
-                        .get(firstlocal + g.nactvar)
-                        .map_or("?", |v| v.name);
-                    let msg = format!(
-                        "<goto {}> at line {} jumps into the scope of local '{}'",
-                        g.name, g.line, var
-                    );
-                    return Err(self.sem_error(&msg));
-                }
-            } else {
-                i += 1;
+        // PUC resolves the block's pending gotos to this label in order and
+        // fails at the first one that would enter a local's scope.
+        let pending = &self.gotos[firstgoto..];
+        if let Some(g) = pending
+            .iter()
+            .find(|g| same(g.name, name) && g.nactvar < nactvar)
+        {
+            let firstlocal = self.fs.last().map_or(0, |f| f.firstlocal);
+            let var = self
+                .actvar
+                .get(firstlocal + g.nactvar)
+                .map_or("?", |v| v.name);
+            let msg = format!(
+                "<goto {}> at line {} jumps into the scope of local '{}'",
+                g.name, g.line, var
+            );
+            return Err(self.sem_error(&msg));
+        }
+        // The resolved gotos leave the list, in one pass.
+        let mut w = firstgoto;
+        for r in firstgoto..self.gotos.len() {
+            if !same(self.gotos[r].name, name) {
+                self.gotos.swap(w, r);
+                w += 1;
             }
         }
+        self.gotos.truncate(w);
         Ok(())
     }
 
