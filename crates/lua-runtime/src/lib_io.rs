@@ -944,7 +944,11 @@ fn g_write(st: &mut State, h: &Handle, file: Value, a: Args, from: usize) -> Lua
     }
     if is_stdout {
         let vb = h.borrow().vbuf;
-        if vb == VBuf::No {
+        let newline = (from..=a.n).any(|i| match a.get(st, i) {
+            Value::Str(s) => s.as_bytes().contains(&b'\n'),
+            _ => false,
+        });
+        if vb == VBuf::No || (vb == VBuf::Line && newline) {
             st.flush();
         }
     }

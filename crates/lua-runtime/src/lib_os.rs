@@ -145,7 +145,8 @@ fn rename(st: &mut State, a: Args) -> LuaResult<usize> {
     // SAFETY: both are valid NUL-terminated paths.
     let r = unsafe { libc::rename(cf.as_ptr(), ct.as_ptr()) };
     let e = last_errno();
-    Ok(file_result(st, r == 0, Some(from.as_bytes()), e))
+    // lua5.4's os_rename names no file in its message.
+    Ok(file_result(st, r == 0, None, e))
 }
 
 fn tmpname(st: &mut State, _a: Args) -> LuaResult<usize> {

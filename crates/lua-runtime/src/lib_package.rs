@@ -385,3 +385,36 @@ fn require(st: &mut State, a: Args) -> LuaResult<usize> {
     st.push(data);
     Ok(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_path_lists_every_name_tried() {
+        let r = search_path(b"a.b", b"./x/?.lua;;/y/?/init.lua", b".", b"/");
+        assert_eq!(
+            r,
+            Err(b"no file './x/a/b.lua'\n\tno file ''\n\tno file '/y/a/b/init.lua'".to_vec())
+        );
+    }
+
+    #[test]
+    fn search_path_separator_replacement() {
+        let r = search_path(b"a_b", b"?.none", b"_", b"::");
+        assert_eq!(r, Err(b"no file 'a::b.none'".to_vec()));
+        let r = search_path(b"a.b", b"?.none", b"", b"/");
+        assert_eq!(r, Err(b"no file 'a.b.none'".to_vec()));
+    }
+
+    #[test]
+    fn search_path_finds_a_readable_file() {
+        let dir = std::env::temp_dir();
+        let path = dir.join("luna_searchpath_test.lua");
+        std::fs::write(&path, b"return 1").unwrap();
+        let pat = format!("{}/nothing/?.lua;{}/?.lua", dir.display(), dir.display());
+        let r = search_path(b"luna_searchpath_test", pat.as_bytes(), b".", b"/");
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(r, Ok(path.to_string_lossy().as_bytes().to_vec()));
+    }
+}
