@@ -404,7 +404,16 @@ fn load(st: &mut State, a: Args) -> LuaResult<usize> {
         v if v.is_function() => {
             let mut buf = Vec::new();
             loop {
-                let r = st.call(v, &[])?;
+                let r = match st.call(v, &[]) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        // The reader runs inside the protected parser:
+                        // its error value becomes load's second result.
+                        st.push(Value::Nil);
+                        st.push(e.value);
+                        return Ok(2);
+                    }
+                };
                 match r.first().copied().unwrap_or(Value::Nil) {
                     Value::Nil => break,
                     Value::Str(s) => {
