@@ -233,7 +233,15 @@ impl Printer {
         self.out.push(')');
     }
 
+    /// Trees can be far deeper than the nesting limit: left-associative
+    /// chains (`a.b.c...`, `f()()()`, `1 + 1 + ...`) are built by loops in
+    /// the parser, so a long one nests without bound. Recursing over them
+    /// needs a stack that grows on demand.
     fn expr(&mut self, e: &Expr<'_>) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
+    }
+
+    fn expr_inner(&mut self, e: &Expr<'_>) {
         match &e.kind {
             ExprKind::Nil => self.out.push_str("nil"),
             ExprKind::True => self.out.push_str("true"),

@@ -219,3 +219,25 @@ fn array_limits() {
     check(funcs(131071), "");
     check(funcs(131072), "too many functions (limit is 131071)");
 }
+
+#[test]
+fn long_chains_are_valid_and_deep() {
+    // luac5.4 accepts these: left-associative chains are loops in PUC's
+    // parser, not recursion, and so are they here. The resulting trees are
+    // 100000 levels deep; the printer copes (tools walking the AST must not
+    // recurse on the plain Rust stack either).
+    let n = 100_000;
+    for src in [
+        format!("x = 1{}", " + 1".repeat(n)),
+        format!("x = a{}", ".b".repeat(n)),
+        format!("x = f{}", "()".repeat(n)),
+        format!("x = a{}", ":m()".repeat(n)),
+        format!("x = a{}", "[1]".repeat(n)),
+        format!("x = 1{}", " or 1".repeat(n)),
+    ] {
+        let arena = bumpalo::Bump::new();
+        let c = lua_syntax::parse(&arena, src.as_bytes(), "@chain.lua").unwrap();
+        let printed = lua_syntax::printer::chunk_to_string(&c);
+        assert!(printed.len() > n);
+    }
+}
