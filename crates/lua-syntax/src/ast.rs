@@ -33,6 +33,17 @@
 //! - A `Local` statement declares at most one `<close>` variable.
 //!
 //! The compiler may therefore rely on these without checking again.
+//!
+//! # Depth
+//!
+//! Nesting that PUC's parser handles by recursion (parentheses, blocks,
+//! functions, table constructors, right operands) is bounded by the
+//! 200-level limit. Left-associative chains are loops in PUC's parser and
+//! have no limit: `x = a.b.b.b...`, `f()()()...`, `a:m():m()...` and
+//! `1 + 1 + 1 ...` with 100000 links are valid Lua and give trees 100000
+//! levels deep along `lhs`/`obj`/`func`. Code that walks the tree
+//! recursively must not rely on the thread's stack for those (the printer
+//! grows its stack on demand with `stacker`).
 
 /// Byte range `start..end` into the source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
