@@ -128,11 +128,8 @@ fn run_actions(st: &mut State, opts: &Options) -> i32 {
         Some(s) => Some(s.clone()),
         None if opts.actions.is_empty() && !opts.version && !opts.interactive => {
             if std::io::stdin().is_terminal() {
-                let _ = writeln!(
-                    st.out,
-                    "luna {} (Lua 5.4); the interactive mode is not available yet",
-                    env!("CARGO_PKG_VERSION")
-                );
+                let _ = writeln!(st.out, "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
+                repl(st);
                 return 0;
             }
             Some(OsString::from("-"))
@@ -169,7 +166,106 @@ fn run_actions(st: &mut State, opts: &Options) -> i32 {
             return 1;
         }
     }
+    if opts.interactive {
+        repl(st);
+    }
     0
+}
+
+/// A source line reader: rustyline on a terminal, plain lines otherwise.
+enum LineReader {
+    Editor(Box<rustyline::DefaultEditor>),
+    Plain,
+}
+
+impl LineReader {
+    fn new() -> LineReader {
+        if std::io::stdin().is_terminal()
+            && let Ok(ed) = rustyline::DefaultEditor::new()
+        {
+            return LineReader::Editor(Box::new(ed));
+        }
+        LineReader::Plain
+    }
+
+    fn read(&mut self, prompt: &str) -> Option<String> {
+        match self {
+            LineReader::Editor(ed) => match ed.readline(prompt) {
+                Ok(l) => {
+                    let _ = ed.add_history_entry(l.as_str());
+                    Some(l)
+                }
+                Err(_) => None,
+            },
+            LineReader::Plain => {
+                let mut out = std::io::stdout();
+                let _ = write!(out, "{}", prompt);
+                let _ = out.flush();
+                let mut l = String::new();
+                match std::io::stdin().read_line(&mut l) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(l.trim_end_matches(['\n', '\r']).to_string()),
+                }
+            }
+        }
+    }
+}
+
+/// lua.c's REPL: each line is tried as `return <line>` first, then as a
+/// statement; an incomplete statement (error at `<eof>`) reads more lines
+/// with the `>>` prompt; results are printed with `print`.
+fn repl(st: &mut State) {
+    let mut rd = LineReader::new();
+    loop {
+        st.flush();
+        let Some(first) = rd.read("> ") else {
+            let _ = writeln!(st.out);
+            break;
+        };
+        let mut buf = first;
+        let f = loop {
+            let as_expr = format!("return {}", buf);
+            if let Ok(f) = st.load(as_expr.as_bytes(), "=stdin", "t", None) {
+                break Some(f);
+            }
+            match st.load(buf.as_bytes(), "=stdin", "t", None) {
+                Ok(f) => break Some(f),
+                Err(e) => {
+                    let msg = match e.value {
+                        Value::Str(s) => s.to_str_lossy().into_owned(),
+                        _ => String::new(),
+                    };
+                    if msg.ends_with("<eof>") {
+                        match rd.read(">> ") {
+                            Some(more) => {
+                                buf.push('\n');
+                                buf.push_str(&more);
+                                continue;
+                            }
+                            None => break None,
+                        }
+                    }
+                    report(st, e);
+                    break None;
+                }
+            }
+        };
+        let Some(f) = f else { continue };
+        let func = st.th.stack.len();
+        st.push(f);
+        match st.call_at_flags(func, -1, FRAME_TRACEBACK) {
+            Ok(()) => {
+                let results: Vec<Value> = st.th.stack.drain(func..).collect();
+                if !results.is_empty() {
+                    let p = st.get_global("print");
+                    if let Err(e) = st.call(p, &results) {
+                        report(st, e);
+                    }
+                }
+            }
+            Err(e) => report(st, e),
+        }
+    }
 }
 
 /// Call a loaded chunk asking for a traceback on error.
