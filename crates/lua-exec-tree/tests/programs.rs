@@ -106,3 +106,8 @@ fn varargs() {
 fn numbers() {
     check("numbers.lua");
 }
+
+#[test]
+fn json_and_classes() {
+    check("json_classes.lua");
+}
