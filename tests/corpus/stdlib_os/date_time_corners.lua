@@ -12,7 +12,7 @@ print(os.time({year="2000", month="1", day=1}))
 print(pcall(os.time, 5), pcall(os.date, "%Y", 1.5), pcall(os.date, "%Y", "x"))
 print(os.difftime(10, 5), math.type(os.difftime(10, 5)), math.type(os.time()), math.type(os.clock()))
 print(os.rename("/nonexist/a", "/tmp/b"))
-print(os.remove("/tmp"))
+print(os.remove("."))  -- rmdir(".") always fails (EINVAL): never delete a real directory
 print(pcall(os.setlocale, nil, "bad"), os.setlocale(), os.setlocale("C"), os.setlocale("xx"))
 print(os.date("!%H", -3600), pcall(os.date, "%Y", 2^60))
 print(os.getenv("NO_SUCH_VAR_XYZ"), pcall(os.getenv))
