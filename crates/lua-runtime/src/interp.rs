@@ -321,6 +321,13 @@ pub fn finish_protected(st: &mut State, mut top: usize) -> usize {
 /// Close upvalues and call pending `__close` handlers down to `level`.
 pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<()> {
     st.th.close_upvals(level);
+    if st.th.tbc.last().is_none_or(|&slot| slot < level) {
+        return Ok(());
+    }
+    // The error value lives only in Rust while the handlers run: root it.
+    let e = err.unwrap_or(Value::Nil);
+    st.roots.push(e);
+    let mut r = Ok(());
     while let Some(&slot) = st.th.tbc.last() {
         if slot < level {
             break;
@@ -328,11 +335,15 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
         st.th.tbc.pop();
         let v = st.th.stack[slot];
         let h = st.get_tm(v, Tm::Close);
-        if !h.is_nil() {
-            st.call(h, &[v, err.unwrap_or(Value::Nil)])?;
+        if !h.is_nil()
+            && let Err(x) = st.call(h, &[v, e])
+        {
+            r = Err(x);
+            break;
         }
     }
-    Ok(())
+    st.roots.pop();
+    r
 }
 
 /// Unwind to the nearest protected frame above `boundary` (the frame count
@@ -399,6 +410,9 @@ pub fn handle_error(
 /// what the function needs closed, pop the frame, deliver the results and
 /// complete protected frames that thereby return. Returns the new top.
 pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
+    if let Some(t) = return_to_lua(st, first, n) {
+        return Ok(t);
+    }
     let fr = *st.th.frames.last().expect("frame");
     if let FrameFn::Lua(c) = fr.func_fn
         && c.p.proto.needs_close
@@ -415,6 +429,50 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
     } else {
         t
     })
+}
+
+/// The common return: a Lua frame with nothing to close returning into a
+/// Lua frame (so no protected frame completes). Does what [`do_return`]
+/// does for that case with less bookkeeping; `None` (nothing done) for
+/// every other case.
+#[inline]
+pub fn return_to_lua(st: &mut State, first: usize, n: usize) -> Option<usize> {
+    let len = st.th.frames.len();
+    if len < 2 {
+        return None;
+    }
+    let fr = st.th.frames[len - 1];
+    let (FrameFn::Lua(c), Ret::Normal { want }) = (fr.func_fn, fr.ret) else {
+        return None;
+    };
+    let caller = st.th.frames[len - 2];
+    let FrameFn::Lua(cc) = caller.func_fn else {
+        return None;
+    };
+    if c.p.proto.needs_close {
+        return None;
+    }
+    st.th.frames.pop();
+    st.th.cursors.truncate(fr.cursor_base as usize);
+    let func = fr.func;
+    let count = if want < 0 { n } else { want as usize };
+    let end = func + count;
+    let ext = (caller.base + cc.p.proto.max_registers as usize).max(end);
+    let stack = &mut st.th.stack;
+    // Results sit above `func` (`first > func`), so copying upwards-first
+    // never overwrites a result not yet moved.
+    for i in 0..n.min(count) {
+        stack[func + i] = stack[first + i];
+    }
+    if stack.len() < ext {
+        stack.resize(ext, Value::Nil);
+    } else {
+        stack.truncate(ext);
+    }
+    for slot in &mut stack[func + n.min(count)..end] {
+        *slot = Value::Nil;
+    }
+    Some(end)
 }
 
 /// What a tail call did.
