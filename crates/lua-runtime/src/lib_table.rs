@@ -15,9 +15,15 @@
 //! for sorting" instead of running off the array; and every element access
 //! is a metamethod-aware `a[i]`, so a proxy table sorts as in PUC.
 //!
-//! Every value the algorithm holds across a call into Lua (the pivot, the
-//! two elements being compared) lives in stack slots reserved above the
-//! arguments, so a collection triggered by the comparator sees them.
+//! The algorithm is written once over a [`Backend`] of three value slots.
+//! In the general backend every value held across a call into Lua (the
+//! pivot, the two elements being compared) lives in stack slots reserved
+//! above the arguments, so a collection triggered by the comparator sees
+//! them. When no Lua code can run at all (a table without metatable holding
+//! only numbers or only strings, sorted by `<`) the same algorithm runs on
+//! a vector copy instead, which is written back at the end: same order,
+//! same errors (NaNs can still make `<` inconsistent), no per-access
+//! metamethod checks.
 
 use crate::error::LuaResult;
 use crate::object::Args;
@@ -260,50 +266,96 @@ fn unpack(st: &mut State, a: Args) -> LuaResult<usize> {
 /// ltablib's RANLIMIT: partitions smaller than this use the middle pivot.
 const RANLIMIT: u64 = 100;
 
-/// The sort's context: the table, the comparator (nil for `<`), and three
-/// stack slots rooting the values held across comparator calls.
-struct Sorter {
-    t: Value,
-    cmp: Value,
-    /// Stack index of the first scratch slot.
-    slots: usize,
-    /// State of the pivot randomiser (deterministic, unlike PUC's
-    /// clock/time mix, so runs are reproducible).
-    seed: u64,
+/// Where the sort's elements live. The algorithm works on three value
+/// slots: `load` copies element `i` into slot `k`, `store` copies slot `k`
+/// into element `i`, `less` compares two slots.
+trait Backend {
+    fn load(&mut self, st: &mut State, k: usize, i: u64) -> LuaResult<()>;
+    fn store(&mut self, st: &mut State, i: u64, k: usize) -> LuaResult<()>;
+    fn less(&mut self, st: &mut State, x: usize, y: usize) -> LuaResult<bool>;
 }
 
-impl Sorter {
-    fn get(&self, st: &State, k: usize) -> Value {
-        st.th.stack[self.slots + k]
-    }
+/// The general backend: elements read and written as `t[i]` (metamethods
+/// included), compared with the comparator or `<`; the three slots are
+/// stack slots, so values held across calls into Lua are rooted.
+struct LuaBackend {
+    t: Value,
+    cmp: Value,
+    /// Stack index of the first slot.
+    slots: usize,
+}
 
-    fn set(&self, st: &mut State, k: usize, v: Value) {
-        st.th.stack[self.slots + k] = v;
-    }
-
-    /// Load `a[i]` into slot `k`.
-    fn load(&self, st: &mut State, k: usize, i: u64) -> LuaResult<()> {
+impl Backend for LuaBackend {
+    fn load(&mut self, st: &mut State, k: usize, i: u64) -> LuaResult<()> {
         let v = geti(st, self.t, i as i64)?;
-        self.set(st, k, v);
+        st.th.stack[self.slots + k] = v;
         Ok(())
     }
 
-    fn store(&self, st: &mut State, i: u64, k: usize) -> LuaResult<()> {
-        let v = self.get(st, k);
+    fn store(&mut self, st: &mut State, i: u64, k: usize) -> LuaResult<()> {
+        let v = st.th.stack[self.slots + k];
         seti(st, self.t, i as i64, v)
     }
 
-    /// `sort_comp`: is slot `x` less than slot `y`?
-    fn less(&self, st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
-        let a = self.get(st, x);
-        let b = self.get(st, y);
+    fn less(&mut self, st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
+        let a = st.th.stack[self.slots + x];
+        let b = st.th.stack[self.slots + y];
         if self.cmp.is_nil() {
             st.less_than(a, b)
         } else {
             Ok(st.call1(self.cmp, &[a, b])?.truthy())
         }
     }
+}
 
+/// The fast backend for a plain table (no metatable) of only numbers or
+/// only strings sorted with `<`: no Lua code can run during such a sort,
+/// so the elements are sorted in a vector (by the same algorithm, hence
+/// the same final order and the same error points) and written back.
+struct VecBackend {
+    v: Vec<Value>,
+    slots: [Value; 3],
+}
+
+/// `a < b` for two numbers or two strings (what `<` does without
+/// metamethods).
+fn plain_less(a: Value, b: Value) -> bool {
+    use crate::number::{lt_float_int, lt_int_float};
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x < y,
+        (Value::Float(x), Value::Float(y)) => x < y,
+        (Value::Int(x), Value::Float(y)) => lt_int_float(x, y),
+        (Value::Float(x), Value::Int(y)) => lt_float_int(x, y),
+        (Value::Str(x), Value::Str(y)) => ops::str_cmp(x, y) == std::cmp::Ordering::Less,
+        _ => false,
+    }
+}
+
+impl Backend for VecBackend {
+    fn load(&mut self, _st: &mut State, k: usize, i: u64) -> LuaResult<()> {
+        self.slots[k] = self.v[i as usize - 1];
+        Ok(())
+    }
+
+    fn store(&mut self, _st: &mut State, i: u64, k: usize) -> LuaResult<()> {
+        self.v[i as usize - 1] = self.slots[k];
+        Ok(())
+    }
+
+    fn less(&mut self, _st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
+        Ok(plain_less(self.slots[x], self.slots[y]))
+    }
+}
+
+/// The quicksort of ltablib over a backend.
+struct Sorter<B: Backend> {
+    b: B,
+    /// State of the pivot randomiser (deterministic, unlike PUC's
+    /// clock/time mix, so runs are reproducible).
+    seed: u64,
+}
+
+impl<B: Backend> Sorter<B> {
     fn random(&mut self) -> u64 {
         // splitmix64
         self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -313,57 +365,53 @@ impl Sorter {
         (z ^ (z >> 31)) & 0xFFFF_FFFF
     }
 
-    fn order_error(&self, st: &mut State) -> crate::error::LuaError {
-        st.error("invalid order function for sorting")
-    }
-
     /// ltablib's `partition`: slot 0 holds the pivot P = a[up-1].
-    fn partition(&self, st: &mut State, lo: u64, up: u64) -> LuaResult<u64> {
+    fn partition(&mut self, st: &mut State, lo: u64, up: u64) -> LuaResult<u64> {
         let mut i = lo;
         let mut j = up - 1;
         loop {
             // while a[++i] < P
             loop {
                 i += 1;
-                self.load(st, 1, i)?;
-                if !self.less(st, 1, 0)? {
+                self.b.load(st, 1, i)?;
+                if !self.b.less(st, 1, 0)? {
                     break;
                 }
                 if i == up - 1 {
-                    return Err(self.order_error(st));
+                    return Err(st.error("invalid order function for sorting"));
                 }
             }
             // while P < a[--j]
             loop {
                 j -= 1;
-                self.load(st, 2, j)?;
-                if !self.less(st, 0, 2)? {
+                self.b.load(st, 2, j)?;
+                if !self.b.less(st, 0, 2)? {
                     break;
                 }
                 if j < i {
-                    return Err(self.order_error(st));
+                    return Err(st.error("invalid order function for sorting"));
                 }
             }
             if j < i {
                 // swap a[up-1] (the pivot) and a[i]
-                self.store(st, up - 1, 1)?;
-                self.store(st, i, 0)?;
+                self.b.store(st, up - 1, 1)?;
+                self.b.store(st, i, 0)?;
                 return Ok(i);
             }
             // swap a[i] and a[j]
-            self.store(st, i, 2)?;
-            self.store(st, j, 1)?;
+            self.b.store(st, i, 2)?;
+            self.b.store(st, j, 1)?;
         }
     }
 
     fn auxsort(&mut self, st: &mut State, mut lo: u64, mut up: u64, mut rnd: u64) -> LuaResult<()> {
         while lo < up {
             // sort elements a[lo], a[up]
-            self.load(st, 1, lo)?;
-            self.load(st, 2, up)?;
-            if self.less(st, 2, 1)? {
-                self.store(st, lo, 2)?;
-                self.store(st, up, 1)?;
+            self.b.load(st, 1, lo)?;
+            self.b.load(st, 2, up)?;
+            if self.b.less(st, 2, 1)? {
+                self.b.store(st, lo, 2)?;
+                self.b.store(st, up, 1)?;
             }
             if up - lo == 1 {
                 break;
@@ -375,26 +423,26 @@ impl Sorter {
                 rnd % (r4 * 2) + (lo + r4)
             };
             // a[p] against a[lo], then against a[up]
-            self.load(st, 0, p)?;
-            self.load(st, 1, lo)?;
-            if self.less(st, 0, 1)? {
-                self.store(st, p, 1)?;
-                self.store(st, lo, 0)?;
+            self.b.load(st, 0, p)?;
+            self.b.load(st, 1, lo)?;
+            if self.b.less(st, 0, 1)? {
+                self.b.store(st, p, 1)?;
+                self.b.store(st, lo, 0)?;
             } else {
-                self.load(st, 2, up)?;
-                if self.less(st, 2, 0)? {
-                    self.store(st, p, 2)?;
-                    self.store(st, up, 0)?;
+                self.b.load(st, 2, up)?;
+                if self.b.less(st, 2, 0)? {
+                    self.b.store(st, p, 2)?;
+                    self.b.store(st, up, 0)?;
                 }
             }
             if up - lo == 2 {
                 break;
             }
             // The pivot goes to a[up-1].
-            self.load(st, 0, p)?;
-            self.load(st, 1, up - 1)?;
-            self.store(st, p, 1)?;
-            self.store(st, up - 1, 0)?;
+            self.b.load(st, 0, p)?;
+            self.b.load(st, 1, up - 1)?;
+            self.b.store(st, p, 1)?;
+            self.b.store(st, up - 1, 0)?;
             let p = self.partition(st, lo, up)?;
             let n;
             if p - lo < up - p {
@@ -414,6 +462,31 @@ impl Sorter {
     }
 }
 
+/// The elements of a plain table if the fast backend applies to them.
+fn plain_elements(t: Value, n: i64) -> Option<Vec<Value>> {
+    let Value::Table(tab) = t else { return None };
+    if tab.metatable().is_some() {
+        return None;
+    }
+    let raw = tab.raw();
+    let first = raw.get_int(1);
+    let numbers = matches!(first, Value::Int(_) | Value::Float(_));
+    let mut v = Vec::with_capacity(n as usize);
+    for i in 1..=n {
+        let x = raw.get_int(i);
+        let ok = match x {
+            Value::Int(_) | Value::Float(_) => numbers,
+            Value::Str(_) => !numbers,
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        v.push(x);
+    }
+    Some(v)
+}
+
 fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
     let n = aux_getn(st, a, 1, TAB_R | TAB_W)?;
     if n > 1 {
@@ -429,14 +502,33 @@ fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
             }
         };
         let t = a.get(st, 1);
+        if cmp.is_nil()
+            && let Some(v) = plain_elements(t, n)
+        {
+            let mut s = Sorter {
+                b: VecBackend {
+                    v,
+                    slots: [Value::Nil; 3],
+                },
+                seed: n as u64,
+            };
+            let r = s.auxsort(st, 1, n as u64, 0);
+            // Written back even after an error: PUC sorts in place, so a
+            // failed sort leaves the table partly sorted.
+            if let Value::Table(tab) = t {
+                for (i, &x) in s.b.v.iter().enumerate() {
+                    st.raw_set_int(tab, i as i64 + 1, x);
+                }
+            }
+            r?;
+            return Ok(0);
+        }
         let slots = st.top();
         for _ in 0..3 {
             st.push(Value::Nil);
         }
         let mut s = Sorter {
-            t,
-            cmp,
-            slots,
+            b: LuaBackend { t, cmp, slots },
             seed: n as u64,
         };
         s.auxsort(st, 1, n as u64, 0)?;
