@@ -665,3 +665,39 @@ fn function_lines_like_luac() {
         assert_eq!(got, want);
     }
 }
+
+#[test]
+fn chunk_ids_like_load() {
+    if !have("lua5.4") {
+        return;
+    }
+    let names: Vec<String> = vec![
+        format!("={}", "a".repeat(59)),
+        format!("={}", "b".repeat(60)),
+        format!("={}", "c".repeat(70)),
+        format!("@{}", "d".repeat(59)),
+        format!("@{}", "e".repeat(60)),
+        format!("@{}", "f".repeat(80)),
+        "g".repeat(44),
+        "h".repeat(45),
+        "one\ntwo".into(),
+        "i".repeat(50) + "\nx",
+        String::new(),
+        "=".into(),
+        "@".into(),
+        "x = 1 -- a chunk given as its own name".into(),
+    ];
+    let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let code = format!(
+        "for _, n in ipairs{{{}}} do io.write((select(2, load('x = ', n))), '\\0') end",
+        list.join(", ")
+    );
+    let out = lua_eval(&code);
+    for (name, want) in names.iter().zip(out.split('\0')) {
+        let arena = bumpalo::Bump::new();
+        let got = lua_syntax::parse_text(&arena, b"x = ", name)
+            .unwrap_err()
+            .message;
+        assert_eq!(got, want, "{name:?}");
+    }
+}
