@@ -2,9 +2,10 @@
 //! algorithms of [`crate::strlib::utf8`].
 
 use crate::error::LuaResult;
-use crate::object::Args;
+use crate::object::{Args, NativeKind};
 use crate::state::State;
 use crate::strlib::utf8::{self, CodepointError, OffsetError};
+use crate::thread::FrameFn;
 use crate::value::Value;
 
 /// Install `utf8` (global and `package.loaded.utf8`).
@@ -14,12 +15,17 @@ pub fn open(st: &mut State) {
         t,
         &[
             ("char", char),
-            ("codes", codes),
             ("codepoint", codepoint),
             ("len", len),
             ("offset", offset),
         ],
     );
+    // `codes` returns one of two fixed iterators (its upvalues), so the
+    // iterator is the same function value every time, as in PUC.
+    let strict = st.new_native("for iterator", iter_strict);
+    let lax = st.new_native("for iterator", iter_lax);
+    let c = st.new_native_kind("codes", codes, NativeKind::Plain, vec![strict, lax]);
+    st.set_field(t, "codes", c);
     let p = st.str_value(utf8::CHARPATTERN);
     st.set_field(t, "charpattern", p);
     st.set_global("utf8", Value::Table(t));
@@ -119,10 +125,14 @@ fn iter_aux(st: &mut State, a: Args, strict: bool) -> LuaResult<usize> {
 fn codes(st: &mut State, a: Args) -> LuaResult<usize> {
     let lax = a.get(st, 2).truthy();
     let s = st.check_str(a, 1)?;
-    let f = if lax {
-        st.new_native("for iterator", iter_lax)
-    } else {
-        st.new_native("for iterator", iter_strict)
+    let f = match st.th.frames.last().map(|f| f.func_fn) {
+        Some(FrameFn::Native(nf)) => nf
+            .upvalues
+            .borrow()
+            .get(lax as usize)
+            .copied()
+            .unwrap_or(Value::Nil),
+        _ => Value::Nil,
     };
     st.push(f);
     st.push(Value::Str(s));
