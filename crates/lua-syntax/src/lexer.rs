@@ -1,9 +1,11 @@
 //! The lexer: source bytes → tokens, with llex.c's exact behaviour.
 //!
 //! It works directly on the byte slice with an index, never allocating per
-//! character: names and short strings without escapes are copied into the
-//! arena straight from the source; strings with escapes are decoded into
-//! one reused scratch buffer and then copied. Line counting follows
+//! character. Names are interned: each distinct name is copied into the
+//! arena once and every occurrence shares that copy, so the parser compares
+//! names by address. Strings without escapes are copied into the arena
+//! straight from the source; strings with escapes are decoded into one
+//! reused scratch buffer and then copied. Line counting follows
 //! `inclinenumber`: `\n`, `\r`, `\r\n` and `\n\r` each end one line.
 //!
 //! Error messages are PUC's, including the "near" part: for a string token
