@@ -148,19 +148,20 @@ fn float_op(op: ArithOp, x: f64, y: f64) -> Option<f64> {
     }
 }
 
-/// Arithmetic with the number fast paths inline; `None`: take the full path.
+/// Arithmetic with the number fast paths inline; `None`: take the full
+/// path. Operands by reference so that only the tags and payloads are read.
 #[inline(always)]
-fn arith_fast(op: ArithOp, a: Value, b: Value) -> Option<Value> {
+fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => {
             if op == ArithOp::Div {
-                return Some(Value::Float(x as f64 / y as f64));
+                return Some(Value::Float(*x as f64 / *y as f64));
             }
-            int_op(op, x, y).map(Value::Int)
+            int_op(op, *x, *y).map(Value::Int)
         }
-        (Value::Float(x), Value::Float(y)) => float_op(op, x, y).map(Value::Float),
-        (Value::Float(x), Value::Int(y)) => float_op(op, x, y as f64).map(Value::Float),
-        (Value::Int(x), Value::Float(y)) => float_op(op, x as f64, y).map(Value::Float),
+        (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y).map(Value::Float),
+        (Value::Float(x), Value::Int(y)) => float_op(op, *x, *y as f64).map(Value::Float),
+        (Value::Int(x), Value::Float(y)) => float_op(op, *x as f64, *y).map(Value::Float),
         _ => None,
     }
 }
@@ -245,16 +246,18 @@ fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> Lua
 fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> LuaResult<()> {
     'frame: loop {
         let fi = st.th.frames.len() - 1;
-        let fr = st.th.frames[fi];
-        let FrameFn::Lua(cl) = fr.func_fn else {
+        // Field by field: the frame was just written (push, or a pc save),
+        // and a whole-struct copy would wait on store forwarding.
+        let fr = &st.th.frames[fi];
+        let (func_fn, base, saved_pc) = (fr.func_fn, fr.base, fr.pc);
+        let FrameFn::Lua(cl) = func_fn else {
             return Err(st.rt_error("internal error: native frame on top"));
         };
         let fp = &cl.p;
         let proto = &*fp.proto;
         let code: &[Op] = &proto.flat().code;
         let k: &[Value] = &fp.consts;
-        let base = fr.base;
-        let mut pc: usize = if fresh { 0 } else { fr.pc as usize + 1 };
+        let mut pc: usize = if fresh { 0 } else { saved_pc as usize + 1 };
 
         macro_rules! save_pc {
             () => {
@@ -280,13 +283,16 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 }
             };
         }
+        // `$y` is an expression giving `&Value` (a register, a constant).
         macro_rules! arith {
-            ($op:expr, $dst:expr, $x:expr, $y:expr, $ia:expr, $ib:expr) => {{
-                let (x, y) = ($x, $y);
-                let v = match arith_fast($op, x, y) {
+            ($op:expr, $dst:expr, $a:expr, $y:expr, $ia:expr, $ib:expr) => {{
+                let fast = arith_fast($op, window::get_ref(st, base, $a), $y);
+                let v = match fast {
                     Some(v) => v,
                     None => {
+                        let y = *$y;
                         save_pc!();
+                        let x = r!($a);
                         arith_slow(st, $op, x, y, $ia, $ib)?
                     }
                 };
@@ -404,93 +410,92 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     w!(dst, v);
                 }
                 Op::Add { dst, a, b } => {
-                    arith!(
-                        ArithOp::Add,
-                        dst,
-                        r!(a),
-                        r!(b),
-                        VarInfo::Reg(a),
-                        VarInfo::Reg(b)
-                    )
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 Op::Sub { dst, a, b } => {
-                    arith!(
-                        ArithOp::Sub,
-                        dst,
-                        r!(a),
-                        r!(b),
-                        VarInfo::Reg(a),
-                        VarInfo::Reg(b)
-                    )
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 Op::Mul { dst, a, b } => {
-                    arith!(
-                        ArithOp::Mul,
-                        dst,
-                        r!(a),
-                        r!(b),
-                        VarInfo::Reg(a),
-                        VarInfo::Reg(b)
-                    )
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Mod { dst, a, b }
-                | Op::Pow { dst, a, b }
-                | Op::Div { dst, a, b }
-                | Op::IDiv { dst, a, b }
-                | Op::BAnd { dst, a, b }
-                | Op::BOr { dst, a, b }
-                | Op::BXor { dst, a, b }
-                | Op::Shl { dst, a, b }
-                | Op::Shr { dst, a, b } => {
-                    let aop = interp::arith_op(&op);
-                    arith!(aop, dst, r!(a), r!(b), VarInfo::Reg(a), VarInfo::Reg(b))
+                Op::Mod { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::Pow { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::Div { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::IDiv { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::BAnd { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::BOr { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::BXor { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::Shl { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Shl, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
+                }
+                Op::Shr { dst, a, b } => {
+                    let y = window::get_ref(st, base, b);
+                    arith!(ArithOp::Shr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 Op::AddK { dst, a, k: kk } => {
-                    arith!(
-                        ArithOp::Add,
-                        dst,
-                        r!(a),
-                        k[kk as usize],
-                        VarInfo::Reg(a),
-                        VarInfo::None
-                    )
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
                 Op::SubK { dst, a, k: kk } => {
-                    arith!(
-                        ArithOp::Sub,
-                        dst,
-                        r!(a),
-                        k[kk as usize],
-                        VarInfo::Reg(a),
-                        VarInfo::None
-                    )
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
                 Op::MulK { dst, a, k: kk } => {
-                    arith!(
-                        ArithOp::Mul,
-                        dst,
-                        r!(a),
-                        k[kk as usize],
-                        VarInfo::Reg(a),
-                        VarInfo::None
-                    )
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::ModK { dst, a, k: kk }
-                | Op::PowK { dst, a, k: kk }
-                | Op::DivK { dst, a, k: kk }
-                | Op::IDivK { dst, a, k: kk }
-                | Op::BAndK { dst, a, k: kk }
-                | Op::BOrK { dst, a, k: kk }
-                | Op::BXorK { dst, a, k: kk } => {
-                    let aop = interp::arith_op(&op);
-                    arith!(
-                        aop,
-                        dst,
-                        r!(a),
-                        k[kk as usize],
-                        VarInfo::Reg(a),
-                        VarInfo::None
-                    )
+                Op::ModK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                }
+                Op::PowK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                }
+                Op::DivK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                }
+                Op::IDivK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                }
+                Op::BAndK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                }
+                Op::BOrK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                }
+                Op::BXorK { dst, a, k: kk } => {
+                    let y = &k[kk as usize];
+                    arith!(ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
                 Op::AddI { dst, a, imm } => {
                     let x = r!(a);
@@ -498,7 +503,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         w!(dst, Value::Int(i.wrapping_add(imm as i64)));
                     } else {
                         let y = Value::Int(imm as i64);
-                        arith!(ArithOp::Add, dst, x, y, VarInfo::Reg(a), VarInfo::None)
+                        arith!(ArithOp::Add, dst, a, &y, VarInfo::Reg(a), VarInfo::None)
                     }
                 }
                 Op::SubI { dst, a, imm } => {
@@ -507,7 +512,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         w!(dst, Value::Int(i.wrapping_sub(imm as i64)));
                     } else {
                         let y = Value::Int(imm as i64);
-                        arith!(ArithOp::Sub, dst, x, y, VarInfo::Reg(a), VarInfo::None)
+                        arith!(ArithOp::Sub, dst, a, &y, VarInfo::Reg(a), VarInfo::None)
                     }
                 }
                 Op::ShlI { dst, a, imm } | Op::ShrI { dst, a, imm } => {
@@ -629,7 +634,8 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     returned!(t);
                 }
                 Op::Vararg { dst, n } => {
-                    if let Some(t) = interp::vararg(st, &fr, proto.num_params as usize, dst, n) {
+                    let f = st.th.frames[fi];
+                    if let Some(t) = interp::vararg(st, &f, proto.num_params as usize, dst, n) {
                         *top = t;
                     }
                 }

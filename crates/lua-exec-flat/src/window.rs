@@ -50,3 +50,13 @@ pub fn for_regs(st: &mut State, base: usize, r: u8) -> &mut [Value] {
     // SAFETY: `i + 3 < base + max_registers <= stack.len()`.
     unsafe { st.th.stack.get_unchecked_mut(i..i + 4) }
 }
+
+/// `&R[r]` of the frame at `base` (lets a fast path read a tag and a
+/// payload without copying the whole value).
+#[inline(always)]
+pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
+    let i = base + r as usize;
+    debug_assert!(i < st.th.stack.len());
+    // SAFETY: as in `get`.
+    unsafe { st.th.stack.get_unchecked(i) }
+}

@@ -501,7 +501,7 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
             fa,
             na,
             Ret::Normal { want: -1 },
-            0,
+            crate::thread::FRAME_TAILRET,
             VarInfo::Reg(func_reg),
         )? {
             Called::Done(t) => Ok(TailCalled::Returned(do_return(st, fa, t - fa)?)),
