@@ -735,6 +735,15 @@ fn io_output(st: &mut State, a: Args) -> LuaResult<usize> {
 /// `g_read`: read with the formats `fmts` (argument numbers start at
 /// `first` for error messages), pushing the results; returns their count.
 fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult<usize> {
+    {
+        let s = h.borrow();
+        // About to block on standard input: show what was written so far
+        // (a prompt), as C does for a terminal's line-buffered stdout.
+        if matches!(s.kind, Kind::Stdin) && s.rpos >= s.rbuf.len() {
+            drop(s);
+            st.flush();
+        }
+    }
     h.borrow_mut().error = None;
     let base = st.top();
     let mut success;
