@@ -47,13 +47,15 @@ use std::rc::Rc;
 use lua_bytecode::{Cond, MULTRET, Node, Op, Proto, RK};
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::interp::{
-    self, Called, TailCalled, arith_op, eval_test, fast_arith, for_loop, for_prep, get_fast,
-    handle_error, precall, set_fast,
+    self, Called, TailCalled, arith_op, eval_test, fast_arith, for_loop, for_prep, handle_error,
+    precall,
 };
 use lua_runtime::object::FnProto;
-use lua_runtime::ops::{ArithOp, VarInfo};
-use lua_runtime::thread::{CallFrame, Cursor, FRAME_TRACEBACK, FrameFn, Ret};
-use lua_runtime::{Executor, State, Value};
+use lua_runtime::ops::{ArithOp, Step, VarInfo};
+use lua_runtime::thread::{
+    CallFrame, Cursor, FRAME_CCALL, FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret,
+};
+use lua_runtime::{Executor, Resumed, State, Value};
 
 /// The tree-walking executor.
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,6 +68,10 @@ impl Executor for TreeExecutor {
 
     fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
         execute(st, func, nresults, flags)
+    }
+
+    fn resume(&self, st: &mut State, nargs: usize) -> LuaResult<Resumed> {
+        resume(st, nargs)
     }
 }
 
@@ -196,15 +202,33 @@ fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<(
     let cursor_mark = st.th.cursors.len();
     let nargs = st.th.stack.len() - func - 1;
     let ret = Ret::Host { want: nresults };
-    let mut top = 0usize;
     let first = precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None);
-    let mut pending: Option<LuaError> = match first {
+    let pending: Option<LuaError> = match first {
         Ok(Called::Done(_)) => return Ok(()),
         Ok(Called::Lua) => None,
         Err(e) => Some(e),
     };
+    run_loop(st, pending, 0, boundary, cursor_mark, func, flags)
+}
+
+/// Run frames above `boundary` until they return to it; errors go to the
+/// nearest protected frame above it, or out.
+fn run_loop(
+    st: &mut State,
+    mut pending: Option<LuaError>,
+    mut top: usize,
+    boundary: usize,
+    cursor_mark: usize,
+    func: usize,
+    flags: u8,
+) -> LuaResult<()> {
     loop {
         if let Some(e) = pending.take() {
+            if st.yielding {
+                // Only a coroutine's own loop sees this (yields elsewhere
+                // are refused): stop with the frames as they are.
+                return Err(e);
+            }
             match handle_error(st, e, boundary, cursor_mark, func, flags) {
                 Ok(Some(t)) => top = t,
                 Ok(None) => return Ok(()),
@@ -217,6 +241,46 @@ fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<(
         if let Err(e) = run_frame(st, &mut top) {
             pending = Some(e);
         }
+    }
+}
+
+/// `Executor::resume` for the tree walk.
+fn resume(st: &mut State, nargs: usize) -> LuaResult<Resumed> {
+    let mut top = 0usize;
+    let mut pending = None;
+    if st.th.frames.is_empty() {
+        match precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
+            Ok(Called::Done(_)) => return Ok(Resumed::Returned),
+            Ok(Called::Lua) => {}
+            Err(e) => pending = Some(e),
+        }
+    } else {
+        // The top frame is the `coroutine.yield` that suspended us: the
+        // resume arguments are its results.
+        let y = st.th.frames.pop().expect("yield frame");
+        st.th.cursors.truncate(y.cursor_base as usize);
+        let first = st.th.stack.len() - nargs;
+        let t = interp::post_call(st, &y, first, nargs);
+        if matches!(y.ret, Ret::Host { .. }) {
+            return Ok(Resumed::Returned);
+        }
+        if y.flags & FRAME_TAILRET != 0 {
+            // `return coroutine.yield(...)`: the caller returns now.
+            match interp::do_return(st, y.func, t - y.func) {
+                Ok(t) => top = t,
+                Err(e) => pending = Some(e),
+            }
+            if st.th.frames.is_empty() {
+                return Ok(Resumed::Returned);
+            }
+        } else {
+            top = interp::finish_protected(st, t);
+        }
+    }
+    match run_loop(st, pending, top, 0, 0, 0, 0) {
+        Ok(()) => Ok(Resumed::Returned),
+        Err(_) if st.yielding => Ok(Resumed::Yielded),
+        Err(e) => Err(e),
     }
 }
 
@@ -255,10 +319,65 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         // A frame that has just been pushed: its body is the first block.
         st.th.cursors.push(cur(0, 0));
     }
+    if fr.flags & FRAME_FINISH != 0 {
+        // A metamethod frame returned: its result completes the
+        // instruction the cursor still points at.
+        st.th.frames[fi].flags &= !FRAME_FINISH;
+        let v = st.th.stack[base + proto.max_registers as usize];
+        let ci = st.th.cursors.len() - 1;
+        let block = resolve(proto, &st.th.cursors[cb..]);
+        if let Some(Node::Op { op, .. }) = block.get(st.th.cursors[ci].b as usize) {
+            let mut op = *op;
+            if let Some(d) = op.dst_mut() {
+                st.th.stack[base + *d as usize] = v;
+            }
+        }
+        st.th.cursors[ci].b += 1;
+    }
 
     macro_rules! reg {
         ($r:expr) => {
             st.th.stack[base + $r as usize]
+        };
+    }
+    // Take an operation's next step: its value, or a metamethod to run.
+    // A Lua metamethod becomes a frame (the current instruction finishes
+    // when it returns, see FRAME_FINISH); a native one is called here.
+    macro_rules! step {
+        ($step:expr, $pos:expr) => {
+            match $step {
+                Step::Done(v) => v,
+                Step::Call(h, args, n) => {
+                    if let Value::LuaFn(_) = h {
+                        let scratch = base + proto.max_registers as usize;
+                        st.th.stack.truncate(scratch);
+                        if st.th.stack.len() < scratch {
+                            st.th.stack.resize(scratch, Value::Nil);
+                        }
+                        st.th.stack.push(h);
+                        st.th.stack.extend_from_slice(&args[..n]);
+                        st.th.frames[fi].flags |= FRAME_FINISH;
+                        let ci = st.th.cursors.len() - 1;
+                        st.th.cursors[ci].b = $pos as u32;
+                        // Counted as a C call, as PUC's luaT_callTMres.
+                        st.enter_c_call()?;
+                        let r = precall(
+                            st,
+                            scratch,
+                            n,
+                            Ret::Normal { want: 1 },
+                            FRAME_CCALL,
+                            VarInfo::None,
+                        );
+                        if !matches!(r, Ok(Called::Lua)) {
+                            st.c_calls -= 1;
+                        }
+                        r?;
+                        return Ok(());
+                    }
+                    st.call1(h, &args[..n])?
+                }
+            }
         };
     }
     macro_rules! rk {
@@ -328,46 +447,52 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                                 Value::Table(tab) => {
                                     let v = tab.get_str(key);
                                     if v.is_nil() && tab.metatable().is_some() {
-                                        st.index(t, key, VarInfo::Upval(up))?
+                                        step!(st.index_step(t, key, VarInfo::Upval(up))?, pos)
                                     } else {
                                         v
                                     }
                                 }
-                                _ => st.index(t, key, VarInfo::Upval(up))?,
+                                _ => step!(st.index_step(t, key, VarInfo::Upval(up))?, pos),
                             };
                             reg!(dst) = v;
                         }
                         Op::GetTable { dst, obj, key } => {
                             let (t, key) = (reg!(obj), reg!(key));
-                            let v = get_fast(st, t, key, VarInfo::Reg(obj))?;
+                            let v = step!(get_step(st, t, key, VarInfo::Reg(obj))?, pos);
                             reg!(dst) = v;
                         }
                         Op::GetI { dst, obj, index } => {
                             let t = reg!(obj);
-                            let v = get_fast(st, t, Value::Int(index as i64), VarInfo::Reg(obj))?;
+                            let key = Value::Int(index as i64);
+                            let v = step!(get_step(st, t, key, VarInfo::Reg(obj))?, pos);
                             reg!(dst) = v;
                         }
                         Op::GetField { dst, obj, key } => {
                             let t = reg!(obj);
-                            let v = get_fast(st, t, k[key as usize], VarInfo::Reg(obj))?;
+                            let key = k[key as usize];
+                            let v = step!(get_step(st, t, key, VarInfo::Reg(obj))?, pos);
                             reg!(dst) = v;
                         }
                         Op::SetTabUp { up, key, val } => {
                             let t = st.upval_get(cl.upvals[up as usize]);
                             let v = rk!(val);
-                            set_fast(st, t, k[key as usize], v, VarInfo::Upval(up))?;
+                            step!(
+                                set_step(st, t, k[key as usize], v, VarInfo::Upval(up))?,
+                                pos
+                            );
                         }
                         Op::SetTable { obj, key, val } => {
                             let (t, kv, v) = (reg!(obj), reg!(key), rk!(val));
-                            set_fast(st, t, kv, v, VarInfo::Reg(obj))?;
+                            step!(set_step(st, t, kv, v, VarInfo::Reg(obj))?, pos);
                         }
                         Op::SetI { obj, index, val } => {
                             let (t, v) = (reg!(obj), rk!(val));
-                            set_fast(st, t, Value::Int(index as i64), v, VarInfo::Reg(obj))?;
+                            let key = Value::Int(index as i64);
+                            step!(set_step(st, t, key, v, VarInfo::Reg(obj))?, pos);
                         }
                         Op::SetField { obj, key, val } => {
                             let (t, v) = (reg!(obj), rk!(val));
-                            set_fast(st, t, k[key as usize], v, VarInfo::Reg(obj))?;
+                            step!(set_step(st, t, k[key as usize], v, VarInfo::Reg(obj))?, pos);
                         }
                         Op::NewTable { dst, array, hash } => {
                             let t = st.new_table_with(array as usize, hash as usize);
@@ -376,8 +501,9 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                         }
                         Op::Method { dst, obj, key } => {
                             let t = reg!(obj);
-                            let v = get_fast(st, t, k[key as usize], VarInfo::Reg(obj))?;
                             reg!(dst as usize + 1) = t;
+                            let key = k[key as usize];
+                            let v = step!(get_step(st, t, key, VarInfo::Reg(obj))?, pos);
                             reg!(dst) = v;
                         }
                         Op::Add { dst, a, b }
@@ -396,7 +522,10 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                             let (x, y) = (reg!(a), reg!(b));
                             let v = match fast_arith(aop, x, y) {
                                 Some(v) => v,
-                                None => st.arith(aop, x, y, VarInfo::Reg(a), VarInfo::Reg(b))?,
+                                None => step!(
+                                    st.arith_step(aop, x, y, VarInfo::Reg(a), VarInfo::Reg(b))?,
+                                    pos
+                                ),
                             };
                             reg!(dst) = v;
                         }
@@ -414,7 +543,10 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                             let (x, y) = (reg!(a), k[kk as usize]);
                             let v = match fast_arith(aop, x, y) {
                                 Some(v) => v,
-                                None => st.arith(aop, x, y, VarInfo::Reg(a), VarInfo::None)?,
+                                None => step!(
+                                    st.arith_step(aop, x, y, VarInfo::Reg(a), VarInfo::None)?,
+                                    pos
+                                ),
                             };
                             reg!(dst) = v;
                         }
@@ -426,7 +558,10 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                             let (x, y) = (reg!(a), Value::Int(imm as i64));
                             let v = match fast_arith(aop, x, y) {
                                 Some(v) => v,
-                                None => st.arith(aop, x, y, VarInfo::Reg(a), VarInfo::None)?,
+                                None => step!(
+                                    st.arith_step(aop, x, y, VarInfo::Reg(a), VarInfo::None)?,
+                                    pos
+                                ),
                             };
                             reg!(dst) = v;
                         }
@@ -436,7 +571,10 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                             let v = match (aop, x) {
                                 (ArithOp::Unm, Value::Int(i)) => Value::Int(i.wrapping_neg()),
                                 (ArithOp::Unm, Value::Float(f)) => Value::Float(-f),
-                                _ => st.arith(aop, x, x, VarInfo::Reg(src), VarInfo::Reg(src))?,
+                                _ => step!(
+                                    st.arith_step(aop, x, x, VarInfo::Reg(src), VarInfo::Reg(src))?,
+                                    pos
+                                ),
                             };
                             reg!(dst) = v;
                         }
@@ -676,7 +814,7 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 st.th.stack[ra + 6] = st.th.stack[ra + 2];
                 st.th.stack.truncate(ra + 7);
                 let want = f.nvars as i32;
-                match precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::None)? {
+                match precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::ForIterator)? {
                     Called::Lua => return Ok(()),
                     Called::Done(t) => {
                         *top = t;
@@ -714,4 +852,28 @@ fn cond_step(
     st.th.frames[fi].pc = *pc;
     let r = eval_test(st, base, k, test)? != *negate;
     Ok(cond_next(c, i as usize, r))
+}
+
+/// `t[key]`: the raw hit, or the next step of the full lookup.
+#[inline]
+fn get_step(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
+    if let Value::Table(tab) = t {
+        let v = tab.get(key);
+        if !v.is_nil() || tab.metatable().is_none() {
+            return Ok(Step::Done(v));
+        }
+    }
+    st.index_step(t, key, info)
+}
+
+/// `t[key] = v`: the raw store, or the next step of the full assignment.
+#[inline]
+fn set_step(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<Step> {
+    if let Value::Table(tab) = t
+        && tab.metatable().is_none()
+    {
+        st.raw_set(tab, key, v)?;
+        return Ok(Step::Done(Value::Nil));
+    }
+    st.set_index_step(t, key, v, info)
 }

@@ -23,4 +23,28 @@ pub trait Executor {
     /// `flags` may contain `thread::FRAME_TRACEBACK`: then an error that
     /// escapes carries a traceback captured at the point it was raised.
     fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()>;
+
+    /// Run the coroutine whose stacks are in `st.th` (swapped in by
+    /// `coroutine.resume`), with `nargs` resume arguments on top of its
+    /// stack. First resume: the stack is `[f, args...]` and there are no
+    /// frames. Later: the top frame is the native frame of the
+    /// `coroutine.yield` that suspended it, and the arguments become that
+    /// yield's results. `Ok(Yielded)`: the top frame is again a yield's
+    /// frame, its arguments (the yielded values) above its `base`.
+    /// `Ok(Returned)`: the body returned, every result from stack index 0.
+    /// `Err`: the coroutine died with that error.
+    fn resume(&self, st: &mut State, nargs: usize) -> LuaResult<Resumed> {
+        let _ = nargs;
+        Err(st.plain_error(format!(
+            "coroutines are not supported by the {} executor",
+            self.name()
+        )))
+    }
+}
+
+/// How a resumed coroutine stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resumed {
+    Yielded,
+    Returned,
 }

@@ -422,6 +422,9 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
         close_all(st, fr.base, None)?;
     }
     st.th.frames.pop();
+    if fr.flags & FRAME_CCALL != 0 {
+        st.c_calls -= 1;
+    }
     st.th.cursors.truncate(fr.cursor_base as usize);
     let t = post_call(st, &fr, first, n);
     Ok(if matches!(fr.ret, Ret::Normal { .. }) {
@@ -516,12 +519,19 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
     }
     st.th.frames.pop();
     st.th.cursors.truncate(cur_fr.cursor_base as usize);
+    // A metamethod frame's C-call level passes to the function it
+    // tail-calls.
+    let ccall = cur_fr.flags & FRAME_CCALL;
     let dst = cur_fr.func;
     for i in 0..=na {
         st.th.stack[dst + i] = st.th.stack[fa + i];
     }
     st.th.stack.truncate(dst + 1 + na);
-    match precall(st, dst, na, cur_fr.ret, FRAME_TAIL, VarInfo::None)? {
+    let called = precall(st, dst, na, cur_fr.ret, FRAME_TAIL | ccall, VarInfo::None);
+    if ccall != 0 && !matches!(called, Ok(Called::Lua)) {
+        st.c_calls -= 1;
+    }
+    match called? {
         Called::Lua => Ok(TailCalled::Lua),
         Called::Done(t) => Ok(TailCalled::Returned(
             if matches!(cur_fr.ret, Ret::Normal { .. }) {

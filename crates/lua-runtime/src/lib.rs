@@ -62,6 +62,7 @@ pub mod executor;
 pub mod gc;
 pub mod interp;
 pub mod lib_base;
+pub mod lib_coroutine;
 pub mod lib_debug;
 pub mod lib_io;
 pub mod lib_math;
@@ -81,7 +82,7 @@ pub mod thread;
 pub mod value;
 
 pub use error::{LuaError, LuaResult};
-pub use executor::Executor;
+pub use executor::{Executor, Resumed};
 pub use gc::Gc;
 pub use object::{Args, NativeFnPtr, NativeKind, Table};
 pub use state::State;

@@ -187,11 +187,15 @@ pub enum UpState {
 /// An upvalue: shared by every closure that captured the same variable.
 pub struct UpVal {
     pub state: Cell<UpState>,
+    /// The thread whose stack holds the variable while the upvalue is open
+    /// (a closure may be called from another coroutine).
+    pub owner: Gc<Thread>,
 }
 
 impl GcObject for UpVal {
     const KIND: Kind = Kind::UpVal;
     fn trace(&self, t: &mut Tracer) {
+        t.mark(self.owner);
         if let UpState::Closed(v) = self.state.get() {
             t.mark_value(v);
         }
@@ -269,12 +273,29 @@ pub enum ThreadStatus {
 /// `resume` swaps them in.
 pub struct Thread {
     pub status: Cell<ThreadStatus>,
+    /// The thread's stacks while it is not running (the running thread's
+    /// are in `State::th`).
     pub saved: RefCell<crate::thread::ThreadStacks>,
+    /// The error a coroutine died with (for `coroutine.close`).
+    pub error: Cell<Option<Value>>,
+}
+
+impl Thread {
+    pub fn new(status: ThreadStatus) -> Thread {
+        Thread {
+            status: Cell::new(status),
+            saved: RefCell::new(crate::thread::ThreadStacks::default()),
+            error: Cell::new(None),
+        }
+    }
 }
 
 impl GcObject for Thread {
     const KIND: Kind = Kind::Thread;
     fn trace(&self, t: &mut Tracer) {
         self.saved.borrow().trace(t);
+        if let Some(e) = self.error.get() {
+            t.mark_value(e);
+        }
     }
 }

@@ -27,6 +27,8 @@ pub enum VarInfo {
     Reg(u8),
     /// An upvalue of the running Lua function.
     Upval(u8),
+    /// The iterator of a generic `for`.
+    ForIterator,
 }
 
 /// Arithmetic and bitwise operators.
@@ -78,6 +80,20 @@ impl ArithOp {
                 | ArithOp::Shr
                 | ArithOp::BNot
         )
+    }
+}
+
+/// What an operation needs next: its value, or a call of a metamethod
+/// (function, arguments, argument count) whose first result is the value.
+#[derive(Clone, Copy, Debug)]
+pub enum Step {
+    Done(Value),
+    Call(Value, [Value; 3], usize),
+}
+
+impl Step {
+    fn call(h: Value, args: [Value; 3], n: usize) -> Step {
+        Step::Call(h, args, n)
     }
 }
 
@@ -227,6 +243,7 @@ impl State {
         let proto = &c.p.proto;
         match info {
             VarInfo::None => String::new(),
+            VarInfo::ForIterator => " (for iterator 'for iterator')".to_string(),
             VarInfo::Upval(u) => match proto.upvalues.get(u as usize) {
                 Some(d) => format!(" (upvalue '{}')", d.name),
                 None => String::new(),
@@ -274,8 +291,25 @@ impl State {
         ia: VarInfo,
         ib: VarInfo,
     ) -> LuaResult<Value> {
+        match self.arith_step(op, a, b, ia, ib)? {
+            Step::Done(v) => Ok(v),
+            Step::Call(h, args, n) => self.call1(h, &args[..n]),
+        }
+    }
+
+    /// [`State::arith`], except that a metamethod written in Lua is not
+    /// called but returned as [`Step::Call`] for the executor to run as a
+    /// frame (so it can yield).
+    pub fn arith_step(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        ia: VarInfo,
+        ib: VarInfo,
+    ) -> LuaResult<Step> {
         match raw_arith(op, a, b) {
-            RawArith::Ok(v) => return Ok(v),
+            RawArith::Ok(v) => return Ok(Step::Done(v)),
             RawArith::DivByZero => return Err(self.rt_error("attempt to divide by zero")),
             RawArith::ModByZero => return Err(self.rt_error("attempt to perform 'n%0'")),
             RawArith::NoInteger | RawArith::NotNumbers => {}
@@ -285,11 +319,11 @@ impl State {
         // the string library's arithmetic metamethods (not bitwise ones).
         for (v, _) in [(a, ia), (b, ib)] {
             if matches!(v, Value::Str(_)) && !op.is_bitwise() {
-                return self.string_arith(op, a, b);
+                return self.string_arith(op, a, b).map(Step::Done);
             }
             let h = self.get_tm(v, tm);
             if !h.is_nil() {
-                return self.call1(h, &[a, b]);
+                return Ok(Step::call(h, [a, b, Value::Nil], 2));
             }
         }
         if op.is_bitwise() {
@@ -502,20 +536,29 @@ impl State {
 
     /// `obj[key]` with `__index`.
     pub fn index(&mut self, obj: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
+        match self.index_step(obj, key, info)? {
+            Step::Done(v) => Ok(v),
+            Step::Call(h, args, n) => self.call1(h, &args[..n]),
+        }
+    }
+
+    /// [`State::index`], returning a Lua `__index` function as a
+    /// [`Step::Call`] instead of calling it.
+    pub fn index_step(&mut self, obj: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
         let mut t = obj;
         for loop_i in 0..MAX_TAG_LOOP {
             let h = match t {
                 Value::Table(tab) => {
                     let v = tab.get(key);
                     if !v.is_nil() {
-                        return Ok(v);
+                        return Ok(Step::Done(v));
                     }
                     match tab.metatable() {
-                        None => return Ok(Value::Nil),
+                        None => return Ok(Step::Done(Value::Nil)),
                         Some(mt) => {
                             let h = self.tm_of(mt, Tm::Index);
                             if h.is_nil() {
-                                return Ok(Value::Nil);
+                                return Ok(Step::Done(Value::Nil));
                             }
                             h
                         }
@@ -531,7 +574,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return self.call1(h, &[t, key]);
+                return Ok(Step::call(h, [t, key, Value::Nil], 2));
             }
             t = h;
         }
@@ -553,6 +596,24 @@ impl State {
         val: Value,
         info: VarInfo,
     ) -> LuaResult<()> {
+        match self.set_index_step(obj, key, val, info)? {
+            Step::Done(_) => Ok(()),
+            Step::Call(h, args, n) => {
+                self.call(h, &args[..n])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// [`State::set_index`], returning a Lua `__newindex` function as a
+    /// [`Step::Call`] instead of calling it.
+    pub fn set_index_step(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        info: VarInfo,
+    ) -> LuaResult<Step> {
         let mut t = obj;
         for loop_i in 0..MAX_TAG_LOOP {
             let h = match t {
@@ -570,7 +631,8 @@ impl State {
                         }
                     };
                     if h.is_nil() {
-                        return self.raw_set(tab, key, val);
+                        self.raw_set(tab, key, val)?;
+                        return Ok(Step::Done(Value::Nil));
                     }
                     h
                 }
@@ -584,8 +646,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                self.call(h, &[t, key, val])?;
-                return Ok(());
+                return Ok(Step::call(h, [t, key, val], 3));
             }
             t = h;
         }

@@ -14,6 +14,7 @@ use crate::object::{
     Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState,
     UpVal,
 };
+use crate::object::{Thread, ThreadStatus};
 use crate::string::LuaStr;
 use crate::thread::{FrameFn, ThreadStacks};
 use crate::value::Value;
@@ -49,6 +50,16 @@ pub struct State {
     pub warn_buf: Vec<u8>,
     /// Extra roots (values a native keeps alive across calls into Lua).
     pub roots: Vec<Value>,
+    /// The main thread's object (its stacks are in `th` while it runs).
+    pub main_thread: Gc<Thread>,
+    /// The running thread (`main_thread` or a coroutine).
+    pub current: Gc<Thread>,
+    /// Rust-recursive calls into Lua since the running coroutine was
+    /// resumed: a yield is possible only when this is 0.
+    pub nny: u32,
+    /// Set by `coroutine.yield` while its sentinel error travels to the
+    /// coroutine's run loop.
+    pub yielding: bool,
 }
 
 impl State {
@@ -60,6 +71,7 @@ impl State {
         let registry = heap.alloc(Table::new(RawTable::new()));
         let loaded = heap.alloc(Table::new(RawTable::new()));
         let tm_names = TM_NAMES.map(|n| heap.new_str(n.as_bytes()));
+        let main_thread = heap.alloc(Thread::new(ThreadStatus::Running));
         let mut st = State {
             heap,
             th: ThreadStacks::default(),
@@ -77,6 +89,10 @@ impl State {
             warn_on: false,
             warn_buf: Vec::new(),
             roots: Vec::new(),
+            main_thread,
+            current: main_thread,
+            nny: 0,
+            yielding: false,
         };
         let k = st.str_value("_LOADED");
         let _ = registry.raw_mut().set(k, Value::Table(loaded));
@@ -90,6 +106,7 @@ impl State {
         let mut st = State::bare(executor);
         crate::lib_base::open(&mut st);
         crate::lib_debug::open(&mut st);
+        crate::lib_coroutine::open(&mut st);
         crate::lib_string::open(&mut st);
         crate::lib_table::open(&mut st);
         crate::lib_math::open(&mut st);
@@ -150,8 +167,10 @@ impl State {
     }
 
     pub fn new_upval(&mut self, st: UpState) -> Gc<UpVal> {
+        let owner = self.current;
         self.heap.alloc(UpVal {
             state: std::cell::Cell::new(st),
+            owner,
         })
     }
 
@@ -180,7 +199,8 @@ impl State {
     #[inline]
     pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
         match u.state.get() {
-            UpState::Open(i) => self.th.stack[i],
+            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i],
+            UpState::Open(i) => u.owner.saved.borrow().stack[i],
             UpState::Closed(v) => v,
         }
     }
@@ -188,7 +208,8 @@ impl State {
     #[inline]
     pub fn upval_set(&mut self, u: Gc<UpVal>, v: Value) {
         match u.state.get() {
-            UpState::Open(i) => self.th.stack[i] = v,
+            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i] = v,
+            UpState::Open(i) => u.owner.saved.borrow_mut().stack[i] = v,
             UpState::Closed(_) => u.state.set(UpState::Closed(v)),
         }
     }
@@ -269,6 +290,8 @@ impl State {
             type_metas,
             tm_names,
             roots,
+            main_thread,
+            current,
             ..
         } = self;
         heap.collect(|t| {
@@ -284,6 +307,8 @@ impl State {
             for &v in roots.iter() {
                 t.mark_value(v);
             }
+            t.mark(*main_thread);
+            t.mark(*current);
             th.trace(t);
         });
     }
@@ -403,8 +428,10 @@ impl State {
 
     pub fn call_at_flags(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
         self.enter_c_call()?;
+        self.nny += 1;
         let ex = self.executor.clone();
         let r = ex.call(self, func, nresults, flags);
+        self.nny -= 1;
         self.c_calls -= 1;
         r
     }

@@ -57,6 +57,14 @@ pub const FRAME_TRACEBACK: u8 = 8;
 /// Frame flag: this (protected) frame counts one level against the C-call
 /// limit, as lua5.4's `lua_pcall` does; released when the frame goes.
 pub const FRAME_CCALL: u8 = 16;
+/// Frame flag: this Lua frame is waiting for a metamethod frame above it;
+/// when it resumes, the metamethod's result (in the slot just above its
+/// registers) completes the instruction at its current position.
+pub const FRAME_FINISH: u8 = 32;
+/// Frame flag: a native called in tail position (it runs above its Lua
+/// caller, as in PUC); if it completes out of line (after a coroutine
+/// yield), the caller must return its results.
+pub const FRAME_TAILRET: u8 = 64;
 
 /// One activation record.
 #[derive(Clone, Copy, Debug)]

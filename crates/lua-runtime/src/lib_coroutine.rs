@@ -1,0 +1,277 @@
+//! The `coroutine` library (lcorolib.c) over heap threads.
+//!
+//! A coroutine is a [`Thread`] object holding its own value and frame
+//! stacks. `resume` swaps them into the `State` (saving the resumer's in
+//! the resumer's own thread object), runs the executor's
+//! [`Executor::resume`](crate::executor::Executor::resume) loop on them, and
+//! swaps back when the coroutine yields, returns or fails. Because Lua
+//! calls and `pcall` push frames instead of recursing, a yield only has to
+//! stop that loop: the coroutine's frames stay in its stacks until the next
+//! resume. A yield from inside a Rust-recursive call (a metamethod, a
+//! native calling back into Lua) is refused with lua5.4's "attempt to yield
+//! across a C-call boundary" (`State::nny` counts those calls).
+
+use crate::error::{LuaError, LuaResult};
+use crate::executor::Resumed;
+use crate::gc::Gc;
+use crate::object::{Args, Thread, ThreadStatus};
+use crate::state::State;
+use crate::value::Value;
+
+pub fn open(st: &mut State) {
+    let t = st.new_table();
+    st.register(
+        t,
+        &[
+            ("create", create),
+            ("resume", resume),
+            ("yield", yield_),
+            ("status", status),
+            ("running", running),
+            ("isyieldable", isyieldable),
+            ("wrap", wrap),
+            ("close", close),
+        ],
+    );
+    st.set_global("coroutine", Value::Table(t));
+    let loaded = st.loaded;
+    st.set_field(loaded, "coroutine", Value::Table(t));
+}
+
+fn check_co(st: &mut State, a: Args, i: usize) -> LuaResult<Gc<Thread>> {
+    match a.get(st, i) {
+        Value::Thread(t) => Ok(t),
+        _ => Err(st.type_arg_error(a, i, "thread")),
+    }
+}
+
+fn create(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_function(a, 1)?;
+    let co = st.heap.alloc(Thread::new(ThreadStatus::Suspended));
+    co.saved.borrow_mut().stack.push(f);
+    st.ret(Value::Thread(co))
+}
+
+/// Resume `co` with `args`. `Ok(Ok(values))`: it yielded or returned
+/// them; `Ok(Err(e))`: it could not run or died with error `e`.
+pub fn aux_resume(
+    st: &mut State,
+    co: Gc<Thread>,
+    args: &[Value],
+) -> LuaResult<Result<Vec<Value>, Value>> {
+    match co.status.get() {
+        ThreadStatus::Suspended => {}
+        ThreadStatus::Dead => {
+            return Ok(Err(st.str_value("cannot resume dead coroutine")));
+        }
+        _ => {
+            return Ok(Err(st.str_value("cannot resume non-suspended coroutine")));
+        }
+    }
+    if co.saved.borrow().frames.is_empty() && co.saved.borrow().stack.is_empty() {
+        return Ok(Err(st.str_value("cannot resume dead coroutine")));
+    }
+    if let Err(e) = st.enter_c_call() {
+        return Ok(Err(e.value));
+    }
+    let prev = st.current;
+    prev.status.set(ThreadStatus::Normal);
+    co.status.set(ThreadStatus::Running);
+    std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
+    std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
+    st.current = co;
+    let saved_nny = std::mem::replace(&mut st.nny, 0);
+    st.th.stack.extend_from_slice(args);
+
+    let ex = st.executor();
+    let r = ex.resume(st, args.len());
+    st.yielding = false;
+    let out = match r {
+        Ok(Resumed::Yielded) => {
+            let f = st.th.frames.last().copied();
+            let vals = match f {
+                Some(f) => st.th.stack[f.base..f.base + f.nvarargs].to_vec(),
+                None => Vec::new(),
+            };
+            co.status.set(ThreadStatus::Suspended);
+            Ok(vals)
+        }
+        Ok(Resumed::Returned) => {
+            let vals: Vec<Value> = st.th.stack.drain(..).collect();
+            co.status.set(ThreadStatus::Dead);
+            Ok(vals)
+        }
+        Err(e) => {
+            co.status.set(ThreadStatus::Dead);
+            co.error.set(Some(e.value));
+            Err(e.value)
+        }
+    };
+    st.nny = saved_nny;
+    std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
+    std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
+    st.current = prev;
+    prev.status.set(ThreadStatus::Running);
+    st.c_calls -= 1;
+    Ok(out)
+}
+
+fn resume(st: &mut State, a: Args) -> LuaResult<usize> {
+    let co = check_co(st, a, 1)?;
+    let args: Vec<Value> = (2..=a.n).map(|i| a.get(st, i)).collect();
+    match aux_resume(st, co, &args)? {
+        Ok(vals) => {
+            st.push(Value::Bool(true));
+            let n = vals.len();
+            st.th.stack.extend(vals);
+            Ok(n + 1)
+        }
+        Err(e) => {
+            st.push(Value::Bool(false));
+            st.push(e);
+            Ok(2)
+        }
+    }
+}
+
+fn yield_(st: &mut State, _a: Args) -> LuaResult<usize> {
+    if Gc::ptr_eq(st.current, st.main_thread) {
+        return Err(st.error("attempt to yield from outside a coroutine"));
+    }
+    if st.nny > 0 {
+        return Err(st.error("attempt to yield across a C-call boundary"));
+    }
+    // The sentinel travels to the coroutine's run loop, which stops with
+    // this native frame (holding the yielded values) on top.
+    st.yielding = true;
+    Err(LuaError::new(Value::Nil))
+}
+
+fn status_name(st: &State, co: Gc<Thread>) -> &'static str {
+    if Gc::ptr_eq(co, st.current) {
+        return "running";
+    }
+    match co.status.get() {
+        ThreadStatus::Suspended => "suspended",
+        ThreadStatus::Running => "running",
+        ThreadStatus::Normal => "normal",
+        ThreadStatus::Dead => "dead",
+    }
+}
+
+fn status(st: &mut State, a: Args) -> LuaResult<usize> {
+    let co = check_co(st, a, 1)?;
+    let s = status_name(st, co);
+    let v = st.str_value(s);
+    st.ret(v)
+}
+
+fn running(st: &mut State, _a: Args) -> LuaResult<usize> {
+    let cur = st.current;
+    st.push(Value::Thread(cur));
+    st.push(Value::Bool(Gc::ptr_eq(cur, st.main_thread)));
+    Ok(2)
+}
+
+fn isyieldable(st: &mut State, a: Args) -> LuaResult<usize> {
+    let co = match a.get(st, 1) {
+        Value::Thread(t) => t,
+        _ => st.current,
+    };
+    let y = !Gc::ptr_eq(co, st.main_thread) && (!Gc::ptr_eq(co, st.current) || st.nny == 0);
+    st.ret(Value::Bool(y))
+}
+
+fn wrap_aux(st: &mut State, a: Args) -> LuaResult<usize> {
+    let co = {
+        let f = st.th.frames.last().map(|f| f.func_fn);
+        match f {
+            Some(crate::thread::FrameFn::Native(n)) => n.upvalues.borrow().first().copied(),
+            _ => None,
+        }
+    };
+    let Some(Value::Thread(co)) = co else {
+        return Err(st.error("bad coroutine"));
+    };
+    let args: Vec<Value> = (1..=a.n).map(|i| a.get(st, i)).collect();
+    match aux_resume(st, co, &args)? {
+        Ok(vals) => {
+            let n = vals.len();
+            st.th.stack.extend(vals);
+            Ok(n)
+        }
+        Err(e) => {
+            // As lua5.4: string errors get the caller's position added.
+            if let Value::Str(s) = e {
+                let w = st.where_(1);
+                let mut b = w.into_bytes();
+                b.extend_from_slice(s.as_bytes());
+                return Err(LuaError::new(st.str_value(&b)));
+            }
+            Err(LuaError::new(e))
+        }
+    }
+}
+
+fn wrap(st: &mut State, a: Args) -> LuaResult<usize> {
+    let f = st.check_function(a, 1)?;
+    let co = st.heap.alloc(Thread::new(ThreadStatus::Suspended));
+    co.saved.borrow_mut().stack.push(f);
+    let w = st.new_native_kind(
+        "wrap",
+        wrap_aux,
+        crate::object::NativeKind::Plain,
+        vec![Value::Thread(co)],
+    );
+    st.ret(w)
+}
+
+fn close(st: &mut State, a: Args) -> LuaResult<usize> {
+    let co = check_co(st, a, 1)?;
+    match status_name(st, co) {
+        "suspended" | "dead" => {}
+        s => {
+            return Err(st.error(format!("cannot close a {} coroutine", s)));
+        }
+    }
+    // Run pending `__close` handlers on the coroutine's own stacks.
+    let pending = {
+        let s = co.saved.borrow();
+        !s.tbc.is_empty() || !s.open_upvals.is_empty()
+    };
+    let mut result: Result<(), Value> = match co.error.get() {
+        Some(e) if co.status.get() == ThreadStatus::Dead => Err(e),
+        _ => Ok(()),
+    };
+    if pending {
+        let prev = st.current;
+        std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
+        std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
+        st.current = co;
+        let r = crate::interp::close_all(st, 0, None);
+        std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
+        std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
+        st.current = prev;
+        if let Err(e) = r {
+            result = Err(e.value);
+        }
+    }
+    {
+        let mut s = co.saved.borrow_mut();
+        s.stack.clear();
+        s.frames.clear();
+        s.cursors.clear();
+        s.tbc.clear();
+        s.open_upvals.clear();
+    }
+    co.status.set(ThreadStatus::Dead);
+    co.error.set(None);
+    match result {
+        Ok(()) => st.ret(Value::Bool(true)),
+        Err(e) => {
+            st.push(Value::Bool(false));
+            st.push(e);
+            Ok(2)
+        }
+    }
+}
