@@ -30,9 +30,20 @@
 //! `pcall`/`xpcall` push a protected native frame and call their function
 //! in the same loop, so deep recursion inside pcall is fine; an error
 //! unwinds the frames to the nearest protected one (above the frame that
-//! entered this loop) or leaves the loop. A metamethod written in Lua is
-//! run by lua-runtime through `State::call` (a nested loop, counted against
-//! the C-call limit exactly where lua5.4 counts it).
+//! entered this loop) or leaves the loop. The call/return/unwind protocol
+//! itself is lua-runtime's `interp` module, shared with the flat executor.
+//!
+//! An `__index`, `__newindex` or arithmetic metamethod written in Lua runs
+//! as a frame too: the walk pushes it with the result slot just above the
+//! caller's registers, marks the caller `FRAME_FINISH` and leaves the
+//! cursor on the interrupted instruction; when the caller resumes, the
+//! result completes that instruction. Such frames count against the C-call
+//! limit, as PUC's `luaT_callTMres` calls do. Other metamethods (order,
+//! `__eq`, `__concat`, `__len`, `__close`) run through `State::call`.
+//!
+//! Coroutines: [`Executor::resume`] continues a coroutine's frames after
+//! `coroutine.resume` swapped its stacks in; a `coroutine.yield` stops the
+//! loop with its native frame on top, which the next resume completes.
 //!
 //! ```
 //! use std::rc::Rc;

@@ -18,7 +18,10 @@
 //! - [`ops`]: operators with metamethods and their error messages;
 //!   [`meta`]: the metamethod lookup path.
 //! - [`thread`]: call frames and the per-thread stacks shared by both
-//!   executors; [`executor`]: the trait.
+//!   executors; [`executor`]: the trait; [`interp`]: the call, return,
+//!   unwind and `for` protocol both executors share.
+//! - [`lib_coroutine`]: coroutines as heap threads whose stacks are swapped
+//!   into the `State` while they run.
 //! - [`state`]: the `State`; [`args`]: argument checking for natives;
 //!   [`debug`]: lines, function names, tracebacks.
 //! - `lib_*`: the standard libraries; [`strlib`]: pure string algorithms.
