@@ -4,8 +4,8 @@
 //! (always, possibly empty), `<name>.stderr` (only when lua5.4 wrote to
 //! stderr) and `<name>.status` (only when the exit status was not 0), plus an
 //! optional `<name>.stdin` fed to the program. Directives in comment lines at
-//! the top of the file (`-- corpus: skip-stress`, `-- corpus: args a b`)
-//! adjust how the case is run.
+//! the top of the file (`-- corpus: skip-stress`, `-- corpus: args a b`,
+//! `-- corpus: timeout 15`) adjust how the case is run.
 
 use std::fs;
 use std::io;
@@ -31,6 +31,9 @@ pub struct Case {
     pub args: Vec<String>,
     /// `-- corpus: skip-stress`: too heavy to collect at every safepoint.
     pub skip_stress: bool,
+    /// `-- corpus: timeout <seconds>`: a tighter time limit than the
+    /// runner's, for a case whose known failure is a hang.
+    pub timeout: Option<std::time::Duration>,
     /// Contents of `<stem>.stdin`, if that file exists.
     pub stdin: Option<Vec<u8>>,
 }
@@ -79,6 +82,7 @@ fn load_case(path: &Path, area: String, rel: String, file: String) -> io::Result
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut args = Vec::new();
     let mut skip_stress = false;
+    let mut timeout = None;
     // Directives are only looked for in the leading comment block, so a
     // string literal further down cannot switch one on by accident.
     for line in String::from_utf8_lossy(&source).lines() {
@@ -91,6 +95,13 @@ fn load_case(path: &Path, area: String, rel: String, file: String) -> io::Result
         let directive = directive.trim();
         if directive.starts_with("skip-stress") {
             skip_stress = true;
+        } else if let Some(rest) = directive.strip_prefix("timeout") {
+            timeout = rest
+                .split_whitespace()
+                .next()
+                .and_then(|t| t.parse::<f64>().ok())
+                .filter(|t| *t > 0.0)
+                .map(std::time::Duration::from_secs_f64);
         } else if let Some(rest) = directive.strip_prefix("args") {
             args.extend(rest.split_whitespace().map(str::to_string));
         }
@@ -104,6 +115,7 @@ fn load_case(path: &Path, area: String, rel: String, file: String) -> io::Result
         stem,
         args,
         skip_stress,
+        timeout,
         stdin,
     })
 }

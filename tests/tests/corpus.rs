@@ -163,6 +163,7 @@ fn run_case(
         })?;
         let mut cmd = child_command(&case.dir, variant.executor, variant.stress);
         cmd.arg(&case.file).args(&case.args);
+        let limit = case.timeout.map_or(limit, |t| t.min(limit));
         let run =
             process::run(cmd, case.stdin.as_deref(), limit).map_err(|e| format!("spawn: {e}"))?;
         let verdict = match compare::rust_panic(&run.stderr) {
