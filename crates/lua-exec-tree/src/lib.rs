@@ -55,14 +55,14 @@
 
 use std::rc::Rc;
 
-use lua_bytecode::{Cond, MULTRET, Node, Op, Proto, RK};
+use lua_bytecode::{Cond, MULTRET, Node, Op, Proto, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::interp::{
     self, Called, TailCalled, arith_op, eval_test, fast_arith, for_loop, for_prep, handle_error,
     precall,
 };
 use lua_runtime::object::FnProto;
-use lua_runtime::ops::{ArithOp, Step, VarInfo};
+use lua_runtime::ops::{ArithOp, Cmp, Step, VarInfo};
 use lua_runtime::thread::{
     CallFrame, Cursor, FRAME_CCALL, FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret,
 };
@@ -330,6 +330,8 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         // A frame that has just been pushed: its body is the first block.
         st.th.cursors.push(cur(0, 0));
     }
+    let maxr = proto.max_registers as usize;
+    let mut pending: Option<bool> = None;
     if fr.flags & FRAME_FINISH != 0 {
         // A metamethod frame returned: its result completes the
         // instruction the cursor still points at.
@@ -337,13 +339,22 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         let v = st.th.stack[base + proto.max_registers as usize];
         let ci = st.th.cursors.len() - 1;
         let block = resolve(proto, &st.th.cursors[cb..]);
-        if let Some(Node::Op { op, .. }) = block.get(st.th.cursors[ci].b as usize) {
-            let mut op = *op;
-            if let Some(d) = op.dst_mut() {
-                st.th.stack[base + *d as usize] = v;
+        match block.get(st.th.cursors[ci].b as usize) {
+            Some(Node::Op { op, .. }) => {
+                let mut op = *op;
+                let dst = match op {
+                    Op::Method { dst, .. } => Some(dst),
+                    _ => op.dst_mut().map(|d| *d),
+                };
+                if let Some(d) = dst {
+                    st.th.stack[base + d as usize] = v;
+                }
+                st.th.cursors[ci].b += 1;
             }
+            // At the end of a condition's `pre` block: the comparison
+            // metamethod decided the leaf.
+            _ => pending = Some(v.truthy()),
         }
-        st.th.cursors[ci].b += 1;
     }
 
     macro_rules! reg {
@@ -360,30 +371,10 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 Step::Done(v) => v,
                 Step::Call(h, args, n) => {
                     if let Value::LuaFn(_) = h {
-                        let scratch = base + proto.max_registers as usize;
-                        st.th.stack.truncate(scratch);
-                        if st.th.stack.len() < scratch {
-                            st.th.stack.resize(scratch, Value::Nil);
-                        }
-                        st.th.stack.push(h);
-                        st.th.stack.extend_from_slice(&args[..n]);
-                        st.th.frames[fi].flags |= FRAME_FINISH;
                         let ci = st.th.cursors.len() - 1;
                         st.th.cursors[ci].b = $pos as u32;
-                        // Counted as a C call, as PUC's luaT_callTMres.
-                        st.enter_c_call()?;
-                        let r = precall(
-                            st,
-                            scratch,
-                            n,
-                            Ret::Normal { want: 1 },
-                            FRAME_CCALL,
-                            VarInfo::None,
-                        );
-                        if !matches!(r, Ok(Called::Lua)) {
-                            st.c_calls -= 1;
-                        }
-                        r?;
+                        let scratch = base + proto.max_registers as usize;
+                        push_meta_frame(st, fi, scratch, h, &args[..n])?;
                         return Ok(());
                     }
                     st.call1(h, &args[..n])?
@@ -595,7 +586,7 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                             let v = match x {
                                 Value::Str(s) => Value::Int(s.len() as i64),
                                 Value::Table(t) if t.metatable().is_none() => Value::Int(t.len()),
-                                _ => st.len(x, VarInfo::Reg(src))?,
+                                _ => step!(st.len_step(x, VarInfo::Reg(src))?, pos),
                             };
                             reg!(dst) = v;
                         }
@@ -733,7 +724,9 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
             pos += 1;
         }
 
-        // End of the current block.
+        // End of the current block (recorded: a condition's metamethod may
+        // suspend this frame here).
+        st.th.cursors[ci].b = block.len() as u32;
         let depth = st.th.cursors.len() - cb;
         if depth == 1 {
             return do_return(st, base, 0, top);
@@ -769,7 +762,11 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 if e.a < 2 {
                     leave!();
                 }
-                match cond_step(st, base, k, fi, &b.cond, e.a - 2)? {
+                let next = match cond_step(st, base, maxr, k, fi, &b.cond, e.a - 2, &mut pending)? {
+                    None => return Ok(()),
+                    Some(next) => next,
+                };
+                match next {
                     CondNext::Leaf(j) => goto_sub!(2 + j as u32),
                     CondNext::Done(true) => goto_sub!(0),
                     CondNext::Done(false) => goto_sub!(1),
@@ -779,7 +776,11 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 if e.a == 0 {
                     goto_sub!(2);
                 }
-                match cond_step(st, base, k, fi, &b.cond, e.a - 2)? {
+                let next = match cond_step(st, base, maxr, k, fi, &b.cond, e.a - 2, &mut pending)? {
+                    None => return Ok(()),
+                    Some(next) => next,
+                };
+                match next {
                     CondNext::Leaf(j) => goto_sub!(2 + j as u32),
                     CondNext::Done(true) => goto_sub!(0),
                     CondNext::Done(false) => leave!(),
@@ -789,7 +790,11 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
                 if e.a == 0 {
                     goto_sub!(2);
                 }
-                match cond_step(st, base, k, fi, &b.cond, e.a - 2)? {
+                let next = match cond_step(st, base, maxr, k, fi, &b.cond, e.a - 2, &mut pending)? {
+                    None => return Ok(()),
+                    Some(next) => next,
+                };
+                match next {
                     CondNext::Leaf(j) => goto_sub!(2 + j as u32),
                     CondNext::Done(true) => leave!(),
                     CondNext::Done(false) => goto_sub!(0),
@@ -838,31 +843,100 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
     }
 }
 
-/// Evaluate leaf `i` of condition `c` and say what comes next.
+/// Evaluate leaf `i` of condition `c` and say what comes next; `None`:
+/// a metamethod frame was pushed (the leaf's outcome arrives as `pending`
+/// when this frame resumes).
+#[allow(clippy::too_many_arguments)]
 fn cond_step(
     st: &mut State,
     base: usize,
+    maxr: usize,
     k: &[Value],
     fi: usize,
     c: &Cond,
     i: u32,
-) -> LuaResult<CondNext> {
-    if let Cond::Leaf {
-        test, negate, pc, ..
-    } = c
-    {
-        st.th.frames[fi].pc = *pc;
-        return Ok(CondNext::Done(eval_test(st, base, k, test)? != *negate));
-    }
+    pending: &mut Option<bool>,
+) -> LuaResult<Option<CondNext>> {
     let Cond::Leaf {
         test, negate, pc, ..
     } = leaf(c, i as usize)
     else {
-        return Ok(CondNext::Done(false));
+        return Ok(Some(CondNext::Done(false)));
     };
     st.th.frames[fi].pc = *pc;
-    let r = eval_test(st, base, k, test)? != *negate;
-    Ok(cond_next(c, i as usize, r))
+    let outcome = match pending.take() {
+        Some(r) => r,
+        None => match test_step(st, base, k, test)? {
+            Step::Done(v) => v.truthy(),
+            Step::Call(h, args, n) => match h {
+                Value::LuaFn(_) => {
+                    push_meta_frame(st, fi, base + maxr, h, &args[..n])?;
+                    return Ok(None);
+                }
+                _ => st.call1(h, &args[..n])?.truthy(),
+            },
+        },
+    };
+    Ok(Some(cond_next(c, i as usize, outcome != *negate)))
+}
+
+/// A test as a step: plain values answer at once; a comparison metamethod
+/// is returned to be run (its result's truthiness is the test's value).
+fn test_step(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
+    let r = |st: &State, x: u8| st.th.stack[base + x as usize];
+    let (cmp, a, b) = match *t {
+        Test::Eq(a, b) => (Cmp::Eq, r(st, a), r(st, b)),
+        Test::Lt(a, b) => (Cmp::Lt, r(st, a), r(st, b)),
+        Test::Le(a, b) => (Cmp::Le, r(st, a), r(st, b)),
+        Test::LtI(a, i) => (Cmp::Lt, r(st, a), Value::Int(i as i64)),
+        Test::LeI(a, i) => (Cmp::Le, r(st, a), Value::Int(i as i64)),
+        Test::GtI(a, i) => (Cmp::Lt, Value::Int(i as i64), r(st, a)),
+        Test::GeI(a, i) => (Cmp::Le, Value::Int(i as i64), r(st, a)),
+        _ => return Ok(Step::Done(Value::Bool(eval_test(st, base, k, t)?))),
+    };
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        let v = match cmp {
+            Cmp::Eq => x == y,
+            Cmp::Lt => x < y,
+            Cmp::Le => x <= y,
+        };
+        return Ok(Step::Done(Value::Bool(v)));
+    }
+    st.compare_step(cmp, a, b)
+}
+
+/// Push the frame of Lua metamethod `h` with `args`, its function slot at
+/// `scratch` (just above the frame's registers), and mark the frame on
+/// top `FRAME_FINISH` so its current instruction completes when it
+/// resumes. Counted as a C call, as PUC's `luaT_callTMres`.
+fn push_meta_frame(
+    st: &mut State,
+    fi: usize,
+    scratch: usize,
+    h: Value,
+    args: &[Value],
+) -> LuaResult<()> {
+    st.th.stack.truncate(scratch);
+    if st.th.stack.len() < scratch {
+        st.th.stack.resize(scratch, Value::Nil);
+    }
+    st.th.stack.push(h);
+    st.th.stack.extend_from_slice(args);
+    st.th.frames[fi].flags |= FRAME_FINISH;
+    st.enter_c_call()?;
+    let r = precall(
+        st,
+        scratch,
+        args.len(),
+        Ret::Normal { want: 1 },
+        FRAME_CCALL,
+        VarInfo::None,
+    );
+    if !matches!(r, Ok(Called::Lua)) {
+        st.c_calls -= 1;
+    }
+    r?;
+    Ok(())
 }
 
 /// `t[key]`: the raw hit, or the next step of the full lookup.

@@ -321,7 +321,19 @@ fn hex_float(s: &[u8]) -> Option<f64> {
         }
         exp += if eneg { -e } else { e };
     }
-    Some(m * 2f64.powi(exp.clamp(-3000, 3000) as i32))
+    // ldexp in steps: 2^-1074 itself is not a finite power of two
+    // reachable in one `powi` from the other side.
+    let mut v = m;
+    let mut e = exp.clamp(-3000, 3000);
+    while e > 900 {
+        v *= 2f64.powi(900);
+        e -= 900;
+    }
+    while e < -900 {
+        v *= 2f64.powi(-900);
+        e += 900;
+    }
+    Some(v * 2f64.powi(e as i32))
 }
 
 /// `tostring` of a float: `%.14g`, plus `.0` when it looks like an integer.

@@ -31,6 +31,14 @@ pub enum VarInfo {
     ForIterator,
 }
 
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Lt,
+    Le,
+}
+
 /// Arithmetic and bitwise operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArithOp {
@@ -217,20 +225,6 @@ pub fn to_integer(v: Value) -> Option<i64> {
     }
 }
 
-fn op_verb(op: ArithOp) -> &'static str {
-    match op {
-        ArithOp::Add => "add",
-        ArithOp::Sub => "sub",
-        ArithOp::Mul => "mul",
-        ArithOp::Mod => "mod",
-        ArithOp::Pow => "pow",
-        ArithOp::Div => "div",
-        ArithOp::IDiv => "idiv",
-        ArithOp::Unm => "unm",
-        _ => "?",
-    }
-}
-
 impl State {
     /// Name suffix for an operand: " (local 'x')", " (global 'x')", ...
     pub fn varinfo(&self, info: VarInfo) -> String {
@@ -317,10 +311,9 @@ impl State {
         let tm = op.tm();
         // The first operand's metamethod, else the second's. Strings carry
         // the string library's arithmetic metamethods (not bitwise ones).
+        // Strings take part through the string metatable's arithmetic
+        // metamethods (the string library installs them), as in 5.4.
         for (v, _) in [(a, ia), (b, ib)] {
-            if matches!(v, Value::Str(_)) && !op.is_bitwise() {
-                return self.string_arith(op, a, b).map(Step::Done);
-            }
             let h = self.get_tm(v, tm);
             if !h.is_nil() {
                 return Ok(Step::call(h, [a, b, Value::Nil], 2));
@@ -353,31 +346,6 @@ impl State {
         Err(self.type_error(v, "perform arithmetic on", i))
     }
 
-    /// The string library's `__add` etc. (lstrlib's `arith_*`/`trymt`).
-    fn string_arith(&mut self, op: ArithOp, a: Value, b: Value) -> LuaResult<Value> {
-        if let (Some(x), Some(y)) = (to_number(a), to_number(b)) {
-            return match raw_arith(op, x, y) {
-                RawArith::Ok(v) => Ok(v),
-                RawArith::DivByZero => Err(self.rt_error("attempt to divide by zero")),
-                RawArith::ModByZero => Err(self.rt_error("attempt to perform 'n%0'")),
-                _ => Err(self.rt_error("number has no integer representation")),
-            };
-        }
-        if !matches!(b, Value::Str(_)) {
-            let h = self.get_tm(b, op.tm());
-            if !h.is_nil() {
-                return self.call1(h, &[a, b]);
-            }
-        }
-        let (ta, tb) = (a.type_name(), b.type_name());
-        Err(self.rt_error(format!(
-            "attempt to {} a '{}' with a '{}'",
-            op_verb(op),
-            ta,
-            tb
-        )))
-    }
-
     // ---------------------------------------------------------------
     // Comparison
 
@@ -401,6 +369,76 @@ impl State {
             return Ok(false);
         }
         Ok(self.call1(h, &[a, b])?.truthy())
+    }
+
+    /// `a == b`, `a < b` or `a <= b` as a step: the answer, or the
+    /// metamethod to call (its result's truthiness is the answer).
+    pub fn compare_step(&mut self, cmp: Cmp, a: Value, b: Value) -> LuaResult<Step> {
+        let done = |x: bool| Ok(Step::Done(Value::Bool(x)));
+        match cmp {
+            Cmp::Eq => {
+                if a.raw_eq(&b) {
+                    return done(true);
+                }
+                match (a, b) {
+                    (Value::Table(_), Value::Table(_))
+                    | (Value::UserData(_), Value::UserData(_)) => {
+                        let mut h = self.get_tm(a, Tm::Eq);
+                        if h.is_nil() {
+                            h = self.get_tm(b, Tm::Eq);
+                        }
+                        if h.is_nil() {
+                            done(false)
+                        } else {
+                            Ok(Step::call(h, [a, b, Value::Nil], 2))
+                        }
+                    }
+                    _ => done(false),
+                }
+            }
+            Cmp::Lt | Cmp::Le => {
+                let plain = matches!(
+                    (a, b),
+                    (
+                        Value::Int(_) | Value::Float(_),
+                        Value::Int(_) | Value::Float(_)
+                    ) | (Value::Str(_), Value::Str(_))
+                );
+                if plain {
+                    return done(if cmp == Cmp::Lt {
+                        self.less_than(a, b)?
+                    } else {
+                        self.less_equal(a, b)?
+                    });
+                }
+                let tm = if cmp == Cmp::Lt { Tm::Lt } else { Tm::Le };
+                let mut h = self.get_tm(a, tm);
+                if h.is_nil() {
+                    h = self.get_tm(b, tm);
+                }
+                if h.is_nil() {
+                    return Err(self.compare_error(a, b));
+                }
+                Ok(Step::call(h, [a, b, Value::Nil], 2))
+            }
+        }
+    }
+
+    /// `#v` as a step (a `__len` metamethod to call, or the length).
+    pub fn len_step(&mut self, v: Value, info: VarInfo) -> LuaResult<Step> {
+        match v {
+            Value::Str(s) => Ok(Step::Done(Value::Int(s.len() as i64))),
+            _ => {
+                let h = self.get_tm(v, Tm::Len);
+                if !h.is_nil() {
+                    return Ok(Step::call(h, [v, v, Value::Nil], 2));
+                }
+                match v {
+                    Value::Table(t) => Ok(Step::Done(Value::Int(t.len()))),
+                    _ => Err(self.type_error(v, "get length of", info)),
+                }
+            }
+        }
     }
 
     /// `a < b`.
