@@ -242,3 +242,42 @@ pub fn program(seed: u64) -> String {
     }
     g.out
 }
+
+/// Like [`program`], but each top-level statement runs in its own
+/// `pcall`ed function and prints its outcome, so one error does not end the
+/// program; the globals are objects whose metamethods let most operations
+/// succeed. For differential runs against lua5.4.
+pub fn program_pcall(seed: u64) -> String {
+    let mut g = Gen {
+        state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+        depth: 0,
+        locals: Vec::new(),
+        out: String::new(),
+    };
+    let mut out = String::from(PRELUDE);
+    for i in 0..12 {
+        g.out.clear();
+        g.stat();
+        out.push_str(&format!(
+            "print({i}, pcall(function(...)\n{}end, 1, 2))\n",
+            g.out
+        ));
+    }
+    out
+}
+
+const PRELUDE: &str = r#"local mt = {}
+local n = 0
+local function mk() n = n + 1; return setmetatable({id = n}, mt) end
+mt.__index = function(t, k) if type(k) == "number" and k > 3 then return nil end return k end
+mt.__call = function(self, a) return a, 2 end
+for _, e in ipairs({"add", "sub", "mul", "div", "mod", "pow", "unm", "idiv", "band", "bor", "bxor", "shl", "shr", "bnot"}) do
+  mt["__" .. e] = function(a, b) return 7 end
+end
+mt.__concat = function(a, b) return "cat" end
+mt.__len = function() return 3 end
+mt.__lt = function(a, b) return false end
+mt.__le = function(a, b) return true end
+mt.__tostring = function(t) return "obj" end
+g0, g1, g2, g3, g4 = mk(), mk(), mk(), mk(), mk()
+"#;
