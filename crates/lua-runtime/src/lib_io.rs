@@ -81,9 +81,9 @@ thread_local! {
 
 /// Flush the write buffers of every open stream (for `os.exit`).
 pub fn flush_all() {
+    prune_streams();
     OPEN.with(|l| {
-        let mut l = l.borrow_mut();
-        l.retain(|w| w.strong_count() > 0);
+        let l = l.borrow();
         for w in l.iter() {
             if let Some(s) = w.upgrade()
                 && let Ok(mut s) = s.try_borrow_mut()
@@ -400,9 +400,52 @@ fn file_meta(st: &mut State) -> Option<Gc<Table>> {
     st.get_field(r, "FILE*").as_table()
 }
 
+thread_local! {
+    /// Length of the stream list at which the next check is made.
+    static CHECK_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(MANY_STREAMS) };
+}
+
+/// Open streams past which opening another one first runs a collection.
+const MANY_STREAMS: usize = 1024;
+
+/// Drop closed and dropped streams from the list; returns how many stay.
+fn prune_streams() -> usize {
+    OPEN.with(|l| {
+        let mut l = l.borrow_mut();
+        l.retain(|w| {
+            w.upgrade()
+                .is_some_and(|s| s.try_borrow().map_or(true, |s| !s.closed))
+        });
+        l.len()
+    })
+}
+
+/// The collector does not know what a stream costs (its buffers, its
+/// descriptor), so a program that drops handles without closing them
+/// would pile them up; PUC's collector sees the memory of its `FILE`s. So
+/// when many streams are open, opening another first collects: handles
+/// nobody references are then dropped, which closes them. Checks happen
+/// at geometrically spaced list lengths, so their cost is amortised O(1).
+fn pace_collector(st: &mut State) {
+    let len = OPEN.with(|l| l.borrow().len());
+    if len < CHECK_AT.with(|c| c.get()) {
+        return;
+    }
+    let mut open = prune_streams();
+    if open >= MANY_STREAMS {
+        st.full_gc();
+        open = prune_streams();
+    }
+    CHECK_AT.with(|c| c.set((2 * open).max(MANY_STREAMS)));
+}
+
 fn new_handle(st: &mut State, s: Stream) -> Value {
+    pace_collector(st);
     let h: Handle = Rc::new(RefCell::new(s));
-    OPEN.with(|l| l.borrow_mut().push(Rc::downgrade(&h)));
+    OPEN.with(|l| {
+        let mut l = l.borrow_mut();
+        l.push(Rc::downgrade(&h));
+    });
     let mt = file_meta(st);
     let ud = st.heap.alloc(UserData {
         meta: std::cell::Cell::new(mt),
@@ -535,6 +578,20 @@ fn open_file(name: &[u8], mode: &[u8]) -> Result<Stream, i32> {
     Ok(Stream::new(Kind::File, fd, r, w))
 }
 
+/// `open_file`, collecting garbage and retrying once when the process is
+/// out of descriptors: handles the program dropped without closing are
+/// closed by the collector, and PUC's collector, which counts the C
+/// buffers, would have freed them by then.
+fn open_file_gc(st: &mut State, name: &[u8], mode: &[u8]) -> Result<Stream, i32> {
+    match open_file(name, mode) {
+        Err(e) if e == libc::EMFILE || e == libc::ENFILE => {
+            st.full_gc();
+            open_file(name, mode)
+        }
+        r => r,
+    }
+}
+
 fn io_open(st: &mut State, a: Args) -> LuaResult<usize> {
     let name = st.check_str(a, 1)?;
     let mode = match st.opt_str(a, 2)? {
@@ -544,7 +601,7 @@ fn io_open(st: &mut State, a: Args) -> LuaResult<usize> {
     if !valid_mode(&mode) {
         return Err(st.arg_error(2, "invalid mode"));
     }
-    match open_file(name.as_bytes(), &mode) {
+    match open_file_gc(st, name.as_bytes(), &mode) {
         Ok(s) => {
             let h = new_handle(st, s);
             st.ret(h)
@@ -555,7 +612,7 @@ fn io_open(st: &mut State, a: Args) -> LuaResult<usize> {
 
 /// liolib's `opencheckfile`: open or raise "cannot open file".
 fn open_check(st: &mut State, name: &[u8], mode: &[u8]) -> LuaResult<Value> {
-    match open_file(name, mode) {
+    match open_file_gc(st, name, mode) {
         Ok(s) => Ok(new_handle(st, s)),
         Err(e) => Err(st.error(format!(
             "cannot open file '{}' ({})",
