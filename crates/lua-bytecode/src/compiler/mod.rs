@@ -716,19 +716,20 @@ impl<'a> Compiler<'a> {
             max_registers: fs.maxreg.min(255) as u8,
             needs_close: fs.needs_close,
             code: Block { nodes },
-            constants: std::mem::take(&mut fs.constants),
-            protos: std::mem::take(&mut fs.protos),
-            upvalues: std::mem::take(&mut fs.upvals),
+            constants: fs.constants.split_off(0),
+            protos: fs.protos.split_off(0),
+            upvalues: fs.upvals.split_off(0),
             debug: DebugInfo {
-                lines: std::mem::take(&mut fs.lines),
-                locals: std::mem::take(&mut fs.locvars),
-                names: std::mem::take(&mut fs.names),
+                lines: fs.lines.split_off(0),
+                locals: fs.locvars.split_off(0),
+                names: fs.names.split_off(0),
             },
             code_len: fs.pc,
             flat: Default::default(),
         });
-        // Keep the scratch collections (and their capacity) for the next
-        // function: most chunks are many small functions.
+        // Keep the collections (and their capacity) for the next function:
+        // most chunks are many small functions, and `split_off(0)` above
+        // copied each output into one exactly sized allocation.
         fs.kcache.clear();
         fs.actvars.clear();
         fs.scopes.clear();
