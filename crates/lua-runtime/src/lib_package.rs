@@ -64,6 +64,21 @@ pub fn open(st: &mut State) {
     st.set_field(loaded, "package", Value::Table(p));
 }
 
+/// For `luna -E`: mark the state as ignoring the environment (registry
+/// `LUA_NOENV`, as lua.c does) and reset `package.path`/`package.cpath` to
+/// the defaults, as if `LUA_PATH*`/`LUA_CPATH*` were unset.
+pub fn ignore_env(st: &mut State) {
+    let reg = st.registry;
+    st.set_field(reg, "LUA_NOENV", Value::Bool(true));
+    let loaded = st.loaded;
+    if let Value::Table(p) = st.get_field(loaded, "package") {
+        let path = st.str_value(PATH_DEFAULT);
+        st.set_field(p, "path", path);
+        let cpath = st.str_value(CPATH_DEFAULT);
+        st.set_field(p, "cpath", cpath);
+    }
+}
+
 /// loadlib's `setpath`: the versioned variable, else the plain one, with
 /// `;;` replaced by the default; the default without either (or with
 /// `LUA_NOENV` set in the registry, as `luna -E` does).
