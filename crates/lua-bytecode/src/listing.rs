@@ -17,7 +17,7 @@ use crate::proto::{Block, Cond, Constant, Node, Proto};
 pub enum Form {
     /// The structured code the compiler emits.
     Tree,
-    /// The flat array of [`crate::flatten`].
+    /// The flat array of [`crate::flatten()`].
     Flat,
 }
 

@@ -19,7 +19,7 @@
 //! Every variant except the ones marked *flat only* may appear in the
 //! structured form (inside [`crate::Node::Op`]). The *flat only* variants
 //! (`Jmp`, `JumpIf`, `JumpIfNot`, `ForPrep`, `ForLoop`, `TForPrep`,
-//! `TForCall`, `TForLoop`) are produced by [`crate::flatten`] to lower the
+//! `TForCall`, `TForLoop`) are produced by [`crate::flatten()`] to lower the
 //! structured control nodes; their `target` is an index into
 //! [`crate::FlatCode::code`].
 

@@ -4,7 +4,7 @@
 //! # One numbering for both forms
 //!
 //! Every instruction has a *pc*: its index in the flat array
-//! ([`FlatCode::code`], built by [`crate::flatten`]). The structured form
+//! ([`FlatCode::code`], built by [`crate::flatten()`]). The structured form
 //! records that pc next to each ordinary instruction ([`Node::Op::pc`]), each
 //! test ([`Cond::Leaf::pc`]) and each loop's setup/iterator call, so the side
 //! tables below — line numbers, local-variable live ranges, operand names —

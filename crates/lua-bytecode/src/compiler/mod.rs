@@ -15,7 +15,7 @@
 //! [`Cond`] tree whose leaves hold the code computing their operands.
 //!
 //! While emitting, the compiler also numbers every instruction with the pc it
-//! will have in the flat form (the layout in [`crate::flatten`] is fixed and
+//! will have in the flat form (the layout in [`crate::flatten()`] is fixed and
 //! each construct's size is known when it is emitted), so line numbers,
 //! local-variable ranges and operand names are recorded directly by pc.
 //!
