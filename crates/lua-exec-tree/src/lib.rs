@@ -394,7 +394,7 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
     // Blocks of the cursor stack, cached: `cache[i]` is the block of
     // cursor `cb + i` for `i < valid`. Pushing a cursor keeps the prefix;
     // changing a cursor's `sub` or popping invalidates from there.
-    const CACHE: usize = 12;
+    const CACHE: usize = 8;
     let mut cache: [&[Node]; CACHE] = [EMPTY; CACHE];
     let mut valid = 0usize;
 
@@ -752,8 +752,11 @@ fn run_frame(st: &mut State, top: &mut usize) -> LuaResult<()> {
         }
         macro_rules! goto_sub {
             ($s:expr) => {{
-                st.th.cursors[ci] = cur($s, 0);
-                valid = valid.min(d - 1);
+                let s = $s;
+                if st.th.cursors[ci].a != s {
+                    valid = valid.min(d - 1);
+                }
+                st.th.cursors[ci] = cur(s, 0);
                 continue 'blocks;
             }};
         }
@@ -864,6 +867,16 @@ fn cond_step(
         return Ok(Some(CondNext::Done(false)));
     };
     st.th.frames[fi].pc = *pc;
+    if pending.is_none()
+        && let Some(r) = quick_test(st, base, test)
+    {
+        let outcome = r != *negate;
+        return Ok(Some(if matches!(c, Cond::Leaf { .. }) {
+            CondNext::Done(outcome)
+        } else {
+            cond_next(c, i as usize, outcome)
+        }));
+    }
     let outcome = match pending.take() {
         Some(r) => r,
         None => match test_step(st, base, k, test)? {
@@ -878,6 +891,44 @@ fn cond_step(
         },
     };
     Ok(Some(cond_next(c, i as usize, outcome != *negate)))
+}
+
+/// The common tests on integers and truthiness, without any call.
+#[inline(always)]
+fn quick_test(st: &State, base: usize, t: &Test) -> Option<bool> {
+    let r = |x: u8| st.th.stack[base + x as usize];
+    match *t {
+        Test::Truthy(a) => Some(r(a).truthy()),
+        Test::LtI(a, i) => match r(a) {
+            Value::Int(x) => Some(x < i as i64),
+            _ => None,
+        },
+        Test::LeI(a, i) => match r(a) {
+            Value::Int(x) => Some(x <= i as i64),
+            _ => None,
+        },
+        Test::GtI(a, i) => match r(a) {
+            Value::Int(x) => Some(x > i as i64),
+            _ => None,
+        },
+        Test::GeI(a, i) => match r(a) {
+            Value::Int(x) => Some(x >= i as i64),
+            _ => None,
+        },
+        Test::EqI(a, i) => match r(a) {
+            Value::Int(x) => Some(x == i as i64),
+            _ => None,
+        },
+        Test::Lt(a, b) => match (r(a), r(b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x < y),
+            _ => None,
+        },
+        Test::Le(a, b) => match (r(a), r(b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x <= y),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A test as a step: plain values answer at once; a comparison metamethod

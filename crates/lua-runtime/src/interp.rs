@@ -567,7 +567,7 @@ pub fn arith_op(op: &Op) -> ArithOp {
 
 /// Integer and float `+ - *` (and float `/`) without coercions or
 /// metamethods; `None` means "take the full path (`State::arith`)".
-#[inline]
+#[inline(always)]
 pub fn fast_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => match op {
