@@ -15,6 +15,13 @@
 //! for sorting" instead of running off the array; and every element access
 //! is a metamethod-aware `a[i]`, so a proxy table sorts as in PUC.
 //!
+//! One addition makes the worst case O(n log n) whatever the input: a
+//! partition-depth budget of `4·log2(n) + 16` per path (introsort). PUC's
+//! quicksort never gets near it on ordinary inputs, so the order lua5.4
+//! produces is kept; past it, that range is finished by heapsort over the
+//! same element accessors, which with an inconsistent comparator still
+//! ends (in some order) rather than looping.
+//!
 //! The algorithm is written once over a [`Backend`] of three value slots.
 //! In the general backend every value held across a call into Lua (the
 //! pivot, the two elements being compared) lives in stack slots reserved
@@ -404,8 +411,19 @@ impl<B: Backend> Sorter<B> {
         }
     }
 
-    fn auxsort(&mut self, st: &mut State, mut lo: u64, mut up: u64, mut rnd: u64) -> LuaResult<()> {
+    fn auxsort(
+        &mut self,
+        st: &mut State,
+        mut lo: u64,
+        mut up: u64,
+        mut rnd: u64,
+        mut budget: u32,
+    ) -> LuaResult<()> {
         while lo < up {
+            if budget == 0 {
+                return self.heapsort(st, lo, up);
+            }
+            budget -= 1;
             // sort elements a[lo], a[up]
             self.b.load(st, 1, lo)?;
             self.b.load(st, 2, up)?;
@@ -446,11 +464,11 @@ impl<B: Backend> Sorter<B> {
             let p = self.partition(st, lo, up)?;
             let n;
             if p - lo < up - p {
-                self.auxsort(st, lo, p - 1, rnd)?;
+                self.auxsort(st, lo, p - 1, rnd, budget)?;
                 n = p - lo;
                 lo = p + 1;
             } else {
-                self.auxsort(st, p + 1, up, rnd)?;
+                self.auxsort(st, p + 1, up, rnd, budget)?;
                 n = up - p;
                 up = p - 1;
             }
@@ -460,6 +478,61 @@ impl<B: Backend> Sorter<B> {
         }
         Ok(())
     }
+
+    /// Heapsort of `a[lo..=up]`: the introsort fallback once quicksort has
+    /// partitioned too deep (see [`depth_budget`]).
+    fn heapsort(&mut self, st: &mut State, lo: u64, up: u64) -> LuaResult<()> {
+        let n = up - lo + 1;
+        let mut start = n / 2;
+        while start > 0 {
+            start -= 1;
+            self.sift_down(st, lo, start, n)?;
+        }
+        let mut end = n;
+        while end > 1 {
+            end -= 1;
+            // swap a[lo] (the largest) and a[lo + end]
+            self.b.load(st, 1, lo)?;
+            self.b.load(st, 2, lo + end)?;
+            self.b.store(st, lo, 2)?;
+            self.b.store(st, lo + end, 1)?;
+            self.sift_down(st, lo, 0, end)?;
+        }
+        Ok(())
+    }
+
+    /// Move heap element `root` (0-based within `a[lo..lo+n]`) down.
+    fn sift_down(&mut self, st: &mut State, lo: u64, mut root: u64, n: u64) -> LuaResult<()> {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= n {
+                return Ok(());
+            }
+            if child + 1 < n {
+                self.b.load(st, 1, lo + child)?;
+                self.b.load(st, 2, lo + child + 1)?;
+                if self.b.less(st, 1, 2)? {
+                    child += 1;
+                }
+            }
+            self.b.load(st, 0, lo + root)?;
+            self.b.load(st, 1, lo + child)?;
+            if !self.b.less(st, 0, 1)? {
+                return Ok(());
+            }
+            self.b.store(st, lo + root, 1)?;
+            self.b.store(st, lo + child, 0)?;
+            root = child;
+        }
+    }
+}
+
+/// Partitions allowed on one path before heapsort takes over: far more
+/// than ltablib's quicksort needs on any ordinary input (so its order is
+/// kept), few enough to bound the worst case at O(n log n).
+fn depth_budget(n: i64) -> u32 {
+    let log2 = 64 - (n as u64).leading_zeros();
+    4 * log2 + 16
 }
 
 /// The elements of a plain table if the fast backend applies to them.
@@ -512,7 +585,7 @@ fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
                 },
                 seed: n as u64,
             };
-            let r = s.auxsort(st, 1, n as u64, 0);
+            let r = s.auxsort(st, 1, n as u64, 0, depth_budget(n));
             // Written back even after an error: PUC sorts in place, so a
             // failed sort leaves the table partly sorted.
             if let Value::Table(tab) = t {
@@ -531,8 +604,117 @@ fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
             b: LuaBackend { t, cmp, slots },
             seed: n as u64,
         };
-        s.auxsort(st, 1, n as u64, 0)?;
+        s.auxsort(st, 1, n as u64, 0, depth_budget(n))?;
         st.th.stack.truncate(slots);
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    struct NoExec;
+    impl crate::Executor for NoExec {
+        fn name(&self) -> &'static str {
+            "none"
+        }
+        fn call(&self, _: &mut State, _: usize, _: i32, _: u8) -> LuaResult<()> {
+            Ok(())
+        }
+    }
+
+    fn sorter(v: Vec<Value>) -> Sorter<VecBackend> {
+        Sorter {
+            b: VecBackend {
+                v,
+                slots: [Value::Nil; 3],
+            },
+            seed: 1,
+        }
+    }
+
+    fn ints(s: &Sorter<VecBackend>) -> Vec<i64> {
+        s.b.v
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => *i,
+                _ => i64::MIN,
+            })
+            .collect()
+    }
+
+    /// Pseudo-random test data (a fixed LCG: reproducible).
+    fn data(n: usize, modulo: i64) -> Vec<i64> {
+        let mut x: u64 = 12345;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((x >> 33) as i64) % modulo
+            })
+            .collect()
+    }
+
+    #[test]
+    fn heapsort_fallback_sorts() {
+        let mut st = State::new(Rc::new(NoExec));
+        for (n, m) in [
+            (1, 10),
+            (2, 10),
+            (7, 3),
+            (100, 1000),
+            (1000, 7),
+            (5000, 100000),
+        ] {
+            let d = data(n, m);
+            let mut s = sorter(d.iter().map(|&i| Value::Int(i)).collect());
+            // budget 0: heapsort from the start
+            s.auxsort(&mut st, 1, n as u64, 0, 0).unwrap();
+            let mut want = d.clone();
+            want.sort();
+            assert_eq!(ints(&s), want, "n={n}");
+        }
+    }
+
+    #[test]
+    fn quicksort_with_budget_sorts() {
+        let mut st = State::new(Rc::new(NoExec));
+        for budget in [1, 3, 8, 100] {
+            let d = data(3000, 50);
+            let mut s = sorter(d.iter().map(|&i| Value::Int(i)).collect());
+            s.auxsort(&mut st, 1, 3000, 0, budget).unwrap();
+            let mut want = d.clone();
+            want.sort();
+            assert_eq!(ints(&s), want, "budget={budget}");
+        }
+    }
+
+    #[test]
+    fn nan_elements_end_without_panic() {
+        let mut st = State::new(Rc::new(NoExec));
+        let v: Vec<Value> = (0..500)
+            .map(|i| {
+                if i % 3 == 0 {
+                    Value::Float(f64::NAN)
+                } else {
+                    Value::Int((i * 7919) % 500)
+                }
+            })
+            .collect();
+        let mut s = sorter(v);
+        // Either sorted in some order or "invalid order function": never a
+        // panic or an endless loop.
+        let _ = s.auxsort(&mut st, 1, 500, 0, depth_budget(500));
+        assert_eq!(s.b.v.len(), 500);
+    }
+
+    #[test]
+    fn budget_grows_with_log_n() {
+        assert_eq!(depth_budget(1), 20);
+        assert_eq!(depth_budget(1024), 60);
+        assert!(depth_budget(i32::MAX as i64) <= 4 * 31 + 16);
+    }
 }
