@@ -8,7 +8,7 @@
 //!
 //! # How the walk works without recursion
 //!
-//! Lua→Lua calls push a [`CallFrame`](lua_runtime::thread::CallFrame) on the
+//! Lua→Lua calls push a [`CallFrame`] on the
 //! thread's frame stack and the loop carries on in the callee; a return pops
 //! it and delivers the results where the frame says. Nested blocks do not
 //! recurse either: each frame owns a slice of the thread's *cursor stack*
@@ -41,7 +41,7 @@
 //! limit, as PUC's `luaT_callTMres` calls do. Other metamethods (order,
 //! `__eq`, `__concat`, `__len`, `__close`) run through `State::call`.
 //!
-//! Coroutines: [`Executor::resume`] continues a coroutine's frames after
+//! Coroutines: `Executor::resume` continues a coroutine's frames after
 //! `coroutine.resume` swapped its stacks in; a `coroutine.yield` stops the
 //! loop with its native frame on top, which the next resume completes.
 //!

@@ -67,7 +67,7 @@ impl State {
         ))
     }
 
-    /// `luaL_typeerror`: "<expected> expected, got <type>".
+    /// `luaL_typeerror`: `"<expected> expected, got <type>"`.
     pub fn type_arg_error(&mut self, a: Args, arg: usize, expected: &str) -> LuaError {
         let v = a.get(self, arg);
         let got = if a.is_none(arg) {

@@ -27,7 +27,7 @@
 //! # Invariants
 //!
 //! - (I1) A `Gc<T>` is only dereferenced while its object is alive. Objects
-//!   die only in [`Heap::sweep`], which runs only at a safepoint, and every
+//!   die only in `Heap::sweep`, which runs only at a safepoint, and every
 //!   value the program can still reach at a safepoint is reachable from a
 //!   root. So any `Gc` held in a register, upvalue, table or root is valid;
 //!   a `Gc` held in a Rust local across a safepoint must be rooted by the

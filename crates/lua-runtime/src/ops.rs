@@ -254,7 +254,7 @@ impl State {
         }
     }
 
-    /// `luaG_typeerror`: "attempt to <op> a <type> value<varinfo>".
+    /// `luaG_typeerror`: `"attempt to <op> a <type> value<varinfo>"`.
     pub fn type_error(&mut self, v: Value, op: &str, info: VarInfo) -> crate::error::LuaError {
         let t = self.obj_typename(v);
         let vi = self.varinfo(info);
