@@ -462,7 +462,19 @@ impl<'a> Compiler<'a> {
             )),
             Resolved::Const(v) => Ok(Exp::from_const(v)),
             Resolved::Global => {
-                let mut env = match self.resolve(top, "_ENV", true, line)? {
+                // `_ENV` is nearly always the same upvalue: remember it
+                // (forgotten whenever a variable named `_ENV` is declared).
+                let env_res = match self.fsr().env_upval {
+                    Some(u) => Resolved::Upval(u),
+                    None => {
+                        let r = self.resolve(top, "_ENV", true, line)?;
+                        if let Resolved::Upval(u) = r {
+                            self.fs().env_upval = Some(u);
+                        }
+                        r
+                    }
+                };
+                let mut env = match env_res {
                     Resolved::Local(r, _) => {
                         Exp::named(ExpKind::Local(r), Some((NameKind::Local, NameSrc::Env)))
                     }

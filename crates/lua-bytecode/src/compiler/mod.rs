@@ -216,6 +216,8 @@ pub(crate) struct FuncState<'a> {
     pub labels: Vec<Label>,
     pub has_goto: bool,
     pub needs_close: bool,
+    /// The upvalue `_ENV` resolves to, once known (see `single_var`).
+    pub env_upval: Option<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -267,6 +269,7 @@ impl<'a> FuncState<'a> {
             labels: Vec::new(),
             has_goto: false,
             needs_close: false,
+            env_upval: None,
         }
     }
 }
@@ -541,6 +544,9 @@ impl<'a> Compiler<'a> {
     /// (which the caller has reserved), live from the current pc.
     pub(crate) fn activate_local(&mut self, name: &'a str, reg: Reg, line: u32) -> CResult<()> {
         self.check_var_limit(line)?;
+        if name == "_ENV" {
+            self.fs().env_upval = None;
+        }
         let name_rc = self.intern_str(name);
         let fs = self.fs();
         let locvar = fs.locvars.len() as u32;
@@ -567,6 +573,9 @@ impl<'a> Compiler<'a> {
 
     pub(crate) fn activate_const(&mut self, name: &'a str, v: KVal<'a>, line: u32) -> CResult<()> {
         self.check_var_limit(line)?;
+        if name == "_ENV" {
+            self.fs().env_upval = None;
+        }
         self.fs().actvars.push(Var {
             name,
             kind: VarKind::Const(v),
@@ -754,6 +763,7 @@ impl<'a> Compiler<'a> {
                 fs.starts.push(0);
                 fs.has_goto = false;
                 fs.needs_close = false;
+                fs.env_upval = None;
                 fs
             }
             None => FuncState::new(line_defined, last_line_defined),
