@@ -1,0 +1,17 @@
+-- Values flow both ways through resume/yield; errors carry positions; wrap rethrows.
+local co = coroutine.create(function(...)
+  print("args", select("#", ...), ...)
+  local a, b, c = coroutine.yield(1, nil, 3)
+  print("resumed with", a, b, c)
+  return "done", nil
+end)
+print(coroutine.resume(co, "x", nil, "z", nil))
+print(coroutine.resume(co, 7, nil))
+print(coroutine.resume(co))
+local w = coroutine.wrap(function() local x = nil; return x.field end)
+print(pcall(w))
+local co2 = coroutine.create(function() error({code = 42}) end)
+local ok, e = coroutine.resume(co2)
+print(ok, type(e), e.code)
+print(coroutine.isyieldable(), coroutine.wrap(function() return coroutine.isyieldable() end)())
+print(select("#", coroutine.running()))
