@@ -295,7 +295,9 @@ impl<'a> Compiler<'a> {
 
     /// `LoadNil`, merged with an adjacent preceding one as `luaK_nil` does.
     pub(crate) fn load_nil(&mut self, from: Reg, n: u8, line: u32) {
-        if let Some((loc, Op::LoadNil { dst, n: pn })) = self.last_op() {
+        // Never merge across a label: a `goto` may land between the two.
+        let at_label = self.fsr().label_at == Some((self.depth(), self.block_len()));
+        if !at_label && let Some((loc, Op::LoadNil { dst, n: pn })) = self.last_op() {
             let (pfrom, pl) = (dst as u32, dst as u32 + pn as u32 - 1);
             let (f, l) = (from as u32, from as u32 + n as u32 - 1);
             if (pfrom <= f && f <= pl + 1) || (f <= pfrom && pfrom <= l + 1) {

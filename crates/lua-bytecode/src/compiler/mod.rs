@@ -218,6 +218,9 @@ pub(crate) struct FuncState<'a> {
     pub needs_close: bool,
     /// The upvalue `_ENV` resolves to, once known (see `single_var`).
     pub env_upval: Option<u8>,
+    /// (depth, node index) of the last label placed: instructions before
+    /// and after it must not be merged.
+    pub label_at: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -270,6 +273,7 @@ impl<'a> FuncState<'a> {
             has_goto: false,
             needs_close: false,
             env_upval: None,
+            label_at: None,
         }
     }
 }
@@ -764,6 +768,7 @@ impl<'a> Compiler<'a> {
                 fs.has_goto = false;
                 fs.needs_close = false;
                 fs.env_upval = None;
+                fs.label_at = None;
                 fs
             }
             None => FuncState::new(line_defined, last_line_defined),

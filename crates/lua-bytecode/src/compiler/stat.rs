@@ -120,6 +120,7 @@ impl<'a> Compiler<'a> {
                     .and_then(|s| s.labels.iter().find(|(n, _)| n == name))
                     .map(|&(_, id)| id);
                 let reglevel = fs.nregvars;
+                fs.label_at = Some((depth, node_index));
                 if let Some(id) = id {
                     fs.labels[id as usize] = Label {
                         depth,
