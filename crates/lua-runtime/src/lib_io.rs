@@ -513,6 +513,17 @@ pub fn open(st: &mut State) {
     let reg = st.registry;
     st.set_field(reg, "FILE*", Value::Table(mt));
 
+    // C's stdout is line-buffered on a terminal: progress lines and
+    // prompts show at once, and come before what goes to stderr. The
+    // state's sink is still the fresh default here, so it can be swapped.
+    {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            st.flush();
+            st.out = Box::new(std::io::LineWriter::new(std::io::stdout()));
+        }
+    }
+
     let t = st.new_table();
     st.register(
         t,
