@@ -49,6 +49,9 @@ pub enum RK {
 /// small integer; `EqK` with any constant (nil, boolean, number, string).
 /// `a > b` and `a >= b` are compiled as `Lt(b, a)` / `Le(b, a)`, so operand
 /// order in error messages is the source order reversed, as in PUC-Rio.
+/// The immediate orders keep the operands' roles: `GtI(a, i)` is `i < R[a]`
+/// (an `__lt` metamethod is called as `__lt(i, R[a])`), `GeI(a, i)` is
+/// `i <= R[a]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Test {
     /// `R[a]` is neither nil nor false.
@@ -74,6 +77,13 @@ pub enum Test {
 }
 
 /// One instruction. `size_of::<Op>() == 8` (pinned by a test).
+///
+/// The `K` and immediate arithmetic forms have the same semantics as the
+/// register forms with the constant as the right operand: metamethods get
+/// `(R[a], K[k])` / `(R[a], imm)` with `imm` an integer, error messages name
+/// only `R[a]`. There is no `VARARGPREP`: an executor sets up the varargs
+/// of a vararg function (`Proto::is_vararg`, `Proto::num_params`) when it
+/// calls it. `TailCall` is not followed by a `Return`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
     /// `R[dst] := R[src]`

@@ -212,13 +212,15 @@ pub enum Node {
     /// Generic `for`; see [`Op::TForCall`] for the registers.
     GenericFor(Box<GenericFor>),
     /// Leave `levels >= 1` blocks; the last one left is a loop body, and
-    /// that loop ends. `pc` is the flat `Jmp`'s pc.
+    /// that loop ends. `pc` is the flat `Jmp`'s pc (meaningless when the
+    /// jump is the whole then-block of an `If` without else: the flat form
+    /// then folds it into the condition's jump).
     Break { levels: u32, pc: u32 },
     /// Leave `levels >= 0` blocks, then continue the block reached at its
     /// node index `target` (which may be before or after the current
     /// position; `target == nodes.len()` means "the end of that block":
     /// a loop body then iterates again). This is every `goto`: forward,
-    /// backward and continue-style. `pc` is the flat `Jmp`'s pc.
+    /// backward and continue-style. `pc` as for `Break`.
     Goto { levels: u32, target: u32, pc: u32 },
 }
 
