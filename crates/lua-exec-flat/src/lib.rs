@@ -49,7 +49,7 @@ use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::interp::{self, Called, TailCalled};
 use lua_runtime::ops::{ArithOp, VarInfo};
 use lua_runtime::thread::{FRAME_TRACEBACK, FrameFn, Ret};
-use lua_runtime::{Executor, State, Value};
+use lua_runtime::{Executor, Gc, State, Table, Value};
 
 use window::{get as rget, set as rset};
 
@@ -197,32 +197,14 @@ fn test_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<bo
     interp::eval_test(st, base, k, t)
 }
 
-/// `t[key]` for a key of any type: raw first, then the full path.
+/// Raw `t[key]` for a key of any type, integer and string keys first.
 #[inline(always)]
-fn get_any(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
-    if let Value::Table(tab) = t {
-        let v = match key {
-            Value::Int(i) => tab.get_int(i),
-            Value::Str(_) => tab.get_str(key),
-            _ => tab.get(key),
-        };
-        if !v.is_nil() || tab.metatable().is_none() {
-            return Ok(v);
-        }
+fn raw_get(tab: Gc<Table>, key: Value) -> Value {
+    match key {
+        Value::Int(i) => tab.get_int(i),
+        Value::Str(_) => tab.get_str(key),
+        _ => tab.get(key),
     }
-    index_slow(st, t, key, info)
-}
-
-/// `t[key]` for a short-string constant key.
-#[inline(always)]
-fn get_str(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
-    if let Value::Table(tab) = t {
-        let v = tab.get_str(key);
-        if !v.is_nil() || tab.metatable().is_none() {
-            return Ok(v);
-        }
-    }
-    index_slow(st, t, key, info)
 }
 
 #[inline(always)]
@@ -231,6 +213,14 @@ fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> Lua
         && tab.metatable().is_none()
     {
         if let Value::Int(i) = key {
+            // A store inside the array part cannot grow the table: no GC
+            // accounting needed.
+            let mut raw = tab.raw_mut();
+            if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
+                raw.set_int(i, v);
+                return Ok(());
+            }
+            drop(raw);
             st.raw_set_int(tab, i, v);
             return Ok(());
         }
@@ -286,17 +276,40 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         // `$y` is an expression giving `&Value` (a register, a constant).
         macro_rules! arith {
             ($op:expr, $dst:expr, $a:expr, $y:expr, $ia:expr, $ib:expr) => {{
-                let fast = arith_fast($op, window::get_ref(st, base, $a), $y);
-                let v = match fast {
-                    Some(v) => v,
-                    None => {
-                        let y = *$y;
-                        save_pc!();
-                        let x = r!($a);
-                        arith_slow(st, $op, x, y, $ia, $ib)?
+                // The fast result is stored in its own branch: joining it
+                // with the slow path's `LuaResult` would route the value
+                // through memory.
+                if let Some(v) = arith_fast($op, window::get_ref(st, base, $a), $y) {
+                    w!($dst, v);
+                } else {
+                    let y = *$y;
+                    save_pc!();
+                    let x = r!($a);
+                    let v = arith_slow(st, $op, x, y, $ia, $ib)?;
+                    w!($dst, v);
+                }
+            }};
+        }
+        // `R[dst] := t[key]`: the raw `lookup` first, then the full path.
+        macro_rules! get_into {
+            ($dst:expr, $t:expr, $key:expr, $lookup:expr, $info:expr) => {{
+                let t: Value = $t;
+                let fast = if let Value::Table(tab) = t {
+                    let v: Value = ($lookup)(tab);
+                    if !v.is_nil() || tab.metatable().is_none() {
+                        w!($dst, v);
+                        true
+                    } else {
+                        false
                     }
+                } else {
+                    false
                 };
-                w!($dst, v);
+                if !fast {
+                    save_pc!();
+                    let v = index_slow(st, t, $key, $info)?;
+                    w!($dst, v);
+                }
             }};
         }
         // After a call completed (natives) or the frame on top changed.
@@ -323,181 +336,193 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         }
 
         loop {
-            let op = code[pc];
+            // Matched by reference so each arm loads only its own operands.
+            let op: &Op = &code[pc];
             match op {
-                Op::Move { dst, src } => w!(dst, r!(src)),
-                Op::LoadI { dst, value } => w!(dst, Value::Int(value as i64)),
-                Op::LoadF { dst, value } => w!(dst, Value::Float(value as f64)),
-                Op::LoadK { dst, k: kk } => w!(dst, k[kk as usize]),
-                Op::LoadFalse { dst } => w!(dst, Value::Bool(false)),
-                Op::LoadTrue { dst } => w!(dst, Value::Bool(true)),
-                Op::LoadNil { dst, n } => {
+                &Op::Move { dst, src } => w!(dst, r!(src)),
+                &Op::LoadI { dst, value } => w!(dst, Value::Int(value as i64)),
+                &Op::LoadF { dst, value } => w!(dst, Value::Float(value as f64)),
+                &Op::LoadK { dst, k: kk } => w!(dst, k[kk as usize]),
+                &Op::LoadFalse { dst } => w!(dst, Value::Bool(false)),
+                &Op::LoadTrue { dst } => w!(dst, Value::Bool(true)),
+                &Op::LoadNil { dst, n } => {
                     for i in 0..n {
                         w!(dst + i, Value::Nil);
                     }
                 }
-                Op::GetUpval { dst, up } => {
+                &Op::GetUpval { dst, up } => {
                     w!(dst, st.upval_get(cl.upvals[up as usize]));
                 }
-                Op::SetUpval { up, src } => {
+                &Op::SetUpval { up, src } => {
                     let v = r!(src);
                     st.upval_set(cl.upvals[up as usize], v);
                 }
-                Op::GetTabUp { dst, up, key } => {
+                &Op::GetTabUp { dst, up, key } => {
                     let t = st.upval_get(cl.upvals[up as usize]);
                     let key = k[key as usize];
-                    let v = if let Value::Table(tab) = t
-                        && let v = tab.get_str(key)
-                        && (!v.is_nil() || tab.metatable().is_none())
-                    {
-                        v
-                    } else {
-                        save_pc!();
-                        index_slow(st, t, key, VarInfo::Upval(up))?
-                    };
-                    w!(dst, v);
+                    get_into!(
+                        dst,
+                        t,
+                        key,
+                        |tab: Gc<Table>| tab.get_str(key),
+                        VarInfo::Upval(up)
+                    );
                 }
-                Op::GetTable { dst, obj, key } => {
+                &Op::GetTable { dst, obj, key } => {
                     let (t, kv) = (r!(obj), r!(key));
-                    save_pc!();
-                    let v = get_any(st, t, kv, VarInfo::Reg(obj))?;
-                    w!(dst, v);
+                    get_into!(
+                        dst,
+                        t,
+                        kv,
+                        |tab: Gc<Table>| raw_get(tab, kv),
+                        VarInfo::Reg(obj)
+                    );
                 }
-                Op::GetI { dst, obj, index } => {
+                &Op::GetI { dst, obj, index } => {
                     let t = r!(obj);
-                    save_pc!();
-                    let v = get_any(st, t, Value::Int(index as i64), VarInfo::Reg(obj))?;
-                    w!(dst, v);
+                    let kv = Value::Int(index as i64);
+                    let lookup = |tab: Gc<Table>| tab.get_int(index as i64);
+                    get_into!(dst, t, kv, lookup, VarInfo::Reg(obj));
                 }
-                Op::GetField { dst, obj, key } => {
+                &Op::GetField { dst, obj, key } => {
                     let t = r!(obj);
-                    save_pc!();
-                    let v = get_str(st, t, k[key as usize], VarInfo::Reg(obj))?;
-                    w!(dst, v);
+                    let kv = k[key as usize];
+                    get_into!(
+                        dst,
+                        t,
+                        kv,
+                        |tab: Gc<Table>| tab.get_str(kv),
+                        VarInfo::Reg(obj)
+                    );
                 }
-                Op::SetTabUp { up, key, val } => {
+                &Op::SetTabUp { up, key, val } => {
                     let t = st.upval_get(cl.upvals[up as usize]);
                     let v = rk!(val);
                     save_pc!();
                     set_any(st, t, k[key as usize], v, VarInfo::Upval(up))?;
                 }
-                Op::SetTable { obj, key, val } => {
+                &Op::SetTable { obj, key, val } => {
                     let (t, kv, v) = (r!(obj), r!(key), rk!(val));
                     save_pc!();
                     set_any(st, t, kv, v, VarInfo::Reg(obj))?;
                 }
-                Op::SetI { obj, index, val } => {
+                &Op::SetI { obj, index, val } => {
                     let (t, v) = (r!(obj), rk!(val));
                     save_pc!();
                     set_any(st, t, Value::Int(index as i64), v, VarInfo::Reg(obj))?;
                 }
-                Op::SetField { obj, key, val } => {
+                &Op::SetField { obj, key, val } => {
                     let (t, v) = (r!(obj), rk!(val));
                     save_pc!();
                     set_any(st, t, k[key as usize], v, VarInfo::Reg(obj))?;
                 }
-                Op::NewTable { dst, array, hash } => {
+                &Op::NewTable { dst, array, hash } => {
                     let t = st.new_table_with(array as usize, hash as usize);
                     w!(dst, Value::Table(t));
                     save_pc!();
                     st.gc_check();
                 }
-                Op::Method { dst, obj, key } => {
+                &Op::Method { dst, obj, key } => {
                     let t = r!(obj);
-                    save_pc!();
-                    let v = get_str(st, t, k[key as usize], VarInfo::Reg(obj))?;
+                    let kv = k[key as usize];
                     w!(dst + 1, t);
-                    w!(dst, v);
+                    get_into!(
+                        dst,
+                        t,
+                        kv,
+                        |tab: Gc<Table>| tab.get_str(kv),
+                        VarInfo::Reg(obj)
+                    );
                 }
-                Op::Add { dst, a, b } => {
+                &Op::Add { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Sub { dst, a, b } => {
+                &Op::Sub { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Mul { dst, a, b } => {
+                &Op::Mul { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Mod { dst, a, b } => {
+                &Op::Mod { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Pow { dst, a, b } => {
+                &Op::Pow { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Div { dst, a, b } => {
+                &Op::Div { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::IDiv { dst, a, b } => {
+                &Op::IDiv { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::BAnd { dst, a, b } => {
+                &Op::BAnd { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::BOr { dst, a, b } => {
+                &Op::BOr { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::BXor { dst, a, b } => {
+                &Op::BXor { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Shl { dst, a, b } => {
+                &Op::Shl { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Shl, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::Shr { dst, a, b } => {
+                &Op::Shr { dst, a, b } => {
                     let y = window::get_ref(st, base, b);
                     arith!(ArithOp::Shr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
-                Op::AddK { dst, a, k: kk } => {
+                &Op::AddK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::SubK { dst, a, k: kk } => {
+                &Op::SubK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::MulK { dst, a, k: kk } => {
+                &Op::MulK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::ModK { dst, a, k: kk } => {
+                &Op::ModK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::PowK { dst, a, k: kk } => {
+                &Op::PowK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::DivK { dst, a, k: kk } => {
+                &Op::DivK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::IDivK { dst, a, k: kk } => {
+                &Op::IDivK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::BAndK { dst, a, k: kk } => {
+                &Op::BAndK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::BOrK { dst, a, k: kk } => {
+                &Op::BOrK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::BXorK { dst, a, k: kk } => {
+                &Op::BXorK { dst, a, k: kk } => {
                     let y = &k[kk as usize];
                     arith!(ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                 }
-                Op::AddI { dst, a, imm } => {
+                &Op::AddI { dst, a, imm } => {
                     let x = r!(a);
                     if let Value::Int(i) = x {
                         w!(dst, Value::Int(i.wrapping_add(imm as i64)));
@@ -506,7 +531,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         arith!(ArithOp::Add, dst, a, &y, VarInfo::Reg(a), VarInfo::None)
                     }
                 }
-                Op::SubI { dst, a, imm } => {
+                &Op::SubI { dst, a, imm } => {
                     let x = r!(a);
                     if let Value::Int(i) = x {
                         w!(dst, Value::Int(i.wrapping_sub(imm as i64)));
@@ -515,14 +540,14 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         arith!(ArithOp::Sub, dst, a, &y, VarInfo::Reg(a), VarInfo::None)
                     }
                 }
-                Op::ShlI { dst, a, imm } | Op::ShrI { dst, a, imm } => {
-                    let aop = interp::arith_op(&op);
+                &Op::ShlI { dst, a, imm } | &Op::ShrI { dst, a, imm } => {
+                    let aop = interp::arith_op(op);
                     let (x, y) = (r!(a), Value::Int(imm as i64));
                     save_pc!();
                     let v = arith_slow(st, aop, x, y, VarInfo::Reg(a), VarInfo::None)?;
                     w!(dst, v);
                 }
-                Op::Unm { dst, src } => {
+                &Op::Unm { dst, src } => {
                     let x = r!(src);
                     let v = match x {
                         Value::Int(i) => Value::Int(i.wrapping_neg()),
@@ -535,7 +560,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     };
                     w!(dst, v);
                 }
-                Op::BNot { dst, src } => {
+                &Op::BNot { dst, src } => {
                     let x = r!(src);
                     let v = match x {
                         Value::Int(i) => Value::Int(!i),
@@ -547,8 +572,8 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     };
                     w!(dst, v);
                 }
-                Op::Not { dst, src } => w!(dst, Value::Bool(!r!(src).truthy())),
-                Op::Len { dst, src } => {
+                &Op::Not { dst, src } => w!(dst, Value::Bool(!r!(src).truthy())),
+                &Op::Len { dst, src } => {
                     let x = r!(src);
                     let v = match x {
                         Value::Str(s) => Value::Int(s.len() as i64),
@@ -560,21 +585,21 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     };
                     w!(dst, v);
                 }
-                Op::Concat { first, n } => {
+                &Op::Concat { first, n } => {
                     save_pc!();
                     let v = st.concat(base + first as usize, n as usize, first)?;
                     w!(first, v);
                     st.gc_check();
                 }
-                Op::Close { from } => {
+                &Op::Close { from } => {
                     save_pc!();
                     interp::close_all(st, base + from as usize, None)?;
                 }
-                Op::Tbc { reg } => {
+                &Op::Tbc { reg } => {
                     save_pc!();
                     interp::mark_tbc(st, proto, base, reg, pc as u32)?;
                 }
-                Op::Call {
+                &Op::Call {
                     func,
                     nargs,
                     nresults,
@@ -600,7 +625,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         interp::precall(st, fa, na, Ret::Normal { want }, 0, VarInfo::Reg(func))?;
                     after_call!(c);
                 }
-                Op::TailCall { func, nargs } => {
+                &Op::TailCall { func, nargs } => {
                     let fa = base + func as usize;
                     let na = if nargs == MULTRET {
                         *top - fa - 1
@@ -616,63 +641,63 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         TailCalled::Returned(t) => returned!(t),
                     }
                 }
-                Op::Return { first, n } => {
+                &Op::Return { first, n } => {
                     let f = base + first as usize;
                     let n = if n == MULTRET { *top - f } else { n as usize };
                     save_pc!();
                     let t = interp::do_return(st, f, n)?;
                     returned!(t);
                 }
-                Op::Return0 => {
+                &Op::Return0 => {
                     save_pc!();
                     let t = interp::do_return(st, base, 0)?;
                     returned!(t);
                 }
-                Op::Return1 { src } => {
+                &Op::Return1 { src } => {
                     save_pc!();
                     let t = interp::do_return(st, base + src as usize, 1)?;
                     returned!(t);
                 }
-                Op::Vararg { dst, n } => {
+                &Op::Vararg { dst, n } => {
                     let f = st.th.frames[fi];
                     if let Some(t) = interp::vararg(st, &f, proto.num_params as usize, dst, n) {
                         *top = t;
                     }
                 }
-                Op::Closure { dst, proto: pi } => {
+                &Op::Closure { dst, proto: pi } => {
                     let c = interp::make_closure(st, cl, &fp.children[pi as usize], base);
                     w!(dst, Value::LuaFn(c));
                     save_pc!();
                     st.gc_check();
                 }
-                Op::SetList { table, n, offset } => {
+                &Op::SetList { table, n, offset } => {
                     let maxr = proto.max_registers as usize;
                     interp::set_list(st, base, maxr, table, n, offset, *top);
                 }
-                Op::Jmp { target } => {
+                &Op::Jmp { target } => {
                     pc = target as usize;
                     continue;
                 }
-                Op::JumpIf { test, target } => {
+                &Op::JumpIf { test, target } => {
                     if eval(st, base, k, &test, fi, pc)? {
                         pc = target as usize;
                         continue;
                     }
                 }
-                Op::JumpIfNot { test, target } => {
+                &Op::JumpIfNot { test, target } => {
                     if !eval(st, base, k, &test, fi, pc)? {
                         pc = target as usize;
                         continue;
                     }
                 }
-                Op::ForPrep { base: b, target } => {
+                &Op::ForPrep { base: b, target } => {
                     save_pc!();
                     if !interp::for_prep(st, base + b as usize)? {
                         pc = target as usize;
                         continue;
                     }
                 }
-                Op::ForLoop { base: b, target } => {
+                &Op::ForLoop { base: b, target } => {
                     let regs = window::for_regs(st, base, b);
                     if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
                         (regs[0], regs[1], regs[2])
@@ -690,13 +715,13 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         continue;
                     }
                 }
-                Op::TForPrep { base: b, target } => {
+                &Op::TForPrep { base: b, target } => {
                     save_pc!();
                     interp::tfor_prep(st, base + b as usize)?;
                     pc = target as usize;
                     continue;
                 }
-                Op::TForCall { base: b, nvars } => {
+                &Op::TForCall { base: b, nvars } => {
                     let ra = base + b as usize;
                     save_pc!();
                     let stack = &mut st.th.stack;
@@ -711,7 +736,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     let c = interp::precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::None)?;
                     after_call!(c);
                 }
-                Op::TForLoop { base: b, target } => {
+                &Op::TForLoop { base: b, target } => {
                     let v = r!(b + 4);
                     if !v.is_nil() {
                         w!(b + 2, v);
