@@ -456,12 +456,13 @@ fn new_handle(st: &mut State, s: Stream) -> Value {
 }
 
 /// The stream of a FILE* value (`luaL_testudata`).
-pub fn handle_of(st: &mut State, v: Value) -> Option<Handle> {
+///
+/// A userdata is a file handle when it holds a [`Handle`]: only this
+/// module makes those, always with the FILE* metatable, and Lua code
+/// cannot change a userdata's metatable, so the type test is the
+/// metatable test without a registry lookup per call.
+pub fn handle_of(_st: &State, v: Value) -> Option<Handle> {
     let Value::UserData(u) = v else { return None };
-    let mt = file_meta(st)?;
-    if !u.meta.get().is_some_and(|m| Gc::ptr_eq(m, mt)) {
-        return None;
-    }
     u.data.borrow().downcast_ref::<Handle>().cloned()
 }
 
@@ -928,18 +929,26 @@ fn aux_lines(st: &mut State, file: Value, fmts: Vec<Value>, to_close: bool) -> L
 }
 
 fn io_readline(st: &mut State, _a: Args) -> LuaResult<usize> {
-    let ups: Vec<Value> = match st.th.frames.last().map(|f| f.func_fn) {
-        Some(FrameFn::Native(nf)) => nf.upvalues.borrow().clone(),
-        _ => Vec::new(),
-    };
-    let file = ups.first().copied().unwrap_or(Value::Nil);
+    // Upvalues: the file, the close-at-end flag, then the formats.
+    let (file, to_close, fmts): (Value, bool, Vec<Value>) =
+        match st.th.frames.last().map(|f| f.func_fn) {
+            Some(FrameFn::Native(nf)) => {
+                let ups = nf.upvalues.borrow();
+                (
+                    ups.first().copied().unwrap_or(Value::Nil),
+                    ups.get(1).is_some_and(|v| v.truthy()),
+                    ups.get(2..).map(|f| f.to_vec()).unwrap_or_default(),
+                )
+            }
+            _ => (Value::Nil, false, Vec::new()),
+        };
     let Some(h) = handle_of(st, file) else {
         return Ok(0);
     };
     if h.borrow().closed {
         return Err(st.error("file is already closed"));
     }
-    let fmts = &ups[2.min(ups.len())..];
+    let fmts = &fmts[..];
     let base = st.top();
     let n = g_read(st, &h, fmts, 2)?;
     if st.th.stack[base].truthy() {
@@ -954,7 +963,7 @@ fn io_readline(st: &mut State, _a: Args) -> LuaResult<usize> {
         return Err(st.error(m));
     }
     st.th.stack.truncate(base);
-    if ups.get(1).is_some_and(|v| v.truthy()) {
+    if to_close {
         aux_close(st, &h)?;
         st.th.stack.truncate(base);
     }
