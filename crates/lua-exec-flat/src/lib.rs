@@ -46,9 +46,11 @@ mod window;
 
 use lua_bytecode::{MULTRET, Op, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
+use lua_runtime::executor::Resumed;
 use lua_runtime::interp::{self, Called, TailCalled};
+use lua_runtime::ops::Step;
 use lua_runtime::ops::{ArithOp, VarInfo};
-use lua_runtime::thread::{FRAME_TRACEBACK, FrameFn, Ret};
+use lua_runtime::thread::{FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret};
 use lua_runtime::{Executor, Gc, State, Table, Value};
 
 use window::{get as rget, set as rset};
@@ -65,6 +67,10 @@ impl Executor for FlatExecutor {
     fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
         execute(st, func, nresults, flags)
     }
+
+    fn resume(&self, st: &mut State, nargs: usize) -> LuaResult<Resumed> {
+        resume(st, nargs)
+    }
 }
 
 /// Run the call at `func` to completion (the `Executor::call` contract).
@@ -73,32 +79,110 @@ fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<(
     let cursor_mark = st.th.cursors.len();
     let nargs = st.th.stack.len() - func - 1;
     let ret = Ret::Host { want: nresults };
-    let mut top = 0usize;
     let first = interp::precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None);
-    let mut pending: Option<LuaError> = match first {
+    let pending: Option<LuaError> = match first {
         Ok(Called::Done(_)) => return Ok(()),
         Ok(Called::Lua) => None,
         Err(e) => Some(e),
     };
-    // The first frame starts at pc 0; after a caught error the frame on
-    // top is the caller of the pcall, resumed after its call.
-    let mut fresh = true;
+    let lp = Loop {
+        boundary,
+        cursor_mark,
+        func,
+        flags,
+    };
+    run_loop(st, pending, 0, true, lp)
+}
+
+/// What a run loop unwinds to: the frame and cursor counts when it
+/// started, and the `Executor::call` arguments.
+#[derive(Clone, Copy)]
+struct Loop {
+    boundary: usize,
+    cursor_mark: usize,
+    func: usize,
+    flags: u8,
+}
+
+/// Run frames above `lp.boundary` until they return to it; errors go to
+/// the nearest protected frame above it, or out. `fresh`: the frame on
+/// top has not started yet (else it resumes after its saved pc).
+fn run_loop(
+    st: &mut State,
+    mut pending: Option<LuaError>,
+    mut top: usize,
+    mut fresh: bool,
+    lp: Loop,
+) -> LuaResult<()> {
     loop {
         if let Some(e) = pending.take() {
-            match interp::handle_error(st, e, boundary, cursor_mark, func, flags) {
+            if st.yielding {
+                // Only a coroutine's own loop sees this (yields elsewhere
+                // are refused): stop with the frames as they are.
+                return Err(e);
+            }
+            match interp::handle_error(st, e, lp.boundary, lp.cursor_mark, lp.func, lp.flags) {
                 Ok(Some(t)) => top = t,
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(e),
             }
+            // The frame on top is the caller of the pcall that caught it.
             fresh = false;
         }
-        if st.th.frames.len() <= boundary {
+        if st.th.frames.len() <= lp.boundary {
             return Ok(());
         }
-        match run(st, boundary, &mut top, fresh) {
+        match run(st, lp.boundary, &mut top, fresh) {
             Ok(()) => return Ok(()),
             Err(e) => pending = Some(e),
         }
+    }
+}
+
+/// `Executor::resume`: run the coroutine whose stacks are in `st.th`.
+fn resume(st: &mut State, nargs: usize) -> LuaResult<Resumed> {
+    let mut top = 0usize;
+    let mut pending = None;
+    let mut fresh = false;
+    if st.th.frames.is_empty() {
+        match interp::precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
+            Ok(Called::Done(_)) => return Ok(Resumed::Returned),
+            Ok(Called::Lua) => fresh = true,
+            Err(e) => pending = Some(e),
+        }
+    } else {
+        // The top frame is the `coroutine.yield` that suspended us: the
+        // resume arguments are its results.
+        let y = st.th.frames.pop().expect("yield frame");
+        st.th.cursors.truncate(y.cursor_base as usize);
+        let first = st.th.stack.len() - nargs;
+        let t = interp::post_call(st, &y, first, nargs);
+        if matches!(y.ret, Ret::Host { .. }) {
+            return Ok(Resumed::Returned);
+        }
+        if y.flags & FRAME_TAILRET != 0 {
+            // `return coroutine.yield(...)`: the caller returns now.
+            match interp::do_return(st, y.func, t - y.func) {
+                Ok(t) => top = t,
+                Err(e) => pending = Some(e),
+            }
+            if st.th.frames.is_empty() {
+                return Ok(Resumed::Returned);
+            }
+        } else {
+            top = interp::finish_protected(st, t);
+        }
+    }
+    let lp = Loop {
+        boundary: 0,
+        cursor_mark: 0,
+        func: 0,
+        flags: 0,
+    };
+    match run_loop(st, pending, top, fresh, lp) {
+        Ok(()) => Ok(Resumed::Returned),
+        Err(_) if st.yielding => Ok(Resumed::Yielded),
+        Err(e) => Err(e),
     }
 }
 
@@ -175,26 +259,32 @@ fn arith_slow(
     b: Value,
     ia: VarInfo,
     ib: VarInfo,
-) -> LuaResult<Value> {
-    st.arith(op, a, b, ia, ib)
+) -> LuaResult<Step> {
+    st.arith_step(op, a, b, ia, ib)
 }
 
 #[cold]
 #[inline(never)]
-fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
-    st.index(t, key, info)
+fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
+    st.index_step(t, key, info)
 }
 
 #[cold]
 #[inline(never)]
-fn set_index_slow(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<()> {
-    st.set_index(t, key, v, info)
+fn set_index_slow(
+    st: &mut State,
+    t: Value,
+    key: Value,
+    v: Value,
+    info: VarInfo,
+) -> LuaResult<Step> {
+    st.set_index_step(t, key, v, info)
 }
 
 #[cold]
 #[inline(never)]
-fn test_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<bool> {
-    interp::eval_test(st, base, k, t)
+fn test_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
+    interp::test_step(st, base, k, t)
 }
 
 /// Raw `t[key]` for a key of any type, integer and string keys first.
@@ -207,8 +297,11 @@ fn raw_get(tab: Gc<Table>, key: Value) -> Value {
     }
 }
 
+/// The completed step of a store.
+const DONE: Step = Step::Done(Value::Nil);
+
 #[inline(always)]
-fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<()> {
+fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<Step> {
     if let Value::Table(tab) = t
         && tab.metatable().is_none()
     {
@@ -218,13 +311,14 @@ fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> Lua
             let mut raw = tab.raw_mut();
             if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
                 raw.set_int(i, v);
-                return Ok(());
+                return Ok(DONE);
             }
             drop(raw);
             st.raw_set_int(tab, i, v);
-            return Ok(());
+            return Ok(DONE);
         }
-        return st.raw_set(tab, key, v);
+        st.raw_set(tab, key, v)?;
+        return Ok(DONE);
     }
     set_index_slow(st, t, key, v, info)
 }
@@ -248,10 +342,48 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         let code: &[Op] = &proto.flat().code;
         let k: &[Value] = &fp.consts;
         let mut pc: usize = if fresh { 0 } else { saved_pc as usize + 1 };
+        if !fresh && st.th.frames[fi].flags & FRAME_FINISH != 0 {
+            // A metamethod frame returned: its result (just above the
+            // registers) completes the instruction at the saved pc.
+            st.th.frames[fi].flags &= !FRAME_FINISH;
+            let v = st.th.stack[base + proto.max_registers as usize];
+            let at = saved_pc as usize;
+            let mut op = code[at];
+            match op {
+                Op::JumpIf { target, .. } if v.truthy() => pc = target as usize,
+                Op::JumpIfNot { target, .. } if !v.truthy() => pc = target as usize,
+                Op::Method { dst, .. } => rset(st, base, dst, v),
+                _ => {
+                    if let Some(&mut d) = op.dst_mut() {
+                        rset(st, base, d, v);
+                    }
+                }
+            }
+        }
 
         macro_rules! save_pc {
             () => {
                 st.th.frames[fi].pc = pc as u32
+            };
+        }
+        // An operation's next step: its value, or a metamethod to run. A
+        // Lua metamethod becomes a frame (the instruction completes when
+        // this frame resumes, see `FRAME_FINISH`), so a coroutine can
+        // yield inside it; a native one is called here. The pc is saved.
+        macro_rules! step {
+            ($s:expr) => {
+                match $s {
+                    Step::Done(v) => v,
+                    Step::Call(h, args, n) => {
+                        if let Value::LuaFn(_) = h {
+                            let scratch = base + proto.max_registers as usize;
+                            interp::push_meta_frame(st, fi, scratch, h, &args[..n])?;
+                            fresh = true;
+                            continue 'frame;
+                        }
+                        st.call1(h, &args[..n])?
+                    }
+                }
             };
         }
         macro_rules! r {
@@ -285,7 +417,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     let y = *$y;
                     save_pc!();
                     let x = r!($a);
-                    let v = arith_slow(st, $op, x, y, $ia, $ib)?;
+                    let v = step!(arith_slow(st, $op, x, y, $ia, $ib)?);
                     w!($dst, v);
                 }
             }};
@@ -307,10 +439,23 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 };
                 if !fast {
                     save_pc!();
-                    let v = index_slow(st, t, $key, $info)?;
+                    let v = step!(index_slow(st, t, $key, $info)?);
                     w!($dst, v);
                 }
             }};
+        }
+        // A conditional's outcome: integer and truthiness tests inline,
+        // comparisons with metamethods as steps.
+        macro_rules! test {
+            ($t:expr) => {
+                match eval_fast(st, base, k, &$t) {
+                    Some(b) => b,
+                    None => {
+                        save_pc!();
+                        step!(test_slow(st, base, k, &$t)?).truthy()
+                    }
+                }
+            };
         }
         // After a call completed (natives) or the frame on top changed.
         macro_rules! after_call {
@@ -399,22 +544,28 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     let t = st.upval_get(cl.upvals[up as usize]);
                     let v = rk!(val);
                     save_pc!();
-                    set_any(st, t, k[key as usize], v, VarInfo::Upval(up))?;
+                    step!(set_any(st, t, k[key as usize], v, VarInfo::Upval(up))?);
                 }
                 &Op::SetTable { obj, key, val } => {
                     let (t, kv, v) = (r!(obj), r!(key), rk!(val));
                     save_pc!();
-                    set_any(st, t, kv, v, VarInfo::Reg(obj))?;
+                    step!(set_any(st, t, kv, v, VarInfo::Reg(obj))?);
                 }
                 &Op::SetI { obj, index, val } => {
                     let (t, v) = (r!(obj), rk!(val));
                     save_pc!();
-                    set_any(st, t, Value::Int(index as i64), v, VarInfo::Reg(obj))?;
+                    step!(set_any(
+                        st,
+                        t,
+                        Value::Int(index as i64),
+                        v,
+                        VarInfo::Reg(obj)
+                    )?);
                 }
                 &Op::SetField { obj, key, val } => {
                     let (t, v) = (r!(obj), rk!(val));
                     save_pc!();
-                    set_any(st, t, k[key as usize], v, VarInfo::Reg(obj))?;
+                    step!(set_any(st, t, k[key as usize], v, VarInfo::Reg(obj))?);
                 }
                 &Op::NewTable { dst, array, hash } => {
                     let t = st.new_table_with(array as usize, hash as usize);
@@ -544,7 +695,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     let aop = interp::arith_op(op);
                     let (x, y) = (r!(a), Value::Int(imm as i64));
                     save_pc!();
-                    let v = arith_slow(st, aop, x, y, VarInfo::Reg(a), VarInfo::None)?;
+                    let v = step!(arith_slow(st, aop, x, y, VarInfo::Reg(a), VarInfo::None)?);
                     w!(dst, v);
                 }
                 &Op::Unm { dst, src } => {
@@ -555,7 +706,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         _ => {
                             save_pc!();
                             let i = VarInfo::Reg(src);
-                            arith_slow(st, ArithOp::Unm, x, x, i, i)?
+                            step!(arith_slow(st, ArithOp::Unm, x, x, i, i)?)
                         }
                     };
                     w!(dst, v);
@@ -567,7 +718,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         _ => {
                             save_pc!();
                             let i = VarInfo::Reg(src);
-                            arith_slow(st, ArithOp::BNot, x, x, i, i)?
+                            step!(arith_slow(st, ArithOp::BNot, x, x, i, i)?)
                         }
                     };
                     w!(dst, v);
@@ -580,7 +731,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         Value::Table(t) if t.metatable().is_none() => Value::Int(t.len()),
                         _ => {
                             save_pc!();
-                            st.len(x, VarInfo::Reg(src))?
+                            step!(st.len_step(x, VarInfo::Reg(src))?)
                         }
                     };
                     w!(dst, v);
@@ -679,13 +830,13 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     continue;
                 }
                 &Op::JumpIf { test, target } => {
-                    if eval(st, base, k, &test, fi, pc)? {
+                    if test!(test) {
                         pc = target as usize;
                         continue;
                     }
                 }
                 &Op::JumpIfNot { test, target } => {
-                    if !eval(st, base, k, &test, fi, pc)? {
+                    if !test!(test) {
                         pc = target as usize;
                         continue;
                     }
@@ -750,17 +901,10 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
     }
 }
 
-/// A conditional's test with the integer fast paths inline.
+/// A conditional's test when it needs no call: `None` for the rest.
 #[inline(always)]
-fn eval(
-    st: &mut State,
-    base: usize,
-    k: &[Value],
-    t: &Test,
-    fi: usize,
-    pc: usize,
-) -> LuaResult<bool> {
-    let fast = match *t {
+fn eval_fast(st: &State, base: usize, k: &[Value], t: &Test) -> Option<bool> {
+    match *t {
         Test::Truthy(a) => Some(rget(st, base, a).truthy()),
         Test::Lt(a, b) => match (rget(st, base, a), rget(st, base, b)) {
             (Value::Int(x), Value::Int(y)) => Some(x < y),
@@ -797,13 +941,6 @@ fn eval(
             Value::Int(x) => Some(x >= i as i64),
             _ => None,
         },
-    };
-    match fast {
-        Some(b) => Ok(b),
-        None => {
-            st.th.frames[fi].pc = pc as u32;
-            test_slow(st, base, k, t)
-        }
     }
 }
 

@@ -452,7 +452,7 @@ pub fn return_to_lua(st: &mut State, first: usize, n: usize) -> Option<usize> {
     let FrameFn::Lua(cc) = caller.func_fn else {
         return None;
     };
-    if c.p.proto.needs_close {
+    if c.p.proto.needs_close || fr.flags & FRAME_CCALL != 0 {
         return None;
     }
     st.th.frames.pop();
@@ -888,4 +888,70 @@ pub fn set_list(
     if st.th.stack.len() > ext {
         st.th.stack.truncate(ext);
     }
+}
+
+/// Push the frame of Lua metamethod `h` with `args`, its function slot at
+/// `scratch` (just above the registers of frame `fi`, the frame on top),
+/// and mark that frame `FRAME_FINISH` so its current instruction completes
+/// with the metamethod's result when it resumes. Counted as a C call, as
+/// PUC's `luaT_callTMres`.
+pub fn push_meta_frame(
+    st: &mut State,
+    fi: usize,
+    scratch: usize,
+    h: Value,
+    args: &[Value],
+) -> LuaResult<()> {
+    st.th.stack.truncate(scratch);
+    if st.th.stack.len() < scratch {
+        st.th.stack.resize(scratch, Value::Nil);
+    }
+    st.th.stack.push(h);
+    st.th.stack.extend_from_slice(args);
+    st.th.frames[fi].flags |= crate::thread::FRAME_FINISH;
+    st.enter_c_call()?;
+    let r = precall(
+        st,
+        scratch,
+        args.len(),
+        Ret::Normal { want: 1 },
+        FRAME_CCALL,
+        VarInfo::None,
+    );
+    if !matches!(r, Ok(Called::Lua)) {
+        st.c_calls -= 1;
+    }
+    r?;
+    Ok(())
+}
+
+/// A test as a step: plain values answer at once; a comparison metamethod
+/// is returned to be run (its result's truthiness is the test's value).
+pub fn test_step(
+    st: &mut State,
+    base: usize,
+    k: &[Value],
+    t: &Test,
+) -> LuaResult<crate::ops::Step> {
+    use crate::ops::{Cmp, Step};
+    let r = |st: &State, x: u8| st.th.stack[base + x as usize];
+    let (cmp, a, b) = match *t {
+        Test::Eq(a, b) => (Cmp::Eq, r(st, a), r(st, b)),
+        Test::Lt(a, b) => (Cmp::Lt, r(st, a), r(st, b)),
+        Test::Le(a, b) => (Cmp::Le, r(st, a), r(st, b)),
+        Test::LtI(a, i) => (Cmp::Lt, r(st, a), Value::Int(i as i64)),
+        Test::LeI(a, i) => (Cmp::Le, r(st, a), Value::Int(i as i64)),
+        Test::GtI(a, i) => (Cmp::Lt, Value::Int(i as i64), r(st, a)),
+        Test::GeI(a, i) => (Cmp::Le, Value::Int(i as i64), r(st, a)),
+        _ => return Ok(Step::Done(Value::Bool(eval_test(st, base, k, t)?))),
+    };
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        let v = match cmp {
+            Cmp::Eq => x == y,
+            Cmp::Lt => x < y,
+            Cmp::Le => x <= y,
+        };
+        return Ok(Step::Done(Value::Bool(v)));
+    }
+    st.compare_step(cmp, a, b)
 }
