@@ -371,8 +371,9 @@ impl<'a> Compiler<'a> {
     pub(crate) fn close_block(&mut self) -> Block {
         let fs = self.fs();
         let start = fs.starts.pop().unwrap_or(0) as usize;
+        let start = start.min(fs.nodes.len());
         Block {
-            nodes: fs.nodes.split_off(start.min(fs.nodes.len())),
+            nodes: fs.nodes.drain(start..).collect(),
         }
     }
 
@@ -714,7 +715,7 @@ impl<'a> Compiler<'a> {
             // Unreachable by construction; an empty proto keeps us panic-free.
             return Rc::new(empty_proto());
         };
-        let mut nodes = fs.nodes.split_off(0);
+        let mut nodes = take_exact(&mut fs.nodes);
         if fs.has_goto {
             resolve_gotos(&mut nodes, &fs.labels);
         }
@@ -729,19 +730,19 @@ impl<'a> Compiler<'a> {
             max_registers: fs.maxreg.min(255) as u8,
             needs_close: fs.needs_close,
             code: Block { nodes },
-            constants: fs.constants.split_off(0),
-            protos: fs.protos.split_off(0),
-            upvalues: fs.upvals.split_off(0),
+            constants: take_exact(&mut fs.constants),
+            protos: take_exact(&mut fs.protos),
+            upvalues: take_exact(&mut fs.upvals),
             debug: DebugInfo {
-                lines: fs.lines.split_off(0),
-                locals: fs.locvars.split_off(0),
-                names: fs.names.split_off(0),
+                lines: take_exact(&mut fs.lines),
+                locals: take_exact(&mut fs.locvars),
+                names: take_exact(&mut fs.names),
             },
             code_len: fs.pc,
             flat: Default::default(),
         });
         // Keep the collections (and their capacity) for the next function:
-        // most chunks are many small functions, and `split_off(0)` above
+        // most chunks are many small functions, and `take_exact` above
         // copied each output into one exactly sized allocation.
         fs.kcache.clear();
         fs.actvars.clear();
@@ -818,6 +819,12 @@ fn empty_proto() -> Proto {
         code_len: 0,
         flat: Default::default(),
     }
+}
+
+/// The contents of `v` in a new, exactly sized vector; `v` keeps its
+/// buffer for reuse.
+fn take_exact<T>(v: &mut Vec<T>) -> Vec<T> {
+    v.drain(..).collect()
 }
 
 /// Replace each `Goto`'s label id by the label's node index.
