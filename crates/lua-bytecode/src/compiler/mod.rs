@@ -822,7 +822,8 @@ fn empty_proto() -> Proto {
 }
 
 /// The contents of `v` in a new, exactly sized vector; `v` keeps its
-/// buffer for reuse.
+/// buffer for reuse (which `mem::take` would not).
+#[allow(clippy::drain_collect)]
 fn take_exact<T>(v: &mut Vec<T>) -> Vec<T> {
     v.drain(..).collect()
 }
