@@ -1,0 +1,8 @@
+print(string.format("%.3f|%g|%e|%d|%5.1f", -0.0, -0.0, -0.0, -0.0, -0.0))
+print(string.format("%q|%q|%q", 0/0, 1/0, -1/0))
+print(string.format("%.0f %.0f %.0f %.0f", 0.5, 1.5, 2.5, -0.5))
+print(string.format("%x %X %o", 0, 255, 0), string.format("%#x|%#o", 0, 0))
+print(string.format("%i|%+i|% i", 7, 7, 7))
+print(pcall(string.format, "%d", 0/0))
+print(pcall(string.format, "%d", 1/0))
+print(pcall(string.format, "%c", 256) )
