@@ -732,7 +732,10 @@ fn f_gc(st: &mut State, a: Args) -> LuaResult<usize> {
     if let Some(h) = handle_of(st, v)
         && !h.borrow().closed
     {
+        // The close results are dropped: __gc/__close return nothing.
+        let top = st.top();
         aux_close(st, &h)?;
+        st.th.stack.truncate(top);
     }
     Ok(0)
 }
