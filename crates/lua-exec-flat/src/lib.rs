@@ -197,7 +197,7 @@ fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
         ArithOp::BOr => Some(x | y),
         ArithOp::BXor => Some(x ^ y),
         ArithOp::Mod => {
-            if y > 0 || y < -1 {
+            if !(-1..=0).contains(&y) {
                 let r = x % y;
                 Some(if r != 0 && (r ^ y) < 0 { r + y } else { r })
             } else {
@@ -205,7 +205,7 @@ fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
             }
         }
         ArithOp::IDiv => {
-            if y > 0 || y < -1 {
+            if !(-1..=0).contains(&y) {
                 let q = x / y;
                 Some(if (x % y != 0) && ((x ^ y) < 0) {
                     q - 1
