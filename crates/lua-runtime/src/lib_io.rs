@@ -804,6 +804,30 @@ fn io_output(st: &mut State, a: Args) -> LuaResult<usize> {
 // ---------------------------------------------------------------------
 // Reading
 
+/// `read_line`, pushing the line as a string. A line that is whole in the
+/// read buffer (the common case) becomes a string straight from the
+/// buffer, without an intermediate copy.
+fn read_line_value(st: &mut State, h: &Handle, keep: bool) -> bool {
+    {
+        let mut s = h.borrow_mut();
+        if s.fill() {
+            let start = s.rpos;
+            if let Some(p) = s.rbuf[start..].iter().position(|&c| c == b'\n') {
+                let end = start + p + usize::from(keep);
+                s.rpos = start + p + 1;
+                let v = st.str_value(&s.rbuf[start..end]);
+                st.push(v);
+                return true;
+            }
+        }
+    }
+    let mut line = Vec::new();
+    let ok = h.borrow_mut().read_line(keep, &mut line);
+    let v = st.str_value(&line);
+    st.push(v);
+    ok
+}
+
 /// `g_read`: read with the formats `fmts` (argument numbers start at
 /// `first` for error messages), pushing the results; returns their count.
 fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult<usize> {
@@ -820,10 +844,7 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
     let base = st.top();
     let mut success;
     if fmts.is_empty() {
-        let mut line = Vec::new();
-        success = h.borrow_mut().read_line(false, &mut line);
-        let s = st.str_value(&line);
-        st.push(s);
+        success = read_line_value(st, h, false);
     } else {
         success = true;
         for (k, &fmt) in fmts.iter().enumerate() {
@@ -869,10 +890,7 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
                             }
                         }
                         Some(&c @ (b'l' | b'L')) => {
-                            let mut line = Vec::new();
-                            success = h.borrow_mut().read_line(c == b'L', &mut line);
-                            let v = st.str_value(&line);
-                            st.push(v);
+                            success = read_line_value(st, h, c == b'L');
                         }
                         Some(b'a') => {
                             let mut all = Vec::new();
