@@ -50,7 +50,9 @@ use lua_runtime::executor::Resumed;
 use lua_runtime::interp::{self, Called, TailCalled};
 use lua_runtime::ops::Step;
 use lua_runtime::ops::{ArithOp, VarInfo};
-use lua_runtime::thread::{FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret};
+use lua_runtime::thread::{
+    FRAME_CCALL, FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret,
+};
 use lua_runtime::{Executor, Gc, State, Table, Value};
 
 use window::{get as rget, set as rset};
@@ -328,6 +330,10 @@ fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> Lua
 /// `fresh`: the frame on top has not started yet (else it resumes after
 /// the call instruction at its saved pc).
 fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> LuaResult<()> {
+    // Set by the quick return: the end of the results just delivered; the
+    // stack is sized for the caller once its frame is loaded (its register
+    // count is at hand then).
+    let mut ret_end: Option<usize> = None;
     'frame: loop {
         let fi = st.th.frames.len() - 1;
         // Field by field: the frame was just written (push, or a pc save),
@@ -342,6 +348,16 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         let code: &[Op] = &proto.flat().code;
         let k: &[Value] = &fp.consts;
         let mut pc: usize = if fresh { 0 } else { saved_pc as usize + 1 };
+        if let Some(end) = ret_end.take() {
+            // As `post_call`: the caller's registers, or up to the results.
+            let ext = (base + proto.max_registers as usize).max(end);
+            let stack = &mut st.th.stack;
+            if stack.len() < ext {
+                stack.resize(ext, Value::Nil);
+            } else {
+                stack.truncate(ext);
+            }
+        }
         if !fresh && st.th.frames[fi].flags & FRAME_FINISH != 0 {
             // A metamethod frame returned: its result (just above the
             // registers) completes the instruction at the saved pc.
@@ -468,6 +484,35 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     Called::Done(t) => *top = t,
                 }
             };
+        }
+        // The common return, inline: a Lua frame with nothing to close
+        // and no C-call level, into a Lua caller that wants at most the
+        // values returned. Anything else goes to `interp::do_return`.
+        macro_rules! quick_return {
+            ($first:expr, $n:expr) => {{
+                let (first, n): (usize, usize) = ($first, $n);
+                let fr = &st.th.frames[fi];
+                if let Ret::Normal { want } = fr.ret
+                    && (want < 0 || want as usize <= n)
+                    && fr.flags & FRAME_CCALL == 0
+                    && !proto.needs_close
+                    && fi > 0
+                    && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_))
+                {
+                    let func = fr.func;
+                    let count = if want < 0 { n } else { want as usize };
+                    st.th.frames.pop();
+                    // `first > func`: copying upwards never overwrites a
+                    // result not yet moved.
+                    for i in 0..count {
+                        st.th.stack[func + i] = st.th.stack[first + i];
+                    }
+                    ret_end = Some(func + count);
+                    *top = func + count;
+                    fresh = false;
+                    continue 'frame;
+                }
+            }};
         }
         macro_rules! returned {
             ($t:expr) => {{
@@ -795,16 +840,19 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::Return { first, n } => {
                     let f = base + first as usize;
                     let n = if n == MULTRET { *top - f } else { n as usize };
+                    quick_return!(f, n);
                     save_pc!();
                     let t = interp::do_return(st, f, n)?;
                     returned!(t);
                 }
                 &Op::Return0 => {
+                    quick_return!(base, 0);
                     save_pc!();
                     let t = interp::do_return(st, base, 0)?;
                     returned!(t);
                 }
                 &Op::Return1 { src } => {
+                    quick_return!(base + src as usize, 1);
                     save_pc!();
                     let t = interp::do_return(st, base + src as usize, 1)?;
                     returned!(t);
