@@ -8,6 +8,11 @@ use super::{CResult, Compiler, FIELDS_PER_FLUSH, KVal, Loc, NameSrc, VarKind};
 use crate::opcode::{MULTRET, Op, RK, Reg, Test};
 use crate::proto::{Block, Cond, If, NameKind, Node, UpvalDesc};
 
+/// Stack left before `expr`/`cond` move to a fresh heap-allocated segment of
+/// `STACK_SEGMENT` bytes (as the parser does for its own recursion).
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 1024 * 1024;
+
 pub(crate) type Name<'a> = Option<(NameKind, NameSrc)>;
 
 /// What an expression is before it is placed (PUC's `expdesc` kinds).
@@ -389,7 +394,10 @@ impl<'a> Compiler<'a> {
     // ---- expressions --------------------------------------------------
 
     pub(crate) fn expr(&mut self, e: &'a Expr<'a>) -> CResult<Exp<'a>> {
-        let r = self.expr_inner(e);
+        // Left-associative chains (`1 + 1 + ...`, `a.b.b...`, `f()()...`)
+        // give trees as deep as the source is long; the parser accepts them
+        // (as luac does), so the walk must not overflow the Rust stack.
+        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.expr_inner(e));
         // Placing this value in a register happens, in PUC-Rio, once the
         // separator or operator after it has been read.
         self.set_near(e.span.end, 1);
@@ -1092,28 +1100,48 @@ impl<'a> Compiler<'a> {
 
     // ---- conditions ---------------------------------------------------
 
+    /// Compile a chain `c1 op c2 op ... op cn` of one short-circuit
+    /// operator (`and` or `or`) as a condition.
+    ///
+    /// The parser gives such a chain as a left-deep tree as long as the
+    /// source chain, so a literal translation would make `Cond` trees (and
+    /// every recursive walk over them: drop, flatten, listing, the tree
+    /// executor's leaf lookup) that deep. Both operators are associative
+    /// for conditions — `(a and b) and c` and `a and (b and c)` evaluate
+    /// the same leaves in the same order with the same short-circuits — so
+    /// the operands are compiled in source order and joined into a balanced
+    /// tree, whose depth is logarithmic in the chain's length.
+    fn cond_chain(&mut self, op: BinOp, e: &'a Expr<'a>) -> CResult<Cond> {
+        let mut operands = Vec::new();
+        let mut head = e;
+        while let ExprKind::Binary { op: o, lhs, rhs } = &head.kind {
+            if *o != op {
+                break;
+            }
+            operands.push(*rhs);
+            head = lhs;
+        }
+        operands.push(head);
+        operands.reverse();
+        let mut conds = Vec::with_capacity(operands.len());
+        for operand in operands {
+            conds.push(self.cond(operand)?);
+        }
+        Ok(balanced(op, conds))
+    }
+
     /// Compile `e` as a condition.
     pub(crate) fn cond(&mut self, e: &'a Expr<'a>) -> CResult<Cond> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.cond_inner(e))
+    }
+
+    fn cond_inner(&mut self, e: &'a Expr<'a>) -> CResult<Cond> {
         match &e.kind {
             ExprKind::Paren(inner) => self.cond(inner),
             ExprKind::Binary {
-                op: BinOp::And,
-                lhs,
-                rhs,
-            } => {
-                let a = self.cond(lhs)?;
-                let b = self.cond(rhs)?;
-                Ok(Cond::And(Box::new(a), Box::new(b)))
-            }
-            ExprKind::Binary {
-                op: BinOp::Or,
-                lhs,
-                rhs,
-            } => {
-                let a = self.cond(lhs)?;
-                let b = self.cond(rhs)?;
-                Ok(Cond::Or(Box::new(a), Box::new(b)))
-            }
+                op: op @ (BinOp::And | BinOp::Or),
+                ..
+            } => self.cond_chain(*op, e),
             ExprKind::Unary {
                 op: UnOp::Not,
                 operand,
@@ -1234,6 +1262,20 @@ impl<'a> Compiler<'a> {
             negate,
             pc,
         })
+    }
+}
+
+/// Join conditions (in evaluation order) with `op` into a balanced tree.
+fn balanced(op: BinOp, mut conds: Vec<Cond>) -> Cond {
+    if conds.len() == 1 {
+        return conds.pop().expect("one condition");
+    }
+    let right = conds.split_off(conds.len() / 2);
+    let (a, b) = (Box::new(balanced(op, conds)), Box::new(balanced(op, right)));
+    if op == BinOp::And {
+        Cond::And(a, b)
+    } else {
+        Cond::Or(a, b)
     }
 }
 
