@@ -299,11 +299,10 @@ fn raw_get(tab: Gc<Table>, key: Value) -> Value {
     }
 }
 
-/// The completed step of a store.
-const DONE: Step = Step::Done(Value::Nil);
-
+/// The raw store when `t` is a table without a metatable: `Ok(true)`
+/// when done, `Ok(false)` when the full path (`__newindex`) must run.
 #[inline(always)]
-fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<Step> {
+fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
     if let Value::Table(tab) = t
         && tab.metatable().is_none()
     {
@@ -313,16 +312,16 @@ fn set_any(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> Lua
             let mut raw = tab.raw_mut();
             if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
                 raw.set_int(i, v);
-                return Ok(DONE);
+                return Ok(true);
             }
             drop(raw);
             st.raw_set_int(tab, i, v);
-            return Ok(DONE);
+            return Ok(true);
         }
         st.raw_set(tab, key, v)?;
-        return Ok(DONE);
+        return Ok(true);
     }
-    set_index_slow(st, t, key, v, info)
+    Ok(false)
 }
 
 /// Run Lua frames from the one on top until the frame count drops to
@@ -347,7 +346,11 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         let proto = &*fp.proto;
         let code: &[Op] = &proto.flat().code;
         let k: &[Value] = &fp.consts;
-        let mut pc: usize = if fresh { 0 } else { saved_pc as usize + 1 };
+        if !window::ends_closed(code) {
+            return Err(st.rt_error("internal error: code falls off its end"));
+        }
+        // The instruction pointer; `pc!()` is its index (the frame's pc).
+        let mut ip = window::at(code, if fresh { 0 } else { saved_pc as usize + 1 });
         if let Some(end) = ret_end.take() {
             // As `post_call`: the caller's registers, or up to the results.
             let ext = (base + proto.max_registers as usize).max(end);
@@ -366,8 +369,10 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
             let at = saved_pc as usize;
             let mut op = code[at];
             match op {
-                Op::JumpIf { target, .. } if v.truthy() => pc = target as usize,
-                Op::JumpIfNot { target, .. } if !v.truthy() => pc = target as usize,
+                Op::JumpIf { target, .. } if v.truthy() => ip = window::at(code, target as usize),
+                Op::JumpIfNot { target, .. } if !v.truthy() => {
+                    ip = window::at(code, target as usize)
+                }
                 Op::Method { dst, .. } => rset(st, base, dst, v),
                 _ => {
                     if let Some(&mut d) = op.dst_mut() {
@@ -377,9 +382,14 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
             }
         }
 
+        macro_rules! pc {
+            () => {
+                window::index_of(code, ip)
+            };
+        }
         macro_rules! save_pc {
             () => {
-                st.th.frames[fi].pc = pc as u32
+                st.th.frames[fi].pc = pc!() as u32
             };
         }
         // An operation's next step: its value, or a metamethod to run. A
@@ -435,6 +445,20 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     let x = r!($a);
                     let v = step!(arith_slow(st, $op, x, y, $ia, $ib)?);
                     w!($dst, v);
+                }
+            }};
+        }
+        // `t[key] = v`: the raw store first, then the full path.
+        macro_rules! set_into {
+            ($t:expr, $key:expr, $v:expr, $info:expr) => {{
+                let (t, key, v) = ($t, $key, $v);
+                if !matches!(key, Value::Int(_)) {
+                    // `raw_set` may raise "index is nil/NaN" at this pc.
+                    save_pc!();
+                }
+                if !set_fast(st, t, key, v)? {
+                    save_pc!();
+                    step!(set_index_slow(st, t, key, v, $info)?);
                 }
             }};
         }
@@ -527,7 +551,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
 
         loop {
             // Matched by reference so each arm loads only its own operands.
-            let op: &Op = &code[pc];
+            let op: &Op = window::fetch(ip);
             match op {
                 &Op::Move { dst, src } => w!(dst, r!(src)),
                 &Op::LoadI { dst, value } => w!(dst, Value::Int(value as i64)),
@@ -588,29 +612,19 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::SetTabUp { up, key, val } => {
                     let t = st.upval_get(cl.upvals[up as usize]);
                     let v = rk!(val);
-                    save_pc!();
-                    step!(set_any(st, t, k[key as usize], v, VarInfo::Upval(up))?);
+                    set_into!(t, k[key as usize], v, VarInfo::Upval(up));
                 }
                 &Op::SetTable { obj, key, val } => {
                     let (t, kv, v) = (r!(obj), r!(key), rk!(val));
-                    save_pc!();
-                    step!(set_any(st, t, kv, v, VarInfo::Reg(obj))?);
+                    set_into!(t, kv, v, VarInfo::Reg(obj));
                 }
                 &Op::SetI { obj, index, val } => {
                     let (t, v) = (r!(obj), rk!(val));
-                    save_pc!();
-                    step!(set_any(
-                        st,
-                        t,
-                        Value::Int(index as i64),
-                        v,
-                        VarInfo::Reg(obj)
-                    )?);
+                    set_into!(t, Value::Int(index as i64), v, VarInfo::Reg(obj));
                 }
                 &Op::SetField { obj, key, val } => {
                     let (t, v) = (r!(obj), rk!(val));
-                    save_pc!();
-                    step!(set_any(st, t, k[key as usize], v, VarInfo::Reg(obj))?);
+                    set_into!(t, k[key as usize], v, VarInfo::Reg(obj));
                 }
                 &Op::NewTable { dst, array, hash } => {
                     let t = st.new_table_with(array as usize, hash as usize);
@@ -793,7 +807,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 }
                 &Op::Tbc { reg } => {
                     save_pc!();
-                    interp::mark_tbc(st, proto, base, reg, pc as u32)?;
+                    interp::mark_tbc(st, proto, base, reg, pc!() as u32)?;
                 }
                 &Op::Call {
                     func,
@@ -874,25 +888,25 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     interp::set_list(st, base, maxr, table, n, offset, *top);
                 }
                 &Op::Jmp { target } => {
-                    pc = target as usize;
+                    ip = window::at(code, target as usize);
                     continue;
                 }
                 &Op::JumpIf { test, target } => {
                     if test!(test) {
-                        pc = target as usize;
+                        ip = window::at(code, target as usize);
                         continue;
                     }
                 }
                 &Op::JumpIfNot { test, target } => {
                     if !test!(test) {
-                        pc = target as usize;
+                        ip = window::at(code, target as usize);
                         continue;
                     }
                 }
                 &Op::ForPrep { base: b, target } => {
                     save_pc!();
                     if !interp::for_prep(st, base + b as usize)? {
-                        pc = target as usize;
+                        ip = window::at(code, target as usize);
                         continue;
                     }
                 }
@@ -906,18 +920,18 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                             regs[1] = Value::Int(count - 1);
                             regs[0] = Value::Int(ni);
                             regs[3] = Value::Int(ni);
-                            pc = target as usize;
+                            ip = window::at(code, target as usize);
                             continue;
                         }
                     } else if interp::for_step(regs) {
-                        pc = target as usize;
+                        ip = window::at(code, target as usize);
                         continue;
                     }
                 }
                 &Op::TForPrep { base: b, target } => {
                     save_pc!();
                     interp::tfor_prep(st, base + b as usize)?;
-                    pc = target as usize;
+                    ip = window::at(code, target as usize);
                     continue;
                 }
                 &Op::TForCall { base: b, nvars } => {
@@ -939,12 +953,12 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     let v = r!(b + 4);
                     if !v.is_nil() {
                         w!(b + 2, v);
-                        pc = target as usize;
+                        ip = window::at(code, target as usize);
                         continue;
                     }
                 }
             }
-            pc += 1;
+            ip = ip.wrapping_add(1);
         }
     }
 }

@@ -20,6 +20,7 @@
 //! of the repository by `tests/invariants.rs`). Both halves are checked by
 //! `debug_assert!` in debug builds.
 
+use lua_bytecode::Op;
 use lua_runtime::{State, Value};
 
 /// `R[r]` of the frame at `base`.
@@ -59,4 +60,45 @@ pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
     debug_assert!(i < st.th.stack.len());
     // SAFETY: as in `get`.
     unsafe { st.th.stack.get_unchecked(i) }
+}
+
+/// Whether `code` ends with an instruction that never falls through (a
+/// return, a tail call or a jump): then an instruction pointer that
+/// starts inside `code` and moves only by one step after an instruction
+/// that falls through, or to a jump target (flatten resolves every target
+/// to an instruction index), stays inside `code`. The executor checks this
+/// once per frame entry and refuses code that fails it.
+pub fn ends_closed(code: &[Op]) -> bool {
+    matches!(
+        code.last(),
+        Some(
+            Op::Return { .. }
+                | Op::Return0
+                | Op::Return1 { .. }
+                | Op::TailCall { .. }
+                | Op::Jmp { .. }
+        )
+    )
+}
+
+/// The instruction at `ip`.
+#[inline(always)]
+pub fn fetch<'a>(ip: *const Op) -> &'a Op {
+    // SAFETY: `ip` is inside the running frame's code (see `ends_closed`),
+    // which lives as long as the frame's closure, which the frame stack
+    // keeps alive while the frame runs.
+    unsafe { &*ip }
+}
+
+/// The instruction pointer for index `pc` of `code`.
+#[inline(always)]
+pub fn at(code: &[Op], pc: usize) -> *const Op {
+    debug_assert!(pc < code.len());
+    code.as_ptr().wrapping_add(pc)
+}
+
+/// The index of `ip` in `code`.
+#[inline(always)]
+pub fn index_of(code: &[Op], ip: *const Op) -> usize {
+    (ip as usize - code.as_ptr() as usize) / std::mem::size_of::<Op>()
 }
