@@ -65,6 +65,8 @@ fn print(st: &mut State, a: Args) -> LuaResult<usize> {
     }
     line.push(b'\n');
     let _ = st.out.write_all(&line);
+    // lua5.4's print ends with fflush(stdout) (`lua_writeline`).
+    let _ = st.out.flush();
     Ok(0)
 }
 
