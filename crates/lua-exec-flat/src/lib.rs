@@ -318,6 +318,20 @@ fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
             st.raw_set_int(tab, i, v);
             return Ok(true);
         }
+        if let Value::Str(_) = key {
+            // Assigning an existing field (or one that fits) leaves the
+            // capacity alone: no GC accounting needed. On growth the same
+            // store goes through `raw_set` again, which accounts for it.
+            let mut raw = tab.raw_mut();
+            let cap = raw.hash_capacity();
+            raw.set_str(key, v);
+            let grew = raw.hash_capacity() != cap;
+            drop(raw);
+            if grew {
+                st.raw_set(tab, key, v)?;
+            }
+            return Ok(true);
+        }
         st.raw_set(tab, key, v)?;
         return Ok(true);
     }

@@ -848,16 +848,14 @@ pub fn vararg(st: &mut State, fr: &CallFrame, num_params: usize, dst: u8, n: u8)
     let from = fr.func + 1 + num_params;
     let d = fr.base + dst as usize;
     let cnt = if n == MULTRET { nv } else { n as usize };
-    if st.th.stack.len() < d + cnt {
-        st.th.stack.resize(d + cnt, Value::Nil);
+    let stack = &mut st.th.stack;
+    if stack.len() < d + cnt {
+        stack.resize(d + cnt, Value::Nil);
     }
-    for i in 0..cnt {
-        st.th.stack[d + i] = if i < nv {
-            st.th.stack[from + i]
-        } else {
-            Value::Nil
-        };
-    }
+    // The varargs lie below `base <= d`: the ranges never overlap.
+    let m = cnt.min(nv);
+    stack.copy_within(from..from + m, d);
+    stack[d + m..d + cnt].fill(Value::Nil);
     (n == MULTRET).then_some(d + cnt)
 }
 
