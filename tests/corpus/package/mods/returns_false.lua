@@ -1,0 +1,2 @@
+-- Returns false: require stores and returns false.
+return false

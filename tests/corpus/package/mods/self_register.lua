@@ -1,0 +1,2 @@
+-- Sets package.loaded itself and returns nothing.
+package.loaded[...] = {self_registered = true}
