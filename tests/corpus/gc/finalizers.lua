@@ -1,0 +1,23 @@
+-- __gc finalizers: run after collection, in reverse order of marking, once;
+-- resurrected objects; pending finalizers run when the state closes at exit.
+local log = {}
+for i = 1, 3 do setmetatable({}, {__gc = function() log[#log + 1] = "gc" .. i end}) end
+collectgarbage()
+print(table.concat(log, " "))
+local saved
+do
+  setmetatable({name = "phoenix"}, {__gc = function(o) saved = o end})
+end
+collectgarbage()
+print(saved and saved.name)
+saved = nil
+collectgarbage()
+print(saved)
+-- the __gc field must be present when setmetatable is called
+local mt = {}
+local late = setmetatable({}, mt)
+mt.__gc = function() print("never: __gc added after setmetatable") end
+late = nil
+collectgarbage()
+_G.at_exit = setmetatable({}, {__gc = function() print("finalized at exit") end})
+print("end of script")
