@@ -38,10 +38,45 @@ impl State {
         };
         let proto = &c.p.proto;
         let op = proto.flat().code.get(caller.pc as usize).copied()?;
+        let mm = |e: &str| Some(("metamethod".to_string(), e.to_string()));
         let reg = match op {
             Op::Call { func, .. } | Op::TailCall { func, .. } => func,
             Op::TForCall { .. } => {
                 return Some(("for iterator".into(), "for iterator".into()));
+            }
+            Op::GetTabUp { .. }
+            | Op::GetTable { .. }
+            | Op::GetI { .. }
+            | Op::GetField { .. }
+            | Op::Method { .. } => return mm("index"),
+            Op::SetTabUp { .. } | Op::SetTable { .. } | Op::SetI { .. } | Op::SetField { .. } => {
+                return mm("newindex");
+            }
+            Op::Add { .. } | Op::AddK { .. } | Op::AddI { .. } => return mm("add"),
+            Op::Sub { .. } | Op::SubK { .. } | Op::SubI { .. } => return mm("sub"),
+            Op::Mul { .. } | Op::MulK { .. } => return mm("mul"),
+            Op::Mod { .. } | Op::ModK { .. } => return mm("mod"),
+            Op::Pow { .. } | Op::PowK { .. } => return mm("pow"),
+            Op::Div { .. } | Op::DivK { .. } => return mm("div"),
+            Op::IDiv { .. } | Op::IDivK { .. } => return mm("idiv"),
+            Op::BAnd { .. } | Op::BAndK { .. } => return mm("band"),
+            Op::BOr { .. } | Op::BOrK { .. } => return mm("bor"),
+            Op::BXor { .. } | Op::BXorK { .. } => return mm("bxor"),
+            Op::Shl { .. } | Op::ShlI { .. } => return mm("shl"),
+            Op::Shr { .. } | Op::ShrI { .. } => return mm("shr"),
+            Op::Unm { .. } => return mm("unm"),
+            Op::BNot { .. } => return mm("bnot"),
+            Op::Len { .. } => return mm("len"),
+            Op::Concat { .. } => return mm("concat"),
+            Op::Close { .. } | Op::Return { .. } => return mm("close"),
+            Op::JumpIf { test, .. } | Op::JumpIfNot { test, .. } => {
+                use lua_bytecode::Test;
+                return match test {
+                    Test::Eq(..) | Test::EqK(..) | Test::EqI(..) => mm("eq"),
+                    Test::Lt(..) | Test::LtI(..) | Test::GtI(..) => mm("lt"),
+                    Test::Le(..) | Test::LeI(..) | Test::GeI(..) => mm("le"),
+                    Test::Truthy(_) => None,
+                };
             }
             _ => return None,
         };

@@ -390,7 +390,8 @@ pub fn handle_error(
                 return Ok(Some(finish_protected(st, top)));
             }
             None => {
-                if flags & FRAME_TRACEBACK != 0 && e.traceback.is_none() {
+                if (flags & FRAME_TRACEBACK != 0 || st.want_traceback > 0) && e.traceback.is_none()
+                {
                     e.traceback = Some(st.traceback(None, 0));
                 }
                 if let Err(e2) = close_all(st, func, Some(e.value)) {

@@ -60,6 +60,10 @@ pub struct State {
     /// Set by `coroutine.yield` while its sentinel error travels to the
     /// coroutine's run loop.
     pub yielding: bool,
+    /// Some caller up the Rust stack asked for tracebacks
+    /// (`thread::FRAME_TRACEBACK`): an error leaving a nested executor call
+    /// captures its traceback where it was raised, before frames unwind.
+    pub want_traceback: u32,
 }
 
 impl State {
@@ -93,6 +97,7 @@ impl State {
             current: main_thread,
             nny: 0,
             yielding: false,
+            want_traceback: 0,
         };
         let k = st.str_value("_LOADED");
         let _ = registry.raw_mut().set(k, Value::Table(loaded));
@@ -429,8 +434,15 @@ impl State {
     pub fn call_at_flags(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
         self.enter_c_call()?;
         self.nny += 1;
+        let tb = flags & crate::thread::FRAME_TRACEBACK != 0;
+        if tb {
+            self.want_traceback += 1;
+        }
         let ex = self.executor.clone();
         let r = ex.call(self, func, nresults, flags);
+        if tb {
+            self.want_traceback -= 1;
+        }
         self.nny -= 1;
         self.c_calls -= 1;
         r
