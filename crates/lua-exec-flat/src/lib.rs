@@ -29,8 +29,18 @@
 //!
 //! Fast paths inline: integer and float arithmetic, comparisons of
 //! integers, tables without metatables with integer keys (array part
-//! first) and short-string keys, Lua calls, numeric `for`. Everything else
-//! (coercions, metamethods, errors) goes through lua-runtime out of line.
+//! first) and short-string keys, Lua calls and returns, numeric `for`.
+//! Everything else (coercions, metamethods, errors) goes through
+//! lua-runtime out of line. A metamethod written in Lua (`__index`,
+//! `__newindex`, arithmetic, `__len`, comparisons) runs as a frame of this
+//! loop, so a coroutine can yield inside it; the interrupted instruction
+//! completes when its frame resumes (`FRAME_FINISH`).
+//!
+//! The measured reasons behind the shape of the loop (operands read by
+//! reference, fast results stored in their own branch, no whole-struct
+//! copies of freshly written frames) are in docs/PERFORMANCE.md. The only
+//! `unsafe` is in `window` (unchecked register access and the instruction
+//! pointer), each use with the invariant that makes it sound.
 //!
 //! ```
 //! use std::rc::Rc;
