@@ -47,7 +47,7 @@ impl State {
         {
             arg -= 1;
             if arg == 0 {
-                return self.error(format!("calling '{}' on bad self", name));
+                return self.error(format!("calling '{}' on bad self ({})", name, extramsg));
             }
         }
         let name = match call_name {

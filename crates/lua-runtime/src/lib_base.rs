@@ -372,7 +372,11 @@ pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
                 return r.first().copied().unwrap_or(Value::Nil);
             }
             Err(e) => {
-                if st.c_calls >= crate::state::MAX_C_CALLS {
+                // A stack overflow while handling an error is final in
+                // lua5.4 (luaD_growstack raises LUA_ERRERR).
+                let overflow = matches!(e.value, Value::Str(s)
+                    if s.as_bytes().ends_with(b"stack overflow"));
+                if overflow || st.c_calls >= crate::state::MAX_C_CALLS {
                     st.c_calls = saved;
                     return st.str_value("error in error handling");
                 }

@@ -529,6 +529,19 @@ impl State {
         });
     }
 
+    /// `lua_close`: run every pending `__close` handler of the running
+    /// thread (innermost first; errors are ignored, as when lua.c closes
+    /// the state) and flush the output. For `os.exit(code, true)`.
+    pub fn close_state(&mut self) {
+        while !self.th.tbc.is_empty() {
+            if crate::interp::close_all(self, 0, None).is_err() {
+                continue;
+            }
+        }
+        self.th.close_upvals(0);
+        self.flush();
+    }
+
     /// Flush the output sink.
     pub fn flush(&mut self) {
         let _ = self.out.flush();
