@@ -136,10 +136,10 @@ fn resume(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn yield_(st: &mut State, _a: Args) -> LuaResult<usize> {
     if Gc::ptr_eq(st.current, st.main_thread) {
-        return Err(st.error("attempt to yield from outside a coroutine"));
+        return Err(st.rt_error("attempt to yield from outside a coroutine"));
     }
     if st.nny > 0 {
-        return Err(st.error("attempt to yield across a C-call boundary"));
+        return Err(st.rt_error("attempt to yield across a C-call boundary"));
     }
     // The sentinel travels to the coroutine's run loop, which stops with
     // this native frame (holding the yielded values) on top.
