@@ -970,7 +970,14 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     stack[ra + 6] = stack[ra + 2];
                     stack.truncate(ra + 7);
                     let want = nvars as i32;
-                    let c = interp::precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::None)?;
+                    let c = interp::precall(
+                        st,
+                        ra + 4,
+                        2,
+                        Ret::Normal { want },
+                        0,
+                        VarInfo::ForIterator,
+                    )?;
                     after_call!(c);
                 }
                 &Op::TForLoop { base: b, target } => {

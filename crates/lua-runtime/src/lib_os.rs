@@ -194,6 +194,11 @@ fn exit(st: &mut State, a: Args) -> LuaResult<usize> {
         }
         _ => st.opt_int(a, 1, 0)? as i32,
     };
+    // `os.exit(code, true)` closes the state first (lua_close): pending
+    // to-be-closed variables run, innermost first.
+    if a.get(st, 2).truthy() {
+        st.close_state();
+    }
     // C's exit() flushes every stdio stream: do the same for ours.
     st.flush();
     crate::lib_io::flush_all();

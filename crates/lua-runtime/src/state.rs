@@ -552,7 +552,8 @@ impl State {
 fn compile_chunk(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, String> {
     let arena = bumpalo::Bump::new();
     let chunk = lua_syntax::parse(&arena, source, chunkname).map_err(|e| e.message)?;
-    lua_bytecode::compile(&chunk, chunkname).map_err(|e| e.to_string())
+    // With the source at hand, limit errors get PUC's "near" token.
+    lua_bytecode::compile_with_source(&chunk, source, chunkname).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
