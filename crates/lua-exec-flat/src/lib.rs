@@ -57,12 +57,10 @@ mod window;
 use lua_bytecode::{MULTRET, Op, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::executor::Resumed;
-use lua_runtime::interp::{self, Called, TailCalled};
+use lua_runtime::interp::{self, Called, ResumeStart, TailCalled};
 use lua_runtime::ops::Step;
 use lua_runtime::ops::{ArithOp, VarInfo};
-use lua_runtime::thread::{
-    FRAME_CCALL, FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret,
-};
+use lua_runtime::thread::{FRAME_CCALL, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
 use lua_runtime::{Executor, Gc, State, Table, Value};
 
 use window::{get as rget, set as rset};
@@ -153,38 +151,14 @@ fn run_loop(
 
 /// `Executor::resume`: run the coroutine whose stacks are in `st.th`.
 fn resume(st: &mut State, nargs: usize) -> LuaResult<Resumed> {
-    let mut top = 0usize;
-    let mut pending = None;
-    let mut fresh = false;
-    if st.th.frames.is_empty() {
-        match interp::precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
-            Ok(Called::Done(_)) => return Ok(Resumed::Returned),
-            Ok(Called::Lua) => fresh = true,
-            Err(e) => pending = Some(e),
-        }
-    } else {
-        // The top frame is the `coroutine.yield` that suspended us: the
-        // resume arguments are its results.
-        let y = st.th.frames.pop().expect("yield frame");
-        st.th.cursors.truncate(y.cursor_base as usize);
-        let first = st.th.stack.len() - nargs;
-        let t = interp::post_call(st, &y, first, nargs);
-        if matches!(y.ret, Ret::Host { .. }) {
-            return Ok(Resumed::Returned);
-        }
-        if y.flags & FRAME_TAILRET != 0 {
-            // `return coroutine.yield(...)`: the caller returns now.
-            match interp::do_return(st, y.func, t - y.func) {
-                Ok(t) => top = t,
-                Err(e) => pending = Some(e),
-            }
-            if st.th.frames.is_empty() {
-                return Ok(Resumed::Returned);
-            }
-        } else {
-            top = interp::finish_protected(st, t);
-        }
-    }
+    let (top, pending, fresh) = match interp::resume_start(st, nargs) {
+        ResumeStart::Returned => return Ok(Resumed::Returned),
+        ResumeStart::Run {
+            top,
+            pending,
+            fresh,
+        } => (top, pending, fresh),
+    };
     let lp = Loop {
         boundary: 0,
         cursor_mark: 0,

@@ -58,14 +58,12 @@ use std::rc::Rc;
 use lua_bytecode::{Cond, MULTRET, Node, Op, Proto, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::interp::{
-    self, Called, TailCalled, arith_op, eval_test, fast_arith, for_loop, for_prep, handle_error,
-    precall,
+    self, Called, ResumeStart, TailCalled, arith_op, fast_arith, for_loop, for_prep, handle_error,
+    precall, push_meta_frame, test_step,
 };
 use lua_runtime::object::FnProto;
-use lua_runtime::ops::{ArithOp, Cmp, Step, VarInfo};
-use lua_runtime::thread::{
-    CallFrame, Cursor, FRAME_CCALL, FRAME_FINISH, FRAME_TAILRET, FRAME_TRACEBACK, FrameFn, Ret,
-};
+use lua_runtime::ops::{ArithOp, Step, VarInfo};
+use lua_runtime::thread::{CallFrame, Cursor, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
 use lua_runtime::{Executor, Resumed, State, Value};
 
 /// The tree-walking executor.
@@ -257,37 +255,10 @@ fn run_loop(
 
 /// `Executor::resume` for the tree walk.
 fn resume(st: &mut State, nargs: usize) -> LuaResult<Resumed> {
-    let mut top = 0usize;
-    let mut pending = None;
-    if st.th.frames.is_empty() {
-        match precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
-            Ok(Called::Done(_)) => return Ok(Resumed::Returned),
-            Ok(Called::Lua) => {}
-            Err(e) => pending = Some(e),
-        }
-    } else {
-        // The top frame is the `coroutine.yield` that suspended us: the
-        // resume arguments are its results.
-        let y = st.th.frames.pop().expect("yield frame");
-        st.th.cursors.truncate(y.cursor_base as usize);
-        let first = st.th.stack.len() - nargs;
-        let t = interp::post_call(st, &y, first, nargs);
-        if matches!(y.ret, Ret::Host { .. }) {
-            return Ok(Resumed::Returned);
-        }
-        if y.flags & FRAME_TAILRET != 0 {
-            // `return coroutine.yield(...)`: the caller returns now.
-            match interp::do_return(st, y.func, t - y.func) {
-                Ok(t) => top = t,
-                Err(e) => pending = Some(e),
-            }
-            if st.th.frames.is_empty() {
-                return Ok(Resumed::Returned);
-            }
-        } else {
-            top = interp::finish_protected(st, t);
-        }
-    }
+    let (top, pending) = match interp::resume_start(st, nargs) {
+        ResumeStart::Returned => return Ok(Resumed::Returned),
+        ResumeStart::Run { top, pending, .. } => (top, pending),
+    };
     match run_loop(st, pending, top, 0, 0, 0, 0) {
         Ok(()) => Ok(Resumed::Returned),
         Err(_) if st.yielding => Ok(Resumed::Yielded),
@@ -929,65 +900,6 @@ fn quick_test(st: &State, base: usize, t: &Test) -> Option<bool> {
         },
         _ => None,
     }
-}
-
-/// A test as a step: plain values answer at once; a comparison metamethod
-/// is returned to be run (its result's truthiness is the test's value).
-fn test_step(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
-    let r = |st: &State, x: u8| st.th.stack[base + x as usize];
-    let (cmp, a, b) = match *t {
-        Test::Eq(a, b) => (Cmp::Eq, r(st, a), r(st, b)),
-        Test::Lt(a, b) => (Cmp::Lt, r(st, a), r(st, b)),
-        Test::Le(a, b) => (Cmp::Le, r(st, a), r(st, b)),
-        Test::LtI(a, i) => (Cmp::Lt, r(st, a), Value::Int(i as i64)),
-        Test::LeI(a, i) => (Cmp::Le, r(st, a), Value::Int(i as i64)),
-        Test::GtI(a, i) => (Cmp::Lt, Value::Int(i as i64), r(st, a)),
-        Test::GeI(a, i) => (Cmp::Le, Value::Int(i as i64), r(st, a)),
-        _ => return Ok(Step::Done(Value::Bool(eval_test(st, base, k, t)?))),
-    };
-    if let (Value::Int(x), Value::Int(y)) = (a, b) {
-        let v = match cmp {
-            Cmp::Eq => x == y,
-            Cmp::Lt => x < y,
-            Cmp::Le => x <= y,
-        };
-        return Ok(Step::Done(Value::Bool(v)));
-    }
-    st.compare_step(cmp, a, b)
-}
-
-/// Push the frame of Lua metamethod `h` with `args`, its function slot at
-/// `scratch` (just above the frame's registers), and mark the frame on
-/// top `FRAME_FINISH` so its current instruction completes when it
-/// resumes. Counted as a C call, as PUC's `luaT_callTMres`.
-fn push_meta_frame(
-    st: &mut State,
-    fi: usize,
-    scratch: usize,
-    h: Value,
-    args: &[Value],
-) -> LuaResult<()> {
-    st.th.stack.truncate(scratch);
-    if st.th.stack.len() < scratch {
-        st.th.stack.resize(scratch, Value::Nil);
-    }
-    st.th.stack.push(h);
-    st.th.stack.extend_from_slice(args);
-    st.th.frames[fi].flags |= FRAME_FINISH;
-    st.enter_c_call()?;
-    let r = precall(
-        st,
-        scratch,
-        args.len(),
-        Ret::Normal { want: 1 },
-        FRAME_CCALL,
-        VarInfo::None,
-    );
-    if !matches!(r, Ok(Called::Lua)) {
-        st.c_calls -= 1;
-    }
-    r?;
-    Ok(())
 }
 
 /// `t[key]`: the raw hit, or the next step of the full lookup.

@@ -954,3 +954,76 @@ pub fn test_step(
     }
     st.compare_step(cmp, a, b)
 }
+
+/// How a resumed coroutine continues, decided before an executor's loop
+/// runs (the part of `Executor::resume` that does not depend on how code
+/// is walked).
+pub enum ResumeStart {
+    /// The coroutine finished without running Lua code: its body was a
+    /// native function, or the yield it was suspended in returns straight
+    /// to the host.
+    Returned,
+    /// Run the executor's loop from stack top `top`, first unwinding
+    /// `pending` if set. `fresh` is true when the coroutine's body was just
+    /// entered (a new Lua frame is on top, with no executor state yet).
+    Run {
+        top: usize,
+        pending: Option<LuaError>,
+        fresh: bool,
+    },
+}
+
+/// Start or continue the coroutine whose stacks are in `st.th`, with
+/// `nargs` resume arguments on top of its value stack: a new coroutine
+/// calls its body; a suspended one delivers the arguments as the results of
+/// the `coroutine.yield` frame on top (returning at once for
+/// `return coroutine.yield(...)`).
+pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
+    if st.th.frames.is_empty() {
+        return match precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
+            Ok(Called::Done(_)) => ResumeStart::Returned,
+            Ok(Called::Lua) => ResumeStart::Run {
+                top: 0,
+                pending: None,
+                fresh: true,
+            },
+            Err(e) => ResumeStart::Run {
+                top: 0,
+                pending: Some(e),
+                fresh: false,
+            },
+        };
+    }
+    let y = st
+        .th
+        .frames
+        .pop()
+        .expect("a suspended coroutine has its yield frame on top");
+    st.th.cursors.truncate(y.cursor_base as usize);
+    let first = st.th.stack.len() - nargs;
+    let t = post_call(st, &y, first, nargs);
+    if matches!(y.ret, Ret::Host { .. }) {
+        return ResumeStart::Returned;
+    }
+    if y.flags & crate::thread::FRAME_TAILRET == 0 {
+        let top = finish_protected(st, t);
+        return ResumeStart::Run {
+            top,
+            pending: None,
+            fresh: false,
+        };
+    }
+    // `return coroutine.yield(...)`: the caller returns now.
+    let (top, pending) = match do_return(st, y.func, t - y.func) {
+        Ok(t) => (t, None),
+        Err(e) => (0, Some(e)),
+    };
+    if st.th.frames.is_empty() {
+        return ResumeStart::Returned;
+    }
+    ResumeStart::Run {
+        top,
+        pending,
+        fresh: false,
+    }
+}
