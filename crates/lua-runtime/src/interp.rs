@@ -207,6 +207,10 @@ pub fn precall(
                         let fr = st.th.frames.pop().expect("native frame");
                         let first = st.th.stack.len() - n;
                         let top = post_call(st, &fr, first, n);
+                        // A safepoint: natives allocate (string.format,
+                        // string.rep, tostring, ...), and a loop calling
+                        // only them must still run in bounded memory.
+                        st.gc_check();
                         return Ok(Called::Done(top));
                     }
                     NativeKind::PCall => {
