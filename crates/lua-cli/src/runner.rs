@@ -58,6 +58,10 @@ fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
         }
     };
     let mut st = State::new(exec);
+    if opts.ignore_env {
+        // `-E`: package.path/cpath ignore LUA_PATH*/LUA_CPATH*, as lua.c.
+        lua_runtime::lib_package::ignore_env(&mut st);
+    }
     st.push_host_frame();
     // lua.c 5.4 switches the collector to generational mode at start.
     st.heap.generational = true;
