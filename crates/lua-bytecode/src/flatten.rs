@@ -283,7 +283,7 @@ impl Flattener {
                 let op = leaf_jump(*test, jump_when != *negate);
                 self.emit_jump(op, target);
             }
-            Cond::And(a, b) => {
+            Cond::And(a, b, _) => {
                 if jump_when {
                     let skip = self.new_label();
                     self.cond(a, false, Target::Label(skip));
@@ -294,7 +294,7 @@ impl Flattener {
                     self.cond(b, false, target);
                 }
             }
-            Cond::Or(a, b) => {
+            Cond::Or(a, b, _) => {
                 if jump_when {
                     self.cond(a, true, target);
                     self.cond(b, true, target);

@@ -223,12 +223,12 @@ impl TreeLister<'_, '_> {
                     test_str(test, self.p)
                 );
             }
-            Cond::And(a, b) => {
+            Cond::And(a, b, _) => {
                 self.line(depth, "AND");
                 self.cond(a, depth + 1);
                 self.cond(b, depth + 1);
             }
-            Cond::Or(a, b) => {
+            Cond::Or(a, b, _) => {
                 self.line(depth, "OR");
                 self.cond(a, depth + 1);
                 self.cond(b, depth + 1);

@@ -238,11 +238,43 @@ pub enum Cond {
         pc: u32,
     },
     /// Holds when both hold; the right one is evaluated only if the left
-    /// holds.
-    And(Box<Cond>, Box<Cond>),
+    /// holds. The `u32` is the number of leaves of the left operand (see
+    /// [`Cond::and`]).
+    And(Box<Cond>, Box<Cond>, u32),
     /// Holds when either holds; the right one is evaluated only if the left
-    /// does not hold.
-    Or(Box<Cond>, Box<Cond>),
+    /// does not hold. The `u32` is the number of leaves of the left operand.
+    Or(Box<Cond>, Box<Cond>, u32),
+}
+
+impl Cond {
+    /// `a and b`. Each node records its left operand's leaf count so a
+    /// walker can find the `i`-th leaf (in evaluation order) in time
+    /// proportional to the tree's depth, not its size.
+    pub fn and(a: Cond, b: Cond) -> Cond {
+        let n = a.leaf_count();
+        Cond::And(Box::new(a), Box::new(b), n)
+    }
+
+    /// `a or b` (see [`Cond::and`]).
+    pub fn or(a: Cond, b: Cond) -> Cond {
+        let n = a.leaf_count();
+        Cond::Or(Box::new(a), Box::new(b), n)
+    }
+
+    /// Number of leaves (tests), in time proportional to the depth.
+    pub fn leaf_count(&self) -> u32 {
+        let mut c = self;
+        let mut n = 0;
+        loop {
+            match c {
+                Cond::Leaf { .. } => return n + 1,
+                Cond::And(_, b, left) | Cond::Or(_, b, left) => {
+                    n += left;
+                    c = b;
+                }
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -69,14 +69,14 @@ fn tree_cond(c: &Cond, o: &mut Oracle) -> Option<bool> {
             }
             Some(o.bit() != *negate)
         }
-        Cond::And(a, b) => {
+        Cond::And(a, b, _) => {
             if tree_cond(a, o)? {
                 tree_cond(b, o)
             } else {
                 Some(false)
             }
         }
-        Cond::Or(a, b) => {
+        Cond::Or(a, b, _) => {
             if tree_cond(a, o)? {
                 Some(true)
             } else {

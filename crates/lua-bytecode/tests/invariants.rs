@@ -90,7 +90,7 @@ fn check_cond(p: &Proto, c: &Cond, flat: &[Op], errs: &mut Vec<String>) {
                 other => errs.push(format!("leaf pc {pc}: {test:?} vs flat {other:?}")),
             }
         }
-        Cond::And(a, b) | Cond::Or(a, b) => {
+        Cond::And(a, b, _) | Cond::Or(a, b, _) => {
             check_cond(p, a, flat, errs);
             check_cond(p, b, flat, errs);
         }

@@ -48,7 +48,7 @@ fn check_cond(c: &Cond, flat: &[Op], errs: &mut Vec<String>) {
                 other => errs.push(format!("leaf pc {pc}: {test:?} vs {other:?}")),
             }
         }
-        Cond::And(a, b) | Cond::Or(a, b) => {
+        Cond::And(a, b, _) | Cond::Or(a, b, _) => {
             check_cond(a, flat, errs);
             check_cond(b, flat, errs);
         }

@@ -92,19 +92,12 @@ const EMPTY: &[Node] = &[];
 // ---------------------------------------------------------------------------
 // Conditions
 
-fn leaf_count(c: &Cond) -> usize {
-    match c {
-        Cond::Leaf { .. } => 1,
-        Cond::And(a, b) | Cond::Or(a, b) => leaf_count(a) + leaf_count(b),
-    }
-}
-
 /// The `i`-th leaf (in order) of a condition.
 fn leaf(c: &Cond, i: usize) -> &Cond {
     match c {
         Cond::Leaf { .. } => c,
-        Cond::And(a, b) | Cond::Or(a, b) => {
-            let n = leaf_count(a);
+        Cond::And(a, b, n) | Cond::Or(a, b, n) => {
+            let n = *n as usize;
             if i < n { leaf(a, i) } else { leaf(b, i - n) }
         }
     }
@@ -122,9 +115,9 @@ pub enum CondNext {
 pub fn cond_next(c: &Cond, i: usize, outcome: bool) -> CondNext {
     match c {
         Cond::Leaf { .. } => CondNext::Done(outcome),
-        Cond::And(a, b) | Cond::Or(a, b) => {
+        Cond::And(a, b, n) | Cond::Or(a, b, n) => {
             let is_and = matches!(c, Cond::And(..));
-            let n = leaf_count(a);
+            let n = *n as usize;
             if i < n {
                 match cond_next(a, i, outcome) {
                     CondNext::Leaf(j) => CondNext::Leaf(j),

@@ -1271,11 +1271,11 @@ fn balanced(op: BinOp, mut conds: Vec<Cond>) -> Cond {
         return conds.pop().expect("one condition");
     }
     let right = conds.split_off(conds.len() / 2);
-    let (a, b) = (Box::new(balanced(op, conds)), Box::new(balanced(op, right)));
+    let (a, b) = (balanced(op, conds), balanced(op, right));
     if op == BinOp::And {
-        Cond::And(a, b)
+        Cond::and(a, b)
     } else {
-        Cond::Or(a, b)
+        Cond::or(a, b)
     }
 }
 
@@ -1293,8 +1293,8 @@ pub(crate) fn negate(c: Cond) -> Cond {
             negate: !negate,
             pc,
         },
-        Cond::And(a, b) => Cond::Or(Box::new(negate(*a)), Box::new(negate(*b))),
-        Cond::Or(a, b) => Cond::And(Box::new(negate(*a)), Box::new(negate(*b))),
+        Cond::And(a, b, n) => Cond::Or(Box::new(negate(*a)), Box::new(negate(*b)), n),
+        Cond::Or(a, b, n) => Cond::And(Box::new(negate(*a)), Box::new(negate(*b)), n),
     }
 }
 
