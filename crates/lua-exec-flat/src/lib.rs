@@ -421,6 +421,15 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 rset(st, base, $x, v)
             }};
         }
+        // `R[x] := v` for a `v` just built as a number: one 16-byte store,
+        // so the next instruction's 16-byte read of it is forwarded from
+        // the store buffer (see lua-runtime's `value` docs).
+        macro_rules! wn {
+            ($x:expr, $v:expr) => {{
+                let v = $v;
+                Value::store_number(window::slot(st, base, $x), v)
+            }};
+        }
         macro_rules! rk {
             ($v:expr) => {
                 match $v {
@@ -436,7 +445,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 // with the slow path's `LuaResult` would route the value
                 // through memory.
                 if let Some(v) = arith_fast($op, window::get_ref(st, base, $a), $y) {
-                    w!($dst, v);
+                    wn!($dst, v);
                 } else {
                     let y = *$y;
                     save_pc!();
@@ -552,8 +561,8 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
             let op: &Op = window::fetch(ip);
             match op {
                 &Op::Move { dst, src } => w!(dst, r!(src)),
-                &Op::LoadI { dst, value } => w!(dst, Value::Int(value as i64)),
-                &Op::LoadF { dst, value } => w!(dst, Value::Float(value as f64)),
+                &Op::LoadI { dst, value } => wn!(dst, Value::Int(value as i64)),
+                &Op::LoadF { dst, value } => wn!(dst, Value::Float(value as f64)),
                 &Op::LoadK { dst, k: kk } => w!(dst, k[kk as usize]),
                 &Op::LoadFalse { dst } => w!(dst, Value::Bool(false)),
                 &Op::LoadTrue { dst } => w!(dst, Value::Bool(true)),
@@ -733,7 +742,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::AddI { dst, a, imm } => {
                     let x = r!(a);
                     if let Value::Int(i) = x {
-                        w!(dst, Value::Int(i.wrapping_add(imm as i64)));
+                        wn!(dst, Value::Int(i.wrapping_add(imm as i64)));
                     } else {
                         let y = Value::Int(imm as i64);
                         arith!(ArithOp::Add, dst, a, &y, VarInfo::Reg(a), VarInfo::None)
@@ -742,7 +751,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::SubI { dst, a, imm } => {
                     let x = r!(a);
                     if let Value::Int(i) = x {
-                        w!(dst, Value::Int(i.wrapping_sub(imm as i64)));
+                        wn!(dst, Value::Int(i.wrapping_sub(imm as i64)));
                     } else {
                         let y = Value::Int(imm as i64);
                         arith!(ArithOp::Sub, dst, a, &y, VarInfo::Reg(a), VarInfo::None)
@@ -766,7 +775,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                             step!(arith_slow(st, ArithOp::Unm, x, x, i, i)?)
                         }
                     };
-                    w!(dst, v);
+                    wn!(dst, v);
                 }
                 &Op::BNot { dst, src } => {
                     let x = r!(src);
@@ -778,7 +787,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                             step!(arith_slow(st, ArithOp::BNot, x, x, i, i)?)
                         }
                     };
-                    w!(dst, v);
+                    wn!(dst, v);
                 }
                 &Op::Not { dst, src } => w!(dst, Value::Bool(!r!(src).truthy())),
                 &Op::Len { dst, src } => {
@@ -791,7 +800,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                             step!(st.len_step(x, VarInfo::Reg(src))?)
                         }
                     };
-                    w!(dst, v);
+                    wn!(dst, v);
                 }
                 &Op::Concat { first, n } => {
                     save_pc!();
@@ -915,9 +924,9 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     {
                         if count != 0 {
                             let ni = i.wrapping_add(step);
-                            regs[1] = Value::Int(count - 1);
-                            regs[0] = Value::Int(ni);
-                            regs[3] = Value::Int(ni);
+                            Value::store_int(&mut regs[1], count - 1);
+                            Value::store_int(&mut regs[0], ni);
+                            Value::store_int(&mut regs[3], ni);
                             ip = window::at(code, target as usize);
                             continue;
                         }

@@ -41,6 +41,16 @@ pub fn set(st: &mut State, base: usize, r: u8, v: Value) {
     unsafe { *st.th.stack.get_unchecked_mut(i) = v }
 }
 
+/// `&mut R[r]` of the frame at `base` (for the single-store number
+/// writes, `Value::store_int` and friends).
+#[inline(always)]
+pub fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
+    let i = base + r as usize;
+    debug_assert!(i < st.th.stack.len());
+    // SAFETY: as in `get`.
+    unsafe { st.th.stack.get_unchecked_mut(i) }
+}
+
 /// The four registers of a numeric `for` loop starting at `R[r]`
 /// (the compiler allots `r..r+4` to the loop: `ForLoop`'s `max_register`
 /// is `r + 3`).
