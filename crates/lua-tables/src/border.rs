@@ -24,7 +24,6 @@
 //! O(log n) at worst.
 
 use crate::TableValue;
-use crate::key::IntQuery;
 use crate::table::Table;
 
 impl<V: TableValue> Table<V> {
@@ -65,7 +64,7 @@ impl<V: TableValue> Table<V> {
             self.set_hint(limit);
         }
         // (3) `limit` is the array size, and 0 or present
-        if self.hash.is_empty() || self.hash_get_int(limit as i64 + 1).is_nil() {
+        if self.hash_get_int(limit as i64 + 1).is_nil() {
             limit as u64
         } else {
             self.hash_search(limit as u64)
@@ -75,7 +74,7 @@ impl<V: TableValue> Table<V> {
     /// Integer lookup in the hash part only (keys past the array part).
     #[inline]
     fn hash_get_int(&self, key: i64) -> V {
-        self.hash.get(&IntQuery(key)).copied().unwrap_or(V::NIL)
+        self.hash.get_int(key)
     }
 
     /// Integer lookup that leaves the border hint alone.

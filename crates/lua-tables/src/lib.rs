@@ -175,7 +175,7 @@
 //! traversal hint) rather than a hash lookup.
 
 mod border;
-mod key;
+mod hash;
 mod rehash;
 pub mod simple;
 mod table;
@@ -209,6 +209,18 @@ pub trait TableValue: Copy {
     /// Hashing for non-integer keys, consistent with `key_eq` (strings feed
     /// their cached hash).
     fn key_hash<H: std::hash::Hasher>(&self, state: &mut H);
+    /// The 64-bit hash the table uses to place a non-integer key: its low
+    /// bits select the key's main position, so they must be well mixed.
+    /// The default runs [`TableValue::key_hash`] through FxHash (one
+    /// multiply and a rotate); a value type whose keys carry a well-mixed
+    /// cached hash (an interned string's) can return it directly.
+    #[inline]
+    fn key_hash64(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        self.key_hash(&mut h);
+        h.finish()
+    }
 }
 
 /// An invalid key for a store: the runtime reports "table index is nil" /

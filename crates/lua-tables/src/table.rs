@@ -6,15 +6,15 @@
 //!   Its length is the array size PUC would have (set only by `resize`), and
 //!   its capacity equals its length, so an array slot costs exactly
 //!   `size_of::<V>()` bytes.
-//! * `hash` holds every other live key, plus *dead* keys: keys whose value
-//!   was set to nil. Keys are normalised (a float with an integer value is
-//!   stored as the integer) and no key in `hash` is an integer in
-//!   `1..=array.len()`.
-//! * `hash_limit` is PUC's node-vector size: 0 or a power of two. `hash` was
-//!   allocated for exactly `hash_limit` entries and never holds more, so it
-//!   never reallocates on its own. A new key that finds `hash.len() ==
-//!   hash_limit` triggers a rehash; dead keys are dropped only there, which
-//!   is what makes "assign nil (or change a value) during traversal" safe.
+//! * `hash` is PUC's node array (see `hash.rs`): every other live key, plus
+//!   *dead* keys, keys whose value was set to nil. Keys are normalised (a
+//!   float with an integer value is stored as the integer) and no key in
+//!   `hash` is an integer in `1..=array.len()`. Its size is 0 or a power of
+//!   two and changes only in `resize`; a new key that finds no free node
+//!   triggers a rehash, and dead keys are dropped only there (or
+//!   overwritten by a new key whose main position they occupy, as in PUC),
+//!   which is what makes "assign nil (or change a value) during traversal"
+//!   safe.
 //! * `limit` is the border hint (PUC's `alimit`): either `array.len()` or,
 //!   when the array size is a power of two, a smaller candidate border in
 //!   `(array.len()/2, array.len())`. Reading `#t` or `t[i]` may move it,
@@ -24,25 +24,15 @@
 //!   `Sync`. Any value another thread could store is a valid hint for the
 //!   same array, since `&self` freezes the array.
 
-use std::hash::BuildHasherDefault;
 use std::mem::size_of;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use indexmap::{Equivalent, IndexMap};
-use rustc_hash::FxHasher;
-
-use crate::key::{IntQuery, Key, OtherQuery};
+use crate::hash::HashPart;
 use crate::rehash::{Census, MAX_ABITS, compute_sizes, count_array, count_int, hash_slots};
 use crate::{InvalidNextKey, KeyError, TableValue};
 
-type HashPart<V> = IndexMap<Key<V>, V, BuildHasherDefault<FxHasher>>;
-
-fn new_hash_part<V: TableValue>(slots: usize) -> HashPart<V> {
-    IndexMap::with_capacity_and_hasher(slots, BuildHasherDefault::default())
-}
-
-/// A Lua table: an array part for keys `1..=n` and an insertion-ordered
-/// hash part for everything else. See the crate documentation for the
+/// A Lua table: an array part for keys `1..=n` and a hash part (PUC's node
+/// array) for everything else. See the crate documentation for the
 /// design; the value type supplies nil, integer keys, hashing and equality
 /// through [`TableValue`].
 ///
@@ -52,8 +42,7 @@ pub struct Table<V: TableValue> {
     pub(crate) array: Vec<V>,
     pub(crate) limit: AtomicUsize,
     pub(crate) hash: HashPart<V>,
-    pub(crate) hash_limit: usize,
-    /// Hash-part index of the entry `next` returned last: the next call
+    /// Node index of the entry `next` returned last: the next call
     /// usually passes that key back, and comparing it in place saves a hash
     /// lookup (and its cache misses) per traversal step.
     next_hint: AtomicUsize,
@@ -66,16 +55,13 @@ impl<V: TableValue> Default for Table<V> {
 }
 
 impl<V: TableValue> Clone for Table<V> {
-    /// Clones with the same part sizes (a derived clone would shrink the
-    /// hash part's entry vector and break the sizing invariant).
+    /// Clones with the same part sizes and the same node layout (so the
+    /// clone traverses in the same order).
     fn clone(&self) -> Self {
-        let mut hash = new_hash_part(self.hash_limit);
-        hash.extend(self.hash.iter().map(|(k, v)| (*k, *v)));
         Self {
             array: self.array.clone(),
             limit: AtomicUsize::new(self.hint()),
-            hash,
-            hash_limit: self.hash_limit,
+            hash: self.hash.clone(),
             next_hint: AtomicUsize::new(0),
         }
     }
@@ -93,8 +79,7 @@ impl<V: TableValue> Table<V> {
         Self {
             array: Vec::new(),
             limit: AtomicUsize::new(0),
-            hash: new_hash_part(0),
-            hash_limit: 0,
+            hash: HashPart::new(0),
             next_hint: AtomicUsize::new(0),
         }
     }
@@ -103,12 +88,10 @@ impl<V: TableValue> Table<V> {
     /// for `nhash` hash entries (rounded up to a power of two), as
     /// `OP_NEWTABLE` does. `{1, 2, 3, x = 1}` is `with_capacity(3, 1)`.
     pub fn with_capacity(narray: usize, nhash: usize) -> Self {
-        let hash_limit = hash_slots(nhash);
         Self {
             array: vec![V::NIL; narray],
             limit: AtomicUsize::new(narray),
-            hash: new_hash_part(hash_limit),
-            hash_limit,
+            hash: HashPart::new(hash_slots(nhash)),
             next_hint: AtomicUsize::new(0),
         }
     }
@@ -166,14 +149,15 @@ impl<V: TableValue> Table<V> {
     /// small into the caller.
     #[inline(never)]
     fn get_int_from_hash(&self, key: i64) -> V {
-        self.hash.get(&IntQuery(key)).copied().unwrap_or(V::NIL)
+        self.hash.get_int(key)
     }
 
     /// Lookup for a key the caller knows is not an integer key, nil or NaN
-    /// (typically a string): skips the integer-key test.
+    /// (typically a string): skips the integer-key test. Hashes the key,
+    /// goes to its main position and follows the chain.
     #[inline]
     pub fn get_str(&self, key: V) -> V {
-        self.hash.get(&OtherQuery(key)).copied().unwrap_or(V::NIL)
+        self.hash.get_other(&key)
     }
 
     /// `t[key] = value` (raw). Errors on a nil or NaN key, whatever the
@@ -199,7 +183,11 @@ impl<V: TableValue> Table<V> {
     /// (typically a string): skips the integer-key and error tests.
     #[inline]
     pub fn set_str(&mut self, key: V, value: V) {
-        self.set_in_hash(key, None, value);
+        match self.hash.find_other(&key) {
+            Some(i) => self.hash.set_at(i, value),
+            None if value.is_nil() => {}
+            None => self.new_key(key, None, value),
+        }
     }
 
     /// `t[key] = value` for an integer key.
@@ -217,34 +205,28 @@ impl<V: TableValue> Table<V> {
     /// 1M-store loop went from ~14 to ~4 ns per store).
     #[inline(never)]
     fn set_int_in_hash(&mut self, key: i64, value: V) {
-        self.set_in_hash(V::from_int_key(key), Some(key), value);
-    }
-
-    /// Store into the hash part; a new key with a non-nil value may need a
-    /// rehash first. (Two probes for a new key, lookup then insert: measured
-    /// faster here than indexmap's entry API, whose entry value is moved
-    /// through memory on every call.)
-    #[inline]
-    fn set_in_hash(&mut self, key: V, int_key: Option<i64>, value: V) {
-        let slot = match int_key {
-            Some(i) => self.hash.get_mut(&IntQuery(i)),
-            None => self.hash.get_mut(&OtherQuery(key)),
-        };
-        if let Some(slot) = slot {
-            *slot = value;
-        } else if value.is_nil() {
-            // do not insert nil values
-        } else if self.hash.len() < self.hash_limit {
-            self.hash.insert(Key(key), value);
-        } else {
-            self.insert_new(key, int_key, value);
+        match self.hash.find_int(key) {
+            Some(i) => self.hash.set_at(i, value),
+            None if value.is_nil() => {}
+            None => self.new_key(V::from_int_key(key), Some(key), value),
         }
     }
 
-    /// Inserts a key known to be absent, with a non-nil value, into a full
-    /// hash part: rehash, then store (the slow half of PUC's `luaH_newkey`).
+    /// Inserts a key known to be absent, with a non-nil value (PUC's
+    /// `luaH_newkey`): into the hash part if it has room for it, else
+    /// after a rehash.
+    #[inline]
+    fn new_key(&mut self, key: V, int_key: Option<i64>, value: V) {
+        if !self.hash.insert(key, int_key, value) {
+            self.insert_after_rehash(key, int_key, value);
+        }
+    }
+
+    /// The slow half of `new_key`: rehash, then store (PUC calls
+    /// `luaH_set` again after its `rehash`).
     #[cold]
-    fn insert_new(&mut self, key: V, int_key: Option<i64>, value: V) {
+    #[inline(never)]
+    fn insert_after_rehash(&mut self, key: V, int_key: Option<i64>, value: V) {
         self.rehash(int_key);
         // The census counted this key, so it now fits: in the array if the
         // array grew over it, else in the hash part's spare room.
@@ -255,8 +237,8 @@ impl<V: TableValue> Table<V> {
                 return;
             }
         }
-        debug_assert!(self.hash.len() < self.hash_limit);
-        self.hash.insert(Key(key), value);
+        let inserted = self.hash.insert(key, int_key, value);
+        debug_assert!(inserted, "the rehash made room for the new key");
     }
 
     /// Recomputes both part sizes from a census of the live keys plus the
@@ -265,10 +247,10 @@ impl<V: TableValue> Table<V> {
         let mut nums: Census = [0; MAX_ABITS + 1];
         let mut na = count_array(&self.array, V::is_nil, &mut nums);
         let mut total = na;
-        for (k, v) in &self.hash {
-            if !v.is_nil() {
+        for n in self.hash.nodes() {
+            if !n.val.is_nil() {
                 total += 1;
-                if let Some(i) = k.0.as_int_key() {
+                if let Some(i) = n.key.as_int_key() {
                     na += count_int(i, &mut nums);
                 }
             }
@@ -287,18 +269,31 @@ impl<V: TableValue> Table<V> {
     /// the hash part would be too small for the keys it must hold, it gets
     /// the smallest power of two that fits them.
     ///
-    /// The hash part is reworked in place rather than rebuilt: `retain`
-    /// drops dead keys and keys moving to the array using the stored
-    /// hashes, and a reserve or shrink brings the capacity to the new limit.
-    /// No key is hashed or compared again, which keeps string-keyed growth
-    /// close to a plain map's.
+    /// As in PUC, the new node array is filled first with the values of a
+    /// vanishing array slice (in index order), then with the live entries
+    /// of the old node array in node order; that order decides the new
+    /// layout, and so the traversal order.
     pub fn resize(&mut self, narray: usize, nhash: usize) {
         let old_asize = self.array.len();
-        let mut moved = Vec::new();
+        // Keys the new hash part must hold: the vanishing array slice plus
+        // the old hash part's live keys that do not move to the array.
+        let mut needed = 0;
+        if narray < old_asize {
+            needed += self.array[narray..].iter().filter(|v| !v.is_nil()).count();
+        }
+        for n in self.hash.nodes() {
+            if !n.val.is_nil() && !in_array(n.key.as_int_key(), narray) {
+                needed += 1;
+            }
+        }
+        let size = hash_slots(nhash).max(hash_slots(needed));
+        let old = std::mem::replace(&mut self.hash, HashPart::new(size));
         if narray < old_asize {
             for (i, v) in self.array.iter().enumerate().skip(narray) {
                 if !v.is_nil() {
-                    moved.push((Key(V::from_int_key(i as i64 + 1)), *v));
+                    let k = i as i64 + 1;
+                    let inserted = self.hash.insert(V::from_int_key(k), Some(k), *v);
+                    debug_assert!(inserted);
                 }
             }
             self.array.truncate(narray);
@@ -307,40 +302,33 @@ impl<V: TableValue> Table<V> {
             self.array.reserve_exact(narray - old_asize);
             self.array.resize(narray, V::NIL);
         }
-        let array = &mut self.array;
-        self.hash.retain(|k, v| {
-            if v.is_nil() {
-                return false;
-            }
-            if let Some(i) = k.0.as_int_key() {
-                let idx = (i as u64).wrapping_sub(1);
-                if idx < narray as u64 {
-                    array[idx as usize] = *v;
-                    return false;
-                }
-            }
-            true
-        });
-        let needed = self.hash.len() + moved.len();
-        let hash_limit = hash_slots(nhash).max(hash_slots(needed));
-        if hash_limit > self.hash_limit {
-            self.hash.reserve_exact(hash_limit - self.hash.len());
-        } else if hash_limit < self.hash_limit {
-            self.hash.shrink_to(hash_limit);
-        }
-        self.hash.extend(moved);
-        self.hash_limit = hash_limit;
         self.set_hint(narray);
+        for n in old.nodes() {
+            if n.val.is_nil() {
+                continue;
+            }
+            let int_key = n.key.as_int_key();
+            if let Some(i) = int_key
+                && in_array(Some(i), narray)
+            {
+                self.array[i as usize - 1] = n.val;
+                continue;
+            }
+            let inserted = self.hash.insert(n.key, int_key, n.val);
+            debug_assert!(inserted);
+        }
     }
 
     /// Traversal step (`next`): `next(nil)` gives the first entry, then each
     /// call with the previous key gives the following one: the array part
-    /// in index order, then the hash part in insertion order, skipping nil
-    /// values. `Ok(None)` at the end; `Err` for a key not in the table.
+    /// in index order, then the hash part in node order (lua5.4's own
+    /// order), skipping nil values. `Ok(None)` at the end; `Err` for a key
+    /// not in the table.
     ///
     /// Assigning to existing fields (including nil) between steps does not
     /// disturb the traversal: a field set to nil keeps its key (dead) until
-    /// the next rehash, and only inserting a new key can rehash.
+    /// the next rehash, and only inserting a new key can rehash or reuse a
+    /// dead key's node.
     pub fn next(&self, key: V) -> Result<Option<(V, V)>, InvalidNextKey> {
         let asize = self.array.len();
         let start = if key.is_nil() {
@@ -355,27 +343,23 @@ impl<V: TableValue> Table<V> {
         Ok(self.next_from(start))
     }
 
-    /// Index in the hash part of a key given to `next`.
+    /// Node index of a key given to `next` (dead keys included).
     fn hash_position(&self, key: V, int_key: Option<i64>) -> Option<usize> {
         let hint = self.next_hint.load(Ordering::Relaxed);
-        if let Some((k, _)) = self.hash.get_index(hint) {
+        if let Some(n) = self.hash.nodes().get(hint) {
             let same = match int_key {
-                Some(i) => IntQuery(i).equivalent(k),
-                None => !key.is_nan() && OtherQuery(key).equivalent(k),
+                Some(i) => n.key.as_int_key() == Some(i),
+                None => !key.is_nan() && key.key_eq(&n.key),
             };
             if same {
                 return Some(hint);
             }
         }
-        match int_key {
-            Some(i) => self.hash.get_index_of(&IntQuery(i)),
-            None if key.is_nan() => None,
-            None => self.hash.get_index_of(&OtherQuery(key)),
-        }
+        self.hash.find(&key, int_key)
     }
 
     /// First live entry at traversal position `pos` or later (positions
-    /// `0..asize` are array slots, then hash entries in order).
+    /// `0..asize` are array slots, then nodes in order).
     fn next_from(&self, pos: usize) -> Option<(V, V)> {
         let asize = self.array.len();
         if pos < asize {
@@ -386,10 +370,10 @@ impl<V: TableValue> Table<V> {
             }
         }
         let from = pos.saturating_sub(asize);
-        let rest = self.hash.as_slice().get_range(from..)?;
-        let (offset, (k, v)) = rest.iter().enumerate().find(|(_, (_, v))| !v.is_nil())?;
+        let rest = self.hash.nodes().get(from..)?;
+        let (offset, n) = rest.iter().enumerate().find(|(_, n)| !n.val.is_nil())?;
         self.next_hint.store(from + offset, Ordering::Relaxed);
-        Some((k.0, *v))
+        Some((n.key, n.val))
     }
 
     /// Every `(key, value)` with a non-nil value, in traversal order.
@@ -402,9 +386,10 @@ impl<V: TableValue> Table<V> {
             .map(|(i, v)| (V::from_int_key(i as i64 + 1), *v));
         let hash = self
             .hash
+            .nodes()
             .iter()
-            .filter(|(_, v)| !v.is_nil())
-            .map(|(k, v)| (k.0, *v));
+            .filter(|n| !n.val.is_nil())
+            .map(|n| (n.key, n.val));
         array.chain(hash)
     }
 
@@ -416,9 +401,9 @@ impl<V: TableValue> Table<V> {
                 f(V::from_int_key(i as i64 + 1), *v);
             }
         }
-        for (k, v) in &self.hash {
-            if !v.is_nil() {
-                f(k.0, *v);
+        for n in self.hash.nodes() {
+            if !n.val.is_nil() {
+                f(n.key, n.val);
             }
         }
     }
@@ -436,9 +421,9 @@ impl<V: TableValue> Table<V> {
                 *v = V::NIL;
             }
         }
-        for (k, v) in self.hash.iter_mut() {
-            if !v.is_nil() && !keep(k.0, *v) {
-                *v = V::NIL;
+        for n in self.hash.nodes_mut() {
+            if !n.val.is_nil() && !keep(n.key, n.val) {
+                n.val = V::NIL;
             }
         }
     }
@@ -456,14 +441,9 @@ impl<V: TableValue> Table<V> {
     pub fn check_invariants(&self) {
         let n = self.array.len();
         assert_eq!(self.array.capacity(), n, "array capacity is its size");
-        assert!(self.hash_limit == 0 || self.hash_limit.is_power_of_two());
-        assert!(
-            self.hash.len() <= self.hash_limit,
-            "hash part over its size"
-        );
-        for k in self.hash.keys() {
-            assert!(!k.0.is_nil() && !k.0.is_nan(), "nil or NaN key stored");
-            if let Some(i) = k.0.as_int_key() {
+        self.hash.check();
+        for node in self.hash.nodes() {
+            if let Some(i) = node.key.as_int_key() {
                 assert!(
                     (i as u64).wrapping_sub(1) >= n as u64,
                     "key {i} belongs to the array part"
@@ -482,56 +462,29 @@ impl<V: TableValue> Table<V> {
         self.array.len()
     }
 
-    /// Entries the hash part holds, dead keys included.
+    /// Entries the hash part holds, dead keys included. O(hash capacity).
     pub fn hash_len(&self) -> usize {
-        self.hash.len()
+        self.hash.used()
     }
 
-    /// Entries the hash part can hold before the next rehash (0 or a power
-    /// of two).
+    /// Nodes in the hash part (0 or a power of two): it holds at most that
+    /// many entries, live or dead, before the next rehash.
     pub fn hash_capacity(&self) -> usize {
-        self.hash_limit
+        self.hash.size()
     }
 
     /// Bytes of heap memory the table owns (its two parts; not the table
-    /// header, which lives wherever the caller put the `Table`). Exact for
-    /// the array part; for the hash part it follows indexmap's layout (an
-    /// entry vector of `(hash, key, value)` plus a hashbrown index table of
-    /// `usize` slots and control bytes), checked against a counting
-    /// allocator by the crate's tests.
+    /// header, which lives wherever the caller put the `Table`). Exact: the
+    /// array part and the node array are each one allocation of exactly
+    /// their size, checked against a counting allocator by the crate's
+    /// tests.
     pub fn heap_bytes(&self) -> usize {
-        self.array.capacity() * size_of::<V>() + hash_part_bytes::<V>(self.hash_limit)
+        self.array.capacity() * size_of::<V>() + self.hash.heap_bytes()
     }
 }
 
-/// Width of hashbrown's control-byte group (SSE2 on x86, 8 elsewhere).
-const GROUP_WIDTH: usize = if cfg!(all(
-    target_feature = "sse2",
-    any(target_arch = "x86", target_arch = "x86_64")
-)) {
-    16
-} else {
-    8
-};
-
-/// Bytes indexmap allocates for `slots` entries created with
-/// `with_capacity(slots)`.
-fn hash_part_bytes<V>(slots: usize) -> usize {
-    if slots == 0 {
-        return 0;
-    }
-    let entries = slots * size_of::<(usize, V, V)>();
-    // hashbrown's capacity_to_buckets for an index table of usize.
-    let buckets = if slots < 4 {
-        4
-    } else if slots < 8 {
-        8
-    } else if slots < 15 {
-        16
-    } else {
-        (slots * 8 / 7).next_power_of_two()
-    };
-    let align = GROUP_WIDTH.max(std::mem::align_of::<usize>());
-    let ctrl_offset = (buckets * size_of::<usize>()).next_multiple_of(align);
-    entries + ctrl_offset + buckets + GROUP_WIDTH
+/// Does integer key `key` fall in an array part of `asize` slots?
+#[inline]
+fn in_array(key: Option<i64>, asize: usize) -> bool {
+    matches!(key, Some(i) if (i as u64).wrapping_sub(1) < asize as u64)
 }
