@@ -118,10 +118,10 @@ pub fn push_lua_frame(
     ret: Ret,
     flags: u8,
 ) -> LuaResult<()> {
-    let p = &c.p.proto;
-    let np = p.num_params as usize;
-    let maxr = p.max_registers as usize;
-    let (base, nvar) = if p.is_vararg && nargs > np {
+    let shape = c.shape;
+    let np = shape.num_params as usize;
+    let maxr = shape.max_registers as usize;
+    let (base, nvar) = if shape.is_vararg && nargs > np {
         (func + 1 + nargs, nargs - np)
     } else {
         (func + 1, 0)
@@ -129,23 +129,15 @@ pub fn push_lua_frame(
     if base + maxr + 7 > MAX_STACK {
         return Err(st.rt_error("stack overflow"));
     }
-    let need = base + maxr;
     let stack = &mut st.th.stack;
+    // Registers past the arguments start as nil (missing parameters
+    // must; the rest keep the GC invariant that every slot below the
+    // stack's length is a value).
     stack.truncate(func + 1 + nargs);
-    if stack.len() < need {
-        stack.resize(need, Value::Nil);
-    } else {
-        stack.truncate(need);
-    }
     if nvar > 0 {
-        for i in 0..np {
-            stack[base + i] = stack[func + 1 + i];
-        }
-    } else {
-        for i in nargs..np {
-            stack[base + i] = Value::Nil;
-        }
+        stack.extend_from_within(func + 1..func + 1 + np);
     }
+    fill_nil_to(stack, base + maxr);
     let cb = st.th.cursors.len() as u32;
     st.th.frames.push(CallFrame {
         func_fn: FrameFn::Lua(c),
@@ -159,6 +151,24 @@ pub fn push_lua_frame(
     });
     st.gc_check();
     Ok(())
+}
+
+/// Set `stack`'s length to `len`: truncate, or append nils.
+#[inline(always)]
+pub fn fill_nil_to(stack: &mut Vec<Value>, len: usize) {
+    let cur = stack.len();
+    if cur >= len {
+        stack.truncate(len);
+        return;
+    }
+    stack.reserve(len - cur);
+    let spare = stack.spare_capacity_mut();
+    for slot in &mut spare[..len - cur] {
+        slot.write(Value::Nil);
+    }
+    // SAFETY: the `len - cur` slots after the old length were just
+    // initialised, and `reserve` made room for them.
+    unsafe { stack.set_len(len) }
 }
 
 /// Call the value at `func` with `nargs` arguments above it: push a Lua
@@ -882,6 +892,18 @@ pub fn set_list(
         n as usize
     };
     if let Value::Table(t) = st.th.stack[ta] {
+        // As lvm.c's OP_SETLIST: size the array part for the whole list
+        // at once (a constructor ending in a call or `...` was created
+        // with only its fixed items counted; without this, the extra
+        // items went through the hash part and a rehash).
+        let last = offset as usize + cnt;
+        {
+            let mut raw = t.raw_mut();
+            if last > raw.array_len() {
+                let nhash = raw.hash_capacity();
+                raw.resize(last, nhash);
+            }
+        }
         for i in 1..=cnt {
             let v = st.th.stack[ta + i];
             st.raw_set_int(t, offset as i64 + i as i64, v);

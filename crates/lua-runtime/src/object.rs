@@ -160,6 +160,29 @@ impl FnProto {
 pub struct LuaClosure {
     pub p: Rc<FnProto>,
     pub upvals: Box<[Gc<UpVal>]>,
+    /// Copies of the prototype's frame shape, one load away from the
+    /// closure: a call needs them before anything else, and reaching them
+    /// through `p.proto` is two more dependent loads on every call.
+    pub shape: FrameShape,
+}
+
+/// What a call needs to know about a function's frame (copied from its
+/// `Proto`).
+#[derive(Clone, Copy, Debug)]
+pub struct FrameShape {
+    pub num_params: u8,
+    pub max_registers: u8,
+    pub is_vararg: bool,
+}
+
+impl FrameShape {
+    pub fn of(p: &lua_bytecode::Proto) -> FrameShape {
+        FrameShape {
+            num_params: p.num_params,
+            max_registers: p.max_registers,
+            is_vararg: p.is_vararg,
+        }
+    }
 }
 
 impl GcObject for LuaClosure {

@@ -180,7 +180,8 @@ impl State {
     }
 
     pub fn new_closure(&mut self, p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>) -> Gc<LuaClosure> {
-        self.heap.alloc(LuaClosure { p, upvals })
+        let shape = crate::object::FrameShape::of(&p.proto);
+        self.heap.alloc(LuaClosure { p, upvals, shape })
     }
 
     /// Find or create the open upvalue for stack slot `idx`.
