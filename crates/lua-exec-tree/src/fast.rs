@@ -1,0 +1,149 @@
+//! Fast paths of single operations (number arithmetic, raw table access)
+//! and the out-of-line entries to lua-runtime's full paths.
+//!
+//! The fast paths answer only when no coercion, metamethod or error can
+//! be involved; `None`/`false` sends the walk to the full path, which is
+//! lua-runtime's and therefore identical in both executors. The full paths
+//! are `#[cold]` functions so that the walk's hot loop stays small.
+
+use lua_runtime::error::LuaResult;
+use lua_runtime::ops::{ArithOp, Step, VarInfo};
+use lua_runtime::{Gc, State, Table, Value};
+
+/// Integer operation of a fast arithmetic instruction.
+#[inline(always)]
+fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => Some(x.wrapping_add(y)),
+        ArithOp::Sub => Some(x.wrapping_sub(y)),
+        ArithOp::Mul => Some(x.wrapping_mul(y)),
+        ArithOp::BAnd => Some(x & y),
+        ArithOp::BOr => Some(x | y),
+        ArithOp::BXor => Some(x ^ y),
+        // Divisors 0 (an error) and -1 (overflow) take the full path.
+        ArithOp::Mod if !(-1..=0).contains(&y) => {
+            let r = x % y;
+            Some(if r != 0 && (r ^ y) < 0 { r + y } else { r })
+        }
+        ArithOp::IDiv if !(-1..=0).contains(&y) => {
+            let q = x / y;
+            Some(if (x % y != 0) && ((x ^ y) < 0) {
+                q - 1
+            } else {
+                q
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Float operation of a fast arithmetic instruction.
+#[inline(always)]
+fn float_op(op: ArithOp, x: f64, y: f64) -> Option<f64> {
+    match op {
+        ArithOp::Add => Some(x + y),
+        ArithOp::Sub => Some(x - y),
+        ArithOp::Mul => Some(x * y),
+        ArithOp::Div => Some(x / y),
+        _ => None,
+    }
+}
+
+/// Arithmetic on two numbers without coercions; `None`: take the full
+/// path. Operands by reference so that only the tags and payloads are read.
+#[inline(always)]
+pub(crate) fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => {
+            if op == ArithOp::Div {
+                return Some(Value::Float(*x as f64 / *y as f64));
+            }
+            int_op(op, *x, *y).map(Value::Int)
+        }
+        (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y).map(Value::Float),
+        (Value::Float(x), Value::Int(y)) => float_op(op, *x, *y as f64).map(Value::Float),
+        (Value::Int(x), Value::Float(y)) => float_op(op, *x as f64, *y).map(Value::Float),
+        _ => None,
+    }
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn arith_slow(
+    st: &mut State,
+    op: ArithOp,
+    a: Value,
+    b: Value,
+    ia: VarInfo,
+    ib: VarInfo,
+) -> LuaResult<Step> {
+    st.arith_step(op, a, b, ia, ib)
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
+    st.index_step(t, key, info)
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn set_index_slow(
+    st: &mut State,
+    t: Value,
+    key: Value,
+    v: Value,
+    info: VarInfo,
+) -> LuaResult<Step> {
+    st.set_index_step(t, key, v, info)
+}
+
+/// Raw `t[key]` for a key of any type, integer and string keys first.
+#[inline(always)]
+pub(crate) fn raw_get(tab: Gc<Table>, key: Value) -> Value {
+    match key {
+        Value::Int(i) => tab.get_int(i),
+        Value::Str(_) => tab.get_str(key),
+        _ => tab.get(key),
+    }
+}
+
+/// The raw store when `t` is a table without a metatable: `Ok(true)`
+/// when done, `Ok(false)` when the full path (`__newindex`) must run.
+#[inline(always)]
+pub(crate) fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
+    let Value::Table(tab) = t else {
+        return Ok(false);
+    };
+    if tab.metatable().is_some() {
+        return Ok(false);
+    }
+    match key {
+        Value::Int(i) => {
+            // A store inside the array part cannot grow the table: no GC
+            // accounting needed.
+            let mut raw = tab.raw_mut();
+            if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
+                raw.set_int(i, v);
+                return Ok(true);
+            }
+            drop(raw);
+            st.raw_set_int(tab, i, v);
+        }
+        Value::Str(_) => {
+            // Assigning an existing field (or one that fits) leaves the
+            // capacity alone: no GC accounting needed. On growth the same
+            // store goes through `raw_set` again, which accounts for it.
+            let mut raw = tab.raw_mut();
+            let cap = raw.hash_capacity();
+            raw.set_str(key, v);
+            let grew = raw.hash_capacity() != cap;
+            drop(raw);
+            if grew {
+                st.raw_set(tab, key, v)?;
+            }
+        }
+        _ => st.raw_set(tab, key, v)?,
+    }
+    Ok(true)
+}

@@ -1,0 +1,1007 @@
+//! The walk: runs the Lua frames on top of the frame stack over their
+//! structured code until they return below the loop's boundary.
+//!
+//! # Shape of the loop
+//!
+//! The running frame's state lives in locals: its closure, constants and
+//! `base`, the current block (`block`), the position in it (`pos`) and the
+//! blocks of all its cursors (`blocks`, see [`Blocks`]). They are loaded
+//! when the frame on top changes (`'frame`): a Lua→Lua call pushes a frame
+//! and the loop carries on in the callee; a return pops it and the loop
+//! rebuilds the caller's blocks from its cursors (a few steps) and carries
+//! on after the call. Nothing recurses on the Rust stack.
+//!
+//! The cursor stack is the frame's *resumable* position; the locals are
+//! the running one. A cursor's `pos` is written only when the walk may
+//! leave the frame (a call, a metamethod frame, a condition's comparison
+//! metamethod), and a cursor is pushed, replaced or popped only when the
+//! walk enters, switches or leaves a block. Likewise the frame's `pc`
+//! (line and variable-name information) is stored only before something
+//! that can raise an error or call out, as in the flat executor.
+//!
+//! # Control nodes without detours
+//!
+//! A node's block ends (`pos == block.len()`) and the parent node decides
+//! what follows: a numeric `for` steps its integer counter in place and
+//! restarts the body at `pos = 0` without touching the cursor stack; a
+//! `while`/`repeat` evaluates its condition the same way; a finished
+//! branch pops its cursor. Conditions whose leaves have empty `pre` blocks
+//! and tests on numbers or truthiness are evaluated in place
+//! ([`cond_fast`]); only a leaf that computes operands or needs a
+//! metamethod runs under a cursor of its own.
+
+use lua_bytecode::{MULTRET, Node, Op, Proto, RK};
+use lua_runtime::error::LuaResult;
+use lua_runtime::interp::{self, Called, TailCalled};
+use lua_runtime::ops::{ArithOp, Step, VarInfo};
+use lua_runtime::thread::{Cursor, FRAME_CCALL, FRAME_FINISH, FrameFn, Ret};
+use lua_runtime::{Gc, State, Table, Value};
+
+use crate::ITER;
+use crate::blocks::Blocks;
+use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
+use crate::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
+use crate::window;
+
+// Cursor fields: `a` is `sub`, `b` is `pos`.
+#[inline(always)]
+fn cur(sub: u32, pos: usize) -> Cursor {
+    Cursor {
+        a: sub,
+        b: pos as u32,
+    }
+}
+
+/// The block `sub` of control node `node`.
+fn sub_block(node: &Node, sub: u32) -> &[Node] {
+    match node {
+        Node::If(b) => match sub {
+            0 => &b.then_.nodes,
+            1 => &b.else_.nodes,
+            s => leaf_pre(&b.cond, (s - 2) as usize),
+        },
+        Node::While(b) => match sub {
+            0 => &b.body.nodes,
+            s => leaf_pre(&b.cond, (s - 2) as usize),
+        },
+        Node::Repeat(b) => match sub {
+            0 => &b.body.nodes,
+            s => leaf_pre(&b.cond, (s - 2) as usize),
+        },
+        Node::Loop(b) => &b.body.nodes,
+        Node::NumericFor(b) => &b.body.nodes,
+        Node::GenericFor(b) => {
+            if sub == ITER {
+                &[]
+            } else {
+                &b.body.nodes
+            }
+        }
+        _ => &[],
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn internal(st: &mut State, what: &str) -> lua_runtime::error::LuaError {
+    st.rt_error(format!("internal error: {what}"))
+}
+
+/// Run Lua frames from the one on top until the frame count drops to
+/// `boundary` (`Ok`) or an error escapes (`Err`; the caller unwinds).
+pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult<()> {
+    // Set by the quick return: the end of the results just delivered; the
+    // stack is sized for the caller once its frame is loaded (its register
+    // count is at hand then).
+    let mut ret_end: Option<usize> = None;
+    'frame: loop {
+        let fi = st.th.frames.len() - 1;
+        // Field by field: the frame was just written (push, or a pc save),
+        // and a whole-struct copy would wait on store forwarding.
+        let fr = &st.th.frames[fi];
+        let (func_fn, base, cb, fflags) = (fr.func_fn, fr.base, fr.cursor_base as usize, fr.flags);
+        let FrameFn::Lua(cl) = func_fn else {
+            // Only Lua frames are left running on top of the loop.
+            return Err(internal(st, "native frame on top"));
+        };
+        let fp = &cl.p;
+        let proto: &Proto = &fp.proto;
+        let k: &[Value] = &fp.consts;
+        let maxr = proto.max_registers as usize;
+        if let Some(end) = ret_end.take() {
+            // As `post_call`: the caller's registers, or up to the results.
+            let ext = (base + maxr).max(end);
+            let stack = &mut st.th.stack;
+            if stack.len() < ext {
+                stack.resize(ext, Value::Nil);
+            } else {
+                stack.truncate(ext);
+            }
+        }
+        let mut blocks = Blocks::new(&proto.code.nodes);
+        let mut pos: usize;
+        let ncur = st.th.cursors.len() - cb;
+        if ncur == 0 {
+            // A frame that has just been pushed: its body is the first block.
+            st.th.cursors.push(cur(0, 0));
+            pos = 0;
+        } else {
+            for i in 1..ncur {
+                let parent_pos = st.th.cursors[cb + i - 1].b as usize;
+                let b = match blocks.get(i - 1).get(parent_pos) {
+                    Some(node) => sub_block(node, st.th.cursors[cb + i].a),
+                    None => &[],
+                };
+                blocks.push(b);
+            }
+            pos = st.th.cursors[cb + ncur - 1].b as usize;
+        }
+        let mut block: &[Node] = blocks.get(blocks.len() - 1);
+        let mut pending: Option<bool> = None;
+        if fflags & FRAME_FINISH != 0 {
+            // A metamethod frame returned: its result (just above the
+            // registers) completes the node the cursor still points at.
+            st.th.frames[fi].flags &= !FRAME_FINISH;
+            let v = st.th.stack[base + maxr];
+            match block.get(pos) {
+                Some(Node::Op { op, .. }) => {
+                    let mut op = *op;
+                    let dst = match op {
+                        Op::Method { dst, .. } => Some(dst),
+                        _ => op.dst_mut().map(|d| *d),
+                    };
+                    if let Some(d) = dst {
+                        *window::slot(st, base, d) = v;
+                    }
+                    pos += 1;
+                }
+                // At the end of a condition's `pre` block: the comparison
+                // metamethod decided the leaf.
+                _ => pending = Some(v.truthy()),
+            }
+        }
+
+        macro_rules! save_pc {
+            ($pc:expr) => {
+                st.th.frames[fi].pc = $pc
+            };
+        }
+        // Record the current cursor's position: the frame may be left
+        // (call, metamethod frame, yield) and resumed from the cursors.
+        macro_rules! save_pos {
+            ($p:expr) => {{
+                let p = $p;
+                let d = blocks.len();
+                st.th.cursors[cb + d - 1].b = p as u32;
+            }};
+        }
+        // An operation's next step: its value, or a metamethod to run. A
+        // Lua metamethod becomes a frame (the node completes when this
+        // frame resumes, see `FRAME_FINISH`), so a coroutine can yield
+        // inside it; a native one is called here. The pc is saved.
+        macro_rules! step {
+            ($s:expr) => {
+                match $s {
+                    Step::Done(v) => v,
+                    Step::Call(h, args, n) => {
+                        if let Value::LuaFn(_) = h {
+                            save_pos!(pos);
+                            interp::push_meta_frame(st, fi, base + maxr, h, &args[..n])?;
+                            continue 'frame;
+                        }
+                        st.call1(h, &args[..n])?
+                    }
+                }
+            };
+        }
+        macro_rules! r {
+            ($x:expr) => {
+                window::get(st, base, $x)
+            };
+        }
+        macro_rules! w {
+            ($x:expr, $v:expr) => {{
+                let v = $v;
+                *window::slot(st, base, $x) = v;
+            }};
+        }
+        // `R[x] := v` for a `v` just built as a number: one 16-byte store,
+        // so the next node's 16-byte read of it is forwarded from the
+        // store buffer (see lua-runtime's `value` docs).
+        macro_rules! wn {
+            ($x:expr, $v:expr) => {{
+                let v = $v;
+                Value::store_number(window::slot(st, base, $x), v)
+            }};
+        }
+        macro_rules! rk {
+            ($v:expr) => {
+                match $v {
+                    RK::R(x) => r!(x),
+                    RK::K(i) => k[i as usize],
+                }
+            };
+        }
+        // `$y` is an expression giving `&Value` (a register, a constant).
+        macro_rules! arith {
+            ($pc:expr, $op:expr, $dst:expr, $a:expr, $y:expr, $ia:expr, $ib:expr) => {{
+                // The fast result is stored in its own branch: joining it
+                // with the slow path's `LuaResult` would route the value
+                // through memory.
+                if let Some(v) = arith_fast($op, window::get_ref(st, base, $a), $y) {
+                    wn!($dst, v);
+                } else {
+                    let y = *$y;
+                    save_pc!($pc);
+                    let x = r!($a);
+                    let v = step!(arith_slow(st, $op, x, y, $ia, $ib)?);
+                    w!($dst, v);
+                }
+            }};
+        }
+        // `t[key] = v`: the raw store first, then the full path.
+        macro_rules! set_into {
+            ($pc:expr, $t:expr, $key:expr, $v:expr, $info:expr) => {{
+                let (t, key, v) = ($t, $key, $v);
+                if !matches!(key, Value::Int(_)) {
+                    // `raw_set` may raise "index is nil/NaN" at this pc.
+                    save_pc!($pc);
+                }
+                if !set_fast(st, t, key, v)? {
+                    save_pc!($pc);
+                    step!(set_index_slow(st, t, key, v, $info)?);
+                }
+            }};
+        }
+        // `R[dst] := t[key]`: the raw `lookup` first, then the full path.
+        macro_rules! get_into {
+            ($pc:expr, $dst:expr, $t:expr, $key:expr, $lookup:expr, $info:expr) => {{
+                let t: Value = $t;
+                let fast = if let Value::Table(tab) = t {
+                    let v: Value = ($lookup)(tab);
+                    if !v.is_nil() || tab.metatable().is_none() {
+                        w!($dst, v);
+                        true
+                    } else {
+                        false
+                    }
+                } else {
+                    false
+                };
+                if !fast {
+                    save_pc!($pc);
+                    let v = step!(index_slow(st, t, $key, $info)?);
+                    w!($dst, v);
+                }
+            }};
+        }
+        // The common return, inline: a Lua frame with nothing to close
+        // and no C-call level, into a Lua caller of this loop that wants at
+        // most the values returned. Anything else goes to
+        // `interp::do_return`.
+        macro_rules! quick_return {
+            ($first:expr, $n:expr) => {{
+                let (first, n): (usize, usize) = ($first, $n);
+                let fr = &st.th.frames[fi];
+                if let Ret::Normal { want } = fr.ret
+                    && (want < 0 || want as usize <= n)
+                    && fr.flags & FRAME_CCALL == 0
+                    && !proto.needs_close
+                    && fi > boundary
+                    && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_))
+                {
+                    let func = fr.func;
+                    let count = if want < 0 { n } else { want as usize };
+                    st.th.frames.pop();
+                    st.th.cursors.truncate(cb);
+                    // `first > func`: copying upwards never overwrites a
+                    // result not yet moved.
+                    for i in 0..count {
+                        st.th.stack[func + i] = st.th.stack[first + i];
+                    }
+                    ret_end = Some(func + count);
+                    *top = func + count;
+                    continue 'frame;
+                }
+            }};
+        }
+        macro_rules! returned {
+            ($t:expr) => {{
+                *top = $t;
+                if st.th.frames.len() <= boundary {
+                    return Ok(());
+                }
+                continue 'frame;
+            }};
+        }
+
+        'walk: loop {
+            // Enter block `$blk` (`sub` of the node at `pos`) at `$start`.
+            macro_rules! enter {
+                ($blk:expr, $sub:expr, $start:expr) => {{
+                    let (blk, start): (&[Node], usize) = ($blk, $start);
+                    save_pos!(pos);
+                    st.th.cursors.push(cur($sub, start));
+                    blocks.push(blk);
+                    block = blk;
+                    pos = start;
+                    continue 'walk;
+                }};
+            }
+            // Leave `$levels` blocks; continue at `$target` in the block
+            // reached, or after its node.
+            macro_rules! jump {
+                ($levels:expr, $target:expr) => {{
+                    let levels = $levels as usize;
+                    if levels >= blocks.len() {
+                        return Err(internal(st, "jump out of the function body"));
+                    }
+                    let n = blocks.len() - levels;
+                    st.th.cursors.truncate(cb + n);
+                    blocks.truncate(n);
+                    block = blocks.get(n - 1);
+                    pos = match $target {
+                        Some(t) => t as usize,
+                        None => st.th.cursors[cb + n - 1].b as usize + 1,
+                    };
+                    continue 'walk;
+                }};
+            }
+
+            while let Some(node) = block.get(pos) {
+                match node {
+                    Node::Op { op, pc } => {
+                        let pc = *pc;
+                        // Matched by reference so each arm loads only its
+                        // own operands.
+                        match op {
+                            &Op::Move { dst, src } => w!(dst, r!(src)),
+                            &Op::LoadI { dst, value } => wn!(dst, Value::Int(value as i64)),
+                            &Op::LoadF { dst, value } => wn!(dst, Value::Float(value as f64)),
+                            &Op::LoadK { dst, k: kk } => w!(dst, k[kk as usize]),
+                            &Op::LoadFalse { dst } => w!(dst, Value::Bool(false)),
+                            &Op::LoadTrue { dst } => w!(dst, Value::Bool(true)),
+                            &Op::LoadNil { dst, n } => {
+                                for i in 0..n {
+                                    w!(dst + i, Value::Nil);
+                                }
+                            }
+                            &Op::GetUpval { dst, up } => {
+                                w!(dst, st.upval_get(cl.upvals[up as usize]));
+                            }
+                            &Op::SetUpval { up, src } => {
+                                let v = r!(src);
+                                st.upval_set(cl.upvals[up as usize], v);
+                            }
+                            &Op::GetTabUp { dst, up, key } => {
+                                let t = st.upval_get(cl.upvals[up as usize]);
+                                let key = k[key as usize];
+                                let lookup = |tab: Gc<Table>| tab.get_str(key);
+                                get_into!(pc, dst, t, key, lookup, VarInfo::Upval(up));
+                            }
+                            &Op::GetTable { dst, obj, key } => {
+                                let (t, kv) = (r!(obj), r!(key));
+                                let lookup = |tab: Gc<Table>| raw_get(tab, kv);
+                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
+                            }
+                            &Op::GetI { dst, obj, index } => {
+                                let t = r!(obj);
+                                let kv = Value::Int(index as i64);
+                                let lookup = |tab: Gc<Table>| tab.get_int(index as i64);
+                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
+                            }
+                            &Op::GetField { dst, obj, key } => {
+                                let t = r!(obj);
+                                let kv = k[key as usize];
+                                let lookup = |tab: Gc<Table>| tab.get_str(kv);
+                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
+                            }
+                            &Op::SetTabUp { up, key, val } => {
+                                let t = st.upval_get(cl.upvals[up as usize]);
+                                let v = rk!(val);
+                                set_into!(pc, t, k[key as usize], v, VarInfo::Upval(up));
+                            }
+                            &Op::SetTable { obj, key, val } => {
+                                let (t, kv, v) = (r!(obj), r!(key), rk!(val));
+                                set_into!(pc, t, kv, v, VarInfo::Reg(obj));
+                            }
+                            &Op::SetI { obj, index, val } => {
+                                let (t, v) = (r!(obj), rk!(val));
+                                set_into!(pc, t, Value::Int(index as i64), v, VarInfo::Reg(obj));
+                            }
+                            &Op::SetField { obj, key, val } => {
+                                let (t, v) = (r!(obj), rk!(val));
+                                set_into!(pc, t, k[key as usize], v, VarInfo::Reg(obj));
+                            }
+                            &Op::NewTable { dst, array, hash } => {
+                                let t = st.new_table_with(array as usize, hash as usize);
+                                w!(dst, Value::Table(t));
+                                save_pc!(pc);
+                                st.gc_check();
+                            }
+                            &Op::Method { dst, obj, key } => {
+                                let t = r!(obj);
+                                let kv = k[key as usize];
+                                w!(dst + 1, t);
+                                let lookup = |tab: Gc<Table>| tab.get_str(kv);
+                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
+                            }
+                            &Op::Add { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Add,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Sub { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Sub,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Mul { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Mul,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Mod { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Mod,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Pow { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Pow,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Div { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Div,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::IDiv { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::IDiv,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::BAnd { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::BAnd,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::BOr { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::BOr,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::BXor { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::BXor,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Shl { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Shl,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::Shr { dst, a, b } => {
+                                let y = window::get_ref(st, base, b);
+                                arith!(
+                                    pc,
+                                    ArithOp::Shr,
+                                    dst,
+                                    a,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::Reg(b)
+                                )
+                            }
+                            &Op::AddK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::SubK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::MulK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::ModK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::PowK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::DivK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::IDivK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::BAndK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::BOrK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::BXorK { dst, a, k: kk } => {
+                                let y = &k[kk as usize];
+                                arith!(pc, ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::None)
+                            }
+                            &Op::AddI { dst, a, imm } => {
+                                if let Value::Int(i) = window::get_ref(st, base, a) {
+                                    let v = i.wrapping_add(imm as i64);
+                                    Value::store_int(window::slot(st, base, dst), v);
+                                } else {
+                                    let y = Value::Int(imm as i64);
+                                    arith!(
+                                        pc,
+                                        ArithOp::Add,
+                                        dst,
+                                        a,
+                                        &y,
+                                        VarInfo::Reg(a),
+                                        VarInfo::None
+                                    )
+                                }
+                            }
+                            &Op::SubI { dst, a, imm } => {
+                                if let Value::Int(i) = window::get_ref(st, base, a) {
+                                    let v = i.wrapping_sub(imm as i64);
+                                    Value::store_int(window::slot(st, base, dst), v);
+                                } else {
+                                    let y = Value::Int(imm as i64);
+                                    arith!(
+                                        pc,
+                                        ArithOp::Sub,
+                                        dst,
+                                        a,
+                                        &y,
+                                        VarInfo::Reg(a),
+                                        VarInfo::None
+                                    )
+                                }
+                            }
+                            &Op::ShlI { dst, a, imm } | &Op::ShrI { dst, a, imm } => {
+                                let aop = interp::arith_op(op);
+                                let (x, y) = (r!(a), Value::Int(imm as i64));
+                                save_pc!(pc);
+                                let v = step!(arith_slow(
+                                    st,
+                                    aop,
+                                    x,
+                                    y,
+                                    VarInfo::Reg(a),
+                                    VarInfo::None
+                                )?);
+                                w!(dst, v);
+                            }
+                            &Op::Unm { dst, src } => {
+                                let x = r!(src);
+                                let v = match x {
+                                    Value::Int(i) => Value::Int(i.wrapping_neg()),
+                                    Value::Float(f) => Value::Float(-f),
+                                    _ => {
+                                        save_pc!(pc);
+                                        let i = VarInfo::Reg(src);
+                                        step!(arith_slow(st, ArithOp::Unm, x, x, i, i)?)
+                                    }
+                                };
+                                wn!(dst, v);
+                            }
+                            &Op::BNot { dst, src } => {
+                                let x = r!(src);
+                                let v = match x {
+                                    Value::Int(i) => Value::Int(!i),
+                                    _ => {
+                                        save_pc!(pc);
+                                        let i = VarInfo::Reg(src);
+                                        step!(arith_slow(st, ArithOp::BNot, x, x, i, i)?)
+                                    }
+                                };
+                                wn!(dst, v);
+                            }
+                            &Op::Not { dst, src } => w!(dst, Value::Bool(!r!(src).truthy())),
+                            &Op::Len { dst, src } => {
+                                let x = r!(src);
+                                let v = match x {
+                                    Value::Str(s) => Value::Int(s.len() as i64),
+                                    Value::Table(t) if t.metatable().is_none() => {
+                                        Value::Int(t.len())
+                                    }
+                                    _ => {
+                                        save_pc!(pc);
+                                        step!(st.len_step(x, VarInfo::Reg(src))?)
+                                    }
+                                };
+                                wn!(dst, v);
+                            }
+                            &Op::Concat { first, n } => {
+                                save_pc!(pc);
+                                let v = st.concat(base + first as usize, n as usize, first)?;
+                                w!(first, v);
+                                st.gc_check();
+                            }
+                            &Op::Close { from } => {
+                                save_pc!(pc);
+                                interp::close_all(st, base + from as usize, None)?;
+                            }
+                            &Op::Tbc { reg } => {
+                                save_pc!(pc);
+                                interp::mark_tbc(st, proto, base, reg, pc)?;
+                            }
+                            &Op::Call {
+                                func,
+                                nargs,
+                                nresults,
+                            } => {
+                                let fa = base + func as usize;
+                                let na = if nargs == MULTRET {
+                                    *top - fa - 1
+                                } else {
+                                    nargs as usize
+                                };
+                                let want = if nresults == MULTRET {
+                                    -1
+                                } else {
+                                    nresults as i32
+                                };
+                                save_pc!(pc);
+                                save_pos!(pos + 1);
+                                let ret = Ret::Normal { want };
+                                if let Value::LuaFn(c) = r!(func) {
+                                    interp::push_lua_frame(st, c, fa, na, ret, 0)?;
+                                    continue 'frame;
+                                }
+                                match interp::precall(st, fa, na, ret, 0, VarInfo::Reg(func))? {
+                                    Called::Lua => continue 'frame,
+                                    Called::Done(t) => *top = t,
+                                }
+                            }
+                            &Op::TailCall { func, nargs } => {
+                                let fa = base + func as usize;
+                                let na = if nargs == MULTRET {
+                                    *top - fa - 1
+                                } else {
+                                    nargs as usize
+                                };
+                                save_pc!(pc);
+                                match interp::tail_call(st, fa, na, func)? {
+                                    TailCalled::Lua => continue 'frame,
+                                    TailCalled::Returned(t) => returned!(t),
+                                }
+                            }
+                            &Op::Return { first, n } => {
+                                let f = base + first as usize;
+                                let n = if n == MULTRET { *top - f } else { n as usize };
+                                quick_return!(f, n);
+                                save_pc!(pc);
+                                let t = interp::do_return(st, f, n)?;
+                                returned!(t);
+                            }
+                            &Op::Return0 => {
+                                quick_return!(base, 0);
+                                save_pc!(pc);
+                                let t = interp::do_return(st, base, 0)?;
+                                returned!(t);
+                            }
+                            &Op::Return1 { src } => {
+                                quick_return!(base + src as usize, 1);
+                                save_pc!(pc);
+                                let t = interp::do_return(st, base + src as usize, 1)?;
+                                returned!(t);
+                            }
+                            &Op::Vararg { dst, n } => {
+                                let f = st.th.frames[fi];
+                                let np = proto.num_params as usize;
+                                if let Some(t) = interp::vararg(st, &f, np, dst, n) {
+                                    *top = t;
+                                }
+                            }
+                            &Op::Closure { dst, proto: pi } => {
+                                let child = &fp.children[pi as usize];
+                                let c = interp::make_closure(st, cl, child, base);
+                                w!(dst, Value::LuaFn(c));
+                                save_pc!(pc);
+                                st.gc_check();
+                            }
+                            &Op::SetList { table, n, offset } => {
+                                interp::set_list(st, base, maxr, table, n, offset, *top);
+                            }
+                            Op::Jmp { .. }
+                            | Op::JumpIf { .. }
+                            | Op::JumpIfNot { .. }
+                            | Op::ForPrep { .. }
+                            | Op::ForLoop { .. }
+                            | Op::TForPrep { .. }
+                            | Op::TForCall { .. }
+                            | Op::TForLoop { .. } => {
+                                return Err(internal(
+                                    st,
+                                    "flat-only instruction in structured code",
+                                ));
+                            }
+                        }
+                    }
+                    Node::If(b) => match cond_fast(st, base, k, &b.cond, 0) {
+                        Go::Done(true) => {
+                            if !b.then_.nodes.is_empty() {
+                                enter!(&b.then_.nodes, 0, 0);
+                            }
+                        }
+                        Go::Done(false) => {
+                            if !b.else_.nodes.is_empty() {
+                                enter!(&b.else_.nodes, 1, 0);
+                            }
+                        }
+                        Go::Leaf(j) => enter!(leaf_pre(&b.cond, j), 2 + j as u32, 0),
+                    },
+                    Node::While(b) => match cond_fast(st, base, k, &b.cond, 0) {
+                        Go::Done(true) => enter!(&b.body.nodes, 0, 0),
+                        Go::Done(false) => {}
+                        Go::Leaf(j) => enter!(leaf_pre(&b.cond, j), 2 + j as u32, 0),
+                    },
+                    Node::Repeat(b) => enter!(&b.body.nodes, 0, 0),
+                    Node::Loop(b) => enter!(&b.body.nodes, 0, 0),
+                    Node::NumericFor(f) => {
+                        save_pc!(f.prep_pc);
+                        if interp::for_prep(st, base + f.base as usize)? {
+                            enter!(&f.body.nodes, 0, 0);
+                        }
+                    }
+                    Node::GenericFor(f) => {
+                        save_pc!(f.prep_pc);
+                        interp::tfor_prep(st, base + f.base as usize)?;
+                        // Start at the end of the body: the block-end step
+                        // calls the iterator.
+                        enter!(&f.body.nodes, 0, f.body.nodes.len());
+                    }
+                    Node::Break { levels, .. } => jump!(*levels, None::<u32>),
+                    Node::Goto { levels, target, .. } => jump!(*levels, Some(*target)),
+                }
+                pos += 1;
+            }
+
+            // The end of the current block: its parent node says what
+            // follows.
+            let d = blocks.len();
+            if d == 1 {
+                // The compiler ends every body with a return; this is only
+                // reached by a `goto` to the body's end.
+                let t = interp::do_return(st, base, 0)?;
+                returned!(t);
+            }
+            let sub = st.th.cursors[cb + d - 1].a;
+            let Some(node) = blocks.get(d - 2).get(st.th.cursors[cb + d - 2].b as usize) else {
+                return Err(internal(st, "bad cursor"));
+            };
+            // Leave this control node: continue after it in the parent
+            // block.
+            macro_rules! leave {
+                () => {{
+                    st.th.cursors.truncate(cb + d - 1);
+                    blocks.truncate(d - 1);
+                    block = blocks.get(d - 2);
+                    pos = st.th.cursors[cb + d - 2].b as usize + 1;
+                    continue 'walk;
+                }};
+            }
+            // Continue in block `$sub` of the same node.
+            macro_rules! switch {
+                ($blk:expr, $sub:expr) => {{
+                    let blk: &[Node] = $blk;
+                    st.th.cursors[cb + d - 1] = cur($sub, 0);
+                    blocks.set_top(blk);
+                    block = blk;
+                    pos = 0;
+                    continue 'walk;
+                }};
+            }
+            // The condition's state after its leaf `sub - 2` ran its `pre`
+            // block: the leaf's test (a comparison metamethod suspends the
+            // frame at this block's end), then the following leaves in
+            // place as far as they allow.
+            macro_rules! cond_after_pre {
+                ($c:expr) => {{
+                    let c = $c;
+                    save_pos!(block.len());
+                    let i = (sub - 2) as usize;
+                    match cond_step(st, base, maxr, k, fi, c, i, &mut pending)? {
+                        None => continue 'frame,
+                        Some(CondNext::Done(v)) => Go::Done(v),
+                        Some(CondNext::Leaf(j)) => cond_fast(st, base, k, c, j),
+                    }
+                }};
+            }
+            match node {
+                Node::NumericFor(f) => {
+                    let regs = window::for_regs(st, base, f.base);
+                    if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
+                        (&regs[0], &regs[1], &regs[2])
+                    {
+                        if *count != 0 {
+                            let (ni, nc) = (i.wrapping_add(*step), *count - 1);
+                            Value::store_int(&mut regs[1], nc);
+                            Value::store_int(&mut regs[0], ni);
+                            Value::store_int(&mut regs[3], ni);
+                            pos = 0;
+                            continue 'walk;
+                        }
+                    } else if interp::for_step(regs) {
+                        pos = 0;
+                        continue 'walk;
+                    }
+                    leave!();
+                }
+                Node::Loop(_) => {
+                    pos = 0;
+                    continue 'walk;
+                }
+                Node::If(b) => {
+                    if sub < 2 {
+                        leave!();
+                    }
+                    match cond_after_pre!(&b.cond) {
+                        Go::Done(true) => switch!(&b.then_.nodes, 0),
+                        Go::Done(false) => switch!(&b.else_.nodes, 1),
+                        Go::Leaf(j) => switch!(leaf_pre(&b.cond, j), 2 + j as u32),
+                    }
+                }
+                Node::While(b) => {
+                    let go = if sub == 0 {
+                        cond_fast(st, base, k, &b.cond, 0)
+                    } else {
+                        cond_after_pre!(&b.cond)
+                    };
+                    match go {
+                        Go::Done(true) => {
+                            if sub == 0 {
+                                pos = 0;
+                                continue 'walk;
+                            }
+                            switch!(&b.body.nodes, 0)
+                        }
+                        Go::Done(false) => leave!(),
+                        Go::Leaf(j) => switch!(leaf_pre(&b.cond, j), 2 + j as u32),
+                    }
+                }
+                Node::Repeat(b) => {
+                    let go = if sub == 0 {
+                        cond_fast(st, base, k, &b.cond, 0)
+                    } else {
+                        cond_after_pre!(&b.cond)
+                    };
+                    match go {
+                        Go::Done(true) => leave!(),
+                        Go::Done(false) => {
+                            if sub == 0 {
+                                pos = 0;
+                                continue 'walk;
+                            }
+                            switch!(&b.body.nodes, 0)
+                        }
+                        Go::Leaf(j) => switch!(leaf_pre(&b.cond, j), 2 + j as u32),
+                    }
+                }
+                Node::GenericFor(f) => {
+                    if sub == ITER {
+                        let v = r!(f.base + 4);
+                        if v.is_nil() {
+                            leave!();
+                        }
+                        w!(f.base + 2, v);
+                        switch!(&f.body.nodes, 0);
+                    }
+                    // Call the iterator: R[ra+4..] := R[ra](R[ra+1], R[ra+2]).
+                    let ra = base + f.base as usize;
+                    save_pc!(f.call_pc);
+                    st.th.cursors[cb + d - 1] = cur(ITER, 0);
+                    blocks.set_top(&[]);
+                    block = &[];
+                    pos = 0;
+                    let stack = &mut st.th.stack;
+                    if stack.len() < ra + 7 {
+                        stack.resize(ra + 7, Value::Nil);
+                    }
+                    stack[ra + 4] = stack[ra];
+                    stack[ra + 5] = stack[ra + 1];
+                    stack[ra + 6] = stack[ra + 2];
+                    stack.truncate(ra + 7);
+                    let ret = Ret::Normal {
+                        want: f.nvars as i32,
+                    };
+                    match interp::precall(st, ra + 4, 2, ret, 0, VarInfo::ForIterator)? {
+                        Called::Lua => continue 'frame,
+                        Called::Done(t) => {
+                            *top = t;
+                            continue 'walk;
+                        }
+                    }
+                }
+                _ => return Err(internal(st, "bad block parent")),
+            }
+        }
+    }
+}
