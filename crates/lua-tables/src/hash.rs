@@ -39,9 +39,10 @@
 //! lua5.4's order (other keys hash differently: lua5.4 seeds its string
 //! hash per state, and object addresses differ anyway).
 //!
-//! Dead keys are only ever compared with `key_eq` (by lookups walking a
-//! chain), never hashed: the node moved by Brent's step is always live,
-//! and a resize reinserts only live entries.
+//! Dead keys are never hashed (the node moved by Brent's step is always
+//! live, and a resize reinserts only live entries) and only compared with
+//! `key_identical`, which must not look inside a collectable object: the
+//! collector does not keep dead keys alive.
 
 use crate::TableValue;
 
@@ -53,6 +54,22 @@ pub(crate) struct Node<V> {
     pub(crate) val: V,
     /// Offset to the next node of the chain; 0 ends it.
     next: i32,
+}
+
+impl<V: TableValue> Node<V> {
+    /// Does this node hold `key` (a non-integer key)? A live key is
+    /// compared with `key_eq`; a dead one only with `key_identical`, since
+    /// the collector may have freed a dead key's object and `key_eq` may
+    /// look inside it (PUC likewise marks collected dead keys so that
+    /// lookups compare them by address only).
+    #[inline]
+    pub(crate) fn holds(&self, key: &V) -> bool {
+        if self.val.is_nil() {
+            key.key_identical(&self.key)
+        } else {
+            key.key_eq(&self.key)
+        }
+    }
 }
 
 /// The node array and its free-slot cursor.
@@ -142,7 +159,7 @@ impl<V: TableValue> HashPart<V> {
         let mut i = (key.key_hash64() as usize) & self.mask();
         loop {
             let n = self.nodes.get(i)?;
-            if key.key_eq(&n.key) {
+            if n.holds(key) {
                 return Some(i);
             }
             if n.next == 0 {
@@ -161,7 +178,7 @@ impl<V: TableValue> HashPart<V> {
             let Some(n) = self.nodes.get(i) else {
                 return V::NIL;
             };
-            if key.key_eq(&n.key) {
+            if n.holds(key) {
                 return n.val;
             }
             if n.next == 0 {

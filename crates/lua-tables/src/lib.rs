@@ -36,8 +36,9 @@
 //! assert_eq!(t.array_len(), 16); // the integer keys live in the array part
 //! assert_eq!(t.set(V::Nil, V::Int(1)), Err(KeyError::Nil));
 //!
-//! // pairs(t): the array part in order, then the hash part. Clearing
-//! // fields while traversing is allowed.
+//! // pairs(t): the array part in order, then the hash part's nodes in
+//! // order (lua5.4's own order). Clearing fields while traversing is
+//! // allowed.
 //! let (mut k, mut n) = (V::Nil, 0);
 //! while let Some((key, _value)) = t.next(k).unwrap() {
 //!     t.set(key, V::Nil).unwrap();
@@ -53,16 +54,24 @@
 //! A table keeps its entries in two parts. The **array part** is a
 //! `Vec<V>` holding the values of keys `1..=n` (nil where absent); an array
 //! slot costs exactly one value (16 bytes for luna's `Value`). The **hash
-//! part** is an `IndexMap` (FxHash; keys bring their own cached hashes)
-//! holding every other key: integers outside `1..=n`, strings, floats,
-//! booleans, objects. Keys are normalised on the way in: a float with an
-//! exact integer value is stored as that integer, so `t[1.0]` and `t[1]`
-//! are one entry and `t[2^53]` is `t[9007199254740992]`.
+//! part** holds every other key (integers outside `1..=n`, strings,
+//! floats, booleans, objects) in PUC's node array: a power-of-two array
+//! of nodes, each holding a key, its value and the offset of the next node
+//! of its collision chain (chained scatter with Brent's variation, see
+//! `hash.rs`). A lookup hashes the key, goes to its main position and
+//! follows the chain; a hit in main position, the usual case, touches one
+//! node, so one cache line. Integer keys hash as PUC's `hashint`; other
+//! keys through [`TableValue::key_hash64`] (FxHash over `key_hash` by
+//! default; strings bring their cached hash). Keys are normalised on the
+//! way in: a float with an exact integer value is stored as that integer,
+//! so `t[1.0]` and `t[1]` are one entry and `t[2^53]` is
+//! `t[9007199254740992]`.
 //!
 //! **Rehash.** The array size changes only in a rehash, and a rehash
-//! happens only when a *new* key must go into the hash part and the hash
-//! part is full (it holds as many entries, live or dead, as its
-//! power-of-two size). The rehash counts all live integer keys by
+//! happens only when a *new* key must go into the hash part, its main
+//! position is taken by a live key and no free node is left (every node
+//! holds a key, live or dead; a dead key in the new key's main position is
+//! simply overwritten, as in PUC). The rehash counts all live integer keys by
 //! power-of-two slices (`nums[i]` = keys in `(2^(i-1), 2^i]`) and picks as
 //! array size the largest power of two `n` such that more than `n/2` of
 //! `1..=n` are in use (PUC's `computesizes`/`numusearray`); the hash part
@@ -71,8 +80,9 @@
 //! `t[i] = v` for `i = 1..n` are amortised O(1) and leave every value in the
 //! array part (each rehash doubles it); a lone `t[1000000]` stays in the
 //! hash part; a constructor (`{1, 2, 3, x = 1}`) sizes both parts once with
-//! [`Table::with_capacity`]. The in-place resize reuses the stored hashes:
-//! no key is hashed again.
+//! [`Table::with_capacity`]. A resize allocates a new node array and
+//! reinserts the vanishing array slice, then the live nodes in node order,
+//! exactly as `luaH_resize` does, so the new layout is lua5.4's too.
 //!
 //! **Border (`#t`).** [`Table::len`] transcribes `luaH_getn`, including the
 //! `alimit` hint PUC keeps in the table: a candidate border inside the
@@ -86,42 +96,49 @@
 //!
 //! **Traversal.** `next(nil)` starts; `next(k)` finds `k` (an array index,
 //! or a position in the hash part) and returns the next live entry: the
-//! array part in index order, then the hash part in insertion order. Setting
-//! a field to nil does not remove its key: the entry stays, *dead* (nil
-//! value), until the next rehash, so a traversal that clears or changes
-//! fields keeps its place. Only inserting a new key can rehash, and that is
-//! the case the Lua manual leaves undefined; here it can at worst make
-//! `next` return `Err(InvalidNextKey)` ("invalid key to 'next'"). Each step
-//! is O(1): the table remembers where the last step ended and compares the
-//! given key there before hashing it.
+//! array part in index order, then the hash part in node order, which is
+//! PUC's own order: for a hash part holding only integer keys it is
+//! lua5.4's order exactly (a differential test checks it), for other keys
+//! it differs (see below). Setting a field to nil does not remove its key:
+//! the entry stays, *dead* (nil value), in its node and its chain until
+//! the next rehash, so a traversal that clears or changes fields keeps its
+//! place. Only inserting a new key can rehash or reuse a dead key's node,
+//! and that is the case the Lua manual leaves undefined; here it can at
+//! worst make `next` return `Err(InvalidNextKey)` ("invalid key to
+//! 'next'"). Each step is O(1) amortised: the table remembers the node the
+//! last step ended on and compares the given key there before hashing it.
 //!
-//! **Weak tables.** [`Table::retain`] clears the entries the collector
-//! condemns the way PUC's `clearkey` does: the value becomes nil and the
-//! key stays as a dead key until the next rehash. A dead key is never
-//! hashed again and is only compared with `key_eq` against keys being
-//! looked up, so a value type whose `key_eq` compares collectable objects
-//! by identity (without dereferencing them) is safe with dead keys of
-//! collected objects.
+//! **Dead keys and the collector.** [`Table::retain`] clears the entries
+//! the collector condemns (weak tables) the way PUC's `clearkey` does: the
+//! value becomes nil and the key stays as a dead key until the next
+//! rehash. [`Table::for_each`] does not visit dead keys, so their objects
+//! may be collected while they sit in their nodes. A dead key is therefore
+//! never hashed again and is compared with the keys being looked up only
+//! through [`TableValue::key_identical`], which must not dereference
+//! collectable objects.
 //!
 //! **Invariants** (checked by the property tests after every operation):
 //! the array holds exactly the keys `1..=array_len()`, with capacity equal
 //! to length; no hash key is an integer in that range; no hash key is a
-//! float with an integer value, nil or NaN; the hash part never holds more
-//! entries than its size (0 or a power of two) and never reallocates
-//! outside a rehash; the border hint is the array size or, for a
-//! power-of-two array, a value in its upper half.
+//! float with an integer value, nil or NaN; the node array has 0 or a
+//! power-of-two nodes and is reallocated only by a resize; every live key
+//! is reachable from its main position, every chain link stays inside the
+//! array and leads to a used node, no node has two predecessors, and every
+//! node at or above the free cursor is used; the border hint is the array
+//! size or, for a power-of-two array, a value in its upper half.
 //!
-//! **Differences from lua5.4.** The hash part iterates in insertion order,
-//! so `pairs` visits hash keys in another order than lua5.4 (the manual
-//! leaves the order unspecified, and lua5.4's own order for string keys
-//! changes from run to run, its string hash being seeded per state;
-//! for integer keys in its hash part it is deterministic, `k mod size`
-//! with collisions, and that order is not reproduced). PUC can reuse a dead key's node for a new
-//! key whose main position it is; this table always rehashes when full, so
-//! after nil stores into integer keys that live in the hash part the part
-//! sizes, and then which border `#t` picks among several, can differ from
-//! lua5.4 (the answer is always a border). A hash entry costs more than
-//! PUC's 24-byte node (below).
+//! **Differences from lua5.4.** Keys other than integers hash differently
+//! (lua5.4 seeds its string hash per state, so its own order for string
+//! keys changes from run to run; floats, booleans and objects use
+//! `key_hash64` here), so for tables holding such keys in the hash part
+//! `pairs` visits the hash part in another order than lua5.4, and since
+//! node positions decide when a dead key is reused instead of a rehash,
+//! the part sizes after nil stores, and then which border `#t` picks among
+//! several, can differ (the answer is always a border). With integer keys
+//! only, positions, sizes, order and borders are lua5.4's. A node costs
+//! 40 bytes for a 16-byte value against PUC's 24 (below): PUC packs the
+//! key's type tag into the value's padding, which a generic value type
+//! cannot do.
 //!
 //! `len()` returns `u64` (PUC's `lua_Unsigned`); it never exceeds
 //! `i64::MAX`. `is_empty()` means "no live entry", which is not `len() ==
@@ -209,6 +226,20 @@ pub trait TableValue: Copy {
     /// Hashing for non-integer keys, consistent with `key_eq` (strings feed
     /// their cached hash).
     fn key_hash<H: std::hash::Hasher>(&self, state: &mut H);
+    /// Comparison of a key being looked up with a *dead* key (one whose
+    /// value was set to nil, still in its node until the next rehash).
+    /// The collector does not keep dead keys alive ([`Table::for_each`]
+    /// skips them), so a dead key may name a freed object: this must
+    /// compare collectable objects by identity without dereferencing them
+    /// (a long string compared by content would read freed memory). It
+    /// may answer false for keys that are `key_eq`: the lookup then misses
+    /// the dead key, and a store inserts the key afresh, which is what PUC
+    /// does with a dead key the collector has marked. The default is
+    /// `key_eq`, right for value types without collectable keys.
+    #[inline]
+    fn key_identical(&self, dead: &Self) -> bool {
+        self.key_eq(dead)
+    }
     /// The 64-bit hash the table uses to place a non-integer key: its low
     /// bits select the key's main position, so they must be well mixed.
     /// The default runs [`TableValue::key_hash`] through FxHash (one

@@ -214,8 +214,9 @@ impl<V: TableValue> Table<V> {
 
     /// Inserts a key known to be absent, with a non-nil value (PUC's
     /// `luaH_newkey`): into the hash part if it has room for it, else
-    /// after a rehash.
-    #[inline]
+    /// after a rehash. Out of line, so that a store to an existing field
+    /// (`set_str`'s lookup and one store) inlines small into the caller.
+    #[inline(never)]
     fn new_key(&mut self, key: V, int_key: Option<i64>, value: V) {
         if !self.hash.insert(key, int_key, value) {
             self.insert_after_rehash(key, int_key, value);
@@ -349,7 +350,7 @@ impl<V: TableValue> Table<V> {
         if let Some(n) = self.hash.nodes().get(hint) {
             let same = match int_key {
                 Some(i) => n.key.as_int_key() == Some(i),
-                None => !key.is_nan() && key.key_eq(&n.key),
+                None => !key.is_nan() && n.holds(&key),
             };
             if same {
                 return Some(hint);
@@ -412,9 +413,8 @@ impl<V: TableValue> Table<V> {
     /// tables). As in PUC's `clearkey`, a removed hash entry becomes a dead
     /// key (its value turns nil, the key stays until the next rehash), so a
     /// traversal in progress is not disturbed. The dead key is never hashed
-    /// again and is only compared, by `key_eq`, against keys being looked
-    /// up: the value type must compare collectable objects by identity
-    /// without dereferencing them.
+    /// again and is only compared, by [`TableValue::key_identical`], against
+    /// keys being looked up.
     pub fn retain(&mut self, mut keep: impl FnMut(V, V) -> bool) {
         for (i, v) in self.array.iter_mut().enumerate() {
             if !v.is_nil() && !keep(V::from_int_key(i as i64 + 1), *v) {

@@ -164,3 +164,113 @@ fn a_part_filled_only_by_main_positions_still_rehashes_when_full() {
     }
     t.check_invariants();
 }
+
+/// A value type with a collectable key: `Obj(id)` stands for an object the
+/// collector may free. `key_eq` "dereferences" it (panics if it was freed,
+/// as reading freed memory would be undefined); `key_identical` compares
+/// ids only.
+mod collectable {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+    use std::hash::Hasher;
+
+    use lua_tables::TableValue;
+
+    thread_local! {
+        pub static FREED: RefCell<BTreeSet<u32>> = const { RefCell::new(BTreeSet::new()) };
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub enum Val {
+        Nil,
+        Int(i64),
+        Obj(u32),
+    }
+
+    fn check_alive(v: &Val) {
+        if let Val::Obj(id) = v {
+            assert!(
+                !FREED.with(|f| f.borrow().contains(id)),
+                "object {id} read after it was freed"
+            );
+        }
+    }
+
+    impl TableValue for Val {
+        const NIL: Self = Val::Nil;
+        fn is_nil(&self) -> bool {
+            matches!(self, Val::Nil)
+        }
+        fn as_int_key(&self) -> Option<i64> {
+            match *self {
+                Val::Int(i) => Some(i),
+                _ => None,
+            }
+        }
+        fn from_int_key(i: i64) -> Self {
+            Val::Int(i)
+        }
+        fn is_nan(&self) -> bool {
+            false
+        }
+        fn key_eq(&self, other: &Self) -> bool {
+            check_alive(self);
+            check_alive(other);
+            self == other
+        }
+        fn key_hash<H: Hasher>(&self, state: &mut H) {
+            check_alive(self);
+            if let Val::Obj(id) = self {
+                // few distinct hashes: long chains
+                state.write_u32(id % 5);
+            }
+        }
+        fn key_identical(&self, dead: &Self) -> bool {
+            self == dead
+        }
+    }
+}
+
+#[test]
+fn dead_keys_of_freed_objects_are_never_looked_inside() {
+    use collectable::{FREED, Val};
+    let mut t: Table<Val> = Table::new();
+    for id in 0..64 {
+        t.set(Val::Obj(id), Val::Int(id as i64)).unwrap();
+    }
+    // Clear the even objects during a traversal, then "collect" them.
+    let mut k = Val::Nil;
+    while let Some((nk, _)) = t.next(k).unwrap() {
+        if let Val::Obj(id) = nk
+            && id % 2 == 0
+        {
+            t.set(nk, Val::Nil).unwrap();
+        }
+        k = nk;
+    }
+    FREED.with(|f| f.borrow_mut().extend((0..64).filter(|id| id % 2 == 0)));
+    // Lookups and stores walk chains full of dead keys of freed objects.
+    for id in (1..64).step_by(2) {
+        assert_eq!(t.get(Val::Obj(id)), Val::Int(id as i64));
+        t.set(Val::Obj(id), Val::Int(-(id as i64))).unwrap();
+    }
+    for id in 100..110 {
+        assert_eq!(t.get(Val::Obj(id)), Val::Nil);
+    }
+    let mut n = 0;
+    let mut k = Val::Nil;
+    while let Some((nk, v)) = t.next(k).unwrap() {
+        let Val::Obj(id) = nk else { panic!("{nk:?}") };
+        assert_eq!(v, Val::Int(-(id as i64)));
+        n += 1;
+        k = nk;
+    }
+    assert_eq!(n, 32);
+    // New keys rehash eventually, which drops the dead keys for good.
+    for id in 100..200 {
+        t.set(Val::Obj(id), Val::Int(1)).unwrap();
+    }
+    assert_eq!(t.iter().count(), 132);
+    FREED.with(|f| f.borrow_mut().clear());
+    t.check_invariants();
+}
