@@ -70,8 +70,13 @@ pub fn frame_extent(st: &State) -> usize {
 /// Returns the new top (end of the results). Afterwards the stack holds
 /// at least the registers of the Lua frame now on top.
 pub fn post_call(st: &mut State, fr: &CallFrame, first: usize, n: usize) -> usize {
-    let func = fr.func;
-    let want = match fr.ret {
+    post_call_to(st, fr.func, fr.ret, first, n)
+}
+
+/// [`post_call`] given the popped frame's `func` and `ret` (callers that
+/// have them at hand avoid re-reading the whole frame).
+pub fn post_call_to(st: &mut State, func: usize, ret: Ret, first: usize, n: usize) -> usize {
+    let want = match ret {
         Ret::Normal { want } | Ret::Host { want } => want,
     };
     let count = if want < 0 { n } else { want as usize };
@@ -88,7 +93,7 @@ pub fn post_call(st: &mut State, fr: &CallFrame, first: usize, n: usize) -> usiz
     for i in n..count {
         stack[func + i] = Value::Nil;
     }
-    match fr.ret {
+    match ret {
         Ret::Host { .. } => st.th.stack.truncate(end),
         Ret::Normal { .. } => {
             let ext = frame_extent(st).max(end);
@@ -214,9 +219,12 @@ pub fn precall(
                                 n: nargs,
                             },
                         )?;
-                        let fr = st.th.frames.pop().expect("native frame");
+                        // Popped without reading it back: the frame was
+                        // just written, and copying it out whole would
+                        // wait on store forwarding.
+                        st.th.frames.truncate(st.th.frames.len() - 1);
                         let first = st.th.stack.len() - n;
-                        let top = post_call(st, &fr, first, n);
+                        let top = post_call_to(st, func, ret, first, n);
                         // A safepoint: natives allocate (string.format,
                         // string.rep, tostring, ...), and a loop calling
                         // only them must still run in bounded memory.
@@ -459,34 +467,33 @@ pub fn return_to_lua(st: &mut State, first: usize, n: usize) -> Option<usize> {
     if len < 2 {
         return None;
     }
-    let fr = st.th.frames[len - 1];
+    // Field by field: the frame's pc was stored just before, and a
+    // whole-frame copy would wait on store forwarding.
+    let fr = &st.th.frames[len - 1];
     let (FrameFn::Lua(c), Ret::Normal { want }) = (fr.func_fn, fr.ret) else {
         return None;
     };
-    let caller = st.th.frames[len - 2];
+    let (func, cursor_base, flags) = (fr.func, fr.cursor_base, fr.flags);
+    let caller = &st.th.frames[len - 2];
     let FrameFn::Lua(cc) = caller.func_fn else {
         return None;
     };
-    if c.p.proto.needs_close || fr.flags & FRAME_CCALL != 0 {
+    let caller_base = caller.base;
+    if c.p.proto.needs_close || flags & FRAME_CCALL != 0 {
         return None;
     }
-    st.th.frames.pop();
-    st.th.cursors.truncate(fr.cursor_base as usize);
-    let func = fr.func;
+    st.th.frames.truncate(len - 1);
+    st.th.cursors.truncate(cursor_base as usize);
     let count = if want < 0 { n } else { want as usize };
     let end = func + count;
-    let ext = (caller.base + cc.p.proto.max_registers as usize).max(end);
+    let ext = (caller_base + cc.shape.max_registers as usize).max(end);
     let stack = &mut st.th.stack;
     // Results sit above `func` (`first > func`), so copying upwards-first
     // never overwrites a result not yet moved.
     for i in 0..n.min(count) {
         stack[func + i] = stack[first + i];
     }
-    if stack.len() < ext {
-        stack.resize(ext, Value::Nil);
-    } else {
-        stack.truncate(ext);
-    }
+    fill_nil_to(stack, ext);
     for slot in &mut stack[func + n.min(count)..end] {
         *slot = Value::Nil;
     }
