@@ -5,17 +5,26 @@
 //! Entry `i` is the block that cursor `cursor_base + i` designates. The
 //! walk rebuilds the stack when it (re)enters a frame (a few steps: code
 //! rarely nests deeply) and updates it together with the cursors. The
-//! first [`INLINE`] entries live in an array (no allocation for the usual
-//! depths), deeper ones in a vector.
+//! first [`INLINE`] entries live in an array, deeper ones in a vector.
+//!
+//! The array is left uninitialised: the walk creates a `Blocks` on every
+//! call and return, and filling [`INLINE`] fat pointers each time was a
+//! measurable share of a call (see docs/PERFORMANCE.md). This is the
+//! crate's second and last `unsafe` module; its invariant is that entries
+//! `0..min(len, INLINE)` of `inline` are initialised, which `new`, `push`
+//! and `set_top` maintain (they write an entry before `len` covers it) and
+//! `truncate` cannot break (it only lowers `len`).
+
+use std::mem::MaybeUninit;
 
 use lua_bytecode::Node;
 
 /// Entries held without allocating.
-const INLINE: usize = 8;
+const INLINE: usize = 16;
 
 pub(crate) struct Blocks<'a> {
     len: usize,
-    inline: [&'a [Node]; INLINE],
+    inline: [MaybeUninit<&'a [Node]>; INLINE],
     spill: Vec<&'a [Node]>,
 }
 
@@ -23,8 +32,8 @@ impl<'a> Blocks<'a> {
     /// The stack holding only the function body.
     #[inline(always)]
     pub(crate) fn new(body: &'a [Node]) -> Self {
-        let mut inline: [&'a [Node]; INLINE] = [&[]; INLINE];
-        inline[0] = body;
+        let mut inline = [const { MaybeUninit::uninit() }; INLINE];
+        inline[0] = MaybeUninit::new(body);
         Blocks {
             len: 1,
             inline,
@@ -38,13 +47,15 @@ impl<'a> Blocks<'a> {
         self.len
     }
 
-    /// Entry `i` (`i < len`); an empty block past the end.
+    /// Entry `i`; an empty block past the end.
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> &'a [Node] {
         if i >= self.len {
             &[]
         } else if i < INLINE {
-            self.inline[i]
+            // SAFETY: `i < len` and `i < INLINE`: initialised (module
+            // invariant).
+            unsafe { self.inline[i].assume_init() }
         } else {
             self.spill.get(i - INLINE).copied().unwrap_or(&[])
         }
@@ -53,7 +64,7 @@ impl<'a> Blocks<'a> {
     #[inline(always)]
     pub(crate) fn push(&mut self, b: &'a [Node]) {
         if self.len < INLINE {
-            self.inline[self.len] = b;
+            self.inline[self.len] = MaybeUninit::new(b);
         } else {
             self.spill.truncate(self.len - INLINE);
             self.spill.push(b);
@@ -66,13 +77,13 @@ impl<'a> Blocks<'a> {
     pub(crate) fn set_top(&mut self, b: &'a [Node]) {
         let i = self.len - 1;
         if i < INLINE {
-            self.inline[i] = b;
+            self.inline[i] = MaybeUninit::new(b);
         } else if let Some(s) = self.spill.get_mut(i - INLINE) {
             *s = b;
         }
     }
 
-    /// Keep the first `n >= 1` entries.
+    /// Keep the first `n` entries (at most `len`).
     #[inline(always)]
     pub(crate) fn truncate(&mut self, n: usize) {
         self.len = n.min(self.len);
@@ -88,14 +99,15 @@ mod tests {
         let body: &[Node] = &[];
         let nodes = [Node::Break { levels: 1, pc: 0 }];
         let mut b = Blocks::new(body);
-        for _ in 0..20 {
+        for _ in 0..40 {
             b.push(&nodes);
         }
-        assert_eq!(b.len(), 21);
-        assert_eq!(b.get(20).len(), 1);
+        assert_eq!(b.len(), 41);
+        assert_eq!(b.get(40).len(), 1);
         assert_eq!(b.get(0).len(), 0);
         b.set_top(body);
-        assert_eq!(b.get(20).len(), 0);
+        assert_eq!(b.get(40).len(), 0);
+        assert_eq!(b.get(39).len(), 1);
         b.truncate(3);
         assert_eq!(b.len(), 3);
         assert_eq!(b.get(2).len(), 1);
@@ -104,5 +116,11 @@ mod tests {
         assert_eq!(b.get(3).len(), 0);
         b.truncate(12);
         assert_eq!(b.len(), 4);
+        for _ in 0..30 {
+            b.push(body);
+        }
+        assert_eq!(b.get(33).len(), 0);
+        b.set_top(&nodes);
+        assert_eq!(b.get(33).len(), 1);
     }
 }

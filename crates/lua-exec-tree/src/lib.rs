@@ -8,7 +8,7 @@
 //!
 //! # How the walk works without recursion
 //!
-//! Lua→Lua calls push a [`CallFrame`] on the
+//! Lua→Lua calls push a `CallFrame` on the
 //! thread's frame stack and the loop carries on in the callee; a return pops
 //! it and delivers the results where the frame says. Nested blocks do not
 //! recurse either: each frame owns a slice of the thread's *cursor stack*

@@ -4,9 +4,10 @@
 //! # Shape of the loop
 //!
 //! The running frame's state lives in locals: its closure, constants and
-//! `base`, the current block (`block`), the position in it (`pos`) and the
-//! blocks of all its cursors (`blocks`, see [`Blocks`]). They are loaded
-//! when the frame on top changes (`'frame`): a Lua→Lua call pushes a frame
+//! `base`, the current block (`block`), the position in it (`it`, an
+//! iterator over the nodes not yet run: one compare and one add per node)
+//! and the blocks of all its cursors (`blocks`, see [`Blocks`]). They are
+//! loaded when the frame on top changes (`'frame`): a Lua→Lua call pushes a frame
 //! and the loop carries on in the callee; a return pops it and the loop
 //! rebuilds the caller's blocks from its cursors (a few steps) and carries
 //! on after the call. Nothing recurses on the Rust stack.
@@ -21,11 +22,11 @@
 //!
 //! # Control nodes without detours
 //!
-//! A node's block ends (`pos == block.len()`) and the parent node decides
+//! A node's block ends (`it` is exhausted) and the parent node decides
 //! what follows: a numeric `for` steps its integer counter in place and
-//! restarts the body at `pos = 0` without touching the cursor stack; a
-//! `while`/`repeat` evaluates its condition the same way; a finished
-//! branch pops its cursor. Conditions whose leaves have empty `pre` blocks
+//! restarts the body from its first node without touching the cursor
+//! stack; a `while`/`repeat` evaluates its condition the same way; a
+//! finished branch pops its cursor. Conditions whose leaves have empty `pre` blocks
 //! and tests on numbers or truthiness are evaluated in place
 //! ([`cond_fast`]); only a leaf that computes operands or needs a
 //! metamethod runs under a cursor of its own.
@@ -161,6 +162,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             }
         }
 
+        // The walk's position: the nodes of `block` not yet run.
+        let mut it = block.get(pos..).unwrap_or(&[]).iter();
         macro_rules! save_pc {
             ($pc:expr) => {
                 st.th.frames[fi].pc = $pc
@@ -168,6 +171,13 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
         }
         // Record the current cursor's position: the frame may be left
         // (call, metamethod frame, yield) and resumed from the cursors.
+        // The index in `block` of the node being run (the last one `it`
+        // returned).
+        macro_rules! node_pos {
+            () => {
+                block.len() - it.len() - 1
+            };
+        }
         macro_rules! save_pos {
             ($p:expr) => {{
                 let p = $p;
@@ -185,7 +195,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     Step::Done(v) => v,
                     Step::Call(h, args, n) => {
                         if let Value::LuaFn(_) = h {
-                            save_pos!(pos);
+                            save_pos!(node_pos!());
                             interp::push_meta_frame(st, fi, base + maxr, h, &args[..n])?;
                             continue 'frame;
                         }
@@ -320,11 +330,11 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             macro_rules! enter {
                 ($blk:expr, $sub:expr, $start:expr) => {{
                     let (blk, start): (&[Node], usize) = ($blk, $start);
-                    save_pos!(pos);
+                    save_pos!(node_pos!());
                     st.th.cursors.push(cur($sub, start));
                     blocks.push(blk);
                     block = blk;
-                    pos = start;
+                    it = blk.get(start..).unwrap_or(&[]).iter();
                     continue 'walk;
                 }};
             }
@@ -340,15 +350,16 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     st.th.cursors.truncate(cb + n);
                     blocks.truncate(n);
                     block = blocks.get(n - 1);
-                    pos = match $target {
+                    let p = match $target {
                         Some(t) => t as usize,
                         None => st.th.cursors[cb + n - 1].b as usize + 1,
                     };
+                    it = block.get(p..).unwrap_or(&[]).iter();
                     continue 'walk;
                 }};
             }
 
-            while let Some(node) = block.get(pos) {
+            while let Some(node) = it.next() {
                 match node {
                     Node::Op { op, pc } => {
                         let pc = *pc;
@@ -729,7 +740,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                     nresults as i32
                                 };
                                 save_pc!(pc);
-                                save_pos!(pos + 1);
+                                save_pos!(node_pos!() + 1);
                                 let ret = Ret::Normal { want };
                                 if let Value::LuaFn(c) = r!(func) {
                                     interp::push_lua_frame(st, c, fa, na, ret, 0)?;
@@ -841,7 +852,6 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     Node::Break { levels, .. } => jump!(*levels, None::<u32>),
                     Node::Goto { levels, target, .. } => jump!(*levels, Some(*target)),
                 }
-                pos += 1;
             }
 
             // The end of the current block: its parent node says what
@@ -864,7 +874,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     st.th.cursors.truncate(cb + d - 1);
                     blocks.truncate(d - 1);
                     block = blocks.get(d - 2);
-                    pos = st.th.cursors[cb + d - 2].b as usize + 1;
+                    let p = st.th.cursors[cb + d - 2].b as usize + 1;
+                    it = block.get(p..).unwrap_or(&[]).iter();
                     continue 'walk;
                 }};
             }
@@ -875,7 +886,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     st.th.cursors[cb + d - 1] = cur($sub, 0);
                     blocks.set_top(blk);
                     block = blk;
-                    pos = 0;
+                    it = block.iter();
                     continue 'walk;
                 }};
             }
@@ -906,17 +917,17 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                             Value::store_int(&mut regs[1], nc);
                             Value::store_int(&mut regs[0], ni);
                             Value::store_int(&mut regs[3], ni);
-                            pos = 0;
+                            it = block.iter();
                             continue 'walk;
                         }
                     } else if interp::for_step(regs) {
-                        pos = 0;
+                        it = block.iter();
                         continue 'walk;
                     }
                     leave!();
                 }
                 Node::Loop(_) => {
-                    pos = 0;
+                    it = block.iter();
                     continue 'walk;
                 }
                 Node::If(b) => {
@@ -938,7 +949,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     match go {
                         Go::Done(true) => {
                             if sub == 0 {
-                                pos = 0;
+                                it = block.iter();
                                 continue 'walk;
                             }
                             switch!(&b.body.nodes, 0)
@@ -957,7 +968,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                         Go::Done(true) => leave!(),
                         Go::Done(false) => {
                             if sub == 0 {
-                                pos = 0;
+                                it = block.iter();
                                 continue 'walk;
                             }
                             switch!(&b.body.nodes, 0)
@@ -980,7 +991,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     st.th.cursors[cb + d - 1] = cur(ITER, 0);
                     blocks.set_top(&[]);
                     block = &[];
-                    pos = 0;
+                    it = block.iter();
                     let stack = &mut st.th.stack;
                     if stack.len() < ra + 7 {
                         stack.resize(ra + 7, Value::Nil);
