@@ -82,6 +82,18 @@ fn sub_block(node: &Node, sub: u32) -> &[Node] {
     }
 }
 
+/// The control node holding the last block of `blocks` (`None` for the
+/// function body); `curs` are the frame's cursors.
+#[inline(always)]
+fn parent_node<'a>(blocks: &Blocks<'a>, curs: &[Cursor]) -> Option<&'a Node> {
+    let d = blocks.len();
+    if d < 2 {
+        return None;
+    }
+    let pos = curs.get(d - 2)?.b as usize;
+    blocks.get(d - 2).get(pos)
+}
+
 #[cold]
 #[inline(never)]
 fn internal(st: &mut State, what: &str) -> lua_runtime::error::LuaError {
@@ -138,6 +150,10 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             pos = st.th.cursors[cb + ncur - 1].b as usize;
         }
         let mut block: &[Node] = blocks.get(blocks.len() - 1);
+        // The node whose block `block` is, and which of its blocks
+        // (`sub`): what the end of the block does.
+        let mut parent: Option<&Node> = parent_node(&blocks, &st.th.cursors[cb..]);
+        let mut sub: u32 = st.th.cursors.last().map_or(0, |c| c.a);
         let mut pending: Option<bool> = None;
         if fflags & FRAME_FINISH != 0 {
             // A metamethod frame returned: its result (just above the
@@ -328,11 +344,13 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
         'walk: loop {
             // Enter block `$blk` (`sub` of the node at `pos`) at `$start`.
             macro_rules! enter {
-                ($blk:expr, $sub:expr, $start:expr) => {{
+                ($node:expr, $blk:expr, $sub:expr, $start:expr) => {{
                     let (blk, start): (&[Node], usize) = ($blk, $start);
                     save_pos!(node_pos!());
                     st.th.cursors.push(cur($sub, start));
                     blocks.push(blk);
+                    parent = Some($node);
+                    sub = $sub;
                     block = blk;
                     it = blk.get(start..).unwrap_or(&[]).iter();
                     continue 'walk;
@@ -350,6 +368,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     st.th.cursors.truncate(cb + n);
                     blocks.truncate(n);
                     block = blocks.get(n - 1);
+                    parent = parent_node(&blocks, &st.th.cursors[cb..]);
+                    sub = st.th.cursors[cb + n - 1].a;
                     let p = match $target {
                         Some(t) => t as usize,
                         None => st.th.cursors[cb + n - 1].b as usize + 1,
@@ -819,27 +839,27 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     Node::If(b) => match cond_fast(st, base, k, &b.cond, 0) {
                         Go::Done(true) => {
                             if !b.then_.nodes.is_empty() {
-                                enter!(&b.then_.nodes, 0, 0);
+                                enter!(node, &b.then_.nodes, 0, 0);
                             }
                         }
                         Go::Done(false) => {
                             if !b.else_.nodes.is_empty() {
-                                enter!(&b.else_.nodes, 1, 0);
+                                enter!(node, &b.else_.nodes, 1, 0);
                             }
                         }
-                        Go::Leaf(j) => enter!(leaf_pre(&b.cond, j), 2 + j as u32, 0),
+                        Go::Leaf(j) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, 0),
                     },
                     Node::While(b) => match cond_fast(st, base, k, &b.cond, 0) {
-                        Go::Done(true) => enter!(&b.body.nodes, 0, 0),
+                        Go::Done(true) => enter!(node, &b.body.nodes, 0, 0),
                         Go::Done(false) => {}
-                        Go::Leaf(j) => enter!(leaf_pre(&b.cond, j), 2 + j as u32, 0),
+                        Go::Leaf(j) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, 0),
                     },
-                    Node::Repeat(b) => enter!(&b.body.nodes, 0, 0),
-                    Node::Loop(b) => enter!(&b.body.nodes, 0, 0),
+                    Node::Repeat(b) => enter!(node, &b.body.nodes, 0, 0),
+                    Node::Loop(b) => enter!(node, &b.body.nodes, 0, 0),
                     Node::NumericFor(f) => {
                         save_pc!(f.prep_pc);
                         if interp::for_prep(st, base + f.base as usize)? {
-                            enter!(&f.body.nodes, 0, 0);
+                            enter!(node, &f.body.nodes, 0, 0);
                         }
                     }
                     Node::GenericFor(f) => {
@@ -847,7 +867,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                         interp::tfor_prep(st, base + f.base as usize)?;
                         // Start at the end of the body: the block-end step
                         // calls the iterator.
-                        enter!(&f.body.nodes, 0, f.body.nodes.len());
+                        enter!(node, &f.body.nodes, 0, f.body.nodes.len());
                     }
                     Node::Break { levels, .. } => jump!(*levels, None::<u32>),
                     Node::Goto { levels, target, .. } => jump!(*levels, Some(*target)),
@@ -856,17 +876,13 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
 
             // The end of the current block: its parent node says what
             // follows.
-            let d = blocks.len();
-            if d == 1 {
-                // The compiler ends every body with a return; this is only
-                // reached by a `goto` to the body's end.
+            let Some(node) = parent else {
+                // The function body: the compiler ends every body with a
+                // return, so this is only reached by a `goto` to its end.
                 let t = interp::do_return(st, base, 0)?;
                 returned!(t);
-            }
-            let sub = st.th.cursors[cb + d - 1].a;
-            let Some(node) = blocks.get(d - 2).get(st.th.cursors[cb + d - 2].b as usize) else {
-                return Err(internal(st, "bad cursor"));
             };
+            let d = blocks.len();
             // Leave this control node: continue after it in the parent
             // block.
             macro_rules! leave {
@@ -874,6 +890,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     st.th.cursors.truncate(cb + d - 1);
                     blocks.truncate(d - 1);
                     block = blocks.get(d - 2);
+                    parent = parent_node(&blocks, &st.th.cursors[cb..]);
+                    sub = st.th.cursors[cb + d - 2].a;
                     let p = st.th.cursors[cb + d - 2].b as usize + 1;
                     it = block.get(p..).unwrap_or(&[]).iter();
                     continue 'walk;
@@ -883,7 +901,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             macro_rules! switch {
                 ($blk:expr, $sub:expr) => {{
                     let blk: &[Node] = $blk;
-                    st.th.cursors[cb + d - 1] = cur($sub, 0);
+                    sub = $sub;
+                    st.th.cursors[cb + d - 1] = cur(sub, 0);
                     blocks.set_top(blk);
                     block = blk;
                     it = block.iter();
@@ -989,6 +1008,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     let ra = base + f.base as usize;
                     save_pc!(f.call_pc);
                     st.th.cursors[cb + d - 1] = cur(ITER, 0);
+                    sub = ITER;
                     blocks.set_top(&[]);
                     block = &[];
                     it = block.iter();
