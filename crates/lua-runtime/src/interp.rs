@@ -53,18 +53,6 @@ pub enum Called {
     Done(usize),
 }
 
-/// Stack extent the frame on top needs (Lua: its registers; else nothing).
-#[inline]
-pub fn frame_extent(st: &State) -> usize {
-    match st.th.frames.last() {
-        Some(f) => match f.func_fn {
-            FrameFn::Lua(c) => f.base + c.p.proto.max_registers as usize,
-            FrameFn::Native(_) => 0,
-        },
-        None => 0,
-    }
-}
-
 /// Move `n` results from `first` to the frame's `func` slot and adjust them
 /// to what the frame's `ret` wants; the frame has already been popped.
 /// Returns the new top (end of the results). Afterwards the stack holds
@@ -80,35 +68,27 @@ pub fn post_call_to(st: &mut State, func: usize, ret: Ret, first: usize, n: usiz
         Ret::Normal { want } | Ret::Host { want } => want,
     };
     let count = if want < 0 { n } else { want as usize };
+    let moved = n.min(count);
+    let end = func + count;
+    // The stack's length afterwards: the Lua caller's registers (or up to
+    // the results); just the results for a host or a native caller.
+    let len = match (ret, st.th.frames.last()) {
+        (Ret::Normal { .. }, Some(f)) => match f.func_fn {
+            FrameFn::Lua(c) => (f.base + c.shape.max_registers as usize).max(end),
+            FrameFn::Native(_) => end,
+        },
+        _ => end,
+    };
     let stack = &mut st.th.stack;
     if first != func {
-        for i in 0..n.min(count) {
-            stack[func + i] = stack[first + i];
-        }
+        stack.copy_within(first..first + moved, func);
     }
-    let end = func + count;
-    if stack.len() < end {
-        stack.resize(end, Value::Nil);
+    if moved < count {
+        // Missing results are nil.
+        fill_nil_to(stack, end.max(stack.len()));
+        stack[func + moved..end].fill(Value::Nil);
     }
-    for i in n..count {
-        stack[func + i] = Value::Nil;
-    }
-    match ret {
-        Ret::Host { .. } => st.th.stack.truncate(end),
-        Ret::Normal { .. } => {
-            let ext = frame_extent(st).max(end);
-            if matches!(
-                st.th.frames.last().map(|f| f.func_fn),
-                Some(FrameFn::Native(_))
-            ) {
-                st.th.stack.truncate(end);
-            } else if st.th.stack.len() < ext {
-                st.th.stack.resize(ext, Value::Nil);
-            } else {
-                st.th.stack.truncate(ext);
-            }
-        }
-    }
+    fill_nil_to(stack, len);
     end
 }
 

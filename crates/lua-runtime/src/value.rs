@@ -216,7 +216,7 @@ impl Value {
 }
 
 /// String equality: interned short strings compare by pointer.
-#[inline]
+#[inline(always)]
 pub fn str_eq(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
     if Gc::ptr_eq(a, b) {
         return true;
@@ -254,9 +254,15 @@ impl TableValue for Value {
         matches!(self, Value::Float(f) if f.is_nan())
     }
 
-    #[inline]
+    /// Inlined into every hash-part probe: string keys (the common case)
+    /// compare by pointer first, then the general rule.
+    #[inline(always)]
     fn key_eq(&self, other: &Self) -> bool {
-        self.raw_eq(other)
+        match (self, other) {
+            (Value::Str(a), Value::Str(b)) => str_eq(*a, *b),
+            (Value::Int(a), Value::Int(b)) => a == b,
+            _ => self.raw_eq(other),
+        }
     }
 
     #[inline]
