@@ -48,6 +48,10 @@ use crate::TableValue;
 
 /// One slot of the hash part (PUC's `Node`). 40 bytes for a 16-byte value
 /// type: two values and the chain offset, padded to the value's alignment.
+/// (Tried and measured worse: 32-byte nodes aligned to 32 with the links
+/// in a parallel array. Looking up 100k string keys took 12% longer, as
+/// chains read a second array, and small-table workloads slowed down from
+/// the second allocation per hash part.)
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<V> {
     pub(crate) key: V,

@@ -158,38 +158,52 @@
 //! array part, 2^20 slots, **16,777,216 bytes**; lua5.4 reports
 //! 16,777,272 bytes (`collectgarbage("count")` before/after, the same 2^20
 //! 16-byte slots plus its 56-byte table header): ratio **1.00**. A hash
-//! entry costs 58 bytes per slot (indexmap's 40-byte `(hash, key, value)`
-//! entry plus a hashbrown index of 2 `usize` buckets and 2 control bytes
-//! per slot, as the index must stay below 7/8 full while the part fills to
-//! 100%), so 58 to 116 bytes per live entry: 100,000 string keys take
-//! 7,602,192 bytes (76 per entry) against lua5.4's 3,145,784 (31.5 per
-//! entry, 24-byte nodes): ratio 2.4. The `Table` header itself is
-//! `size_of::<Table<V>>()` = 104 bytes.
+//! node costs 40 bytes (key, value, 4-byte link, padding), so 40 to 80
+//! bytes per live entry: 100,000 string keys take **5,242,880 bytes** (52.4
+//! per entry, 2^17 nodes) against lua5.4's 3,145,784 (31.5 per entry,
+//! 24-byte nodes): ratio **1.67**. (The `IndexMap` hash part this replaced
+//! took 7,602,192 bytes, 76 per entry, ratio 2.4: a 40-byte entry plus a
+//! hashbrown index of 18 bytes per slot.) The `Table` header itself is
+//! `size_of::<Table<V>>()` = 64 bytes (104 before).
 //!
-//! **Speed** (divan, fastest of 10-20 samples, in the noisy conditions
-//! above; `HashMap`/`IndexMap` use the same FxHash; string keys are
-//! [`simple::Sym`]s, an id plus a cached 32-bit hash):
+//! **Speed** (divan, fastest of 20 samples; the machine was busy, so
+//! absolute times are about 1.5-2x those of a quiet run; `HashMap` and
+//! `IndexMap` use the same FxHash; string keys are [`simple::Sym`]s, an
+//! id plus a cached 32-bit hash). The "before" column is the `IndexMap`
+//! hash part, its benchmark binary run interleaved with this one (3 runs
+//! each, minimum):
 //!
-//! | benchmark | `Table` | `HashMap` | `IndexMap` |
-//! |---|---|---|---|
-//! | append 1M integers, `t[#t+1] = v` | 12.0 ms | 70 ms (insert) | 97 ms (insert) |
-//! | append 1M integers, `t[i] = v` | 8.2 ms | | |
-//! | sequential reads, 1M (array part) | 0.88 ms | 20 ms | 30 ms |
-//! | random reads, 1M (array part) | 7.7 ms | 23 ms | 45 ms |
-//! | insert 100k string keys | 3.1 ms | 1.5 ms | 2.1 ms |
-//! | look up 100k string keys | 0.97 ms | 0.43 ms | 0.57 ms |
-//! | traverse 1.1M entries with `next` | 3.4 ms | | |
-//! | traverse 1.1M entries with `iter` | 0.68 ms | 2.4 ms | 1.1 ms |
+//! | benchmark | `Table` | before | `HashMap` | `IndexMap` |
+//! |---|---|---|---|---|
+//! | look up 100k string keys (`get`) | 0.71 ms | 0.84 ms | 0.44 ms | 0.58 ms |
+//! | look up 100k string keys (`get_str`) | 0.75 ms | 0.92 ms | | |
+//! | insert 100k string keys (`set`) | 6.7 ms | 5.9 ms | 1.5 ms | 2.0 ms |
+//! | insert 100k string keys (`set_str`) | 8.1 ms | 8.7 ms | | |
+//! | append 1M integers, `t[#t+1] = v` | 14 ms | | 84 ms (insert) | 87 ms (insert) |
+//! | append 1M integers, `t[i] = v` | 7.6 ms | | | |
+//! | sequential reads, 1M (array part) | 1.3 ms | | 29 ms | 41 ms |
+//! | random reads, 1M (array part) | 7.6 ms | | 21 ms | 51 ms |
+//! | traverse 1.1M entries with `next` | 3.7 ms | | | |
+//! | traverse 1.1M entries with `iter` | 0.86 ms | | 2.6 ms | 1.8 ms |
 //!
-//! (`Vec::push` of 1M values: 0.82 ms; lua5.4's own `for i = 1, 1e6 do
-//! t[i] = i end` takes about 10 ms on this machine, interpreter included.)
-//! Integer keys are the array part's game: no hashing at all. String keys
-//! pay for PUC's sizing: inserts include the rehash census and resizes at
-//! every power of two, and a full-size hash part keeps its index at most
-//! half full, twice the baseline's footprint, so large string-keyed
-//! tables miss the cache more; small tables (a few fields, the usual Lua
-//! object) stay in cache. `next` costs one comparison per step (the
-//! traversal hint) rather than a hash lookup.
+//! (`Vec::push` of 1M values: 1.1 ms in the same run.) Integer keys are
+//! the array part's game: no hashing at all. String lookups gained about
+//! 15-20%: one node per probe instead of an index slot then an entry.
+//! Inserts are within the noise of before: they include PUC's census and a
+//! full reinsertion at every power of two (each key hashed again, where
+//! the `IndexMap` kept its hashes), and 100k keys in 2^17 40-byte nodes do
+//! not fit in the cache. Plain maps stay ahead on big tables: hashbrown
+//! filters candidates by a tag byte, where a chain compares keys (a
+//! probe's outcome is unpredictable, so a branch miss when the first node
+//! is not the key); that is PUC's own behaviour, and small tables (a few
+//! fields, the usual Lua object) stay in cache anyway.
+//!
+//! In luna itself (callgrind, same runtime and executor, only this crate
+//! changed): instructions fell by 13% on `bench/workloads/hash_str.lua`, 8%
+//! on `methods.lua` and 12% on `nbody.lua` (all shortened); on `hash_str`,
+//! simulated L1 data misses fell from 7.50M to 5.93M (lua5.4: 5.69M) and
+//! conditional branch misses rose from 0.07M to 1.18M (lua5.4: 1.29M):
+//! the table now behaves like PUC's.
 
 mod border;
 mod hash;
