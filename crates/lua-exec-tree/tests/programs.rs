@@ -111,3 +111,8 @@ fn numbers() {
 fn json_and_classes() {
     check("json_classes.lua");
 }
+
+#[test]
+fn walk_mechanics() {
+    check("walk.lua");
+}
