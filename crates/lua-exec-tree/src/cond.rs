@@ -9,19 +9,29 @@
 //! comparison, runs under a cursor of its own (`sub = 2 + i`), and
 //! [`cond_next`] says what follows its outcome.
 //!
-//! Most leaves have an empty `pre` block and a test on integers or
-//! truthiness. [`cond_fast`] evaluates a run of such leaves in place,
-//! without touching the cursor stack, and stops at the first leaf that
-//! needs the general path; that is what keeps `if`, `while` and `repeat`
-//! cheap.
+//! Most leaves have a short `pre` block (a constant load, a table read, an
+//! arithmetic operation) and a test on numbers or truthiness.
+//! [`cond_fast`] evaluates a run of such leaves in place, without touching
+//! the cursor stack: it runs each `pre` block's nodes on their fast paths
+//! ([`pre_fast`]) and stops at the first node or test that needs the full
+//! path (a metamethod, an error, a call). The walk then runs the rest of
+//! that leaf under a cursor, from that node on. That is what keeps `if`,
+//! `while` and `repeat` cheap.
+//!
+//! Stopping in the middle of a `pre` block is sound because a node run on
+//! its fast path has no effect besides writing its destination register,
+//! and the node that stopped the run has not done anything yet: the walk
+//! runs it from the start.
 
-use lua_bytecode::{Cond, Node, Test};
+use lua_bytecode::{Cond, Node, Op, Test};
 use lua_runtime::error::LuaResult;
-use lua_runtime::interp::{push_meta_frame, test_step};
-use lua_runtime::ops::Step;
-use lua_runtime::{State, Value};
+use lua_runtime::interp::{arith_op, push_meta_frame, test_step};
+use lua_runtime::object::UpVal;
+use lua_runtime::ops::{ArithOp, Step};
+use lua_runtime::{Gc, State, Table, Value};
 
-use crate::window::get_ref;
+use crate::fast::{arith_fast, raw_get};
+use crate::window::{get, get_ref, slot};
 
 /// The `i`-th leaf (in order) of a condition.
 pub(crate) fn leaf(c: &Cond, i: usize) -> &Cond {
@@ -84,15 +94,23 @@ pub(crate) fn leaf_pre(c: &Cond, i: usize) -> &[Node] {
 pub(crate) enum Go {
     /// The condition's value.
     Done(bool),
-    /// Leaf `i` must run under its own cursor: its `pre` block is not
-    /// empty, or its test needs the full comparison.
-    Leaf(usize),
+    /// Leaf `i` must run under its own cursor from node `p` of its `pre`
+    /// block (`p == pre.len()`: only its test is left, and it needs the
+    /// full comparison).
+    Leaf(usize, usize),
 }
 
-/// Evaluate the leaves of `c` from leaf `i` on, as long as each has an
-/// empty `pre` block and a test that needs no call.
+/// Evaluate the leaves of `c` from leaf `i` on, as long as their `pre`
+/// blocks and tests complete on fast paths.
 #[inline(always)]
-pub(crate) fn cond_fast(st: &State, base: usize, k: &[Value], c: &Cond, mut i: usize) -> Go {
+pub(crate) fn cond_fast(
+    st: &mut State,
+    base: usize,
+    k: &[Value],
+    upvals: &[Gc<UpVal>],
+    c: &Cond,
+    mut i: usize,
+) -> Go {
     loop {
         let Cond::Leaf {
             pre, test, negate, ..
@@ -102,10 +120,13 @@ pub(crate) fn cond_fast(st: &State, base: usize, k: &[Value], c: &Cond, mut i: u
             return Go::Done(false);
         };
         if !pre.nodes.is_empty() {
-            return Go::Leaf(i);
+            let p = pre_fast(st, base, k, upvals, &pre.nodes);
+            if p < pre.nodes.len() {
+                return Go::Leaf(i, p);
+            }
         }
         let Some(r) = quick_test(st, base, k, test) else {
-            return Go::Leaf(i);
+            return Go::Leaf(i, pre.nodes.len());
         };
         if let Cond::Leaf { .. } = c {
             return Go::Done(r != *negate);
@@ -115,6 +136,113 @@ pub(crate) fn cond_fast(st: &State, base: usize, k: &[Value], c: &Cond, mut i: u
             CondNext::Done(v) => return Go::Done(v),
         }
     }
+}
+
+/// Run the leading nodes of a `pre` block that complete on a fast path
+/// (loads, moves, upvalue reads, table reads that hit or need no
+/// metamethod, number arithmetic, lengths of strings and plain tables);
+/// returns how many ran. Out of line: inlined into the walk's loop it
+/// measurably slowed down unrelated paths (calls) through register
+/// pressure.
+#[inline(never)]
+fn pre_fast(
+    st: &mut State,
+    base: usize,
+    k: &[Value],
+    upvals: &[Gc<UpVal>],
+    nodes: &[Node],
+) -> usize {
+    // `t[key]` when the raw lookup decides it.
+    #[inline(always)]
+    fn index(t: Value, lookup: impl FnOnce(Gc<Table>) -> Value) -> Option<Value> {
+        let Value::Table(tab) = t else { return None };
+        let v = lookup(tab);
+        (!v.is_nil() || tab.metatable().is_none()).then_some(v)
+    }
+    for (n, node) in nodes.iter().enumerate() {
+        let Node::Op { op, .. } = node else {
+            return n;
+        };
+        let (dst, v) = match *op {
+            Op::Move { dst, src } => (dst, get(st, base, src)),
+            Op::LoadI { dst, value } => (dst, Value::Int(value as i64)),
+            Op::LoadF { dst, value } => (dst, Value::Float(value as f64)),
+            Op::LoadK { dst, k: kk } => (dst, k[kk as usize]),
+            Op::LoadFalse { dst } => (dst, Value::Bool(false)),
+            Op::LoadTrue { dst } => (dst, Value::Bool(true)),
+            Op::GetUpval { dst, up } => (dst, st.upval_get(upvals[up as usize])),
+            Op::Not { dst, src } => (dst, Value::Bool(!get_ref(st, base, src).truthy())),
+            Op::GetTabUp { dst, up, key } => {
+                let key = k[key as usize];
+                let t = st.upval_get(upvals[up as usize]);
+                match index(t, |tab| tab.get_str(key)) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            Op::GetTable { dst, obj, key } => {
+                let kv = get(st, base, key);
+                match index(get(st, base, obj), |tab| raw_get(tab, kv)) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            Op::GetI { dst, obj, index: i } => {
+                match index(get(st, base, obj), |tab| tab.get_int(i as i64)) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            Op::GetField { dst, obj, key } => {
+                let kv = k[key as usize];
+                match index(get(st, base, obj), |tab| tab.get_str(kv)) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            Op::Len { dst, src } => match get_ref(st, base, src) {
+                Value::Str(s) => (dst, Value::Int(s.len() as i64)),
+                Value::Table(t) if t.metatable().is_none() => (dst, Value::Int(t.len())),
+                _ => return n,
+            },
+            Op::Add { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::Mod { dst, a, b }
+            | Op::Div { dst, a, b }
+            | Op::IDiv { dst, a, b } => {
+                match arith_fast(arith_op(op), get_ref(st, base, a), get_ref(st, base, b)) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            Op::AddK { dst, a, k: kk }
+            | Op::SubK { dst, a, k: kk }
+            | Op::MulK { dst, a, k: kk }
+            | Op::ModK { dst, a, k: kk }
+            | Op::DivK { dst, a, k: kk }
+            | Op::IDivK { dst, a, k: kk } => {
+                match arith_fast(arith_op(op), get_ref(st, base, a), &k[kk as usize]) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            Op::AddI { dst, a, imm } | Op::SubI { dst, a, imm } => {
+                let aop = if matches!(op, Op::AddI { .. }) {
+                    ArithOp::Add
+                } else {
+                    ArithOp::Sub
+                };
+                match arith_fast(aop, get_ref(st, base, a), &Value::Int(imm as i64)) {
+                    Some(v) => (dst, v),
+                    None => return n,
+                }
+            }
+            _ => return n,
+        };
+        Value::store_number(slot(st, base, dst), v);
+    }
+    nodes.len()
 }
 
 /// Evaluate leaf `i` of condition `c` (its `pre` block has run) and say
@@ -143,7 +271,7 @@ pub(crate) fn cond_step(
         Some(r) => r,
         None => match quick_test(st, base, k, test) {
             Some(r) => r,
-            None => match test_step(st, base, k, test)? {
+            None => match test_step_slow(st, base, k, test)? {
                 Step::Done(v) => v.truthy(),
                 Step::Call(h, args, n) => match h {
                     Value::LuaFn(_) => {
@@ -203,4 +331,10 @@ pub(crate) fn quick_test(st: &State, base: usize, k: &[Value], t: &Test) -> Opti
             _ => None,
         },
     }
+}
+
+#[cold]
+#[inline(never)]
+fn test_step_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
+    test_step(st, base, k, t)
 }

@@ -26,10 +26,10 @@
 //! what follows: a numeric `for` steps its integer counter in place and
 //! restarts the body from its first node without touching the cursor
 //! stack; a `while`/`repeat` evaluates its condition the same way; a
-//! finished branch pops its cursor. Conditions whose leaves have empty `pre` blocks
-//! and tests on numbers or truthiness are evaluated in place
-//! ([`cond_fast`]); only a leaf that computes operands or needs a
-//! metamethod runs under a cursor of its own.
+//! finished branch pops its cursor. Conditions whose `pre` blocks and
+//! tests complete on fast paths are evaluated in place ([`cond_fast`]);
+//! only a leaf that needs a metamethod, a call or an error runs (from that
+//! node on) under a cursor of its own.
 
 use lua_bytecode::{MULTRET, Node, Op, Proto, RK};
 use lua_runtime::error::LuaResult;
@@ -836,7 +836,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                             }
                         }
                     }
-                    Node::If(b) => match cond_fast(st, base, k, &b.cond, 0) {
+                    Node::If(b) => match cond_fast(st, base, k, &cl.upvals, &b.cond, 0) {
                         Go::Done(true) => {
                             if !b.then_.nodes.is_empty() {
                                 enter!(node, &b.then_.nodes, 0, 0);
@@ -847,12 +847,12 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 enter!(node, &b.else_.nodes, 1, 0);
                             }
                         }
-                        Go::Leaf(j) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, 0),
+                        Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, p),
                     },
-                    Node::While(b) => match cond_fast(st, base, k, &b.cond, 0) {
+                    Node::While(b) => match cond_fast(st, base, k, &cl.upvals, &b.cond, 0) {
                         Go::Done(true) => enter!(node, &b.body.nodes, 0, 0),
                         Go::Done(false) => {}
-                        Go::Leaf(j) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, 0),
+                        Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, p),
                     },
                     Node::Repeat(b) => enter!(node, &b.body.nodes, 0, 0),
                     Node::Loop(b) => enter!(node, &b.body.nodes, 0, 0),
@@ -899,13 +899,16 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             }
             // Continue in block `$sub` of the same node.
             macro_rules! switch {
-                ($blk:expr, $sub:expr) => {{
-                    let blk: &[Node] = $blk;
+                ($blk:expr, $sub:expr) => {
+                    switch!($blk, $sub, 0)
+                };
+                ($blk:expr, $sub:expr, $start:expr) => {{
+                    let (blk, start): (&[Node], usize) = ($blk, $start);
                     sub = $sub;
-                    st.th.cursors[cb + d - 1] = cur(sub, 0);
+                    st.th.cursors[cb + d - 1] = cur(sub, start);
                     blocks.set_top(blk);
                     block = blk;
-                    it = block.iter();
+                    it = block.get(start..).unwrap_or(&[]).iter();
                     continue 'walk;
                 }};
             }
@@ -921,7 +924,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     match cond_step(st, base, maxr, k, fi, c, i, &mut pending)? {
                         None => continue 'frame,
                         Some(CondNext::Done(v)) => Go::Done(v),
-                        Some(CondNext::Leaf(j)) => cond_fast(st, base, k, c, j),
+                        Some(CondNext::Leaf(j)) => cond_fast(st, base, k, &cl.upvals, c, j),
                     }
                 }};
             }
@@ -956,12 +959,12 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     match cond_after_pre!(&b.cond) {
                         Go::Done(true) => switch!(&b.then_.nodes, 0),
                         Go::Done(false) => switch!(&b.else_.nodes, 1),
-                        Go::Leaf(j) => switch!(leaf_pre(&b.cond, j), 2 + j as u32),
+                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + j as u32, p),
                     }
                 }
                 Node::While(b) => {
                     let go = if sub == 0 {
-                        cond_fast(st, base, k, &b.cond, 0)
+                        cond_fast(st, base, k, &cl.upvals, &b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
                     };
@@ -974,12 +977,12 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                             switch!(&b.body.nodes, 0)
                         }
                         Go::Done(false) => leave!(),
-                        Go::Leaf(j) => switch!(leaf_pre(&b.cond, j), 2 + j as u32),
+                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + j as u32, p),
                     }
                 }
                 Node::Repeat(b) => {
                     let go = if sub == 0 {
-                        cond_fast(st, base, k, &b.cond, 0)
+                        cond_fast(st, base, k, &cl.upvals, &b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
                     };
@@ -992,7 +995,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                             }
                             switch!(&b.body.nodes, 0)
                         }
-                        Go::Leaf(j) => switch!(leaf_pre(&b.cond, j), 2 + j as u32),
+                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + j as u32, p),
                     }
                 }
                 Node::GenericFor(f) => {

@@ -163,3 +163,29 @@ end
 print("err", pcall(bad, 1))
 print("err", pcall(function() local u; for q = 1, 1 do if q then return u.field end end end))
 print("err", pcall(function() local u = {}; while u do u = u.next.next end end))
+
+-- 7. A condition's operands partly on fast paths: the walk runs the rest
+-- of the pre block from the node that needs a metamethod (which may
+-- yield).
+local calls = 0
+local inner = setmetatable({}, { __index = function(_, key) calls = calls + 1; return key > 2 end })
+local outer = { inner = inner, lim = 3 }
+local hits = 0
+for q = 1, 5 do
+  if outer.inner[q] and q + outer.lim > 5 then hits = hits + 1 end
+end
+print("partial", hits, calls)
+local co3 = coroutine.wrap(function()
+  local m = setmetatable({}, { __index = function(_, key) coroutine.yield(key) return key end })
+  local w = { m = m }
+  local n = 0
+  while w.m[n + 1] < 4 do n = n + 1 end
+  return "end", n
+end)
+local ys = {}
+for _ = 1, 10 do
+  local a, b = co3()
+  ys[#ys + 1] = tostring(a)
+  if a == "end" then ys[#ys + 1] = tostring(b) break end
+end
+print("partial-yield", table.concat(ys, ","))
