@@ -131,13 +131,19 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                 stack.truncate(ext);
             }
         }
-        let mut blocks = Blocks::new(&proto.code.nodes);
+        let body: &[Node] = &proto.code.nodes;
+        let mut blocks = Blocks::new(body);
         let mut pos: usize;
+        let mut block: &[Node];
+        // The node whose block `block` is, and which of its blocks
+        // (`sub`): what the end of the block does.
+        let mut parent: Option<&Node>;
+        let mut sub: u32;
         let ncur = st.th.cursors.len() - cb;
         if ncur == 0 {
             // A frame that has just been pushed: its body is the first block.
             st.th.cursors.push(cur(0, 0));
-            pos = 0;
+            (pos, block, parent, sub) = (0, body, None, 0);
         } else {
             for i in 1..ncur {
                 let parent_pos = st.th.cursors[cb + i - 1].b as usize;
@@ -147,13 +153,12 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                 };
                 blocks.push(b);
             }
-            pos = st.th.cursors[cb + ncur - 1].b as usize;
+            let last = st.th.cursors[cb + ncur - 1];
+            pos = last.b as usize;
+            sub = last.a;
+            block = blocks.get(ncur - 1);
+            parent = parent_node(&blocks, &st.th.cursors[cb..]);
         }
-        let mut block: &[Node] = blocks.get(blocks.len() - 1);
-        // The node whose block `block` is, and which of its blocks
-        // (`sub`): what the end of the block does.
-        let mut parent: Option<&Node> = parent_node(&blocks, &st.th.cursors[cb..]);
-        let mut sub: u32 = st.th.cursors.last().map_or(0, |c| c.a);
         let mut pending: Option<bool> = None;
         if fflags & FRAME_FINISH != 0 {
             // A metamethod frame returned: its result (just above the
