@@ -193,17 +193,19 @@
 //! full reinsertion at every power of two (each key hashed again, where
 //! the `IndexMap` kept its hashes), and 100k keys in 2^17 40-byte nodes do
 //! not fit in the cache. Plain maps stay ahead on big tables: hashbrown
-//! filters candidates by a tag byte, where a chain compares keys (a
-//! probe's outcome is unpredictable, so a branch miss when the first node
-//! is not the key); that is PUC's own behaviour, and small tables (a few
-//! fields, the usual Lua object) stay in cache anyway.
+//! filters candidates by a tag byte, where a chain compares keys; small
+//! tables (a few fields, the usual Lua object) stay in cache anyway.
 //!
-//! In luna itself (callgrind, same runtime and executor, only this crate
-//! changed): instructions fell by 13% on `bench/workloads/hash_str.lua`, 8%
-//! on `methods.lua` and 12% on `nbody.lua` (all shortened); on `hash_str`,
-//! simulated L1 data misses fell from 7.50M to 5.93M (lua5.4: 5.69M) and
-//! conditional branch misses rose from 0.07M to 1.18M (lua5.4: 1.29M):
-//! the table now behaves like PUC's.
+//! In luna itself (release builds of the same tree, only this crate
+//! changed; workloads from `bench/workloads`, shortened for callgrind):
+//! instructions fell by 10% on `hash_str.lua`, 6% on `methods.lua` and 10%
+//! on `nbody.lua`. Minimum CPU time of 5 interleaved runs, as a ratio to
+//! lua5.4: `methods` 1.61 -> 1.49, `nbody` 1.72 -> 1.59, `hash_str` 1.59 ->
+//! 1.62 (unchanged within noise). On `hash_str`, simulated L1 data misses
+//! fell from 7.50M to 5.92M (lua5.4: 5.69M) while conditional branch
+//! misses rose from 0.05M to 1.20M (lua5.4: 1.29M): whether the first node
+//! probed holds the key is unpredictable, which hashbrown's tag filter
+//! hid; the table now behaves like PUC's, for better and worse.
 
 mod border;
 mod hash;
