@@ -9,9 +9,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-// Indices in `mi_option_e` of mimalloc v2's mimalloc.h (the version
-// libmimalloc-sys builds without its `v3` feature); the sys crate does not
-// name these two.
+// Indices in `mi_option_e` of mimalloc.h (the same in v2 and in v3, which
+// libmimalloc-sys 0.1.49 builds by default); the sys crate does not name
+// these two.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 

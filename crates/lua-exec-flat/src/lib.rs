@@ -304,12 +304,13 @@ fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
         }
         if let Value::Str(_) = key {
             // Assigning an existing field (or one that fits) leaves the
-            // capacity alone: no GC accounting needed. On growth the same
-            // store goes through `raw_set` again, which accounts for it.
+            // parts' sizes alone: no GC accounting needed. After a rehash
+            // (which may resize either part) the same store goes through
+            // `raw_set` again, which accounts for it.
             let mut raw = tab.raw_mut();
-            let cap = raw.hash_capacity();
+            let bytes = raw.heap_bytes();
             raw.set_str(key, v);
-            let grew = raw.hash_capacity() != cap;
+            let grew = raw.heap_bytes() != bytes;
             drop(raw);
             if grew {
                 st.raw_set(tab, key, v)?;

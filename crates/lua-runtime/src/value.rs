@@ -265,6 +265,32 @@ impl TableValue for Value {
         }
     }
 
+    /// A dead key may name a collected object (the collector does not keep
+    /// dead keys alive), so strings compare by address only: reading a
+    /// freed long string's length or bytes would be a use after free.
+    #[inline(always)]
+    fn key_identical(&self, dead: &Self) -> bool {
+        match (self, dead) {
+            (Value::Str(a), Value::Str(b)) => Gc::ptr_eq(*a, *b),
+            (Value::Str(_), _) | (_, Value::Str(_)) => false,
+            _ => self.raw_eq(dead),
+        }
+    }
+
+    /// Strings carry a cached, well-mixed hash of their bytes: the table
+    /// uses it directly (no second hashing pass).
+    #[inline(always)]
+    fn key_hash64(&self) -> u64 {
+        match *self {
+            Value::Str(s) => s.hash(),
+            _ => {
+                let mut h = rustc_hash::FxHasher::default();
+                self.key_hash(&mut h);
+                h.finish()
+            }
+        }
+    }
+
     #[inline]
     fn key_hash<H: Hasher>(&self, state: &mut H) {
         match *self {
