@@ -57,6 +57,7 @@ mod window;
 use lua_bytecode::{MULTRET, Op, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::executor::Resumed;
+use lua_runtime::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
 use lua_runtime::interp::{self, Called, ResumeStart, TailCalled};
 use lua_runtime::ops::Step;
 use lua_runtime::ops::{ArithOp, VarInfo};
@@ -172,155 +173,10 @@ fn resume(st: &mut State, nargs: usize) -> LuaResult<Resumed> {
     }
 }
 
-/// Integer operation of a fast arithmetic instruction.
-#[inline(always)]
-fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
-    match op {
-        ArithOp::Add => Some(x.wrapping_add(y)),
-        ArithOp::Sub => Some(x.wrapping_sub(y)),
-        ArithOp::Mul => Some(x.wrapping_mul(y)),
-        ArithOp::BAnd => Some(x & y),
-        ArithOp::BOr => Some(x | y),
-        ArithOp::BXor => Some(x ^ y),
-        ArithOp::Mod => {
-            if !(-1..=0).contains(&y) {
-                let r = x % y;
-                Some(if r != 0 && (r ^ y) < 0 { r + y } else { r })
-            } else {
-                None
-            }
-        }
-        ArithOp::IDiv => {
-            if !(-1..=0).contains(&y) {
-                let q = x / y;
-                Some(if (x % y != 0) && ((x ^ y) < 0) {
-                    q - 1
-                } else {
-                    q
-                })
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-/// Float operation of a fast arithmetic instruction.
-#[inline(always)]
-fn float_op(op: ArithOp, x: f64, y: f64) -> Option<f64> {
-    match op {
-        ArithOp::Add => Some(x + y),
-        ArithOp::Sub => Some(x - y),
-        ArithOp::Mul => Some(x * y),
-        ArithOp::Div => Some(x / y),
-        _ => None,
-    }
-}
-
-/// Arithmetic with the number fast paths inline; `None`: take the full
-/// path. Operands by reference so that only the tags and payloads are read.
-#[inline(always)]
-fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => {
-            if op == ArithOp::Div {
-                return Some(Value::Float(*x as f64 / *y as f64));
-            }
-            int_op(op, *x, *y).map(Value::Int)
-        }
-        (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y).map(Value::Float),
-        (Value::Float(x), Value::Int(y)) => float_op(op, *x, *y as f64).map(Value::Float),
-        (Value::Int(x), Value::Float(y)) => float_op(op, *x as f64, *y).map(Value::Float),
-        _ => None,
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn arith_slow(
-    st: &mut State,
-    op: ArithOp,
-    a: Value,
-    b: Value,
-    ia: VarInfo,
-    ib: VarInfo,
-) -> LuaResult<Step> {
-    st.arith_step(op, a, b, ia, ib)
-}
-
-#[cold]
-#[inline(never)]
-fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
-    st.index_step(t, key, info)
-}
-
-#[cold]
-#[inline(never)]
-fn set_index_slow(
-    st: &mut State,
-    t: Value,
-    key: Value,
-    v: Value,
-    info: VarInfo,
-) -> LuaResult<Step> {
-    st.set_index_step(t, key, v, info)
-}
-
 #[cold]
 #[inline(never)]
 fn test_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
     interp::test_step(st, base, k, t)
-}
-
-/// Raw `t[key]` for a key of any type, integer and string keys first.
-#[inline(always)]
-fn raw_get(tab: Gc<Table>, key: Value) -> Value {
-    match key {
-        Value::Int(i) => tab.get_int(i),
-        Value::Str(_) => tab.get_str(key),
-        _ => tab.get(key),
-    }
-}
-
-/// The raw store when `t` is a table without a metatable: `Ok(true)`
-/// when done, `Ok(false)` when the full path (`__newindex`) must run.
-#[inline(always)]
-fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
-    if let Value::Table(tab) = t
-        && tab.metatable().is_none()
-    {
-        if let Value::Int(i) = key {
-            // A store inside the array part cannot grow the table: no GC
-            // accounting needed.
-            let mut raw = tab.raw_mut();
-            if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
-                raw.set_int(i, v);
-                return Ok(true);
-            }
-            drop(raw);
-            st.raw_set_int(tab, i, v);
-            return Ok(true);
-        }
-        if let Value::Str(_) = key {
-            // Assigning an existing field (or one that fits) leaves the
-            // parts' sizes alone: no GC accounting needed. After a rehash
-            // (which may resize either part) the same store goes through
-            // `raw_set` again, which accounts for it.
-            let mut raw = tab.raw_mut();
-            let bytes = raw.heap_bytes();
-            raw.set_str(key, v);
-            let grew = raw.heap_bytes() != bytes;
-            drop(raw);
-            if grew {
-                st.raw_set(tab, key, v)?;
-            }
-            return Ok(true);
-        }
-        st.raw_set(tab, key, v)?;
-        return Ok(true);
-    }
-    Ok(false)
 }
 
 /// Run Lua frames from the one on top until the frame count drops to

@@ -30,8 +30,8 @@ use lua_runtime::object::UpVal;
 use lua_runtime::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use crate::fast::{arith_fast, raw_get};
 use crate::window::{get, get_ref, slot};
+use lua_runtime::fast::{arith_fast, raw_get};
 
 /// The `i`-th leaf (in order) of a condition.
 pub(crate) fn leaf(c: &Cond, i: usize) -> &Cond {

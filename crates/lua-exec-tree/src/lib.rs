@@ -67,7 +67,6 @@
 
 mod blocks;
 mod cond;
-mod fast;
 mod walk;
 mod window;
 

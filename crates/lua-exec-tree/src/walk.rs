@@ -41,8 +41,8 @@ use lua_runtime::{Gc, State, Table, Value};
 use crate::ITER;
 use crate::blocks::Blocks;
 use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
-use crate::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
 use crate::window;
+use lua_runtime::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
 
 // Cursor fields: `a` is `sub`, `b` is `pos`.
 #[inline(always)]

@@ -94,7 +94,7 @@ pub fn post_call_to(st: &mut State, func: usize, ret: Ret, first: usize, n: usiz
 
 /// Push the frame of Lua closure `c` called at `func` with `nargs`
 /// arguments above it (the fast half of [`precall`]).
-#[inline]
+#[inline(always)]
 pub fn push_lua_frame(
     st: &mut State,
     c: Gc<LuaClosure>,

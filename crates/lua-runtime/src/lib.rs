@@ -19,7 +19,8 @@
 //!   [`meta`]: the metamethod lookup path.
 //! - [`thread`]: call frames and the per-thread stacks shared by both
 //!   executors; [`executor`]: the trait; [`interp`]: the call, return,
-//!   unwind and `for` protocol both executors share.
+//!   unwind and `for` protocol both executors share; [`fast`]: their
+//!   inline fast paths (number arithmetic, raw table access).
 //! - [`lib_coroutine`]: coroutines as heap threads whose stacks are swapped
 //!   into the `State` while they run.
 //! - [`state`]: the `State`; [`args`]: argument checking for natives;
@@ -62,6 +63,7 @@ pub mod args;
 pub mod debug;
 pub mod error;
 pub mod executor;
+pub mod fast;
 pub mod gc;
 pub mod interp;
 pub mod lib_base;

@@ -1,14 +1,19 @@
-//! Fast paths of single operations (number arithmetic, raw table access)
-//! and the out-of-line entries to lua-runtime's full paths.
+//! The executors' fast paths for single operations (number arithmetic,
+//! raw table access) and the out-of-line entries to the full paths.
 //!
-//! The fast paths answer only when no coercion, metamethod or error can
-//! be involved; `None`/`false` sends the walk to the full path, which is
-//! lua-runtime's and therefore identical in both executors. The full paths
-//! are `#[cold]` functions so that the walk's hot loop stays small.
+//! A fast path answers only when no coercion, metamethod or error can be
+//! involved; `None`/`false` sends the executor to the full path (the
+//! `*_step` methods in [`crate::ops`]), so both executors agree by
+//! construction. The fast paths are `#[inline(always)]` so that each
+//! executor's loop gets them inline; the full paths are `#[cold]` and never
+//! inlined, which keeps those loops small.
 
-use lua_runtime::error::LuaResult;
-use lua_runtime::ops::{ArithOp, Step, VarInfo};
-use lua_runtime::{Gc, State, Table, Value};
+use crate::error::LuaResult;
+use crate::gc::Gc;
+use crate::object::Table;
+use crate::ops::{ArithOp, Step, VarInfo};
+use crate::state::State;
+use crate::value::Value;
 
 /// Integer operation of a fast arithmetic instruction.
 #[inline(always)]
@@ -52,7 +57,7 @@ fn float_op(op: ArithOp, x: f64, y: f64) -> Option<f64> {
 /// Arithmetic on two numbers without coercions; `None`: take the full
 /// path. Operands by reference so that only the tags and payloads are read.
 #[inline(always)]
-pub(crate) fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
+pub fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => {
             if op == ArithOp::Div {
@@ -69,7 +74,7 @@ pub(crate) fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
 
 #[cold]
 #[inline(never)]
-pub(crate) fn arith_slow(
+pub fn arith_slow(
     st: &mut State,
     op: ArithOp,
     a: Value,
@@ -82,13 +87,13 @@ pub(crate) fn arith_slow(
 
 #[cold]
 #[inline(never)]
-pub(crate) fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
+pub fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
     st.index_step(t, key, info)
 }
 
 #[cold]
 #[inline(never)]
-pub(crate) fn set_index_slow(
+pub fn set_index_slow(
     st: &mut State,
     t: Value,
     key: Value,
@@ -100,7 +105,7 @@ pub(crate) fn set_index_slow(
 
 /// Raw `t[key]` for a key of any type, integer and string keys first.
 #[inline(always)]
-pub(crate) fn raw_get(tab: Gc<Table>, key: Value) -> Value {
+pub fn raw_get(tab: Gc<Table>, key: Value) -> Value {
     match key {
         Value::Int(i) => tab.get_int(i),
         Value::Str(_) => tab.get_str(key),
@@ -111,7 +116,7 @@ pub(crate) fn raw_get(tab: Gc<Table>, key: Value) -> Value {
 /// The raw store when `t` is a table without a metatable: `Ok(true)`
 /// when done, `Ok(false)` when the full path (`__newindex`) must run.
 #[inline(always)]
-pub(crate) fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
+pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
     let Value::Table(tab) = t else {
         return Ok(false);
     };
@@ -132,12 +137,13 @@ pub(crate) fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaRes
         }
         Value::Str(_) => {
             // Assigning an existing field (or one that fits) leaves the
-            // capacity alone: no GC accounting needed. On growth the same
-            // store goes through `raw_set` again, which accounts for it.
+            // parts' sizes alone: no GC accounting needed. After a rehash
+            // (which may resize either part) the same store goes through
+            // `raw_set` again, which accounts for it.
             let mut raw = tab.raw_mut();
-            let cap = raw.hash_capacity();
+            let bytes = raw.heap_bytes();
             raw.set_str(key, v);
-            let grew = raw.hash_capacity() != cap;
+            let grew = raw.heap_bytes() != bytes;
             drop(raw);
             if grew {
                 st.raw_set(tab, key, v)?;
