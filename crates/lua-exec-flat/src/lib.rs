@@ -193,7 +193,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         // Field by field: the frame was just written (push, or a pc save),
         // and a whole-struct copy would wait on store forwarding.
         let fr = &st.th.frames[fi];
-        let (func_fn, base, saved_pc) = (fr.func_fn, fr.base, fr.pc);
+        let (func_fn, base, saved_pc, saved_ip) = (fr.func_fn, fr.base, fr.pc, fr.ip);
         let FrameFn::Lua(cl) = func_fn else {
             return Err(st.rt_error("internal error: native frame on top"));
         };
@@ -205,7 +205,16 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
             return Err(st.rt_error("internal error: code falls off its end"));
         }
         // The instruction pointer; `pc!()` is its index (the frame's pc).
-        let mut ip = window::at(code, if fresh { 0 } else { saved_pc as usize + 1 });
+        // A frame resuming after a call continues after the instruction
+        // whose address `save_pc!` stored with the pc: one load from the
+        // frame, not the walk closure -> prototype -> code.
+        let mut ip = if fresh {
+            window::at(code, 0)
+        } else if saved_ip != 0 {
+            window::after(saved_ip)
+        } else {
+            window::at(code, saved_pc as usize + 1)
+        };
         if let Some(end) = ret_end.take() {
             // As `post_call`: the caller's registers, or up to the results.
             let ext = (base + proto.max_registers as usize).max(end);
@@ -243,9 +252,11 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
             };
         }
         macro_rules! save_pc {
-            () => {
-                st.th.frames[fi].pc = pc!() as u32
-            };
+            () => {{
+                let f = &mut st.th.frames[fi];
+                f.pc = pc!() as u32;
+                f.ip = ip as usize;
+            }};
         }
         // An operation's next step: its value, or a metamethod to run. A
         // Lua metamethod becomes a frame (the instruction completes when

@@ -107,6 +107,16 @@ pub fn at(code: &[Op], pc: usize) -> *const Op {
     code.as_ptr().wrapping_add(pc)
 }
 
+/// The instruction after the one at address `saved`, an instruction
+/// pointer this executor stored in the running frame (`CallFrame::ip`)
+/// when it saved the frame's pc: it points into the frame's code, at an
+/// instruction that falls through (a call), so the next one is inside the
+/// code too (see `ends_closed`).
+#[inline(always)]
+pub fn after(saved: usize) -> *const Op {
+    (saved as *const Op).wrapping_add(1)
+}
+
 /// The index of `ip` in `code`.
 #[inline(always)]
 pub fn index_of(code: &[Op], ip: *const Op) -> usize {

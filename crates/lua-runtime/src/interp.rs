@@ -133,6 +133,7 @@ pub fn push_lua_frame(
         pc: 0,
         cursor_base: cb,
         flags,
+        ip: 0,
     });
     st.gc_check();
     Ok(())
@@ -188,6 +189,7 @@ pub fn precall(
                     pc: 0,
                     cursor_base: cb,
                     flags,
+                    ip: 0,
                 };
                 match nf.kind {
                     NativeKind::Plain => {

@@ -527,6 +527,7 @@ impl State {
             pc: 0,
             cursor_base: self.th.cursors.len() as u32,
             flags: 0,
+            ip: 0,
         });
     }
 

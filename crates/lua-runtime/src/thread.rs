@@ -84,6 +84,12 @@ pub struct CallFrame {
     /// Start of this frame's entries in the executor-private cursor stack.
     pub cursor_base: u32,
     pub flags: u8,
+    /// Executor-private companion of `pc`: the flat executor stores the
+    /// address of the instruction at `pc` here whenever it saves `pc`, so
+    /// that resuming the frame after a call needs no walk from the closure
+    /// to its code. 0 when not saved (every frame starts so); only the
+    /// executor that runs the frame writes or reads it.
+    pub ip: usize,
 }
 
 impl CallFrame {
