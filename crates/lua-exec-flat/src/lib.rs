@@ -102,6 +102,16 @@ fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<(
         func,
         flags,
     };
+    if pending.is_none() {
+        // The common case straight into the loop (natives calling Lua,
+        // e.g. a sort comparator, come here once per call); `run_loop`
+        // only when an error has to unwind.
+        let mut top = 0;
+        return match run(st, boundary, &mut top, true) {
+            Ok(()) => Ok(()),
+            Err(e) => run_loop(st, Some(e), top, true, lp),
+        };
+    }
     run_loop(st, pending, 0, true, lp)
 }
 

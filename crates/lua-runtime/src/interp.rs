@@ -418,21 +418,26 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
     if let Some(t) = return_to_lua(st, first, n) {
         return Ok(t);
     }
-    let fr = *st.th.frames.last().expect("frame");
-    if let FrameFn::Lua(c) = fr.func_fn
+    // Field by field: the frame's pc was stored just before, and a
+    // whole-frame copy would wait on store forwarding.
+    let fr = st.th.frames.last().expect("frame");
+    let (func_fn, base, func, ret) = (fr.func_fn, fr.base, fr.func, fr.ret);
+    if let FrameFn::Lua(c) = func_fn
         && c.p.proto.needs_close
     {
         // Closing happens before the results move: `__close` handlers run
         // above the frame's registers, leaving the results in place.
-        close_all(st, fr.base, None)?;
+        close_all(st, base, None)?;
     }
-    st.th.frames.pop();
-    if fr.flags & FRAME_CCALL != 0 {
+    let fr = st.th.frames.last().expect("frame");
+    let (flags, cursor_base) = (fr.flags, fr.cursor_base);
+    st.th.frames.truncate(st.th.frames.len() - 1);
+    if flags & FRAME_CCALL != 0 {
         st.c_calls -= 1;
     }
-    st.th.cursors.truncate(fr.cursor_base as usize);
-    let t = post_call(st, &fr, first, n);
-    Ok(if matches!(fr.ret, Ret::Normal { .. }) {
+    st.th.cursors.truncate(cursor_base as usize);
+    let t = post_call_to(st, func, ret, first, n);
+    Ok(if matches!(ret, Ret::Normal { .. }) {
         finish_protected(st, t)
     } else {
         t
