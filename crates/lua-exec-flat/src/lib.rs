@@ -711,7 +711,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         nresults as i32
                     };
                     save_pc!();
-                    if let Value::LuaFn(c) = r!(func) {
+                    if let Value::LuaFn(c) = *window::get_ref(st, base, func) {
                         interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
                         fresh = true;
                         continue 'frame;

@@ -171,8 +171,10 @@ pub fn precall(
 ) -> LuaResult<Called> {
     let mut tries = 0;
     loop {
-        let f = st.th.stack[func];
-        match f {
+        // Matched in place (tag, then the payload), not copied out whole:
+        // the slot was usually written just before as two 8-byte stores,
+        // which a 16-byte load could not take from the store buffer.
+        match st.th.stack[func] {
             Value::LuaFn(c) => {
                 push_lua_frame(st, c, func, nargs, ret, flags)?;
                 return Ok(Called::Lua);
@@ -260,7 +262,7 @@ pub fn precall(
                     }
                 }
             }
-            _ => {
+            f => {
                 let h = st.get_tm(f, Tm::Call);
                 if h.is_nil() || tries >= crate::ops::MAX_TAG_LOOP {
                     let info = if tries == 0 { info } else { VarInfo::None };
