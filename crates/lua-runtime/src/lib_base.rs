@@ -483,6 +483,9 @@ fn load_file(
 /// Skip a first line starting with `#` (keeping its newline so line
 /// numbers stay right).
 pub fn skip_shebang(b: &[u8]) -> &[u8] {
+    // As luaL_loadfilex: a UTF-8 byte-order mark first, then a `#` line
+    // (its newline is kept so that line numbers still count it).
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
     if b.first() == Some(&b'#') {
         match b.iter().position(|&c| c == b'\n') {
             Some(p) => &b[p..],

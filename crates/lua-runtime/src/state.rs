@@ -551,9 +551,12 @@ impl State {
 }
 
 /// Parse and compile a chunk (syntax errors come back with lua5.4's text).
+/// The source is text as `load` sees it, whatever the chunk name: file
+/// loaders drop a byte-order mark and a `#` line themselves
+/// (`lib_base::skip_shebang`), as luaL_loadfilex does before lua_load.
 fn compile_chunk(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, String> {
     let arena = bumpalo::Bump::new();
-    let chunk = lua_syntax::parse(&arena, source, chunkname).map_err(|e| e.message)?;
+    let chunk = lua_syntax::parse_text(&arena, source, chunkname).map_err(|e| e.message)?;
     // With the source at hand, limit errors get PUC's "near" token.
     lua_bytecode::compile_with_source(&chunk, source, chunkname).map_err(|e| e.to_string())
 }
