@@ -10,13 +10,18 @@
 //! 1. *Mark*: the caller (the `State`) hands every root to a [`Tracer`]
 //!    (globals, registry, metatables, the running thread's value stack and
 //!    frames, open upvalues, everything an executor or native rooted).
-//!    Marking an object sets its mark bit and pushes it on an explicit gray
-//!    stack; the tracer then pops gray objects and traces their children
-//!    until the stack is empty. There is no recursion, so a linked list a
-//!    million nodes long cannot overflow the Rust stack.
+//!    Reaching a string marks it at once (strings have no children);
+//!    reaching any other object pushes it, unchecked, on an explicit gray
+//!    stack of edges. The tracer pops edges through a small prefetching
+//!    FIFO (see [`Tracer::drain`]: marking is bound by cache misses), and
+//!    the first visit of an object sets its mark bit, adds its size to the
+//!    live total and pushes its children. There is no recursion, so a
+//!    linked list a million nodes long cannot overflow the Rust stack.
 //! 2. *Sweep*: walk the object list, free every unmarked box and clear the
 //!    mark of the survivors. A freed short string is also removed from the
-//!    intern set (the set does not keep strings alive: it is weak).
+//!    intern set (the set does not keep strings alive: it is weak). The
+//!    live size was summed while marking, when each object's body was in
+//!    cache anyway, so the sweep reads only the headers of survivors.
 //!
 //! Collection is driven by allocation debt: every allocation adds its size
 //! to `bytes`; when `bytes` passes `threshold` a collection is due, and it
@@ -168,27 +173,61 @@ impl std::borrow::Borrow<[u8]> for InternKey {
     }
 }
 
-/// Collects the mark phase's work: the gray stack.
+/// Collects the mark phase's work: the gray stack, and the bytes of what
+/// it marked.
 pub struct Tracer {
+    /// Edges still to visit: objects (never strings) that were reached but
+    /// whose mark bit has not been checked yet. See [`Tracer::drain`].
     gray: Vec<NonNull<Header>>,
+    /// Bytes of every object marked so far in this cycle: after marking,
+    /// the live size (sweep then needs to touch no object's body).
+    live: usize,
     /// Incremented every cycle so shared non-GC data (prototypes' constant
     /// tables) is traced once per cycle.
     pub epoch: u32,
 }
 
+/// How many edges are in flight between their prefetch and their visit.
+/// Each visit costs about one cache miss on the object's header and one on
+/// its body; eight misses in flight is about what one core sustains.
+const PREFETCH_DEPTH: usize = 8;
+
+/// Ask the CPU to start loading the cache line at `p` (a hint: it never
+/// faults, and it is a no-op where we have no stable intrinsic).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: SSE is part of the x86_64 baseline, and a prefetch never
+        // dereferences its address (any address is fine, even a dangling one).
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const i8) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 impl Tracer {
-    #[inline]
+    /// Reach `g`: a string is marked at once (it has no children); any
+    /// other object is queued as an edge, its mark bit checked later.
+    #[inline(always)]
     pub fn mark<T: GcObject>(&mut self, g: Gc<T>) {
-        let h = g.header();
-        if !h.marked.get() {
-            h.marked.set(true);
-            if T::KIND != Kind::Str {
-                self.gray.push(NonNull::from(h));
+        if T::KIND == Kind::Str {
+            let h = g.header();
+            if !h.marked.get() {
+                h.marked.set(true);
+                // SAFETY: (I1) g is alive; (I2) T is the box's type.
+                self.live += unsafe { box_bytes::<T>(NonNull::from(h)) };
             }
+        } else {
+            self.gray.push(g.ptr.cast());
         }
     }
 
-    #[inline]
+    /// Reach `v` if it is an object. Inlined: tracing a table calls this
+    /// for every key and value, most of which need no more than the tag
+    /// test.
+    #[inline(always)]
     pub fn mark_value(&mut self, v: Value) {
         match v {
             Value::Str(s) => self.mark(s),
@@ -201,13 +240,48 @@ impl Tracer {
         }
     }
 
+    /// Visit edges until none is left.
+    ///
+    /// Marking is bound by memory latency, not by work: every visit reads
+    /// the header of an object that was last touched a whole cycle ago, and
+    /// then its body. Checking the mark bit the moment an edge is found
+    /// (and chasing it right after, depth first) would stall on one miss
+    /// at a time. Instead edges go on the gray stack unchecked; the drain
+    /// pops them into a small FIFO, issuing a prefetch for the header and
+    /// the body as each enters, and visits each as it leaves, by which time
+    /// its lines are usually in cache: the misses of `PREFETCH_DEPTH` edges
+    /// overlap. (Garner, Blackburn and Frampton, "Effective prefetch for
+    /// mark-sweep garbage collection", ISMM 2007, measure the same FIFO.)
+    /// An edge to an already marked object costs a push and a pop; the
+    /// stack holds at most the edges of the objects visited so far.
     fn drain(&mut self) {
-        while let Some(h) = self.gray.pop() {
-            // SAFETY: (I2) the kind tells the box's type; gray objects are
-            // alive (they were reached from roots during this mark).
-            unsafe {
-                match h.as_ref().kind {
-                    Kind::Str => {}
+        let mut ring = [NonNull::<Header>::dangling(); PREFETCH_DEPTH];
+        let (mut head, mut len) = (0usize, 0usize);
+        loop {
+            while len < PREFETCH_DEPTH {
+                let Some(h) = self.gray.pop() else { break };
+                prefetch(h.as_ptr());
+                prefetch((h.as_ptr() as *const u8).wrapping_add(64));
+                ring[(head + len) % PREFETCH_DEPTH] = h;
+                len += 1;
+            }
+            if len == 0 {
+                break;
+            }
+            let h = ring[head];
+            head = (head + 1) % PREFETCH_DEPTH;
+            len -= 1;
+            // SAFETY: (I1) every edge was read from a root or from a live
+            // object during this mark, so its box is alive.
+            let hdr = unsafe { h.as_ref() };
+            if hdr.marked.get() {
+                continue;
+            }
+            hdr.marked.set(true);
+            // SAFETY: (I2) the kind tells the box's type.
+            self.live += unsafe {
+                match hdr.kind {
+                    Kind::Str => box_bytes::<LuaStr>(h),
                     Kind::Table => trace_box::<Table>(h, self),
                     Kind::LuaClosure => trace_box::<LuaClosure>(h, self),
                     Kind::Native => trace_box::<NativeFunction>(h, self),
@@ -215,16 +289,19 @@ impl Tracer {
                     Kind::UserData => trace_box::<UserData>(h, self),
                     Kind::Thread => trace_box::<Thread>(h, self),
                 }
-            }
+            };
         }
     }
 }
 
-unsafe fn trace_box<T: GcObject>(h: NonNull<Header>, t: &mut Tracer) {
+/// Trace a box's children and return its size (read while the body is in
+/// cache).
+unsafe fn trace_box<T: GcObject>(h: NonNull<Header>, t: &mut Tracer) -> usize {
     // SAFETY: caller guarantees the box holds a live T; the header is the
     // first field of a repr(C) GcBox<T>.
     let b = unsafe { &*(h.as_ptr() as *const GcBox<T>) };
     b.value.trace(t);
+    std::mem::size_of::<GcBox<T>>() + b.value.extra_bytes()
 }
 
 unsafe fn box_bytes<T: GcObject>(h: NonNull<Header>) -> usize {
@@ -253,6 +330,9 @@ pub struct GcParams {
 /// Owner of every heap object.
 pub struct Heap {
     head: Option<NonNull<Header>>,
+    /// The tracer's gray stack, kept between collections so that its pages
+    /// are not given back and faulted in again every cycle.
+    gray: Vec<NonNull<Header>>,
     /// Bytes currently allocated (estimate including table parts as of their
     /// last measurement).
     bytes: usize,
@@ -271,6 +351,9 @@ pub struct Heap {
     objects: usize,
 }
 
+/// Gray-stack capacity (entries) kept between collections.
+const GRAY_KEEP: usize = 1 << 16;
+
 /// Strings up to this many bytes are interned.
 pub const MAX_SHORT_STR: usize = 40;
 
@@ -284,6 +367,7 @@ impl Heap {
     pub fn new() -> Heap {
         Heap {
             head: None,
+            gray: Vec::new(),
             bytes: 0,
             threshold: 256 * 1024,
             strings: HashSet::default(),
@@ -366,12 +450,18 @@ impl Heap {
     pub fn collect(&mut self, roots: impl FnOnce(&mut Tracer)) {
         self.epoch = self.epoch.wrapping_add(1);
         let mut t = Tracer {
-            gray: Vec::new(),
+            gray: std::mem::take(&mut self.gray),
+            live: 0,
             epoch: self.epoch,
         };
         roots(&mut t);
         t.drain();
         self.sweep();
+        self.bytes = t.live;
+        // Keep the stack's memory for the next cycle, up to a bound: one
+        // table with millions of entries should not pin megabytes forever.
+        self.gray = t.gray;
+        self.gray.shrink_to(GRAY_KEEP);
         self.collections += 1;
         let live = self.bytes.max(64 * 1024);
         self.threshold = live / 100 * self.params.pause.max(100) as usize;
@@ -380,15 +470,12 @@ impl Heap {
     fn sweep(&mut self) {
         let mut prev: Option<NonNull<Header>> = None;
         let mut cur = self.head;
-        let mut live_bytes = 0usize;
         while let Some(h) = cur {
             // SAFETY: every node of the list is a live box until freed below.
             let hdr = unsafe { h.as_ref() };
             let next = hdr.next.get();
             if hdr.marked.get() {
                 hdr.marked.set(false);
-                // SAFETY: (I2).
-                live_bytes += unsafe { self.bytes_of(h) };
                 prev = Some(h);
             } else {
                 match prev {
@@ -401,22 +488,6 @@ impl Heap {
                 self.objects -= 1;
             }
             cur = next;
-        }
-        self.bytes = live_bytes;
-    }
-
-    unsafe fn bytes_of(&self, h: NonNull<Header>) -> usize {
-        // SAFETY: (I2) by caller.
-        unsafe {
-            match h.as_ref().kind {
-                Kind::Str => box_bytes::<LuaStr>(h),
-                Kind::Table => box_bytes::<Table>(h),
-                Kind::LuaClosure => box_bytes::<LuaClosure>(h),
-                Kind::Native => box_bytes::<NativeFunction>(h),
-                Kind::UpVal => box_bytes::<UpVal>(h),
-                Kind::UserData => box_bytes::<UserData>(h),
-                Kind::Thread => box_bytes::<Thread>(h),
-            }
         }
     }
 
@@ -453,5 +524,107 @@ impl Drop for Heap {
             // SAFETY: (I2).
             unsafe { self.free(h) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::RawTable;
+
+    fn table(h: &mut Heap) -> Gc<Table> {
+        h.alloc(Table::new(RawTable::new()))
+    }
+
+    fn size_of_table(t: Gc<Table>) -> usize {
+        std::mem::size_of::<GcBox<Table>>() + t.extra_bytes()
+    }
+
+    fn size_of_str(s: Gc<LuaStr>) -> usize {
+        std::mem::size_of::<GcBox<LuaStr>>() + s.len()
+    }
+
+    /// The live size is summed while marking: an object reached through
+    /// several edges counts once, garbage not at all.
+    #[test]
+    fn live_size_counts_each_reachable_object_once() {
+        let mut h = Heap::new();
+        let root = table(&mut h);
+        let child = table(&mut h);
+        let shared = h.new_str(b"shared by two tables");
+        let long = h.new_str(&[b'x'; 100]);
+        let garbage = table(&mut h);
+        let _ = h.new_str(b"garbage string");
+        for i in 1..=3 {
+            root.raw_mut().set_int(i, Value::Table(child));
+        }
+        root.raw_mut().set_int(4, Value::Str(shared));
+        root.raw_mut()
+            .set(Value::Str(long), Value::Str(shared))
+            .unwrap();
+        child.raw_mut().set_int(1, Value::Str(shared));
+        child.raw_mut().set_int(2, Value::Table(root));
+        garbage.raw_mut().set_int(1, Value::Table(root));
+
+        h.collect(|t| t.mark(root));
+        let want =
+            size_of_table(root) + size_of_table(child) + size_of_str(shared) + size_of_str(long);
+        assert_eq!(h.total_bytes(), want);
+        assert_eq!(h.object_count(), 4);
+        // Nothing died: a second collection measures the same.
+        h.collect(|t| t.mark(root));
+        assert_eq!(h.total_bytes(), want);
+        assert_eq!(child.get_int(1).type_name(), "string");
+    }
+
+    /// Edges are queued before their mark bit is read, so one table holding
+    /// the same object many times pushes it many times: all are visited,
+    /// and the stack's memory kept afterwards is bounded.
+    #[test]
+    fn repeated_edges_are_marked_and_the_kept_stack_is_bounded() {
+        let mut h = Heap::new();
+        let root = table(&mut h);
+        let leaf = table(&mut h);
+        let n = 3 * GRAY_KEEP as i64;
+        for i in 1..=n {
+            root.raw_mut().set_int(i, Value::Table(leaf));
+        }
+        let distinct: Vec<Gc<Table>> = (0..1000).map(|_| table(&mut h)).collect();
+        for (i, &d) in distinct.iter().enumerate() {
+            root.raw_mut().set_int(n + 1 + i as i64, Value::Table(d));
+        }
+        let _ = table(&mut h);
+        h.collect(|t| t.mark(root));
+        assert_eq!(h.object_count(), 2 + distinct.len());
+        assert!(h.gray.capacity() <= GRAY_KEEP);
+        assert!(Gc::ptr_eq(
+            match root.get_int(n) {
+                Value::Table(t) => t,
+                _ => panic!("leaf lost"),
+            },
+            leaf
+        ));
+    }
+
+    /// A chain far longer than any FIFO or stack depth is marked whole
+    /// (and without recursion), through every kind of edge order.
+    #[test]
+    fn long_chains_in_both_directions_survive() {
+        let mut h = Heap::new();
+        let head = table(&mut h);
+        let mut prev = head;
+        for _ in 0..100_000 {
+            let n = table(&mut h);
+            // Forward link and a back link: each table is reached twice.
+            prev.raw_mut().set_int(1, Value::Table(n));
+            n.raw_mut().set_int(2, Value::Table(prev));
+            prev = n;
+        }
+        let _ = table(&mut h);
+        h.collect(|t| t.mark(head));
+        assert_eq!(h.object_count(), 100_001);
+        h.collect(|_| {});
+        assert_eq!(h.object_count(), 0);
+        assert_eq!(h.total_bytes(), 0);
     }
 }
