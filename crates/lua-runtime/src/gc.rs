@@ -210,7 +210,7 @@ fn prefetch<T>(p: *const T) {
 impl Tracer {
     /// Reach `g`: a string is marked at once (it has no children); any
     /// other object is queued as an edge, its mark bit checked later.
-    #[inline(always)]
+    #[inline]
     pub fn mark<T: GcObject>(&mut self, g: Gc<T>) {
         if T::KIND == Kind::Str {
             let h = g.header();
@@ -224,10 +224,8 @@ impl Tracer {
         }
     }
 
-    /// Reach `v` if it is an object. Inlined: tracing a table calls this
-    /// for every key and value, most of which need no more than the tag
-    /// test.
-    #[inline(always)]
+    /// Reach `v` if it is an object.
+    #[inline]
     pub fn mark_value(&mut self, v: Value) {
         match v {
             Value::Str(s) => self.mark(s),
