@@ -49,14 +49,37 @@ pub fn flatten(proto: &Proto) -> FlatCode {
         starts,
         ..
     } = f;
+    let mut past_end = false;
     for (at, target) in fixups {
         let pc = match target {
             Target::Label(l) => labels[l as usize],
             Target::Node { frame, index } => starts[frame as usize][index as usize],
         };
+        past_end |= pc as usize >= code.len();
         set_target(&mut code[at], pc);
     }
+    // The executors rely on this to walk the code with a raw instruction
+    // pointer (see `FlatCode`). The compiler always ends a function with a
+    // return, so this adds nothing to compiled code; it only closes a
+    // hand-built `Proto` that would otherwise run (or jump) off its end.
+    if past_end || !ends_closed(&code) {
+        code.push(Op::Return0);
+    }
     FlatCode { code }
+}
+
+/// Whether `code` ends with an instruction that never falls through.
+pub(crate) fn ends_closed(code: &[Op]) -> bool {
+    matches!(
+        code.last(),
+        Some(
+            Op::Return { .. }
+                | Op::Return0
+                | Op::Return1 { .. }
+                | Op::TailCall { .. }
+                | Op::Jmp { .. }
+        )
+    )
 }
 
 /// Where a jump goes, resolved once everything is laid out.
@@ -328,5 +351,42 @@ pub(crate) fn single_jump<'b>(then_: &'b Block, else_: &Block) -> Option<&'b Nod
     match (then_.nodes.as_slice(), else_.nodes.is_empty()) {
         ([n @ (Node::Break { .. } | Node::Goto { .. })], true) => Some(n),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(code: &[Op]) -> Vec<u32> {
+        code.iter()
+            .filter_map(|op| match *op {
+                Op::Jmp { target }
+                | Op::JumpIf { target, .. }
+                | Op::JumpIfNot { target, .. }
+                | Op::ForPrep { target, .. }
+                | Op::ForLoop { target, .. }
+                | Op::TForPrep { target, .. }
+                | Op::TForLoop { target, .. } => Some(target),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A body without its final return (as no compiled function is, but a
+    /// hand-built `Proto` can be) still lowers to code that ends closed,
+    /// with every jump target inside it.
+    #[test]
+    fn open_ended_code_is_closed() {
+        for src in ["local x = 1", "local x = 3 while x > 0 do x = x - 1 end", ""] {
+            let proto = crate::compile_source(src.as_bytes(), "=t").unwrap();
+            let mut proto = std::rc::Rc::try_unwrap(proto).unwrap();
+            let last = proto.code.nodes.pop();
+            assert!(matches!(last, Some(Node::Op { op: Op::Return0, .. })), "{src}");
+            proto.flat = Default::default();
+            let code = &proto.flat().code;
+            assert!(ends_closed(code), "{src}");
+            assert!(targets(code).iter().all(|&t| (t as usize) < code.len()), "{src}");
+        }
     }
 }

@@ -174,6 +174,13 @@ impl Proto {
 }
 
 /// The flat form of one function: ordinary instructions plus resolved jumps.
+///
+/// **Invariant** (for the `FlatCode` of [`Proto::flat`], the only one an
+/// executor runs): the last instruction never falls through (a return, a
+/// tail call or a jump), and every jump target is an index into `code`.
+/// So an instruction pointer that starts inside `code` and moves only one
+/// step past an instruction that falls through, or to a jump target, stays
+/// inside `code`; the flat executor relies on it for unchecked fetches.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlatCode {
     pub code: Vec<Op>,

@@ -72,12 +72,8 @@ pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
     unsafe { st.th.stack.get_unchecked(i) }
 }
 
-/// Whether `code` ends with an instruction that never falls through (a
-/// return, a tail call or a jump): then an instruction pointer that
-/// starts inside `code` and moves only by one step after an instruction
-/// that falls through, or to a jump target (flatten resolves every target
-/// to an instruction index), stays inside `code`. The executor checks this
-/// once per frame entry and refuses code that fails it.
+/// Whether `code` ends with an instruction that never falls through
+/// (lua-bytecode's `FlatCode` invariant, checked in debug builds).
 pub fn ends_closed(code: &[Op]) -> bool {
     matches!(
         code.last(),
@@ -94,7 +90,8 @@ pub fn ends_closed(code: &[Op]) -> bool {
 /// The instruction at `ip`.
 #[inline(always)]
 pub fn fetch<'a>(ip: *const Op) -> &'a Op {
-    // SAFETY: `ip` is inside the running frame's code (see `ends_closed`),
+    // SAFETY: `ip` is inside the running frame's code (lua-bytecode's
+    // `FlatCode` invariant: the code ends closed, jump targets are in it),
     // which lives as long as the frame's closure, which the frame stack
     // keeps alive while the frame runs.
     unsafe { &*ip }
