@@ -378,15 +378,31 @@ mod tests {
     /// with every jump target inside it.
     #[test]
     fn open_ended_code_is_closed() {
-        for src in ["local x = 1", "local x = 3 while x > 0 do x = x - 1 end", ""] {
+        for src in [
+            "local x = 1",
+            "local x = 3 while x > 0 do x = x - 1 end",
+            "",
+        ] {
             let proto = crate::compile_source(src.as_bytes(), "=t").unwrap();
             let mut proto = std::rc::Rc::try_unwrap(proto).unwrap();
             let last = proto.code.nodes.pop();
-            assert!(matches!(last, Some(Node::Op { op: Op::Return0, .. })), "{src}");
+            assert!(
+                matches!(
+                    last,
+                    Some(Node::Op {
+                        op: Op::Return0,
+                        ..
+                    })
+                ),
+                "{src}"
+            );
             proto.flat = Default::default();
             let code = &proto.flat().code;
             assert!(ends_closed(code), "{src}");
-            assert!(targets(code).iter().all(|&t| (t as usize) < code.len()), "{src}");
+            assert!(
+                targets(code).iter().all(|&t| (t as usize) < code.len()),
+                "{src}"
+            );
         }
     }
 }
