@@ -68,8 +68,9 @@ pub fn flatten(proto: &Proto) -> FlatCode {
     FlatCode { code }
 }
 
-/// Whether `code` ends with an instruction that never falls through.
-pub(crate) fn ends_closed(code: &[Op]) -> bool {
+/// Whether `code` ends with an instruction that never falls through (part
+/// of the [`FlatCode`] invariant; executors may check it in debug builds).
+pub fn ends_closed(code: &[Op]) -> bool {
     matches!(
         code.last(),
         Some(

@@ -61,7 +61,7 @@ pub mod opcode;
 pub mod proto;
 
 pub use compiler::{CompileError, compile, compile_source, compile_with_source};
-pub use flatten::flatten;
+pub use flatten::{ends_closed, flatten};
 pub use listing::{Form, list};
 pub use opcode::{MULTRET, Op, RK, Reg, Test};
 pub use proto::{

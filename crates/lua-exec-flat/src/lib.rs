@@ -215,7 +215,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         let code: &[Op] = &proto.flat().code;
         let k: &[Value] = &fp.consts;
         // lua-bytecode guarantees it (`FlatCode`); `window::fetch` relies on it.
-        debug_assert!(window::ends_closed(code));
+        debug_assert!(lua_bytecode::ends_closed(code));
         // The instruction pointer; `pc!()` is its index (the frame's pc).
         // A frame resuming after a call continues after the instruction
         // whose address `save_pc!` stored with the pc: one load from the

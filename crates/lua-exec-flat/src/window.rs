@@ -72,21 +72,6 @@ pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
     unsafe { st.th.stack.get_unchecked(i) }
 }
 
-/// Whether `code` ends with an instruction that never falls through
-/// (lua-bytecode's `FlatCode` invariant, checked in debug builds).
-pub fn ends_closed(code: &[Op]) -> bool {
-    matches!(
-        code.last(),
-        Some(
-            Op::Return { .. }
-                | Op::Return0
-                | Op::Return1 { .. }
-                | Op::TailCall { .. }
-                | Op::Jmp { .. }
-        )
-    )
-}
-
 /// The instruction at `ip`.
 #[inline(always)]
 pub fn fetch<'a>(ip: *const Op) -> &'a Op {
@@ -108,7 +93,7 @@ pub fn at(code: &[Op], pc: usize) -> *const Op {
 /// pointer this executor stored in the running frame (`CallFrame::ip`)
 /// when it saved the frame's pc: it points into the frame's code, at an
 /// instruction that falls through (a call), so the next one is inside the
-/// code too (see `ends_closed`).
+/// code too (lua-bytecode's `FlatCode` invariant).
 #[inline(always)]
 pub fn after(saved: usize) -> *const Op {
     (saved as *const Op).wrapping_add(1)
