@@ -41,9 +41,10 @@
 //!
 //! The measured reasons behind the shape of the loop (operands read by
 //! reference, fast results stored in their own branch, no whole-struct
-//! copies of freshly written frames) are in docs/PERFORMANCE.md. The only
-//! `unsafe` is in `window` (unchecked register access and the instruction
-//! pointer), each use with the invariant that makes it sound.
+//! copies of freshly written frames) are in docs/PERFORMANCE.md. Registers
+//! are read through lua-runtime's unchecked `regs` accessors; the crate's
+//! own `unsafe` is only in `window` (the instruction pointer), each use
+//! with the invariant that makes it sound.
 //!
 //! ```
 //! use std::rc::Rc;
@@ -67,7 +68,7 @@ use lua_runtime::ops::{ArithOp, VarInfo};
 use lua_runtime::thread::{FRAME_CCALL, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
 use lua_runtime::{Executor, Gc, State, Table, Value};
 
-use window::{get as rget, set as rset};
+use lua_runtime::regs::{self, get as rget, set as rset};
 
 /// The flat (program-counter) executor.
 #[derive(Clone, Copy, Debug, Default)]
@@ -307,7 +308,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         macro_rules! wn {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                Value::store_number(window::slot(st, base, $x), v)
+                Value::store_number(regs::slot(st, base, $x), v)
             }};
         }
         macro_rules! rk {
@@ -324,7 +325,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 // The fast result is stored in its own branch: joining it
                 // with the slow path's `LuaResult` would route the value
                 // through memory.
-                if let Some(v) = arith_fast($op, window::get_ref(st, base, $a), $y) {
+                if let Some(v) = arith_fast($op, regs::get_ref(st, base, $a), $y) {
                     wn!($dst, v);
                 } else {
                     let y = *$y;
@@ -532,51 +533,51 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     );
                 }
                 &Op::Add { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Sub { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Mul { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Mod { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Pow { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Div { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::IDiv { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::BAnd { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::BOr { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::BXor { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Shl { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Shl, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Shr { dst, a, b } => {
-                    let y = window::get_ref(st, base, b);
+                    let y = regs::get_ref(st, base, b);
                     arith!(ArithOp::Shr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::AddK { dst, a, k: kk } => {
@@ -713,7 +714,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         nresults as i32
                     };
                     save_pc!();
-                    if let Value::LuaFn(c) = *window::get_ref(st, base, func) {
+                    if let Value::LuaFn(c) = *regs::get_ref(st, base, func) {
                         interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
                         fresh = true;
                         continue 'frame;
@@ -798,7 +799,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     }
                 }
                 &Op::ForLoop { base: b, target } => {
-                    let regs = window::for_regs(st, base, b);
+                    let regs = regs::for_regs(st, base, b);
                     if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
                         (regs[0], regs[1], regs[2])
                     {

@@ -1,76 +1,16 @@
-//! Unchecked access to the running frame's register window: the only
-//! `unsafe` of the flat executor.
-//!
-//! Every access re-derives the slice from `st.th.stack` (no pointer is
-//! cached across instructions, so a stack reallocation by a call or a
-//! metamethod can never leave a dangling pointer behind); within one
-//! instruction the optimiser folds the repeated loads of the stack's
-//! pointer. What is skipped is the bounds check, which the following
-//! invariant makes redundant.
+//! The flat executor's instruction pointer: the only `unsafe` of the
+//! crate (register access is lua-runtime's `regs`).
 //!
 //! # Invariant
 //!
-//! While a Lua frame with window `base` runs an instruction,
-//! `st.th.stack.len() >= base + proto.max_registers`: `push_lua_frame`
-//! sizes the stack to the frame's extent, `post_call` restores at least
-//! that extent when a call returns into a Lua frame, and everything else
-//! (natives, metamethods through `State::call`) only pushes above the
-//! current length and truncates back to it. lua-bytecode guarantees that no
-//! instruction names a register `>= max_registers` (checked on every file
-//! of the repository by `tests/invariants.rs`). Both halves are checked by
-//! `debug_assert!` in debug builds.
+//! The running frame's code is `Proto::flat()` code, which lua-bytecode
+//! guarantees ends with an instruction that never falls through, with
+//! every jump target inside it (`FlatCode`). An instruction pointer that
+//! starts inside the code and moves only one step past an instruction that
+//! falls through, or to a jump target, therefore stays inside it; the code
+//! lives as long as the frame's closure, which the frame stack keeps alive.
 
 use lua_bytecode::Op;
-use lua_runtime::{State, Value};
-
-/// `R[r]` of the frame at `base`.
-#[inline(always)]
-pub fn get(st: &State, base: usize, r: u8) -> Value {
-    let i = base + r as usize;
-    debug_assert!(i < st.th.stack.len());
-    // SAFETY: `i < base + max_registers <= stack.len()` (module invariant).
-    unsafe { *st.th.stack.get_unchecked(i) }
-}
-
-/// `R[r] := v` in the frame at `base`.
-#[inline(always)]
-pub fn set(st: &mut State, base: usize, r: u8, v: Value) {
-    let i = base + r as usize;
-    debug_assert!(i < st.th.stack.len());
-    // SAFETY: as in `get`.
-    unsafe { *st.th.stack.get_unchecked_mut(i) = v }
-}
-
-/// `&mut R[r]` of the frame at `base` (for the single-store number
-/// writes, `Value::store_int` and friends).
-#[inline(always)]
-pub fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
-    let i = base + r as usize;
-    debug_assert!(i < st.th.stack.len());
-    // SAFETY: as in `get`.
-    unsafe { st.th.stack.get_unchecked_mut(i) }
-}
-
-/// The four registers of a numeric `for` loop starting at `R[r]`
-/// (the compiler allots `r..r+4` to the loop: `ForLoop`'s `max_register`
-/// is `r + 3`).
-#[inline(always)]
-pub fn for_regs(st: &mut State, base: usize, r: u8) -> &mut [Value] {
-    let i = base + r as usize;
-    debug_assert!(i + 4 <= st.th.stack.len());
-    // SAFETY: `i + 3 < base + max_registers <= stack.len()`.
-    unsafe { st.th.stack.get_unchecked_mut(i..i + 4) }
-}
-
-/// `&R[r]` of the frame at `base` (lets a fast path read a tag and a
-/// payload without copying the whole value).
-#[inline(always)]
-pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
-    let i = base + r as usize;
-    debug_assert!(i < st.th.stack.len());
-    // SAFETY: as in `get`.
-    unsafe { st.th.stack.get_unchecked(i) }
-}
 
 /// The instruction at `ip`.
 #[inline(always)]

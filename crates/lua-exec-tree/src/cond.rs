@@ -30,8 +30,8 @@ use lua_runtime::object::UpVal;
 use lua_runtime::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use crate::window::{get, get_ref, slot};
 use lua_runtime::fast::{arith_fast, raw_get};
+use lua_runtime::regs::{get, get_ref, slot};
 
 /// The `i`-th leaf (in order) of a condition.
 pub(crate) fn leaf(c: &Cond, i: usize) -> &Cond {

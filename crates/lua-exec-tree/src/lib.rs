@@ -53,9 +53,10 @@
 //! Speed: on the repository's benchmarks the walk runs at about 1.5-1.6x
 //! lua5.4's time (geometric mean), 1.1-1.5x the flat executor's per
 //! workload; the measured reasons behind its shape are in the `walk`
-//! module. The only `unsafe` is in `window` (unchecked register access)
-//! and `blocks` (an uninitialised inline array), each use with the
-//! invariant that makes it sound.
+//! module. Registers are read through lua-runtime's unchecked `regs`
+//! accessors; the crate's own `unsafe` is only in `blocks` (an
+//! uninitialised inline array), each use with the invariant that makes it
+//! sound.
 //!
 //! ```
 //! use std::rc::Rc;
@@ -68,7 +69,6 @@
 mod blocks;
 mod cond;
 mod walk;
-mod window;
 
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::interp::{self, Called, ResumeStart, handle_error, precall};

@@ -41,8 +41,8 @@ use lua_runtime::{Gc, State, Table, Value};
 use crate::ITER;
 use crate::blocks::Blocks;
 use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
-use crate::window;
 use lua_runtime::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
+use lua_runtime::regs;
 
 // Cursor fields: `a` is `sub`, `b` is `pos`.
 #[inline(always)]
@@ -173,7 +173,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                         _ => op.dst_mut().map(|d| *d),
                     };
                     if let Some(d) = dst {
-                        *window::slot(st, base, d) = v;
+                        *regs::slot(st, base, d) = v;
                     }
                     pos += 1;
                 }
@@ -227,13 +227,13 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
         }
         macro_rules! r {
             ($x:expr) => {
-                window::get(st, base, $x)
+                regs::get(st, base, $x)
             };
         }
         macro_rules! w {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                *window::slot(st, base, $x) = v;
+                *regs::slot(st, base, $x) = v;
             }};
         }
         // `R[x] := v` for a `v` just built as a number: one 16-byte store,
@@ -242,7 +242,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
         macro_rules! wn {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                Value::store_number(window::slot(st, base, $x), v)
+                Value::store_number(regs::slot(st, base, $x), v)
             }};
         }
         macro_rules! rk {
@@ -259,7 +259,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                 // The fast result is stored in its own branch: joining it
                 // with the slow path's `LuaResult` would route the value
                 // through memory.
-                if let Some(v) = arith_fast($op, window::get_ref(st, base, $a), $y) {
+                if let Some(v) = arith_fast($op, regs::get_ref(st, base, $a), $y) {
                     wn!($dst, v);
                 } else {
                     let y = *$y;
@@ -463,7 +463,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
                             }
                             &Op::Add { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Add,
@@ -475,7 +475,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Sub { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Sub,
@@ -487,7 +487,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Mul { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Mul,
@@ -499,7 +499,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Mod { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Mod,
@@ -511,7 +511,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Pow { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Pow,
@@ -523,7 +523,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Div { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Div,
@@ -535,7 +535,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::IDiv { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::IDiv,
@@ -547,7 +547,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::BAnd { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::BAnd,
@@ -559,7 +559,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::BOr { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::BOr,
@@ -571,7 +571,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::BXor { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::BXor,
@@ -583,7 +583,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Shl { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Shl,
@@ -595,7 +595,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 )
                             }
                             &Op::Shr { dst, a, b } => {
-                                let y = window::get_ref(st, base, b);
+                                let y = regs::get_ref(st, base, b);
                                 arith!(
                                     pc,
                                     ArithOp::Shr,
@@ -647,9 +647,9 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 arith!(pc, ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::None)
                             }
                             &Op::AddI { dst, a, imm } => {
-                                if let Value::Int(i) = window::get_ref(st, base, a) {
+                                if let Value::Int(i) = regs::get_ref(st, base, a) {
                                     let v = i.wrapping_add(imm as i64);
-                                    Value::store_int(window::slot(st, base, dst), v);
+                                    Value::store_int(regs::slot(st, base, dst), v);
                                 } else {
                                     let y = Value::Int(imm as i64);
                                     arith!(
@@ -664,9 +664,9 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 }
                             }
                             &Op::SubI { dst, a, imm } => {
-                                if let Value::Int(i) = window::get_ref(st, base, a) {
+                                if let Value::Int(i) = regs::get_ref(st, base, a) {
                                     let v = i.wrapping_sub(imm as i64);
-                                    Value::store_int(window::slot(st, base, dst), v);
+                                    Value::store_int(regs::slot(st, base, dst), v);
                                 } else {
                                     let y = Value::Int(imm as i64);
                                     arith!(
@@ -935,7 +935,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             }
             match node {
                 Node::NumericFor(f) => {
-                    let regs = window::for_regs(st, base, f.base);
+                    let regs = regs::for_regs(st, base, f.base);
                     if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
                         (&regs[0], &regs[1], &regs[2])
                     {

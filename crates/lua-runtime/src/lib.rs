@@ -20,7 +20,9 @@
 //! - [`thread`]: call frames and the per-thread stacks shared by both
 //!   executors; [`executor`]: the trait; [`interp`]: the call, return,
 //!   unwind and `for` protocol both executors share; [`fast`]: their
-//!   inline fast paths (number arithmetic, raw table access).
+//!   inline fast paths (number arithmetic, raw table access); [`regs`]:
+//!   their unchecked register access, with the invariant that makes it
+//!   sound.
 //! - [`lib_coroutine`]: coroutines as heap threads whose stacks are swapped
 //!   into the `State` while they run.
 //! - [`state`]: the `State`; [`args`]: argument checking for natives;
@@ -80,6 +82,7 @@ pub mod meta;
 pub mod number;
 pub mod object;
 pub mod ops;
+pub mod regs;
 pub mod state;
 pub mod string;
 pub mod strlib;
