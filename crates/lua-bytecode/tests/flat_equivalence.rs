@@ -11,7 +11,7 @@
 //! two traces are identical for every bit sequence. Run over the test
 //! programs, every `.lua` file of the repository and random programs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use lua_bytecode::{Block, Cond, Node, Op, Proto, compile_source};
@@ -275,28 +275,11 @@ fn check_proto(p: &Rc<Proto>, what: &str) {
     }
 }
 
-fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if p.is_dir() {
-            if name != "target" && !name.starts_with('.') {
-                lua_files(&p, out);
-            }
-        } else if name.ends_with(".lua") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn flat_form_follows_structured_control_flow_on_repo_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
-    lua_files(&root, &mut files);
+    common::lua_files(&root, &mut files);
     let mut n = 0;
     for f in &files {
         let src = std::fs::read(f).unwrap();

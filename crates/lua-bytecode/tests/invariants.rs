@@ -7,27 +7,12 @@
 //! - no instruction names a register at or beyond `max_registers`;
 //! - every jump target is inside the code.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use lua_bytecode::{Block, Cond, Node, Op, Proto, compile_source};
 
-fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if p.is_dir() {
-            if name != "target" && !name.starts_with('.') {
-                lua_files(&p, out);
-            }
-        } else if name.ends_with(".lua") {
-            out.push(p);
-        }
-    }
-}
+mod common;
 
 fn check_block(p: &Proto, b: &Block, flat: &[Op], errs: &mut Vec<String>) {
     for n in &b.nodes {
@@ -158,7 +143,7 @@ fn check_proto(p: &Rc<Proto>, errs: &mut Vec<String>) {
 fn invariants_hold_on_every_lua_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
-    lua_files(&root, &mut files);
+    common::lua_files(&root, &mut files);
     files.sort();
     assert!(files.len() >= 40, "too few programs: {}", files.len());
     let mut failures = Vec::new();

@@ -1,7 +1,29 @@
-//! A random Lua program generator shared by the tests (a small grammar
-//! covering every statement and expression form).
+//! Shared by the tests: a random Lua program generator (a small grammar
+//! covering every statement and expression form) and the list of the
+//! repository's `.lua` files.
 
 #![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// Every `.lua` file under `dir` (skipping `target` and hidden
+/// directories), appended to `out`.
+pub fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if p.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                lua_files(&p, out);
+            }
+        } else if name.ends_with(".lua") {
+            out.push(p);
+        }
+    }
+}
 
 pub struct Gen {
     state: u64,
