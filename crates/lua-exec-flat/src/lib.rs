@@ -42,7 +42,9 @@
 //! The measured reasons behind the shape of the loop (operands read by
 //! reference, fast results stored in their own branch, no whole-struct
 //! copies of freshly written frames) are in docs/PERFORMANCE.md. Registers
-//! are read through lua-runtime's unchecked `regs` accessors; the crate's
+//! are read through a `regs::Window` (lua-runtime), a pointer to the frame's
+//! first register kept in a local and re-made after every call out of the
+//! loop, which may move the stack; the crate's
 //! own `unsafe` is only in `window` (the instruction pointer), each use
 //! with the invariant that makes it sound.
 //!
@@ -68,7 +70,7 @@ use lua_runtime::ops::{ArithOp, VarInfo};
 use lua_runtime::thread::{FRAME_CCALL, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
 use lua_runtime::{Executor, Gc, State, Table, Value};
 
-use lua_runtime::regs::{self, get as rget, set as rset};
+use lua_runtime::regs::Window;
 
 /// The flat (program-counter) executor.
 #[derive(Clone, Copy, Debug, Default)]
@@ -238,6 +240,9 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 stack.truncate(ext);
             }
         }
+        // The register window; re-made after every call out of the loop
+        // (`refresh!`), since a call may move the stack (see `Window`).
+        let mut regs = Window::of(st, base);
         if !fresh && st.th.frames[fi].flags & FRAME_FINISH != 0 {
             // A metamethod frame returned: its result (just above the
             // registers) completes the instruction at the saved pc.
@@ -250,15 +255,20 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 Op::JumpIfNot { target, .. } if !v.truthy() => {
                     ip = window::at(code, target as usize)
                 }
-                Op::Method { dst, .. } => rset(st, base, dst, v),
+                Op::Method { dst, .. } => regs.set(dst, v),
                 _ => {
                     if let Some(&mut d) = op.dst_mut() {
-                        rset(st, base, d, v);
+                        regs.set(d, v);
                     }
                 }
             }
         }
 
+        macro_rules! refresh {
+            () => {
+                regs = Window::of(st, base)
+            };
+        }
         macro_rules! pc {
             () => {
                 window::index_of(code, ip)
@@ -276,8 +286,8 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         // this frame resumes, see `FRAME_FINISH`), so a coroutine can
         // yield inside it; a native one is called here. The pc is saved.
         macro_rules! step {
-            ($s:expr) => {
-                match $s {
+            ($s:expr) => {{
+                let v = match $s {
                     Step::Done(v) => v,
                     Step::Call(h, args, n) => {
                         if let Value::LuaFn(_) = h {
@@ -288,18 +298,22 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         }
                         st.call1(h, &args[..n])?
                     }
-                }
-            };
+                };
+                refresh!();
+                v
+            }};
         }
         macro_rules! r {
-            ($x:expr) => {
-                rget(st, base, $x)
-            };
+            ($x:expr) => {{
+                debug_assert!(regs.is_of(st, base));
+                regs.get($x)
+            }};
         }
         macro_rules! w {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                rset(st, base, $x, v)
+                debug_assert!(regs.is_of(st, base));
+                regs.set($x, v)
             }};
         }
         // `R[x] := v` for a `v` just built as a number: one 16-byte store,
@@ -308,7 +322,8 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         macro_rules! wn {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                Value::store_number(regs::slot(st, base, $x), v)
+                debug_assert!(regs.is_of(st, base));
+                Value::store_number(regs.slot($x), v)
             }};
         }
         macro_rules! rk {
@@ -325,7 +340,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 // The fast result is stored in its own branch: joining it
                 // with the slow path's `LuaResult` would route the value
                 // through memory.
-                if let Some(v) = arith_fast($op, regs::get_ref(st, base, $a), $y) {
+                if let Some(v) = arith_fast($op, regs.get_ref($a), $y) {
                     wn!($dst, v);
                 } else {
                     let y = *$y;
@@ -376,7 +391,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         // comparisons with metamethods as steps.
         macro_rules! test {
             ($t:expr) => {
-                match eval_fast(st, base, k, &$t) {
+                match eval_fast(regs, k, &$t) {
                     Some(b) => b,
                     None => {
                         save_pc!();
@@ -393,7 +408,10 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         fresh = true;
                         continue 'frame;
                     }
-                    Called::Done(t) => *top = t,
+                    Called::Done(t) => {
+                        *top = t;
+                        refresh!();
+                    }
                 }
             };
         }
@@ -519,6 +537,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     w!(dst, Value::Table(t));
                     save_pc!();
                     st.gc_check();
+                    refresh!();
                 }
                 &Op::Method { dst, obj, key } => {
                     let t = r!(obj);
@@ -533,51 +552,51 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     );
                 }
                 &Op::Add { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Sub { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Mul { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Mod { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Pow { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Div { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::IDiv { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::BAnd { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::BOr { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::BXor { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Shl { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Shl, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::Shr { dst, a, b } => {
-                    let y = regs::get_ref(st, base, b);
+                    let y = regs.get_ref(b);
                     arith!(ArithOp::Shr, dst, a, y, VarInfo::Reg(a), VarInfo::Reg(b))
                 }
                 &Op::AddK { dst, a, k: kk } => {
@@ -686,16 +705,20 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::Concat { first, n } => {
                     save_pc!();
                     let v = st.concat(base + first as usize, n as usize, first)?;
+                    refresh!();
                     w!(first, v);
                     st.gc_check();
+                    refresh!();
                 }
                 &Op::Close { from } => {
                     save_pc!();
                     interp::close_all(st, base + from as usize, None)?;
+                    refresh!();
                 }
                 &Op::Tbc { reg } => {
                     save_pc!();
                     interp::mark_tbc(st, proto, base, reg, pc!() as u32)?;
+                    refresh!();
                 }
                 &Op::Call {
                     func,
@@ -714,7 +737,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         nresults as i32
                     };
                     save_pc!();
-                    if let Value::LuaFn(c) = *regs::get_ref(st, base, func) {
+                    if let Value::LuaFn(c) = *regs.get_ref(func) {
                         interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
                         fresh = true;
                         continue 'frame;
@@ -764,16 +787,20 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     if let Some(t) = interp::vararg(st, &f, proto.num_params as usize, dst, n) {
                         *top = t;
                     }
+                    refresh!();
                 }
                 &Op::Closure { dst, proto: pi } => {
                     let c = interp::make_closure(st, cl, &fp.children[pi as usize], base);
+                    refresh!();
                     w!(dst, Value::LuaFn(c));
                     save_pc!();
                     st.gc_check();
+                    refresh!();
                 }
                 &Op::SetList { table, n, offset } => {
                     let maxr = proto.max_registers as usize;
                     interp::set_list(st, base, maxr, table, n, offset, *top);
+                    refresh!();
                 }
                 &Op::Jmp { target } => {
                     ip = window::at(code, target as usize);
@@ -793,13 +820,15 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 }
                 &Op::ForPrep { base: b, target } => {
                     save_pc!();
-                    if !interp::for_prep(st, base + b as usize)? {
+                    let go = interp::for_prep(st, base + b as usize)?;
+                    refresh!();
+                    if !go {
                         ip = window::at(code, target as usize);
                         continue;
                     }
                 }
                 &Op::ForLoop { base: b, target } => {
-                    let regs = regs::for_regs(st, base, b);
+                    let regs = regs.for_regs(b);
                     if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
                         (regs[0], regs[1], regs[2])
                     {
@@ -819,6 +848,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::TForPrep { base: b, target } => {
                     save_pc!();
                     interp::tfor_prep(st, base + b as usize)?;
+                    refresh!();
                     ip = window::at(code, target as usize);
                     continue;
                 }
@@ -860,41 +890,41 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
 
 /// A conditional's test when it needs no call: `None` for the rest.
 #[inline(always)]
-fn eval_fast(st: &State, base: usize, k: &[Value], t: &Test) -> Option<bool> {
+fn eval_fast(regs: Window, k: &[Value], t: &Test) -> Option<bool> {
     match *t {
-        Test::Truthy(a) => Some(rget(st, base, a).truthy()),
-        Test::Lt(a, b) => match (rget(st, base, a), rget(st, base, b)) {
+        Test::Truthy(a) => Some(regs.get(a).truthy()),
+        Test::Lt(a, b) => match (regs.get(a), regs.get(b)) {
             (Value::Int(x), Value::Int(y)) => Some(x < y),
             (Value::Float(x), Value::Float(y)) => Some(x < y),
             _ => None,
         },
-        Test::Le(a, b) => match (rget(st, base, a), rget(st, base, b)) {
+        Test::Le(a, b) => match (regs.get(a), regs.get(b)) {
             (Value::Int(x), Value::Int(y)) => Some(x <= y),
             (Value::Float(x), Value::Float(y)) => Some(x <= y),
             _ => None,
         },
-        Test::Eq(a, b) => match (rget(st, base, a), rget(st, base, b)) {
+        Test::Eq(a, b) => match (regs.get(a), regs.get(b)) {
             (Value::Int(x), Value::Int(y)) => Some(x == y),
             _ => None,
         },
-        Test::EqK(a, kk) => Some(rget(st, base, a).raw_eq(&k[kk as usize])),
-        Test::EqI(a, i) => match rget(st, base, a) {
+        Test::EqK(a, kk) => Some(regs.get(a).raw_eq(&k[kk as usize])),
+        Test::EqI(a, i) => match regs.get(a) {
             Value::Int(x) => Some(x == i as i64),
             v => Some(v.raw_eq(&Value::Int(i as i64))),
         },
-        Test::LtI(a, i) => match rget(st, base, a) {
+        Test::LtI(a, i) => match regs.get(a) {
             Value::Int(x) => Some(x < i as i64),
             _ => None,
         },
-        Test::LeI(a, i) => match rget(st, base, a) {
+        Test::LeI(a, i) => match regs.get(a) {
             Value::Int(x) => Some(x <= i as i64),
             _ => None,
         },
-        Test::GtI(a, i) => match rget(st, base, a) {
+        Test::GtI(a, i) => match regs.get(a) {
             Value::Int(x) => Some(x > i as i64),
             _ => None,
         },
-        Test::GeI(a, i) => match rget(st, base, a) {
+        Test::GeI(a, i) => match regs.get(a) {
             Value::Int(x) => Some(x >= i as i64),
             _ => None,
         },

@@ -65,3 +65,72 @@ pub fn for_regs(st: &mut State, base: usize, r: u8) -> &mut [Value] {
     // SAFETY: `i + 3 < base + max_registers <= stack.len()`.
     unsafe { st.th.stack.get_unchecked_mut(i..i + 4) }
 }
+
+/// A running frame's register window held as a pointer, so `R[r]` is one
+/// address computation from a value the hot loop keeps in a machine
+/// register (the functions above reload the stack's pointer and the frame
+/// base on every access, because any store may have changed them).
+///
+/// # Invariant
+///
+/// A `Window` is made by [`Window::of`] from the running frame's `base` and
+/// is valid while the stack's buffer does not move: until the next thing
+/// that may grow the stack (any call out of the hot loop: a call, a
+/// metamethod, a library function, the collector). Truncating never moves
+/// the buffer; `stack.len() >= base + max_registers` holds as for the
+/// functions above. The executor re-makes its window after every call out
+/// (and checks it against the stack with [`Window::is_of`] in debug
+/// builds), so the references handed out here never outlive the buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct Window(*mut Value);
+
+impl Window {
+    /// The window of the frame at `base`.
+    #[inline(always)]
+    pub fn of(st: &mut State, base: usize) -> Window {
+        debug_assert!(base <= st.th.stack.len());
+        Window(st.th.stack.as_mut_ptr().wrapping_add(base))
+    }
+
+    /// Is this the current window of the frame at `base` (the stack has not
+    /// moved since it was made)? For debug assertions.
+    pub fn is_of(self, st: &State, base: usize) -> bool {
+        std::ptr::eq(self.0, st.th.stack.as_ptr().wrapping_add(base))
+    }
+
+    /// `&R[r]`.
+    #[inline(always)]
+    pub fn get_ref<'a>(self, r: u8) -> &'a Value {
+        // SAFETY: the window is current (type invariant) and
+        // `r < max_registers`, so the slot is inside the stack's length.
+        unsafe { &*self.0.add(r as usize) }
+    }
+
+    /// `R[r]`.
+    #[inline(always)]
+    pub fn get(self, r: u8) -> Value {
+        *self.get_ref(r)
+    }
+
+    /// `&mut R[r]`.
+    #[inline(always)]
+    pub fn slot<'a>(self, r: u8) -> &'a mut Value {
+        // SAFETY: as in `get_ref`; the executor holds no other reference to
+        // this slot while it writes.
+        unsafe { &mut *self.0.add(r as usize) }
+    }
+
+    /// `R[r] := v`.
+    #[inline(always)]
+    pub fn set(self, r: u8, v: Value) {
+        *self.slot(r) = v;
+    }
+
+    /// The four registers of a numeric `for` loop starting at `R[r]`.
+    #[inline(always)]
+    pub fn for_regs<'a>(self, r: u8) -> &'a mut [Value] {
+        // SAFETY: as in `get_ref`, with `r + 3 < max_registers` (the
+        // compiler allots `r..r+4` to the loop).
+        unsafe { std::slice::from_raw_parts_mut(self.0.add(r as usize), 4) }
+    }
+}
