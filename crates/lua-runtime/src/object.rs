@@ -12,13 +12,19 @@ use crate::gc::{Gc, GcObject, Kind, Tracer};
 use crate::state::State;
 use crate::value::Value;
 
+pub mod table_cell;
+use table_cell::{CellMut, CellRef, TableCell};
+
 /// The raw table type used by the runtime.
 pub type RawTable = lua_tables::Table<Value>;
 
 /// A Lua table: the raw array/hash table of lua-tables plus what the
 /// runtime owns: the metatable and a cache of metamethods known absent.
 pub struct Table {
-    raw: RefCell<RawTable>,
+    /// Borrowed only for raw operations, never across a call into Lua or
+    /// the collector: see [`table_cell`] for the rule and why it is
+    /// checked only in debug builds.
+    raw: TableCell<RawTable>,
     meta: Cell<Option<Gc<Table>>>,
     /// Bit `e` set: this table, used as a metatable, has no field for
     /// event `e` (PUC's `flags`). Cleared on every raw write.
@@ -31,23 +37,25 @@ impl Table {
     pub fn new(raw: RawTable) -> Table {
         let counted = raw.heap_bytes();
         Table {
-            raw: RefCell::new(raw),
+            raw: TableCell::new(raw),
             meta: Cell::new(None),
             flags: Cell::new(0),
             counted: Cell::new(counted),
         }
     }
 
-    /// Read access to the raw table. Never hold across a call into Lua.
+    /// Read access to the raw table. Never hold across a call into Lua or
+    /// a safepoint (the rule of [`table_cell`]).
     #[inline]
-    pub fn raw(&self) -> std::cell::Ref<'_, RawTable> {
+    pub fn raw(&self) -> CellRef<'_, RawTable> {
         self.raw.borrow()
     }
 
     /// Write access to the raw table; invalidates the metamethod cache.
-    /// Never hold across a call into Lua.
+    /// Never hold across a call into Lua or a safepoint (the rule of
+    /// [`table_cell`]).
     #[inline]
-    pub fn raw_mut(&self) -> std::cell::RefMut<'_, RawTable> {
+    pub fn raw_mut(&self) -> CellMut<'_, RawTable> {
         self.flags.set(0);
         self.raw.borrow_mut()
     }
