@@ -115,14 +115,17 @@ pub fn push_lua_frame(
         return Err(st.rt_error("stack overflow"));
     }
     let stack = &mut st.th.stack;
-    // Registers past the arguments start as nil (missing parameters
-    // must; the rest keep the GC invariant that every slot below the
-    // stack's length is a value).
-    stack.truncate(func + 1 + nargs);
     if nvar > 0 {
+        // The fixed parameters move above the extra arguments.
+        stack.truncate(func + 1 + nargs);
         stack.extend_from_within(func + 1..func + 1 + np);
+        fill_nil_to(stack, base + maxr);
+    } else {
+        // Registers past the arguments start as nil (missing parameters
+        // must; the rest keep the GC invariant that every slot below the
+        // stack's length is a value); extra arguments are dropped.
+        nil_fill_between(stack, func + 1 + nargs, base + maxr);
     }
-    fill_nil_to(stack, base + maxr);
     let cb = st.th.cursors.len() as u32;
     st.th.frames.push(CallFrame {
         func_fn: FrameFn::Lua(c),
@@ -135,8 +138,31 @@ pub fn push_lua_frame(
         flags,
         ip: 0,
     });
-    st.gc_check();
+    // No collector step here: a call allocates nothing the collector
+    // counts (as in PUC Lua, whose calls step it only when the stack
+    // grows).
     Ok(())
+}
+
+/// Set `stack`'s length to `to`, with slots `from..to` nil: the frame
+/// entry's "keep the first `from` slots, the rest of the window is nil",
+/// without a separate truncate and fill. `from` may exceed `to` or the
+/// current length (whatever lies above the kept part is dropped or nil).
+#[inline(always)]
+fn nil_fill_between(stack: &mut Vec<Value>, from: usize, to: usize) {
+    let keep = from.min(stack.len()).min(to);
+    if stack.capacity() < to {
+        // Then `len <= capacity < to`.
+        stack.reserve(to - stack.len());
+    }
+    let p = stack.as_mut_ptr();
+    for i in keep..to {
+        // SAFETY: `i < to <= capacity` (reserved above).
+        unsafe { p.add(i).write(Value::Nil) };
+    }
+    // SAFETY: slots below `keep` were initialised before (it is at most
+    // the old length) and `keep..to` were just written.
+    unsafe { stack.set_len(to) }
 }
 
 /// Set `stack`'s length to `len`: truncate, or append nils.
