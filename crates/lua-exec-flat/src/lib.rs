@@ -205,18 +205,21 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
     // count is at hand then).
     let mut ret_end: Option<usize> = None;
     'frame: loop {
-        let fi = st.th.frames.len() - 1;
+        // The running frame's state in locals. The generic entry here
+        // serves every frame change; the hot ones (a Lua call with fixed
+        // arguments, a plain return into a Lua caller) reassign these in
+        // place (`enter!`) and stay in the instruction loop.
+        let mut fi = st.th.frames.len() - 1;
         // Field by field: the frame was just written (push, or a pc save),
         // and a whole-struct copy would wait on store forwarding.
         let fr = &st.th.frames[fi];
-        let (func_fn, base, saved_pc, saved_ip) = (fr.func_fn, fr.base, fr.pc, fr.ip);
-        let FrameFn::Lua(cl) = func_fn else {
+        let (func_fn, mut base, saved_pc, saved_ip, flags) =
+            (fr.func_fn, fr.base, fr.pc, fr.ip, fr.flags);
+        let FrameFn::Lua(mut cl) = func_fn else {
             return Err(st.rt_error("internal error: native frame on top"));
         };
-        let fp = &cl.p;
-        let proto = &*fp.proto;
-        let code: &[Op] = &proto.flat().code;
-        let k: &[Value] = &fp.consts;
+        let (mut code, mut k) = window::frame_parts(cl);
+        let mut maxr = cl.shape.max_registers as usize;
         // lua-bytecode guarantees it (`FlatCode`); `window::fetch` relies on it.
         debug_assert!(lua_bytecode::ends_closed(code));
         // The instruction pointer; `pc!()` is its index (the frame's pc).
@@ -232,7 +235,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         };
         if let Some(end) = ret_end.take() {
             // As `post_call`: the caller's registers, or up to the results.
-            let ext = (base + proto.max_registers as usize).max(end);
+            let ext = (base + maxr).max(end);
             let stack = &mut st.th.stack;
             if stack.len() < ext {
                 stack.resize(ext, Value::Nil);
@@ -243,11 +246,23 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         // The register window; re-made after every call out of the loop
         // (`refresh!`), since a call may move the stack (see `Window`).
         let mut regs = Window::of(st, base);
-        if !fresh && st.th.frames[fi].flags & FRAME_FINISH != 0 {
+        // Switch the locals to closure `$c`'s frame at `$base` (its frame
+        // is the top of the frame stack) at instruction pointer `$ip`.
+        macro_rules! enter {
+            ($c:expr, $base:expr, $ip:expr) => {{
+                cl = $c;
+                (code, k) = window::frame_parts(cl);
+                maxr = cl.shape.max_registers as usize;
+                base = $base;
+                ip = $ip;
+                regs = Window::of(st, base);
+            }};
+        }
+        if !fresh && flags & FRAME_FINISH != 0 {
             // A metamethod frame returned: its result (just above the
             // registers) completes the instruction at the saved pc.
             st.th.frames[fi].flags &= !FRAME_FINISH;
-            let v = st.th.stack[base + proto.max_registers as usize];
+            let v = st.th.stack[base + maxr];
             let at = saved_pc as usize;
             let mut op = code[at];
             match op {
@@ -291,7 +306,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     Step::Done(v) => v,
                     Step::Call(h, args, n) => {
                         if let Value::LuaFn(_) = h {
-                            let scratch = base + proto.max_registers as usize;
+                            let scratch = base + maxr;
                             interp::push_meta_frame(st, fi, scratch, h, &args[..n])?;
                             fresh = true;
                             continue 'frame;
@@ -425,20 +440,39 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 if let Ret::Normal { want } = fr.ret
                     && (want < 0 || want as usize <= n)
                     && fr.flags & FRAME_CCALL == 0
-                    && !proto.needs_close
+                    && !cl.shape.needs_close
                     && fi > 0
                     && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_))
                 {
                     let func = fr.func;
                     let count = if want < 0 { n } else { want as usize };
                     st.th.frames.pop();
-                    // `first > func`: copying upwards never overwrites a
-                    // result not yet moved.
+                    // `first > func`: copying downwards never overwrites a
+                    // result not yet moved; all of them lie below the
+                    // stack's length.
+                    debug_assert!(first > func && first + count <= st.th.stack.len());
+                    let stack = st.th.stack.as_mut_ptr();
                     for i in 0..count {
-                        st.th.stack[func + i] = st.th.stack[first + i];
+                        // SAFETY: both slots are below the stack's length
+                        // (asserted above).
+                        unsafe { *stack.add(func + i) = *stack.add(first + i) };
                     }
-                    ret_end = Some(func + count);
-                    *top = func + count;
+                    let end = func + count;
+                    *top = end;
+                    fi -= 1;
+                    let caller = &st.th.frames[fi];
+                    if let FrameFn::Lua(c) = caller.func_fn
+                        && caller.ip != 0
+                        && caller.flags & FRAME_FINISH == 0
+                    {
+                        // Resume the caller after its call instruction.
+                        let (cbase, cip) = (caller.base, caller.ip);
+                        let ext = (cbase + c.shape.max_registers as usize).max(end);
+                        interp::fill_nil_to(&mut st.th.stack, ext);
+                        enter!(c, cbase, window::after(cip));
+                        continue;
+                    }
+                    ret_end = Some(end);
                     fresh = false;
                     continue 'frame;
                 }
@@ -717,7 +751,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 }
                 &Op::Tbc { reg } => {
                     save_pc!();
-                    interp::mark_tbc(st, proto, base, reg, pc!() as u32)?;
+                    interp::mark_tbc(st, &cl.p.proto, base, reg, pc!() as u32)?;
                     refresh!();
                 }
                 &Op::Call {
@@ -738,9 +772,11 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     };
                     save_pc!();
                     if let Value::LuaFn(c) = *regs.get_ref(func) {
-                        interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
-                        fresh = true;
-                        continue 'frame;
+                        let nb = interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
+                        fi += 1;
+                        let (ccode, _) = window::frame_parts(c);
+                        enter!(c, nb, window::at(ccode, 0));
+                        continue;
                     }
                     let c =
                         interp::precall(st, fa, na, Ret::Normal { want }, 0, VarInfo::Reg(func))?;
@@ -784,13 +820,13 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 }
                 &Op::Vararg { dst, n } => {
                     let f = st.th.frames[fi];
-                    if let Some(t) = interp::vararg(st, &f, proto.num_params as usize, dst, n) {
+                    if let Some(t) = interp::vararg(st, &f, cl.shape.num_params as usize, dst, n) {
                         *top = t;
                     }
                     refresh!();
                 }
                 &Op::Closure { dst, proto: pi } => {
-                    let c = interp::make_closure(st, cl, &fp.children[pi as usize], base);
+                    let c = interp::make_closure(st, cl, &cl.p.children[pi as usize], base);
                     refresh!();
                     w!(dst, Value::LuaFn(c));
                     save_pc!();
@@ -798,7 +834,6 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     refresh!();
                 }
                 &Op::SetList { table, n, offset } => {
-                    let maxr = proto.max_registers as usize;
                     interp::set_list(st, base, maxr, table, n, offset, *top);
                     refresh!();
                 }

@@ -11,6 +11,8 @@
 //! lives as long as the frame's closure, which the frame stack keeps alive.
 
 use lua_bytecode::Op;
+use lua_runtime::object::LuaClosure;
+use lua_runtime::{Gc, Value};
 
 /// The instruction at `ip`.
 #[inline(always)]
@@ -43,4 +45,20 @@ pub fn after(saved: usize) -> *const Op {
 #[inline(always)]
 pub fn index_of(code: &[Op], ip: *const Op) -> usize {
     (ip as usize - code.as_ptr() as usize) / std::mem::size_of::<Op>()
+}
+
+/// The flat code and the constants of the running frame's closure, with
+/// lifetimes not tied to a borrow of the `Gc` handle, so the loop can
+/// switch frames (a call, a return) by reassigning its locals.
+///
+/// Invariant: the loop uses them only while `cl`'s frame is the one
+/// running; the frame stack keeps `cl` alive until the frame is popped,
+/// and the loop replaces both right after a pop, before any use.
+#[inline(always)]
+pub fn frame_parts<'a>(cl: Gc<LuaClosure>) -> (&'a [Op], &'a [Value]) {
+    let code: *const [Op] = cl.flat_code();
+    let k: *const [Value] = &*cl.p.consts;
+    // SAFETY: both live as long as the closure (its prototype is held by
+    // an `Rc` in it), which outlives their use (invariant above).
+    unsafe { (&*code, &*k) }
 }

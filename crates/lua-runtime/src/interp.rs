@@ -93,7 +93,8 @@ pub fn post_call_to(st: &mut State, func: usize, ret: Ret, first: usize, n: usiz
 }
 
 /// Push the frame of Lua closure `c` called at `func` with `nargs`
-/// arguments above it (the fast half of [`precall`]).
+/// arguments above it (the fast half of [`precall`]); returns the new
+/// frame's base.
 #[inline(always)]
 pub fn push_lua_frame(
     st: &mut State,
@@ -102,7 +103,7 @@ pub fn push_lua_frame(
     nargs: usize,
     ret: Ret,
     flags: u8,
-) -> LuaResult<()> {
+) -> LuaResult<usize> {
     let shape = c.shape;
     let np = shape.num_params as usize;
     let maxr = shape.max_registers as usize;
@@ -141,7 +142,7 @@ pub fn push_lua_frame(
     // No collector step here: a call allocates nothing the collector
     // counts (as in PUC Lua, whose calls step it only when the stack
     // grows).
-    Ok(())
+    Ok(base)
 }
 
 /// Set `stack`'s length to `to`, with slots `from..to` nil: the frame

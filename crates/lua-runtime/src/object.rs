@@ -172,6 +172,34 @@ pub struct LuaClosure {
     /// closure: a call needs them before anything else, and reaching them
     /// through `p.proto` is two more dependent loads on every call.
     pub shape: FrameShape,
+    /// `p.proto.flat().code`, one load away from the closure: the flat
+    /// executor needs it on every frame entry and return, and the walk
+    /// closure -> prototype -> code is three dependent loads and a
+    /// once-cell check. Points into the `Proto` that `p` keeps alive (an
+    /// `Rc`'s contents never move, and a once-cell's value is never
+    /// replaced), so it is valid as long as this closure.
+    code: *const [lua_bytecode::Op],
+}
+
+impl LuaClosure {
+    pub fn new(p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>) -> LuaClosure {
+        let shape = FrameShape::of(&p.proto);
+        let code: *const [lua_bytecode::Op] = &*p.proto.flat().code;
+        LuaClosure {
+            p,
+            upvals,
+            shape,
+            code,
+        }
+    }
+
+    /// The function's flat code (`p.proto.flat().code`).
+    #[inline(always)]
+    pub fn flat_code(&self) -> &[lua_bytecode::Op] {
+        // SAFETY: `code` points into the prototype `self.p` keeps alive
+        // and never moves (see the field).
+        unsafe { &*self.code }
+    }
 }
 
 /// What a call needs to know about a function's frame (copied from its
@@ -181,6 +209,9 @@ pub struct FrameShape {
     pub num_params: u8,
     pub max_registers: u8,
     pub is_vararg: bool,
+    /// The function has upvalues or to-be-closed variables to close when
+    /// it returns (`Proto::needs_close`).
+    pub needs_close: bool,
 }
 
 impl FrameShape {
@@ -189,6 +220,7 @@ impl FrameShape {
             num_params: p.num_params,
             max_registers: p.max_registers,
             is_vararg: p.is_vararg,
+            needs_close: p.needs_close,
         }
     }
 }

@@ -180,8 +180,7 @@ impl State {
     }
 
     pub fn new_closure(&mut self, p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>) -> Gc<LuaClosure> {
-        let shape = crate::object::FrameShape::of(&p.proto);
-        self.heap.alloc(LuaClosure { p, upvals, shape })
+        self.heap.alloc(LuaClosure::new(p, upvals))
     }
 
     /// Find or create the open upvalue for stack slot `idx`.
