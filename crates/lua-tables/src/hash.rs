@@ -39,40 +39,116 @@
 //! lua5.4's order (other keys hash differently: lua5.4 seeds its string
 //! hash per state, and object addresses differ anyway).
 //!
-//! Dead keys are never hashed (the node moved by Brent's step is always
-//! live, and a resize reinserts only live entries) and only compared with
-//! `key_identical`, which must not look inside a collectable object: the
-//! collector does not keep dead keys alive.
+//! **Node layout.** A node is 32 bytes for a 16-byte value: the value
+//! whole (16), then the key split by [`TableValue::key_parts`] into an
+//! 8-byte payload (an interned string's address, an integer, float bits)
+//! and a tag byte, packed with the 4-byte `next` (PUC's `Node` is 24: it
+//! also packs the key's tag and `next` into the value's padding, which a
+//! generic value type cannot offer). Nodes are aligned to 32, so a probe
+//! reads one cache line. A lookup splits the key being looked up once and
+//! compares parts: payload first (for a string, the pointer, which decides
+//! nearly every miss), then the tag. Keys whose equality is not identity
+//! (long strings, compared by content) take a slower loop that also
+//! rebuilds live stored keys of the same tag and asks `key_eq`.
+//!
+//! Dead keys are never hashed or rebuilt (the node moved by Brent's step
+//! is always live, and a resize reinserts only live entries) and are only
+//! compared by their parts, which never looks inside a collectable
+//! object: the collector does not keep dead keys alive.
 
 use crate::TableValue;
 
-/// One slot of the hash part (PUC's `Node`). 40 bytes for a 16-byte value
-/// type: two values and the chain offset, padded to the value's alignment.
-/// (Tried and measured worse: 32-byte nodes aligned to 32 with the links
-/// in a parallel array. Looking up 100k string keys took 12% longer, as
-/// chains read a second array, and small-table workloads slowed down from
-/// the second allocation per hash part.)
+/// One slot of the hash part (PUC's `Node`): the value whole, then the
+/// key split into its payload and tag byte (see
+/// [`TableValue::key_parts`]) next to the chain offset. 32 bytes for a
+/// 16-byte value type, aligned to 32 so that a node never straddles two
+/// cache lines: a probe reads one line.
+///
+/// (Before: the key stored whole, 40 bytes. Also tried and measured worse:
+/// 32-byte nodes with the links in a parallel array. Looking up 100k
+/// string keys took 12% longer, as chains read a second array, and
+/// small-table workloads slowed down from the second allocation per hash
+/// part.)
 #[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
 pub(crate) struct Node<V> {
-    pub(crate) key: V,
     pub(crate) val: V,
+    key_bits: u64,
     /// Offset to the next node of the chain; 0 ends it.
     next: i32,
+    key_tag: u8,
 }
 
 impl<V: TableValue> Node<V> {
-    /// Does this node hold `key` (a non-integer key)? A live key is
-    /// compared with `key_eq`; a dead one only with `key_identical`, since
-    /// the collector may have freed a dead key's object and `key_eq` may
-    /// look inside it (PUC likewise marks collected dead keys so that
-    /// lookups compare them by address only).
+    /// A free node: nil key, nil value, no link.
+    const FREE: Self = Node {
+        val: V::NIL,
+        key_bits: 0,
+        next: 0,
+        key_tag: V::KEY_TAG_NIL,
+    };
+
+    /// Was this node never used since the last resize (nil key)?
     #[inline]
-    pub(crate) fn holds(&self, key: &V) -> bool {
-        if self.val.is_nil() {
-            key.key_identical(&self.key)
-        } else {
-            key.key_eq(&self.key)
-        }
+    pub(crate) fn is_free(&self) -> bool {
+        self.key_tag == V::KEY_TAG_NIL
+    }
+
+    /// Is the stored key live (its value non-nil)? A used node with a nil
+    /// value holds a dead key.
+    #[inline]
+    pub(crate) fn is_live(&self) -> bool {
+        !self.val.is_nil()
+    }
+
+    /// The stored key, rebuilt from its parts. Only for a free node or a
+    /// live key: a dead key's object may have been freed.
+    #[inline]
+    pub(crate) fn key(&self) -> V {
+        debug_assert!(self.is_free() || self.is_live(), "rebuilding a dead key");
+        // SAFETY: the parts were written by `set_key` from `key_parts` of a
+        // value the table was given (or are nil's, for a free node), and the
+        // key is live: its object is still alive (the collector marks live
+        // entries through `Table::for_each`).
+        unsafe { V::from_key_parts(self.key_tag, self.key_bits) }
+    }
+
+    /// The stored key if it is an integer key, from its parts alone (so it
+    /// may be asked of dead keys too).
+    #[inline]
+    pub(crate) fn int_key(&self) -> Option<i64> {
+        (self.key_tag == V::KEY_TAG_INT).then_some(self.key_bits as i64)
+    }
+
+    #[inline]
+    fn set_key(&mut self, (tag, bits): (u8, u64)) {
+        self.key_tag = tag;
+        self.key_bits = bits;
+    }
+
+    /// Does this node hold the key whose parts are `(tag, bits)`? The
+    /// payload is compared first: for string keys it is the interned
+    /// pointer, which almost never matches by accident, so a miss is
+    /// decided by one comparison.
+    #[inline(always)]
+    fn has_parts(&self, tag: u8, bits: u64) -> bool {
+        self.key_bits == bits && self.key_tag == tag
+    }
+
+    /// Does this node hold `key` (a non-integer key with parts
+    /// `(tag, bits)`)? Equal parts always match, live or dead key: the
+    /// parts are the key's identity. Otherwise, for keys whose equality is
+    /// not identity (long strings), a *live* key of the same tag is rebuilt
+    /// and compared with `key_eq`; a dead one never is, since its object
+    /// may have been freed (PUC likewise compares collected dead keys by
+    /// address only).
+    #[inline]
+    pub(crate) fn holds(&self, key: &V, (tag, bits): (u8, u64)) -> bool {
+        self.has_parts(tag, bits)
+            || (!key.key_eq_is_identity()
+                && self.key_tag == tag
+                && self.is_live()
+                && key.key_eq(&self.key()))
     }
 }
 
@@ -104,13 +180,8 @@ impl<V: TableValue> HashPart<V> {
     /// A part of `size` nodes (0 or a power of two), all free.
     pub(crate) fn new(size: usize) -> Self {
         debug_assert!(size == 0 || size.is_power_of_two());
-        let free = Node {
-            key: V::NIL,
-            val: V::NIL,
-            next: 0,
-        };
         Self {
-            nodes: vec![free; size].into_boxed_slice(),
+            nodes: vec![Node::FREE; size].into_boxed_slice(),
             lastfree: size,
         }
     }
@@ -147,7 +218,7 @@ impl<V: TableValue> HashPart<V> {
         (key.key_hash64() as usize) & self.mask()
     }
 
-    /// Main position of a stored (normalised, live) key.
+    /// Main position of a key (normalised; `int_key` is its integer view).
     #[inline]
     fn position(&self, key: &V, int_key: Option<i64>) -> usize {
         match int_key {
@@ -156,15 +227,31 @@ impl<V: TableValue> HashPart<V> {
         }
     }
 
-    /// Index of the node holding `key` (live or dead), a key known not to
-    /// be an integer key, nil or NaN.
+    /// Main position (in this part) of the live key held by `n`.
     #[inline]
-    pub(crate) fn find_other(&self, key: &V) -> Option<usize> {
-        let mut i = (key.key_hash64() as usize) & self.mask();
+    fn node_position(&self, n: &Node<V>) -> usize {
+        match n.int_key() {
+            Some(i) => int_position(i, self.mask()),
+            None => self.other_position(&n.key()),
+        }
+    }
+
+    /// The node holding `key` (live or dead) and its index, for a key
+    /// known not to be an integer key, nil or NaN. Always inlined: it is
+    /// the whole of a field read, and as a call of its own (which LLVM
+    /// chose for the merely `#[inline]` version) it cost ~1% more
+    /// instructions on `hash_str`.
+    #[inline(always)]
+    fn lookup_other(&self, key: &V) -> Option<(usize, &Node<V>)> {
+        let (tag, bits) = key.key_parts();
+        let mut i = self.other_position(key);
+        if !key.key_eq_is_identity() {
+            return self.lookup_other_by_eq(key, (tag, bits), i);
+        }
         loop {
             let n = self.nodes.get(i)?;
-            if n.holds(key) {
-                return Some(i);
+            if n.has_parts(tag, bits) {
+                return Some((i, n));
             }
             if n.next == 0 {
                 return None;
@@ -173,20 +260,58 @@ impl<V: TableValue> HashPart<V> {
         }
     }
 
+    /// `lookup_other` for keys compared by `key_eq` (long strings), out of
+    /// line: the parts-only loop above is the hot one.
+    #[inline(never)]
+    fn lookup_other_by_eq(
+        &self,
+        key: &V,
+        parts: (u8, u64),
+        mut i: usize,
+    ) -> Option<(usize, &Node<V>)> {
+        loop {
+            let n = self.nodes.get(i)?;
+            if n.holds(key, parts) {
+                return Some((i, n));
+            }
+            if n.next == 0 {
+                return None;
+            }
+            i = i.wrapping_add_signed(n.next as isize);
+        }
+    }
+
+    /// Index of the node holding `key` (live or dead), a key known not to
+    /// be an integer key, nil or NaN.
+    #[inline]
+    pub(crate) fn find_other(&self, key: &V) -> Option<usize> {
+        self.lookup_other(key).map(|(i, _)| i)
+    }
+
     /// The value for a non-integer key (nil if absent): the hot path of
     /// field access, so it returns the value without a second index.
     #[inline]
     pub(crate) fn get_other(&self, key: &V) -> V {
-        let mut i = (key.key_hash64() as usize) & self.mask();
+        match self.lookup_other(key) {
+            Some((_, n)) => n.val,
+            None => V::NIL,
+        }
+    }
+
+    /// The node holding integer key `key` (live or dead) and its index.
+    #[inline]
+    fn lookup_int(&self, key: i64) -> Option<(usize, &Node<V>)> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mut i = int_position(key, self.mask());
         loop {
-            let Some(n) = self.nodes.get(i) else {
-                return V::NIL;
-            };
-            if n.holds(key) {
-                return n.val;
+            let n = self.nodes.get(i)?;
+            if n.has_parts(V::KEY_TAG_INT, key as u64) {
+                return Some((i, n));
             }
             if n.next == 0 {
-                return V::NIL;
+                return None;
             }
             i = i.wrapping_add_signed(n.next as isize);
         }
@@ -195,27 +320,14 @@ impl<V: TableValue> HashPart<V> {
     /// Index of the node holding integer key `key` (live or dead).
     #[inline]
     pub(crate) fn find_int(&self, key: i64) -> Option<usize> {
-        if self.nodes.is_empty() {
-            return None;
-        }
-        let mut i = int_position(key, self.mask());
-        loop {
-            let n = self.nodes.get(i)?;
-            if n.key.as_int_key() == Some(key) {
-                return Some(i);
-            }
-            if n.next == 0 {
-                return None;
-            }
-            i = i.wrapping_add_signed(n.next as isize);
-        }
+        self.lookup_int(key).map(|(i, _)| i)
     }
 
     /// The value for integer key `key` in this part (nil if absent).
     #[inline]
     pub(crate) fn get_int(&self, key: i64) -> V {
-        match self.find_int(key) {
-            Some(i) => self.nodes[i].val,
+        match self.lookup_int(key) {
+            Some((_, n)) => n.val,
             None => V::NIL,
         }
     }
@@ -241,7 +353,7 @@ impl<V: TableValue> HashPart<V> {
     fn free_position(&mut self) -> Option<usize> {
         while self.lastfree > 0 {
             self.lastfree -= 1;
-            if self.nodes[self.lastfree].key.is_nil() {
+            if self.nodes[self.lastfree].is_free() {
                 return Some(self.lastfree);
             }
         }
@@ -251,19 +363,34 @@ impl<V: TableValue> HashPart<V> {
     /// Inserts a key known to be absent (normalised, not nil/NaN; `int_key`
     /// its integer view) with a non-nil value. Returns false, changing
     /// nothing, when the key needs a free node and there is none: the
-    /// caller must rehash. The body of PUC's `luaH_newkey`.
+    /// caller must rehash.
     pub(crate) fn insert(&mut self, key: V, int_key: Option<i64>, value: V) -> bool {
         if self.nodes.is_empty() {
             return false;
         }
-        let mut mp = self.position(&key, int_key);
-        if !self.nodes[mp].val.is_nil() {
+        let mp = self.position(&key, int_key);
+        self.insert_at(mp, key.key_parts(), value)
+    }
+
+    /// Inserts the live entry of a node of another node array (a resize
+    /// moving entries into this one), from its parts.
+    pub(crate) fn reinsert(&mut self, n: &Node<V>) -> bool {
+        if self.nodes.is_empty() {
+            return false;
+        }
+        let mp = self.node_position(n);
+        self.insert_at(mp, (n.key_tag, n.key_bits), n.val)
+    }
+
+    /// The body of PUC's `luaH_newkey`: places the key with parts `parts`
+    /// and main position `mp`.
+    fn insert_at(&mut self, mut mp: usize, parts: (u8, u64), value: V) -> bool {
+        if self.nodes[mp].is_live() {
             // Main position taken by a live key: a free node is needed.
             let Some(f) = self.free_position() else {
                 return false;
             };
-            let occupant = self.nodes[mp].key;
-            let other = self.position(&occupant, occupant.as_int_key());
+            let other = self.node_position(&self.nodes[mp]);
             if other != mp {
                 // The occupant is out of its main position: move it to the
                 // free node, re-linking its predecessor in its own chain.
@@ -296,14 +423,14 @@ impl<V: TableValue> HashPart<V> {
             }
         }
         let node = &mut self.nodes[mp];
-        node.key = key;
+        node.set_key(parts);
         node.val = value;
         true
     }
 
     /// Nodes in use (live or dead keys). O(size).
     pub(crate) fn used(&self) -> usize {
-        self.nodes.iter().filter(|n| !n.key.is_nil()).count()
+        self.nodes.iter().filter(|n| !n.is_free()).count()
     }
 
     /// Heap bytes of the node array (allocated exactly, as a boxed slice).
@@ -312,32 +439,39 @@ impl<V: TableValue> HashPart<V> {
     }
 
     /// Panics if the chain structure is broken; for the property tests.
-    /// Hashes live keys only (dead keys may be collected objects).
+    /// Rebuilds and hashes live keys only (dead keys may be collected
+    /// objects).
     pub(crate) fn check(&self) {
         let size = self.nodes.len();
         assert!(size == 0 || size.is_power_of_two(), "node count {size}");
         assert!(self.lastfree <= size, "lastfree past the end");
         let mut preds = vec![0u8; size];
         for (i, n) in self.nodes.iter().enumerate() {
-            if n.key.is_nil() {
-                assert!(n.val.is_nil(), "free node {i} has a value");
+            if n.is_free() {
+                assert_eq!(n.key_bits, 0, "free node {i} has a key payload");
+                assert!(!n.is_live(), "free node {i} has a value");
                 assert_eq!(n.next, 0, "free node {i} is chained");
                 assert!(i < self.lastfree, "free node {i} above lastfree");
             }
-            assert!(!n.key.is_nan(), "NaN key stored");
             if n.next != 0 {
                 let to = i.wrapping_add_signed(n.next as isize);
                 assert!(to < size, "node {i} links out of range");
-                assert!(
-                    !self.nodes[to].key.is_nil(),
-                    "node {i} links to a free node"
-                );
+                assert!(!self.nodes[to].is_free(), "node {i} links to a free node");
                 preds[to] += 1;
                 assert!(preds[to] == 1, "node {to} has two predecessors");
             }
-            if !n.val.is_nil() {
+            if n.is_live() {
+                let key = n.key();
+                assert!(!key.is_nan(), "NaN key stored");
+                assert!(!key.is_nil(), "live node {i} has a nil key");
+                assert_eq!(key.key_parts(), (n.key_tag, n.key_bits), "parts");
                 assert_eq!(
-                    self.find(&n.key, n.key.as_int_key()),
+                    key.as_int_key(),
+                    n.int_key(),
+                    "key at node {i} is not normalised"
+                );
+                assert_eq!(
+                    self.find(&key, n.int_key()),
                     Some(i),
                     "live key at node {i} not reachable from its main position"
                 );
@@ -347,7 +481,7 @@ impl<V: TableValue> HashPart<V> {
 }
 
 /// The `next` offset from node `from` to node `to`. Sizes stay far below
-/// 2^31 nodes (that would be 80 GiB of nodes), as in PUC.
+/// 2^31 nodes (that would be 64 GiB of nodes), as in PUC.
 #[inline]
 fn offset(from: usize, to: usize) -> i32 {
     (to as isize - from as isize) as i32
@@ -356,6 +490,13 @@ fn offset(from: usize, to: usize) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_is_32_bytes_and_aligned() {
+        use crate::simple::SimpleValue;
+        assert_eq!(size_of::<Node<SimpleValue>>(), 32);
+        assert_eq!(align_of::<Node<SimpleValue>>(), 32);
+    }
 
     #[test]
     fn int_position_is_pucs_hashint() {

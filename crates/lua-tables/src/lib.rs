@@ -113,9 +113,10 @@
 //! value becomes nil and the key stays as a dead key until the next
 //! rehash. [`Table::for_each`] does not visit dead keys, so their objects
 //! may be collected while they sit in their nodes. A dead key is therefore
-//! never hashed again and is compared with the keys being looked up only
-//! through [`TableValue::key_identical`], which must not dereference
-//! collectable objects.
+//! never hashed or rebuilt again, and is compared with the keys being
+//! looked up by its stored parts only ([`TableValue::key_parts`]: for an
+//! object, its address), never through [`TableValue::key_eq`], which may
+//! dereference it.
 //!
 //! **Invariants** (checked by the property tests after every operation):
 //! the array holds exactly the keys `1..=array_len()`, with capacity equal
@@ -136,16 +137,20 @@
 //! the part sizes after nil stores, and then which border `#t` picks among
 //! several, can differ (the answer is always a border). With integer keys
 //! only, positions, sizes, order and borders are lua5.4's. A node costs
-//! 40 bytes for a 16-byte value against PUC's 24 (below): PUC packs the
-//! key's type tag into the value's padding, which a generic value type
-//! cannot do.
+//! 32 bytes for a 16-byte value against PUC's 24 (below): the key is
+//! stored split into a tag byte and an 8-byte payload that sit next to the
+//! chain link, but the value is stored whole, where PUC also packs the
+//! key's tag and the link into the value's padding.
 //!
 //! `len()` returns `u64` (PUC's `lua_Unsigned`); it never exceeds
 //! `i64::MAX`. `is_empty()` means "no live entry", which is not `len() ==
 //! 0` (`{[2] = x}` has border 0). The table is `Send` and `Sync` when the
 //! value type is: the border hint and the traversal hint are relaxed
-//! atomics. The crate has no `unsafe` code (the property tests were also
-//! run once under valgrind's memcheck: no errors).
+//! atomics. The crate's one `unsafe` operation is the call of
+//! [`TableValue::from_key_parts`] that rebuilds a stored key (`Node::key`
+//! in `hash.rs`), on parts that came from `key_parts` of a live key (the
+//! property tests were also run once under valgrind's memcheck with the
+//! 40-byte nodes: no errors).
 //!
 //! # Figures
 //!
@@ -158,13 +163,15 @@
 //! array part, 2^20 slots, **16,777,216 bytes**; lua5.4 reports
 //! 16,777,272 bytes (`collectgarbage("count")` before/after, the same 2^20
 //! 16-byte slots plus its 56-byte table header): ratio **1.00**. A hash
-//! node costs 40 bytes (key, value, 4-byte link, padding), so 40 to 80
-//! bytes per live entry: 100,000 string keys take **5,242,880 bytes** (52.4
-//! per entry, 2^17 nodes) against lua5.4's 3,145,784 (31.5 per entry,
-//! 24-byte nodes): ratio **1.67**. (The `IndexMap` hash part this replaced
-//! took 7,602,192 bytes, 76 per entry, ratio 2.4: a 40-byte entry plus a
-//! hashbrown index of 18 bytes per slot.) The `Table` header itself is
-//! `size_of::<Table<V>>()` = 64 bytes (104 before).
+//! node costs 32 bytes (value, key payload, 4-byte link, key tag,
+//! padding), so 32 to 64 bytes per live entry: 100,000 string keys take
+//! **4,194,304 bytes** (41.9 per entry, 2^17 nodes) against lua5.4's
+//! 3,145,784 (31.5 per entry, 24-byte nodes): ratio **1.33**. (With the
+//! key stored whole, 40-byte nodes, it was 5,242,880 bytes, ratio 1.67;
+//! the `IndexMap` hash part before that took 7,602,192 bytes, 76 per
+//! entry, ratio 2.4: a 40-byte entry plus a hashbrown index of 18 bytes
+//! per slot.) The `Table` header itself is `size_of::<Table<V>>()` = 64
+//! bytes (104 before).
 //!
 //! **Speed** (divan, fastest of 20 samples; the machine was busy, so
 //! absolute times are about 1.5-2x those of a quiet run; `HashMap` and
@@ -237,24 +244,45 @@ pub trait TableValue: Copy {
     fn is_nan(&self) -> bool;
     /// Raw (primitive) equality for non-integer keys: the runtime compares
     /// interned strings by pointer, tables/functions by identity, floats by
-    /// value.
+    /// value. Only asked for live keys whose tags match and whose payloads
+    /// differ, and only when `key_eq_is_identity` is false.
     fn key_eq(&self, other: &Self) -> bool;
     /// Hashing for non-integer keys, consistent with `key_eq` (strings feed
     /// their cached hash).
     fn key_hash<H: std::hash::Hasher>(&self, state: &mut H);
-    /// Comparison of a key being looked up with a *dead* key (one whose
-    /// value was set to nil, still in its node until the next rehash).
-    /// The collector does not keep dead keys alive ([`Table::for_each`]
-    /// skips them), so a dead key may name a freed object: this must
-    /// compare collectable objects by identity without dereferencing them
-    /// (a long string compared by content would read freed memory). It
-    /// may answer false for keys that are `key_eq`: the lookup then misses
-    /// the dead key, and a store inserts the key afresh, which is what PUC
-    /// does with a dead key the collector has marked. The default is
-    /// `key_eq`, right for value types without collectable keys.
+    /// Tag byte of the parts of [`TableValue::NIL`] (`NIL.key_parts()` is
+    /// `(KEY_TAG_NIL, 0)`): a node whose key has this tag is free. No other
+    /// value may split with this tag.
+    const KEY_TAG_NIL: u8;
+    /// Tag byte of the parts of an integer key: `from_int_key(i).key_parts()`
+    /// must be `(KEY_TAG_INT, i as u64)`, and no other key may have this
+    /// tag, so that integer keys are recognised and compared from their
+    /// parts alone.
+    const KEY_TAG_INT: u8;
+    /// The key split in two for storage in a hash node: a tag byte and an
+    /// 8-byte payload (for luna's `Value`: the variant's index, and the
+    /// integer, float bits, boolean or object address). Keys with equal
+    /// parts must be `key_eq`; distinct objects must have distinct parts
+    /// (the parts are the key's identity: a dead key is compared with the
+    /// key being looked up by its parts only, see [`Table::retain`]).
+    fn key_parts(&self) -> (u8, u64);
+    /// Rebuilds a key from its parts.
+    ///
+    /// # Safety
+    /// `(tag, bits)` must be what `key_parts` returned for a value of this
+    /// type that is still valid (for luna: an object the collector has not
+    /// freed). The table calls it only on the parts of nil and of live
+    /// keys, never on a dead key's (whose object may be gone).
+    unsafe fn from_key_parts(tag: u8, bits: u64) -> Self;
+    /// True when [`TableValue::key_eq`] holds between this key and another
+    /// exactly when their parts are equal (interned strings, numbers,
+    /// objects compared by identity): a lookup then compares parts only,
+    /// payload first. False (the default, always correct) makes a lookup
+    /// also rebuild every live stored key of the same tag and ask `key_eq`
+    /// (long strings, compared by content).
     #[inline]
-    fn key_identical(&self, dead: &Self) -> bool {
-        self.key_eq(dead)
+    fn key_eq_is_identity(&self) -> bool {
+        false
     }
     /// The 64-bit hash the table uses to place a non-integer key: its low
     /// bits select the key's main position, so they must be well mixed.

@@ -61,6 +61,44 @@ pub fn float_to_int(f: f64) -> Option<i64> {
 
 impl TableValue for SimpleValue {
     const NIL: Self = SimpleValue::Nil;
+    const KEY_TAG_NIL: u8 = 0;
+    const KEY_TAG_INT: u8 = 2;
+
+    /// Tags in declaration order; a symbol's payload is its id and its
+    /// hash side by side, so the parts rebuild it without a lookup.
+    #[inline]
+    fn key_parts(&self) -> (u8, u64) {
+        match *self {
+            SimpleValue::Nil => (0, 0),
+            SimpleValue::Bool(b) => (1, b as u64),
+            SimpleValue::Int(i) => (2, i as u64),
+            SimpleValue::Float(f) => (3, f.to_bits()),
+            SimpleValue::Str(s) => (4, u64::from(s.id) | u64::from(s.hash) << 32),
+        }
+    }
+
+    /// Every tag and payload makes a valid value here: no safety condition
+    /// is actually needed (an unknown tag gives nil).
+    #[inline]
+    unsafe fn from_key_parts(tag: u8, bits: u64) -> Self {
+        match tag {
+            1 => SimpleValue::Bool(bits != 0),
+            2 => SimpleValue::Int(bits as i64),
+            3 => SimpleValue::Float(f64::from_bits(bits)),
+            4 => SimpleValue::Str(Sym {
+                id: bits as u32,
+                hash: (bits >> 32) as u32,
+            }),
+            _ => SimpleValue::Nil,
+        }
+    }
+
+    /// Symbols are equal by id, which determines their hash; booleans and
+    /// floats are stored normalised (no -0.0 or NaN key reaches a node).
+    #[inline]
+    fn key_eq_is_identity(&self) -> bool {
+        true
+    }
 
     #[inline]
     fn is_nil(&self) -> bool {

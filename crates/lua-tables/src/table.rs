@@ -251,7 +251,7 @@ impl<V: TableValue> Table<V> {
         for n in self.hash.nodes() {
             if !n.val.is_nil() {
                 total += 1;
-                if let Some(i) = n.key.as_int_key() {
+                if let Some(i) = n.int_key() {
                     na += count_int(i, &mut nums);
                 }
             }
@@ -283,7 +283,7 @@ impl<V: TableValue> Table<V> {
             needed += self.array[narray..].iter().filter(|v| !v.is_nil()).count();
         }
         for n in self.hash.nodes() {
-            if !n.val.is_nil() && !in_array(n.key.as_int_key(), narray) {
+            if n.is_live() && !in_array(n.int_key(), narray) {
                 needed += 1;
             }
         }
@@ -308,14 +308,13 @@ impl<V: TableValue> Table<V> {
             if n.val.is_nil() {
                 continue;
             }
-            let int_key = n.key.as_int_key();
-            if let Some(i) = int_key
+            if let Some(i) = n.int_key()
                 && in_array(Some(i), narray)
             {
                 self.array[i as usize - 1] = n.val;
                 continue;
             }
-            let inserted = self.hash.insert(n.key, int_key, n.val);
+            let inserted = self.hash.reinsert(n);
             debug_assert!(inserted);
         }
     }
@@ -349,8 +348,8 @@ impl<V: TableValue> Table<V> {
         let hint = self.next_hint.load(Ordering::Relaxed);
         if let Some(n) = self.hash.nodes().get(hint) {
             let same = match int_key {
-                Some(i) => n.key.as_int_key() == Some(i),
-                None => !key.is_nan() && n.holds(&key),
+                Some(i) => n.int_key() == Some(i),
+                None => !key.is_nan() && n.holds(&key, key.key_parts()),
             };
             if same {
                 return Some(hint);
@@ -374,7 +373,7 @@ impl<V: TableValue> Table<V> {
         let rest = self.hash.nodes().get(from..)?;
         let (offset, n) = rest.iter().enumerate().find(|(_, n)| !n.val.is_nil())?;
         self.next_hint.store(from + offset, Ordering::Relaxed);
-        Some((n.key, n.val))
+        Some((n.key(), n.val))
     }
 
     /// Every `(key, value)` with a non-nil value, in traversal order.
@@ -390,7 +389,7 @@ impl<V: TableValue> Table<V> {
             .nodes()
             .iter()
             .filter(|n| !n.val.is_nil())
-            .map(|n| (n.key, n.val));
+            .map(|n| (n.key(), n.val));
         array.chain(hash)
     }
 
@@ -404,7 +403,7 @@ impl<V: TableValue> Table<V> {
         }
         for n in self.hash.nodes() {
             if !n.val.is_nil() {
-                f(n.key, n.val);
+                f(n.key(), n.val);
             }
         }
     }
@@ -413,8 +412,8 @@ impl<V: TableValue> Table<V> {
     /// tables). As in PUC's `clearkey`, a removed hash entry becomes a dead
     /// key (its value turns nil, the key stays until the next rehash), so a
     /// traversal in progress is not disturbed. The dead key is never hashed
-    /// again and is only compared, by [`TableValue::key_identical`], against
-    /// keys being looked up.
+    /// or rebuilt again and is only compared, by its stored parts (see
+    /// [`TableValue::key_parts`]), against keys being looked up.
     pub fn retain(&mut self, mut keep: impl FnMut(V, V) -> bool) {
         for (i, v) in self.array.iter_mut().enumerate() {
             if !v.is_nil() && !keep(V::from_int_key(i as i64 + 1), *v) {
@@ -422,7 +421,7 @@ impl<V: TableValue> Table<V> {
             }
         }
         for n in self.hash.nodes_mut() {
-            if !n.val.is_nil() && !keep(n.key, n.val) {
+            if n.is_live() && !keep(n.key(), n.val) {
                 n.val = V::NIL;
             }
         }
@@ -443,7 +442,7 @@ impl<V: TableValue> Table<V> {
         assert_eq!(self.array.capacity(), n, "array capacity is its size");
         self.hash.check();
         for node in self.hash.nodes() {
-            if let Some(i) = node.key.as_int_key() {
+            if let Some(i) = node.int_key() {
                 assert!(
                     (i as u64).wrapping_sub(1) >= n as u64,
                     "key {i} belongs to the array part"
