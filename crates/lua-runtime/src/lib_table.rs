@@ -96,6 +96,9 @@ fn aux_getn(st: &mut State, a: Args, arg: usize, what: u8) -> LuaResult<i64> {
     len_of(st, v)
 }
 
+/// `lua_geti`: `t[i]`, raw for a table without metatable. The
+/// metamethod path is out of line so that the raw path inlines into the
+/// loops of `sort`, `insert`, `remove`, `move`, `concat` and `unpack`.
 #[inline]
 fn geti(st: &mut State, t: Value, i: i64) -> LuaResult<Value> {
     if let Value::Table(tab) = t
@@ -103,17 +106,36 @@ fn geti(st: &mut State, t: Value, i: i64) -> LuaResult<Value> {
     {
         return Ok(tab.get_int(i));
     }
+    geti_meta(st, t, i)
+}
+
+#[inline(never)]
+fn geti_meta(st: &mut State, t: Value, i: i64) -> LuaResult<Value> {
     st.index(t, Value::Int(i), VarInfo::None)
 }
 
+/// `lua_seti`: `t[i] = v`, raw for a table without metatable.
 #[inline]
 fn seti(st: &mut State, t: Value, i: i64, v: Value) -> LuaResult<()> {
     if let Value::Table(tab) = t
         && tab.metatable().is_none()
     {
+        // Inside the array part a store cannot grow the table: no GC
+        // accounting needed (the executors' `fast::set_fast` does the same).
+        let mut raw = tab.raw_mut();
+        if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
+            raw.set_int(i, v);
+            return Ok(());
+        }
+        drop(raw);
         st.raw_set_int(tab, i, v);
         return Ok(());
     }
+    seti_meta(st, t, i, v)
+}
+
+#[inline(never)]
+fn seti_meta(st: &mut State, t: Value, i: i64, v: Value) -> LuaResult<()> {
     st.set_index(t, Value::Int(i), v, VarInfo::None)
 }
 
@@ -293,25 +315,35 @@ struct LuaBackend {
 }
 
 impl Backend for LuaBackend {
+    #[inline]
     fn load(&mut self, st: &mut State, k: usize, i: u64) -> LuaResult<()> {
         let v = geti(st, self.t, i as i64)?;
         st.th.stack[self.slots + k] = v;
         Ok(())
     }
 
+    #[inline]
     fn store(&mut self, st: &mut State, i: u64, k: usize) -> LuaResult<()> {
         let v = st.th.stack[self.slots + k];
         seti(st, self.t, i as i64, v)
     }
 
+    #[inline]
     fn less(&mut self, st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
         let a = st.th.stack[self.slots + x];
         let b = st.th.stack[self.slots + y];
         if self.cmp.is_nil() {
-            st.less_than(a, b)
-        } else {
-            Ok(st.call1(self.cmp, &[a, b])?.truthy())
+            return st.less_than(a, b);
         }
+        // sort_comp: the comparator and both values pushed straight above
+        // the slots, one result taken back (no argument slice, no
+        // result vector).
+        let stack = &mut st.th.stack;
+        let func = stack.len();
+        stack.push(self.cmp);
+        stack.push(a);
+        stack.push(b);
+        Ok(st.call_at1(func)?.truthy())
     }
 }
 

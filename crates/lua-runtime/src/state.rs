@@ -42,6 +42,10 @@ pub struct State {
     /// Interned metamethod names, indexed by `Tm`.
     pub tm_names: [Gc<LuaStr>; TM_COUNT],
     executor: Rc<dyn Executor>,
+    /// Executors replaced by [`State::set_executor`], kept until the state
+    /// is dropped: a call in progress may still be running one (see
+    /// `executor_call`).
+    retired: Vec<Rc<dyn Executor>>,
     /// Current nesting of Rust-recursive calls (see [`MAX_C_CALLS`]).
     pub c_calls: u32,
     pub out: Output,
@@ -85,6 +89,7 @@ impl State {
             type_metas: [None; 9],
             tm_names,
             executor,
+            retired: Vec::new(),
             c_calls: 0,
             out: Box::new(std::io::BufWriter::with_capacity(
                 1 << 16,
@@ -126,8 +131,11 @@ impl State {
         self.executor.clone()
     }
 
+    /// Install another executor. The old one is kept alive (not dropped)
+    /// until the state is: calls in progress may be running it.
     pub fn set_executor(&mut self, e: Rc<dyn Executor>) {
-        self.executor = e;
+        let old = std::mem::replace(&mut self.executor, e);
+        self.retired.push(old);
     }
 
     // ---------------------------------------------------------------
@@ -407,28 +415,58 @@ impl State {
     /// Call `f` with `args` and return every result. Recurses into the
     /// executor: counts against the C-call limit.
     pub fn call(&mut self, f: Value, args: &[Value]) -> LuaResult<Vec<Value>> {
-        let func = self.th.stack.len();
-        self.th.stack.push(f);
-        self.th.stack.extend_from_slice(args);
+        let func = self.push_call(f, args);
         self.call_at(func, -1)?;
         let res: Vec<Value> = self.th.stack.drain(func..).collect();
         Ok(res)
     }
 
-    /// Call `f` with `args`, first result only.
+    /// Call `f` with `args`, first result only. Not inlined: executors
+    /// call it from their loops for metamethods, where it would only
+    /// add code.
+    #[inline(never)]
     pub fn call1(&mut self, f: Value, args: &[Value]) -> LuaResult<Value> {
-        let func = self.th.stack.len();
-        self.th.stack.push(f);
-        self.th.stack.extend_from_slice(args);
+        let func = self.push_call(f, args);
+        self.call_at1(func)
+    }
+
+    /// Push `f` and its arguments; returns the function's stack index.
+    /// Pushed one by one: a slice copy is a `memcpy` call for two values.
+    #[inline]
+    fn push_call(&mut self, f: Value, args: &[Value]) -> usize {
+        let stack = &mut self.th.stack;
+        let func = stack.len();
+        stack.reserve(args.len() + 1);
+        stack.push(f);
+        for &a in args {
+            stack.push(a);
+        }
+        func
+    }
+
+    /// Call the function at stack index `func` with the values above it
+    /// and return its first result (nil if none), leaving the stack at
+    /// `func`: the one-result call of natives that call Lua in a loop (a
+    /// sort comparator, `__index` functions), with nothing allocated.
+    #[inline]
+    pub fn call_at1(&mut self, func: usize) -> LuaResult<Value> {
         self.call_at(func, 1)?;
+        // With one result wanted, the executor leaves exactly one value at
+        // `func` and the top just above it.
         let v = self.th.stack[func];
         self.th.stack.truncate(func);
         Ok(v)
     }
 
     /// `lua_call`: call the function at `func` with the values above it.
+    #[inline]
     pub fn call_at(&mut self, func: usize, nresults: i32) -> LuaResult<()> {
-        self.call_at_flags(func, nresults, 0)
+        self.enter_c_call()?;
+        self.nny += 1;
+        let r = self.executor_call(func, nresults, 0);
+        self.nny -= 1;
+        self.c_calls -= 1;
+        r
     }
 
     pub fn call_at_flags(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
@@ -438,8 +476,7 @@ impl State {
         if tb {
             self.want_traceback += 1;
         }
-        let ex = self.executor.clone();
-        let r = ex.call(self, func, nresults, flags);
+        let r = self.executor_call(func, nresults, flags);
         if tb {
             self.want_traceback -= 1;
         }
@@ -448,20 +485,44 @@ impl State {
         r
     }
 
+    /// `Executor::call` on the installed executor, without cloning its
+    /// `Rc` (an increment, a decrement and a zero test on every call from
+    /// a native into Lua).
+    #[inline]
+    fn executor_call(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+        let ex: *const dyn Executor = Rc::as_ptr(&self.executor);
+        // SAFETY: `ex` points into an `Rc` allocation that lives as long as
+        // `self`: `set_executor` moves a replaced executor into `retired`
+        // instead of dropping it, and nothing else replaces or drops
+        // `self.executor`. `self` is borrowed for the whole call, so the
+        // executor outlives it. The executor is a separate allocation, so
+        // the shared reference does not alias the `&mut State`.
+        let ex = unsafe { &*ex };
+        ex.call(self, func, nresults, flags)
+    }
+
     /// Count one level of Rust recursion; error past the limit as PUC does.
+    #[inline]
     pub fn enter_c_call(&mut self) -> LuaResult<()> {
         self.c_calls += 1;
         if self.c_calls >= MAX_C_CALLS {
-            if self.c_calls == MAX_C_CALLS {
-                let e = self.rt_error("C stack overflow");
-                self.c_calls -= 1;
-                return Err(e);
-            }
-            if self.c_calls >= MAX_C_CALLS / 10 * 11 {
-                let e = self.plain_error("error in error handling");
-                self.c_calls -= 1;
-                return Err(e);
-            }
+            return self.c_calls_exceeded();
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn c_calls_exceeded(&mut self) -> LuaResult<()> {
+        if self.c_calls == MAX_C_CALLS {
+            let e = self.rt_error("C stack overflow");
+            self.c_calls -= 1;
+            return Err(e);
+        }
+        if self.c_calls >= MAX_C_CALLS / 10 * 11 {
+            let e = self.plain_error("error in error handling");
+            self.c_calls -= 1;
+            return Err(e);
         }
         Ok(())
     }
