@@ -792,6 +792,15 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     save_pc!();
                     match interp::tail_call(st, fa, na, func)? {
                         TailCalled::Lua => {
+                            // The callee's frame replaced this one (same
+                            // index): enter it in place.
+                            let fr = &st.th.frames[fi];
+                            if let FrameFn::Lua(c) = fr.func_fn {
+                                let nb = fr.base;
+                                let (ccode, _) = window::frame_parts(c);
+                                enter!(c, nb, window::at(ccode, 0));
+                                continue;
+                            }
                             fresh = true;
                             continue 'frame;
                         }
