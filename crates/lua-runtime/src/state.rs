@@ -42,6 +42,10 @@ pub struct State {
     /// Interned metamethod names, indexed by `Tm`.
     pub tm_names: [Gc<LuaStr>; TM_COUNT],
     executor: Rc<dyn Executor>,
+    /// `Rc::as_ptr(&executor)`, kept so that a call reads it with two
+    /// loads (computing it from a `dyn` `Rc` takes the vtable's alignment
+    /// into account on every call).
+    executor_ptr: *const dyn Executor,
     /// Executors replaced by [`State::set_executor`], kept until the state
     /// is dropped: a call in progress may still be running one (see
     /// `executor_call`).
@@ -88,6 +92,7 @@ impl State {
             loaded,
             type_metas: [None; 9],
             tm_names,
+            executor_ptr: Rc::as_ptr(&executor),
             executor,
             retired: Vec::new(),
             c_calls: 0,
@@ -134,6 +139,7 @@ impl State {
     /// Install another executor. The old one is kept alive (not dropped)
     /// until the state is: calls in progress may be running it.
     pub fn set_executor(&mut self, e: Rc<dyn Executor>) {
+        self.executor_ptr = Rc::as_ptr(&e);
         let old = std::mem::replace(&mut self.executor, e);
         self.retired.push(old);
     }
@@ -490,14 +496,15 @@ impl State {
     /// a native into Lua).
     #[inline]
     fn executor_call(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
-        let ex: *const dyn Executor = Rc::as_ptr(&self.executor);
-        // SAFETY: `ex` points into an `Rc` allocation that lives as long as
-        // `self`: `set_executor` moves a replaced executor into `retired`
-        // instead of dropping it, and nothing else replaces or drops
-        // `self.executor`. `self` is borrowed for the whole call, so the
-        // executor outlives it. The executor is a separate allocation, so
-        // the shared reference does not alias the `&mut State`.
-        let ex = unsafe { &*ex };
+        // SAFETY: `executor_ptr` is `Rc::as_ptr` of `self.executor` (set
+        // together in `bare` and `set_executor`), an `Rc` allocation that
+        // lives as long as `self`: `set_executor` moves a replaced executor
+        // into `retired` instead of dropping it, and nothing else replaces
+        // or drops `self.executor`. `self` is borrowed for the whole call,
+        // so the executor outlives it even if the call installs another.
+        // The executor is a separate allocation, so the shared reference
+        // does not alias the `&mut State`.
+        let ex = unsafe { &*self.executor_ptr };
         ex.call(self, func, nresults, flags)
     }
 
