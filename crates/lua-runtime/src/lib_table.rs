@@ -27,13 +27,20 @@
 //! pivot, the two elements being compared) lives in stack slots reserved
 //! above the arguments, so a collection triggered by the comparator sees
 //! them. When no Lua code can run at all (a table without metatable holding
-//! only numbers or only strings, sorted by `<`) the same algorithm runs on
-//! a vector copy instead, which is written back at the end: same order,
-//! same errors (NaNs can still make `<` inconsistent), no per-access
-//! metamethod checks.
+//! only numbers or only strings, sorted by `<`) the same algorithm reads
+//! and writes the raw table directly with the slots in Rust locals: same
+//! order, same errors (NaNs can still make `<` inconsistent), no
+//! per-access metamethod checks and no copy of the array.
+//!
+//! With a comparator, each comparison pushes the comparator and the two
+//! values on the stack and calls it through `State::call_at1` (one
+//! result, nothing allocated), as ltablib's `sort_comp` does; no borrow of
+//! the table is held across that call (the rule of
+//! `object::table_cell`).
 
 use crate::error::LuaResult;
-use crate::object::Args;
+use crate::gc::Gc;
+use crate::object::{Args, Table};
 use crate::ops::{self, VarInfo};
 use crate::state::{MAX_STACK, State};
 use crate::value::Value;
@@ -348,11 +355,13 @@ impl Backend for LuaBackend {
 }
 
 /// The fast backend for a plain table (no metatable) of only numbers or
-/// only strings sorted with `<`: no Lua code can run during such a sort,
-/// so the elements are sorted in a vector (by the same algorithm, hence
-/// the same final order and the same error points) and written back.
-struct VecBackend {
-    v: Vec<Value>,
+/// only strings sorted with `<`: no Lua code and no collection can run
+/// during such a sort, so elements are read and written straight in the
+/// raw table (in place, as PUC does, without a copy of the array: a copy
+/// was the sort's peak memory), compared without metamethod checks, and
+/// the three slots are Rust locals.
+struct RawBackend {
+    tab: Gc<Table>,
     slots: [Value; 3],
 }
 
@@ -370,17 +379,23 @@ fn plain_less(a: Value, b: Value) -> bool {
     }
 }
 
-impl Backend for VecBackend {
+impl Backend for RawBackend {
+    #[inline]
     fn load(&mut self, _st: &mut State, k: usize, i: u64) -> LuaResult<()> {
-        self.slots[k] = self.v[i as usize - 1];
+        self.slots[k] = self.tab.get_int(i as i64);
         Ok(())
     }
 
+    #[inline]
     fn store(&mut self, _st: &mut State, i: u64, k: usize) -> LuaResult<()> {
-        self.v[i as usize - 1] = self.slots[k];
+        // Every key 1..n holds a value (checked by `plain_elements`), so
+        // this assigns an existing entry: the table does not grow and
+        // needs no GC accounting.
+        self.tab.raw_mut().set_int(i as i64, self.slots[k]);
         Ok(())
     }
 
+    #[inline]
     fn less(&mut self, _st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
         Ok(plain_less(self.slots[x], self.slots[y]))
     }
@@ -567,29 +582,21 @@ fn depth_budget(n: i64) -> u32 {
     4 * log2 + 16
 }
 
-/// The elements of a plain table if the fast backend applies to them.
-fn plain_elements(t: Value, n: i64) -> Option<Vec<Value>> {
+/// The table, if the fast backend applies to `t[1..n]`: a table without
+/// metatable whose elements are all numbers or all strings.
+fn plain_elements(t: Value, n: i64) -> Option<Gc<Table>> {
     let Value::Table(tab) = t else { return None };
     if tab.metatable().is_some() {
         return None;
     }
     let raw = tab.raw();
-    let first = raw.get_int(1);
-    let numbers = matches!(first, Value::Int(_) | Value::Float(_));
-    let mut v = Vec::with_capacity(n as usize);
-    for i in 1..=n {
-        let x = raw.get_int(i);
-        let ok = match x {
-            Value::Int(_) | Value::Float(_) => numbers,
-            Value::Str(_) => !numbers,
-            _ => false,
-        };
-        if !ok {
-            return None;
-        }
-        v.push(x);
-    }
-    Some(v)
+    let numbers = matches!(raw.get_int(1), Value::Int(_) | Value::Float(_));
+    let plain = (1..=n).all(|i| match raw.get_int(i) {
+        Value::Int(_) | Value::Float(_) => numbers,
+        Value::Str(_) => !numbers,
+        _ => false,
+    });
+    plain.then_some(tab)
 }
 
 fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
@@ -608,24 +615,18 @@ fn sort(st: &mut State, a: Args) -> LuaResult<usize> {
         };
         let t = a.get(st, 1);
         if cmp.is_nil()
-            && let Some(v) = plain_elements(t, n)
+            && let Some(tab) = plain_elements(t, n)
         {
             let mut s = Sorter {
-                b: VecBackend {
-                    v,
+                b: RawBackend {
+                    tab,
                     slots: [Value::Nil; 3],
                 },
                 seed: n as u64,
             };
-            let r = s.auxsort(st, 1, n as u64, 0, depth_budget(n));
-            // Written back even after an error: PUC sorts in place, so a
-            // failed sort leaves the table partly sorted.
-            if let Value::Table(tab) = t {
-                for (i, &x) in s.b.v.iter().enumerate() {
-                    st.raw_set_int(tab, i as i64 + 1, x);
-                }
-            }
-            r?;
+            // In place: after an error ("invalid order function" from
+            // NaNs) the table stays partly sorted, as in PUC.
+            s.auxsort(st, 1, n as u64, 0, depth_budget(n))?;
             return Ok(0);
         }
         let slots = st.top();
@@ -657,21 +658,25 @@ mod tests {
         }
     }
 
-    fn sorter(v: Vec<Value>) -> Sorter<VecBackend> {
+    /// A sorter over a fresh table holding `v` at 1..n.
+    fn sorter(st: &mut State, v: Vec<Value>) -> Sorter<RawBackend> {
+        let tab = st.new_table();
+        for (i, x) in v.into_iter().enumerate() {
+            st.raw_set_int(tab, i as i64 + 1, x);
+        }
         Sorter {
-            b: VecBackend {
-                v,
+            b: RawBackend {
+                tab,
                 slots: [Value::Nil; 3],
             },
             seed: 1,
         }
     }
 
-    fn ints(s: &Sorter<VecBackend>) -> Vec<i64> {
-        s.b.v
-            .iter()
-            .map(|v| match v {
-                Value::Int(i) => *i,
+    fn ints(s: &Sorter<RawBackend>) -> Vec<i64> {
+        (1..=s.b.tab.len())
+            .map(|i| match s.b.tab.get_int(i) {
+                Value::Int(i) => i,
                 _ => i64::MIN,
             })
             .collect()
@@ -702,7 +707,7 @@ mod tests {
             (5000, 100000),
         ] {
             let d = data(n, m);
-            let mut s = sorter(d.iter().map(|&i| Value::Int(i)).collect());
+            let mut s = sorter(&mut st, d.iter().map(|&i| Value::Int(i)).collect());
             // budget 0: heapsort from the start
             s.auxsort(&mut st, 1, n as u64, 0, 0).unwrap();
             let mut want = d.clone();
@@ -716,7 +721,7 @@ mod tests {
         let mut st = State::new(Rc::new(NoExec));
         for budget in [1, 3, 8, 100] {
             let d = data(3000, 50);
-            let mut s = sorter(d.iter().map(|&i| Value::Int(i)).collect());
+            let mut s = sorter(&mut st, d.iter().map(|&i| Value::Int(i)).collect());
             s.auxsort(&mut st, 1, 3000, 0, budget).unwrap();
             let mut want = d.clone();
             want.sort();
@@ -736,11 +741,24 @@ mod tests {
                 }
             })
             .collect();
-        let mut s = sorter(v);
+        let mut s = sorter(&mut st, v);
         // Either sorted in some order or "invalid order function": never a
-        // panic or an endless loop.
+        // panic or an endless loop, and the elements are only permuted.
         let _ = s.auxsort(&mut st, 1, 500, 0, depth_budget(500));
-        assert_eq!(s.b.v.len(), 500);
+        assert_eq!(s.b.tab.len(), 500);
+        let nans = (1..=500)
+            .filter(|&i| matches!(s.b.tab.get_int(i), Value::Float(f) if f.is_nan()))
+            .count();
+        assert_eq!(nans, 167);
+        let mut rest = ints(&s);
+        rest.retain(|&i| i != i64::MIN);
+        rest.sort();
+        let mut want: Vec<i64> = (0..500)
+            .filter(|i| i % 3 != 0)
+            .map(|i| (i * 7919) % 500)
+            .collect();
+        want.sort();
+        assert_eq!(rest, want);
     }
 
     #[test]
