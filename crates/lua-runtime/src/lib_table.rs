@@ -97,8 +97,16 @@ pub fn len_of(st: &mut State, v: Value) -> LuaResult<i64> {
     }
 }
 
-/// `aux_getn`.
+/// `aux_getn`. A table without metatable (the common case of `insert`
+/// and `remove`) takes its raw length directly, without the checks and
+/// the `__len` lookup.
+#[inline]
 fn aux_getn(st: &mut State, a: Args, arg: usize, what: u8) -> LuaResult<i64> {
+    if let Value::Table(tab) = a.get(st, arg)
+        && tab.metatable().is_none()
+    {
+        return Ok(tab.len());
+    }
     let v = check_tab(st, a, arg, what | TAB_L)?;
     len_of(st, v)
 }
