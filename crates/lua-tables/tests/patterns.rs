@@ -111,3 +111,19 @@ fn pops() {
     }
     assert_eq!(t.len(), 0);
 }
+
+#[test]
+fn a_read_past_the_hint_moves_the_border() {
+    // lua5.4 moves `alimit` on reads too (`luaH_getint`), so a plain read
+    // changes the next `#t`; a table whose reads never wrote would answer
+    // 9 twice.
+    // for i=1,16 do t[i]=i end; for i=10,16 do if i~=11 then t[i]=nil end end
+    // print(#t) -> 9; local _ = t[11]; print(#t) -> 11
+    let mut t = filled(16);
+    for k in (10..=16).filter(|&k| k != 11) {
+        t.set_int(k, V::Nil);
+    }
+    assert_eq!(t.len(), 9);
+    assert_eq!(t.get_int(11), V::Int(11));
+    assert_eq!(t.len(), 11);
+}
