@@ -343,7 +343,7 @@ impl Backend for LuaBackend {
         seti(st, self.t, i as i64, v)
     }
 
-    #[inline]
+    #[inline(always)]
     fn less(&mut self, st: &mut State, x: usize, y: usize) -> LuaResult<bool> {
         let a = st.th.stack[self.slots + x];
         let b = st.th.stack[self.slots + y];
