@@ -298,6 +298,39 @@ impl<V: TableValue> HashPart<V> {
         }
     }
 
+    /// Stores `value` in the node of `key` (live or dead; a non-integer
+    /// key, not nil or NaN) if there is one: a field store. Returns false,
+    /// changing nothing, when the key is absent. The value is written
+    /// through the node the probe found, where an index handed back to the
+    /// caller would be bounds-checked again.
+    #[inline(always)]
+    pub(crate) fn set_other(&mut self, key: &V, value: V) -> bool {
+        if !key.key_eq_is_identity() {
+            return match self.find_other(key) {
+                Some(i) => {
+                    self.nodes[i].val = value;
+                    true
+                }
+                None => false,
+            };
+        }
+        let (tag, bits) = key.key_parts();
+        let mut i = self.other_position(key);
+        loop {
+            let Some(n) = self.nodes.get_mut(i) else {
+                return false;
+            };
+            if n.has_parts(tag, bits) {
+                n.val = value;
+                return true;
+            }
+            if n.next == 0 {
+                return false;
+            }
+            i = i.wrapping_add_signed(n.next as isize);
+        }
+    }
+
     /// The node holding integer key `key` (live or dead) and its index.
     #[inline]
     fn lookup_int(&self, key: i64) -> Option<(usize, &Node<V>)> {

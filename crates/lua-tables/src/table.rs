@@ -195,10 +195,8 @@ impl<V: TableValue> Table<V> {
     /// (typically a string): skips the integer-key and error tests.
     #[inline]
     pub fn set_str(&mut self, key: V, value: V) {
-        match self.hash.find_other(&key) {
-            Some(i) => self.hash.set_at(i, value),
-            None if value.is_nil() => {}
-            None => self.new_key(key, None, value),
+        if !self.hash.set_other(&key, value) && !value.is_nil() {
+            self.new_key(key, None, value);
         }
     }
 
