@@ -22,7 +22,7 @@
 //! same element accessors, which with an inconsistent comparator still
 //! ends (in some order) rather than looping.
 //!
-//! The algorithm is written once over a [`Backend`] of three value slots.
+//! The algorithm is written once over a `Backend` of three value slots.
 //! In the general backend every value held across a call into Lua (the
 //! pivot, the two elements being compared) lives in stack slots reserved
 //! above the arguments, so a collection triggered by the comparator sees
