@@ -331,9 +331,8 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 regs.set($x, v)
             }};
         }
-        // `R[x] := v` for a `v` just built as a number: one 16-byte store,
-        // so the next instruction's 16-byte read of it is forwarded from
-        // the store buffer (see lua-runtime's `value` docs).
+        // `R[x] := v` for a `v` just built as a number: tag and payload
+        // stored from where the number is (see lua-runtime's `value` docs).
         macro_rules! wn {
             ($x:expr, $v:expr) => {{
                 let v = $v;

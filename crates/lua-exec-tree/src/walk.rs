@@ -233,12 +233,11 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
         macro_rules! w {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                *regs::slot(st, base, $x) = v;
+                regs::set(st, base, $x, v);
             }};
         }
-        // `R[x] := v` for a `v` just built as a number: one 16-byte store,
-        // so the next node's 16-byte read of it is forwarded from the
-        // store buffer (see lua-runtime's `value` docs).
+        // `R[x] := v` for a `v` just built as a number: tag and payload
+        // stored from where the number is (see lua-runtime's `value` docs).
         macro_rules! wn {
             ($x:expr, $v:expr) => {{
                 let v = $v;

@@ -37,11 +37,11 @@ pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
 /// `R[r]` of the frame at `base`.
 #[inline(always)]
 pub fn get(st: &State, base: usize, r: u8) -> Value {
-    *get_ref(st, base, r)
+    Value::load(get_ref(st, base, r))
 }
 
-/// `&mut R[r]` of the frame at `base` (for plain stores and for the
-/// single-store number writes, `Value::store_int` and friends).
+/// `&mut R[r]` of the frame at `base` (for the word-by-word number
+/// writes, `Value::store_int` and friends).
 #[inline(always)]
 pub fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
     let i = base + r as usize;
@@ -53,7 +53,7 @@ pub fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
 /// `R[r] := v` in the frame at `base`.
 #[inline(always)]
 pub fn set(st: &mut State, base: usize, r: u8, v: Value) {
-    *slot(st, base, r) = v;
+    Value::store(slot(st, base, r), v);
 }
 
 /// The four registers of a numeric `for` loop starting at `R[r]` (the
@@ -109,7 +109,7 @@ impl Window {
     /// `R[r]`.
     #[inline(always)]
     pub fn get(self, r: u8) -> Value {
-        *self.get_ref(r)
+        Value::load(self.get_ref(r))
     }
 
     /// `&mut R[r]`.
@@ -123,7 +123,7 @@ impl Window {
     /// `R[r] := v`.
     #[inline(always)]
     pub fn set(self, r: u8, v: Value) {
-        *self.slot(r) = v;
+        Value::store(self.slot(r), v);
     }
 
     /// The four registers of a numeric `for` loop starting at `R[r]`.

@@ -9,13 +9,20 @@
 //! `#[repr(u64)]` fixes the layout (RFC 2195: a `repr(C)` union of
 //! `repr(C)` structs, each starting with the tag): an 8-byte tag at offset
 //! 0 holding the variant's index in declaration order, the payload at
-//! offset 8. The executors' hot loops copy registers as one 16-byte load;
-//! if the value was written just before as two separate stores (tag, then
-//! payload, which is what the compiler emits for `Value::Int(i)`), the load
-//! cannot be forwarded from the store buffer and stalls for a dozen
-//! cycles. [`Value::store_int`] and [`Value::store_float`] write a fresh
-//! number with a single 16-byte store instead; they rely on this layout,
-//! which the tests below check against the compiler's own encoding.
+//! offset 8.
+//!
+//! The executors' hot loops read and write registers word by word, tag
+//! and payload, as PUC Lua does with its `TValue`s ([`Value::load`],
+//! [`Value::store`], [`Value::store_int`], [`Value::store_float`]). A load
+//! is forwarded from the store buffer only when one earlier store covers it
+//! in the same way: a 16-byte copy of a value just written as two words
+//! stalls for a dozen cycles, and so (measured) does an integer read of the
+//! payload of a value just written as one 16-byte vector store, which put
+//! a store-forwarding delay on every link of an integer dependency chain
+//! (`a = (a + i) % m` ran at half PUC's speed). The accesses are volatile
+//! so the compiler keeps them two words instead of merging them into one
+//! vector access. They rely on this layout, which the tests below check
+//! against the compiler's own encoding.
 
 use std::hash::Hasher;
 
@@ -76,45 +83,56 @@ impl Type {
 const TAG_INT: u64 = 2;
 const TAG_FLOAT: u64 = 3;
 
-/// Write the 16 bytes `[tag, payload]` into `slot` with one store.
-///
-/// # Safety
-/// `[tag, payload]` must be the layout of a valid `Value` (module docs).
-#[inline(always)]
-unsafe fn store_words(slot: &mut Value, tag: u64, payload: u64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{__m128i, _mm_set_epi64x, _mm_storeu_si128};
-        // SAFETY: SSE2 is part of the x86_64 baseline; `slot` is valid for
-        // a 16-byte write (size pinned by a test), unaligned store allowed;
-        // the bytes form a valid `Value` (caller's contract).
-        unsafe {
-            _mm_storeu_si128(
-                slot as *mut Value as *mut __m128i,
-                _mm_set_epi64x(payload as i64, tag as i64),
-            )
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        // SAFETY: as above; two word stores where no 16-byte store exists.
-        unsafe { (slot as *mut Value as *mut [u64; 2]).write([tag, payload]) }
-    }
-}
-
 impl Value {
-    /// `*slot = Value::Int(i)` as a single 16-byte store (module docs).
+    /// `*slot = Value::Int(i)` as two 8-byte stores, tag and payload
+    /// (module docs).
     #[inline(always)]
     pub fn store_int(slot: &mut Value, i: i64) {
-        // SAFETY: tag 2 with an i64 payload is `Value::Int` (layout test).
-        unsafe { store_words(slot, TAG_INT, i as u64) }
+        let p = slot as *mut Value as *mut u64;
+        // SAFETY: tag 2 with an i64 payload is `Value::Int` (layout test);
+        // `slot` is valid for 16 bytes. Volatile, so the two stores stay
+        // two (a merged 16-byte store would go through a vector register).
+        unsafe {
+            p.write_volatile(TAG_INT);
+            p.add(1).write_volatile(i as u64);
+        }
     }
 
-    /// `*slot = Value::Float(f)` as a single 16-byte store (module docs).
+    /// `*slot` read as two 8-byte loads, tag and payload (module docs):
+    /// the way to copy a register that may have just been written by
+    /// [`Value::store_int`].
+    #[inline(always)]
+    pub fn load(slot: &Value) -> Value {
+        let p = slot as *const Value as *const u64;
+        // SAFETY: `slot` is a valid `Value`, so its two words are one.
+        unsafe {
+            let w = [p.read_volatile(), p.add(1).read_volatile()];
+            std::mem::transmute::<[u64; 2], Value>(w)
+        }
+    }
+
+    /// `*slot = Value::Float(f)` as two 8-byte stores (module docs).
     #[inline(always)]
     pub fn store_float(slot: &mut Value, f: f64) {
+        let p = slot as *mut Value as *mut u64;
         // SAFETY: tag 3 with f64 bits is `Value::Float` (layout test).
-        unsafe { store_words(slot, TAG_FLOAT, f.to_bits()) }
+        unsafe {
+            p.write_volatile(TAG_FLOAT);
+            (p.add(1) as *mut f64).write_volatile(f);
+        }
+    }
+
+    /// `*slot = v` as two 8-byte stores, tag and payload (module docs).
+    #[inline(always)]
+    pub fn store(slot: &mut Value, v: Value) {
+        // SAFETY: a `Value` is two words (size test).
+        let w = unsafe { std::mem::transmute::<Value, [u64; 2]>(v) };
+        let p = slot as *mut Value as *mut u64;
+        // SAFETY: `slot` is valid for 16 bytes; the words form `v`.
+        unsafe {
+            p.write_volatile(w[0]);
+            p.add(1).write_volatile(w[1]);
+        }
     }
 
     /// `*slot = v` where `v` is known to be a number, with the number
