@@ -52,13 +52,22 @@ fn create(st: &mut State, a: Args) -> LuaResult<usize> {
     st.ret(Value::Thread(co))
 }
 
-/// Resume `co` with `args`. `Ok(Ok(values))`: it yielded or returned
-/// them; `Ok(Err(e))`: it could not run or died with error `e`.
-pub fn aux_resume(
-    st: &mut State,
-    co: Gc<Thread>,
-    args: &[Value],
-) -> LuaResult<Result<Vec<Value>, Value>> {
+/// Make `to` the running thread: the running thread's stacks move into
+/// `from.saved`, `to`'s into `st.th` (moves, not swaps: a `ThreadStacks`
+/// is five vectors, and a coroutine switch is on the hot path of every
+/// generator).
+fn switch_stacks(st: &mut State, from: Gc<Thread>, to: Gc<Thread>) {
+    let incoming = std::mem::take(&mut *to.saved.borrow_mut());
+    *from.saved.borrow_mut() = std::mem::replace(&mut st.th, incoming);
+    st.current = to;
+}
+
+/// Resume `co` with the `nargs` values on top of the running thread's
+/// stack as its arguments. `Ok(Ok(n))`: it yielded or returned `n` values,
+/// now pushed on the running thread's stack; `Ok(Err(e))`: it could not
+/// run or died with error `e`. Values go straight from one thread's stack
+/// to the other's.
+pub fn aux_resume(st: &mut State, co: Gc<Thread>, nargs: usize) -> LuaResult<Result<usize, Value>> {
     match co.status.get() {
         ThreadStatus::Suspended => {}
         ThreadStatus::Dead => {
@@ -77,29 +86,28 @@ pub fn aux_resume(
     let prev = st.current;
     prev.status.set(ThreadStatus::Normal);
     co.status.set(ThreadStatus::Running);
-    std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
-    std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
-    st.current = co;
+    let args_at = st.th.stack.len() - nargs;
+    switch_stacks(st, prev, co);
+    st.th
+        .stack
+        .extend_from_slice(&prev.saved.borrow().stack[args_at..args_at + nargs]);
     let saved_nny = std::mem::replace(&mut st.nny, 0);
-    st.th.stack.extend_from_slice(args);
 
     let ex = st.executor();
-    let r = ex.resume(st, args.len());
+    let r = ex.resume(st, nargs);
     st.yielding = false;
+    // Where the results are on the coroutine's stack.
     let out = match r {
         Ok(Resumed::Yielded) => {
-            let f = st.th.frames.last().copied();
-            let vals = match f {
-                Some(f) => st.th.stack[f.base..f.base + f.nvarargs].to_vec(),
-                None => Vec::new(),
-            };
             co.status.set(ThreadStatus::Suspended);
-            Ok(vals)
+            Ok(match st.th.frames.last() {
+                Some(f) => f.base..f.base + f.nvarargs,
+                None => 0..0,
+            })
         }
         Ok(Resumed::Returned) => {
-            let vals: Vec<Value> = st.th.stack.drain(..).collect();
             co.status.set(ThreadStatus::Dead);
-            Ok(vals)
+            Ok(0..st.th.stack.len())
         }
         Err(e) => {
             co.status.set(ThreadStatus::Dead);
@@ -108,22 +116,32 @@ pub fn aux_resume(
         }
     };
     st.nny = saved_nny;
-    std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
-    std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
-    st.current = prev;
+    switch_stacks(st, co, prev);
     prev.status.set(ThreadStatus::Running);
     st.c_calls -= 1;
-    Ok(out)
+    Ok(match out {
+        Ok(range) => {
+            let n = range.len();
+            let mut saved = co.saved.borrow_mut();
+            st.th.stack.extend_from_slice(&saved.stack[range]);
+            if co.status.get() == ThreadStatus::Dead {
+                // A finished coroutine keeps nothing alive.
+                saved.stack.clear();
+            }
+            Ok(n)
+        }
+        Err(e) => Err(e),
+    })
 }
 
 fn resume(st: &mut State, a: Args) -> LuaResult<usize> {
     let co = check_co(st, a, 1)?;
-    let args: Vec<Value> = (2..=a.n).map(|i| a.get(st, i)).collect();
-    match aux_resume(st, co, &args)? {
-        Ok(vals) => {
-            st.push(Value::Bool(true));
-            let n = vals.len();
-            st.th.stack.extend(vals);
+    // The arguments after the coroutine are the top of the stack.
+    st.th.stack.truncate(a.base + a.n.max(1));
+    match aux_resume(st, co, a.n.max(1) - 1)? {
+        Ok(n) => {
+            let at = st.th.stack.len() - n;
+            st.th.stack.insert(at, Value::Bool(true));
             Ok(n + 1)
         }
         Err(e) => {
@@ -193,13 +211,9 @@ fn wrap_aux(st: &mut State, a: Args) -> LuaResult<usize> {
     let Some(Value::Thread(co)) = co else {
         return Err(st.error("bad coroutine"));
     };
-    let args: Vec<Value> = (1..=a.n).map(|i| a.get(st, i)).collect();
-    match aux_resume(st, co, &args)? {
-        Ok(vals) => {
-            let n = vals.len();
-            st.th.stack.extend(vals);
-            Ok(n)
-        }
+    st.th.stack.truncate(a.base + a.n);
+    match aux_resume(st, co, a.n)? {
+        Ok(n) => Ok(n),
         Err(e) => {
             // As lua5.4: string errors get the caller's position added.
             if let Value::Str(s) = e {
