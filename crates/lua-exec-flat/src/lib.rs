@@ -68,7 +68,7 @@ use lua_runtime::interp::{self, Called, ResumeStart, TailCalled};
 use lua_runtime::ops::Step;
 use lua_runtime::ops::{ArithOp, VarInfo};
 use lua_runtime::thread::{FRAME_CCALL, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
-use lua_runtime::{Executor, Gc, State, Table, Value};
+use lua_runtime::{Executor, Gc, NativeKind, State, Table, Value};
 
 use lua_runtime::regs::Window;
 
@@ -777,9 +777,22 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                         enter!(c, nb, window::at(ccode, 0));
                         continue;
                     }
-                    let c =
-                        interp::precall(st, fa, na, Ret::Normal { want }, 0, VarInfo::Reg(func))?;
-                    after_call!(c);
+                    if let Value::Native(nf) = *regs.get_ref(func)
+                        && nf.kind == NativeKind::Plain
+                    {
+                        *top = interp::call_native(st, nf, fa, na, want, base + maxr)?;
+                        refresh!();
+                    } else {
+                        let c = interp::precall(
+                            st,
+                            fa,
+                            na,
+                            Ret::Normal { want },
+                            0,
+                            VarInfo::Reg(func),
+                        )?;
+                        after_call!(c);
+                    }
                 }
                 &Op::TailCall { func, nargs } => {
                     let fa = base + func as usize;

@@ -36,7 +36,7 @@ use lua_runtime::error::LuaResult;
 use lua_runtime::interp::{self, Called, TailCalled};
 use lua_runtime::ops::{ArithOp, Step, VarInfo};
 use lua_runtime::thread::{Cursor, FRAME_CCALL, FRAME_FINISH, FrameFn, Ret};
-use lua_runtime::{Gc, State, Table, Value};
+use lua_runtime::{Gc, NativeKind, State, Table, Value};
 
 use crate::ITER;
 use crate::blocks::Blocks;
@@ -770,9 +770,15 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                     interp::push_lua_frame(st, c, fa, na, ret, 0)?;
                                     continue 'frame;
                                 }
-                                match interp::precall(st, fa, na, ret, 0, VarInfo::Reg(func))? {
-                                    Called::Lua => continue 'frame,
-                                    Called::Done(t) => *top = t,
+                                if let Value::Native(nf) = r!(func)
+                                    && nf.kind == NativeKind::Plain
+                                {
+                                    *top = interp::call_native(st, nf, fa, na, want, base + maxr)?;
+                                } else {
+                                    match interp::precall(st, fa, na, ret, 0, VarInfo::Reg(func))? {
+                                        Called::Lua => continue 'frame,
+                                        Called::Done(t) => *top = t,
+                                    }
                                 }
                             }
                             &Op::TailCall { func, nargs } => {

@@ -35,7 +35,7 @@ use lua_bytecode::{MULTRET, Op, Proto, Test};
 use crate::error::{LuaError, LuaResult};
 use crate::gc::Gc;
 use crate::meta::Tm;
-use crate::object::{Args, FnProto, LuaClosure, NativeKind};
+use crate::object::{Args, FnProto, LuaClosure, NativeFunction, NativeKind};
 use crate::ops::{ArithOp, VarInfo};
 use crate::state::{MAX_STACK, State};
 use crate::thread::{
@@ -67,29 +67,91 @@ pub fn post_call_to(st: &mut State, func: usize, ret: Ret, first: usize, n: usiz
     let want = match ret {
         Ret::Normal { want } | Ret::Host { want } => want,
     };
+    // The stack's length afterwards: the Lua caller's registers (or up to
+    // the results); just the results for a host or a native caller.
+    let keep = match (ret, st.th.frames.last()) {
+        (Ret::Normal { .. }, Some(f)) => match f.func_fn {
+            FrameFn::Lua(c) => f.base + c.shape.max_registers as usize,
+            FrameFn::Native(_) => 0,
+        },
+        _ => 0,
+    };
+    move_results(st, func, want, first, n, keep)
+}
+
+/// Move `n` results from `first` down to `func`, `want` of them (all when
+/// negative; missing ones are nil), and leave the stack `keep` long, or up
+/// to the results if that is longer. Returns the end of the results.
+#[inline(always)]
+pub fn move_results(
+    st: &mut State,
+    func: usize,
+    want: i32,
+    first: usize,
+    n: usize,
+    keep: usize,
+) -> usize {
     let count = if want < 0 { n } else { want as usize };
     let moved = n.min(count);
     let end = func + count;
-    // The stack's length afterwards: the Lua caller's registers (or up to
-    // the results); just the results for a host or a native caller.
-    let len = match (ret, st.th.frames.last()) {
-        (Ret::Normal { .. }, Some(f)) => match f.func_fn {
-            FrameFn::Lua(c) => (f.base + c.shape.max_registers as usize).max(end),
-            FrameFn::Native(_) => end,
-        },
-        _ => end,
-    };
     let stack = &mut st.th.stack;
-    if first != func {
-        stack.copy_within(first..first + moved, func);
+    debug_assert!(func <= first && first + n <= stack.len());
+    let p = stack.as_mut_ptr();
+    for i in 0..moved {
+        // SAFETY: `func + i <= first + i < first + n <= len` (asserted);
+        // copying downwards never overwrites a result not yet moved.
+        unsafe { *p.add(func + i) = *p.add(first + i) };
     }
     if moved < count {
         // Missing results are nil.
         fill_nil_to(stack, end.max(stack.len()));
         stack[func + moved..end].fill(Value::Nil);
     }
-    fill_nil_to(stack, len);
+    fill_nil_to(stack, keep.max(end));
     end
+}
+
+/// Call the plain native `nf` at `func` with `nargs` arguments above it
+/// from a Lua frame whose registers end at `keep`, wanting `want` results
+/// (all when negative): the whole call, for the executors' call
+/// instructions (what [`precall`] and [`post_call_to`] do for a native,
+/// minus the dispatch). Returns the end of the results.
+#[inline(always)]
+pub fn call_native(
+    st: &mut State,
+    nf: Gc<NativeFunction>,
+    func: usize,
+    nargs: usize,
+    want: i32,
+    keep: usize,
+) -> LuaResult<usize> {
+    st.th.stack.truncate(func + 1 + nargs);
+    let cb = st.th.cursors.len() as u32;
+    st.th.frames.push(CallFrame {
+        func_fn: FrameFn::Native(nf),
+        func,
+        base: func + 1,
+        nvarargs: nargs,
+        ret: Ret::Normal { want },
+        pc: 0,
+        cursor_base: cb,
+        flags: 0,
+        ip: 0,
+    });
+    let n = (nf.f)(
+        st,
+        Args {
+            base: func + 1,
+            n: nargs,
+        },
+    )?;
+    // Popped without reading it back (store forwarding, as in `precall`).
+    st.th.frames.truncate(st.th.frames.len() - 1);
+    let first = st.th.stack.len() - n;
+    let end = move_results(st, func, want, first, n, keep);
+    // A safepoint, as in `precall`.
+    st.gc_check();
+    Ok(end)
 }
 
 /// Push the frame of Lua closure `c` called at `func` with `nargs`
