@@ -911,23 +911,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 &Op::TForCall { base: b, nvars } => {
                     let ra = base + b as usize;
                     save_pc!();
-                    let stack = &mut st.th.stack;
-                    if stack.len() < ra + 7 {
-                        stack.resize(ra + 7, Value::Nil);
-                    }
-                    stack[ra + 4] = stack[ra];
-                    stack[ra + 5] = stack[ra + 1];
-                    stack[ra + 6] = stack[ra + 2];
-                    stack.truncate(ra + 7);
-                    let want = nvars as i32;
-                    let c = interp::precall(
-                        st,
-                        ra + 4,
-                        2,
-                        Ret::Normal { want },
-                        0,
-                        VarInfo::ForIterator,
-                    )?;
+                    let c = interp::tfor_call(st, ra, nvars, base + maxr)?;
                     after_call!(c);
                 }
                 &Op::TForLoop { base: b, target } => {

@@ -1025,18 +1025,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     blocks.set_top(&[]);
                     block = &[];
                     it = block.iter();
-                    let stack = &mut st.th.stack;
-                    if stack.len() < ra + 7 {
-                        stack.resize(ra + 7, Value::Nil);
-                    }
-                    stack[ra + 4] = stack[ra];
-                    stack[ra + 5] = stack[ra + 1];
-                    stack[ra + 6] = stack[ra + 2];
-                    stack.truncate(ra + 7);
-                    let ret = Ret::Normal {
-                        want: f.nvars as i32,
-                    };
-                    match interp::precall(st, ra + 4, 2, ret, 0, VarInfo::ForIterator)? {
+                    match interp::tfor_call(st, ra, f.nvars, base + maxr)? {
                         Called::Lua => continue 'frame,
                         Called::Done(t) => {
                             *top = t;

@@ -154,6 +154,28 @@ pub fn call_native(
     Ok(end)
 }
 
+/// The generic `for`'s call: `R[ra+4], ... := R[ra](R[ra+1], R[ra+2])`
+/// with `nvars` results, from a Lua frame whose registers end at `keep`.
+/// A plain native iterator (`next`, `ipairs`'s) runs in place.
+#[inline(always)]
+pub fn tfor_call(st: &mut State, ra: usize, nvars: u8, keep: usize) -> LuaResult<Called> {
+    let stack = &mut st.th.stack;
+    if stack.len() < ra + 7 {
+        stack.resize(ra + 7, Value::Nil);
+    }
+    stack[ra + 4] = stack[ra];
+    stack[ra + 5] = stack[ra + 1];
+    stack[ra + 6] = stack[ra + 2];
+    stack.truncate(ra + 7);
+    let want = nvars as i32;
+    if let Value::Native(nf) = st.th.stack[ra + 4]
+        && nf.kind == NativeKind::Plain
+    {
+        return Ok(Called::Done(call_native(st, nf, ra + 4, 2, want, keep)?));
+    }
+    precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::ForIterator)
+}
+
 /// Push the frame of Lua closure `c` called at `func` with `nargs`
 /// arguments above it (the fast half of [`precall`]); returns the new
 /// frame's base.
