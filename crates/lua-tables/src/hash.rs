@@ -157,8 +157,9 @@ impl<V: TableValue> Node<V> {
 pub(crate) struct HashPart<V> {
     nodes: Box<[Node<V>]>,
     /// Every node at index `>= lastfree` is in use (non-nil key); free nodes
-    /// are searched below it (PUC's `lastfree`).
-    lastfree: usize,
+    /// are searched below it (PUC's `lastfree`). 32 bits, like the node
+    /// offsets: 2^32 nodes would be 128 GiB.
+    lastfree: u32,
 }
 
 /// PUC's `hashint`: `k mod ((size-1)|1)`, as an unsigned 64-bit value, so
@@ -182,7 +183,7 @@ impl<V: TableValue> HashPart<V> {
         debug_assert!(size == 0 || size.is_power_of_two());
         Self {
             nodes: vec![Node::FREE; size].into_boxed_slice(),
-            lastfree: size,
+            lastfree: size as u32,
         }
     }
 
@@ -386,8 +387,9 @@ impl<V: TableValue> HashPart<V> {
     fn free_position(&mut self) -> Option<usize> {
         while self.lastfree > 0 {
             self.lastfree -= 1;
-            if self.nodes[self.lastfree].is_free() {
-                return Some(self.lastfree);
+            let i = self.lastfree as usize;
+            if self.nodes[i].is_free() {
+                return Some(i);
             }
         }
         None
@@ -477,14 +479,14 @@ impl<V: TableValue> HashPart<V> {
     pub(crate) fn check(&self) {
         let size = self.nodes.len();
         assert!(size == 0 || size.is_power_of_two(), "node count {size}");
-        assert!(self.lastfree <= size, "lastfree past the end");
+        assert!(self.lastfree as usize <= size, "lastfree past the end");
         let mut preds = vec![0u8; size];
         for (i, n) in self.nodes.iter().enumerate() {
             if n.is_free() {
                 assert_eq!(n.key_bits, 0, "free node {i} has a key payload");
                 assert!(!n.is_live(), "free node {i} has a value");
                 assert_eq!(n.next, 0, "free node {i} is chained");
-                assert!(i < self.lastfree, "free node {i} above lastfree");
+                assert!(i < self.lastfree as usize, "free node {i} above lastfree");
             }
             if n.next != 0 {
                 let to = i.wrapping_add_signed(n.next as isize);

@@ -52,7 +52,7 @@
 //! # Design (after `ltable.c`'s header comment)
 //!
 //! A table keeps its entries in two parts. The **array part** is a
-//! `Vec<V>` holding the values of keys `1..=n` (nil where absent); an array
+//! boxed slice holding the values of keys `1..=n` (nil where absent); an array
 //! slot costs exactly one value (16 bytes for luna's `Value`). The **hash
 //! part** holds every other key (integers outside `1..=n`, strings,
 //! floats, booleans, objects) in PUC's node array: a power-of-two array
@@ -119,8 +119,7 @@
 //! dereference it.
 //!
 //! **Invariants** (checked by the property tests after every operation):
-//! the array holds exactly the keys `1..=array_len()`, with capacity equal
-//! to length; no hash key is an integer in that range; no hash key is a
+//! the array holds exactly the keys `1..=array_len()`; no hash key is an integer in that range; no hash key is a
 //! float with an integer value, nil or NaN; the node array has 0 or a
 //! power-of-two nodes and is reallocated only by a resize; every live key
 //! is reachable from its main position, every chain link stays inside the
@@ -170,8 +169,13 @@
 //! key stored whole, 40-byte nodes, it was 5,242,880 bytes, ratio 1.67;
 //! the `IndexMap` hash part before that took 7,602,192 bytes, 76 per
 //! entry, ratio 2.4: a 40-byte entry plus a hashbrown index of 18 bytes
-//! per slot.) The `Table` header itself is `size_of::<Table<V>>()` = 64
-//! bytes (104 before).
+//! per slot.) The `Table` header itself is `size_of::<Table<V>>()` = 48
+//! bytes (64 with a `Vec` array part and word-sized hints, 104 with the
+//! `IndexMap`): two boxed slices and three 32-bit counters (the border
+//! hint, the free-node cursor, the traversal hint; PUC's are `unsigned
+//! int` too). In luna that takes a table's box from 104 to 88 bytes,
+//! which moves it to a smaller allocator size class (112 -> 96):
+//! `binary_trees` peaks at 30.8 MB instead of 32.6 MB.
 //!
 //! **Speed** (divan, fastest of 20 samples; the machine was busy, so
 //! absolute times are about 1.5-2x those of a quiet run; `HashMap` and

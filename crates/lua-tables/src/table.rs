@@ -3,9 +3,9 @@
 //! Layout, and the invariants every method keeps:
 //!
 //! * `array` holds the values of keys `1..=array.len()`, nil where absent.
-//!   Its length is the array size PUC would have (set only by `resize`), and
-//!   its capacity equals its length, so an array slot costs exactly
-//!   `size_of::<V>()` bytes.
+//!   Its length is the array size PUC would have (set only by `resize`).
+//!   It is a boxed slice, not a `Vec`: an array slot costs exactly
+//!   `size_of::<V>()` bytes and the header has no capacity word.
 //! * `hash` is PUC's node array (see `hash.rs`): every other live key, plus
 //!   *dead* keys, keys whose value was set to nil. Keys are normalised (a
 //!   float with an integer value is stored as the integer) and no key in
@@ -19,13 +19,13 @@
 //!   when the array size is a power of two, a smaller candidate border in
 //!   `(array.len()/2, array.len())`. Reading `#t` or `t[i]` may move it,
 //!   exactly as `luaH_getn`/`luaH_getint` move `alimit`, so it is interior
-//!   mutable: a relaxed `AtomicUsize` (plain loads and stores on the
+//!   mutable: a relaxed `AtomicU32` (plain loads and stores on the
 //!   targets we care about) rather than a `Cell`, so that `Table` stays
 //!   `Sync`. Any value another thread could store is a valid hint for the
 //!   same array, since `&self` freezes the array.
 
 use std::mem::size_of;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::hash::HashPart;
 use crate::rehash::{Census, MAX_ABITS, compute_sizes, count_array, count_int, hash_slots};
@@ -39,13 +39,13 @@ use crate::{InvalidNextKey, KeyError, TableValue};
 /// The table holds no metatable and no metamethod cache: the runtime wraps
 /// it in its own object that does.
 pub struct Table<V: TableValue> {
-    pub(crate) array: Vec<V>,
-    pub(crate) limit: AtomicUsize,
+    pub(crate) array: Box<[V]>,
+    pub(crate) limit: AtomicU32,
     pub(crate) hash: HashPart<V>,
     /// Node index of the entry `next` returned last: the next call
     /// usually passes that key back, and comparing it in place saves a hash
     /// lookup (and its cache misses) per traversal step.
-    next_hint: AtomicUsize,
+    next_hint: AtomicU32,
 }
 
 impl<V: TableValue> Default for Table<V> {
@@ -60,9 +60,9 @@ impl<V: TableValue> Clone for Table<V> {
     fn clone(&self) -> Self {
         Self {
             array: self.array.clone(),
-            limit: AtomicUsize::new(self.hint()),
+            limit: AtomicU32::new(self.limit.load(Ordering::Relaxed)),
             hash: self.hash.clone(),
-            next_hint: AtomicUsize::new(0),
+            next_hint: AtomicU32::new(0),
         }
     }
 }
@@ -77,10 +77,10 @@ impl<V: TableValue> Table<V> {
     /// An empty table; allocates nothing.
     pub fn new() -> Self {
         Self {
-            array: Vec::new(),
-            limit: AtomicUsize::new(0),
+            array: Box::default(),
+            limit: AtomicU32::new(0),
             hash: HashPart::new(0),
-            next_hint: AtomicUsize::new(0),
+            next_hint: AtomicU32::new(0),
         }
     }
 
@@ -89,22 +89,22 @@ impl<V: TableValue> Table<V> {
     /// `OP_NEWTABLE` does. `{1, 2, 3, x = 1}` is `with_capacity(3, 1)`.
     pub fn with_capacity(narray: usize, nhash: usize) -> Self {
         Self {
-            array: vec![V::NIL; narray],
-            limit: AtomicUsize::new(narray),
+            array: vec![V::NIL; narray].into_boxed_slice(),
+            limit: AtomicU32::new(narray_u32(narray)),
             hash: HashPart::new(hash_slots(nhash)),
-            next_hint: AtomicUsize::new(0),
+            next_hint: AtomicU32::new(0),
         }
     }
 
     /// The border hint (PUC's `alimit`).
     #[inline]
     pub(crate) fn hint(&self) -> usize {
-        self.limit.load(Ordering::Relaxed)
+        self.limit.load(Ordering::Relaxed) as usize
     }
 
     #[inline]
     pub(crate) fn set_hint(&self, limit: usize) {
-        self.limit.store(limit, Ordering::Relaxed);
+        self.limit.store(narray_u32(limit), Ordering::Relaxed);
     }
 
     /// Index into `array` for `key`, if the key lives there. Moves the
@@ -307,11 +307,17 @@ impl<V: TableValue> Table<V> {
                     debug_assert!(inserted);
                 }
             }
-            self.array.truncate(narray);
-            self.array.shrink_to_fit();
+            let mut array = std::mem::take(&mut self.array).into_vec();
+            array.truncate(narray);
+            self.array = array.into_boxed_slice(); // shrinks in place
         } else if narray > old_asize {
-            self.array.reserve_exact(narray - old_asize);
-            self.array.resize(narray, V::NIL);
+            // `reserve_exact` grows the block in place when it can (a
+            // `realloc`), and leaves capacity == length, so turning it back
+            // into a box reallocates nothing.
+            let mut array = std::mem::take(&mut self.array).into_vec();
+            array.reserve_exact(narray - old_asize);
+            array.resize(narray, V::NIL);
+            self.array = array.into_boxed_slice();
         }
         self.set_hint(narray);
         for n in old.nodes() {
@@ -355,7 +361,7 @@ impl<V: TableValue> Table<V> {
 
     /// Node index of a key given to `next` (dead keys included).
     fn hash_position(&self, key: V, int_key: Option<i64>) -> Option<usize> {
-        let hint = self.next_hint.load(Ordering::Relaxed);
+        let hint = self.next_hint.load(Ordering::Relaxed) as usize;
         if let Some(n) = self.hash.nodes().get(hint) {
             let same = match int_key {
                 Some(i) => n.int_key() == Some(i),
@@ -382,7 +388,9 @@ impl<V: TableValue> Table<V> {
         let from = pos.saturating_sub(asize);
         let rest = self.hash.nodes().get(from..)?;
         let (offset, n) = rest.iter().enumerate().find(|(_, n)| !n.val.is_nil())?;
-        self.next_hint.store(from + offset, Ordering::Relaxed);
+        // A node index fits: see `narray_u32`.
+        self.next_hint
+            .store((from + offset) as u32, Ordering::Relaxed);
         Some((n.key(), n.val))
     }
 
@@ -449,7 +457,6 @@ impl<V: TableValue> Table<V> {
     #[doc(hidden)]
     pub fn check_invariants(&self) {
         let n = self.array.len();
-        assert_eq!(self.array.capacity(), n, "array capacity is its size");
         self.hash.check();
         for node in self.hash.nodes() {
             if let Some(i) = node.int_key() {
@@ -488,8 +495,19 @@ impl<V: TableValue> Table<V> {
     /// their size, checked against a counting allocator by the crate's
     /// tests.
     pub fn heap_bytes(&self) -> usize {
-        self.array.capacity() * size_of::<V>() + self.hash.heap_bytes()
+        self.array.len() * size_of::<V>() + self.hash.heap_bytes()
     }
+}
+
+/// An array size or border hint as stored (PUC keeps `alimit` in an
+/// `unsigned int` too): the array part holds at most 2^31 slots when it is
+/// sized by a rehash (`MAX_ABITS`), and 2^32 slots of even 8 bytes would
+/// be 32 GiB, so a size past `u32::MAX` cannot have been allocated. Node
+/// indexes (`next_hint`, `lastfree`) are bounded the same way.
+#[inline]
+fn narray_u32(n: usize) -> u32 {
+    debug_assert!(u32::try_from(n).is_ok(), "array size {n}");
+    n as u32
 }
 
 /// Does integer key `key` fall in an array part of `asize` slots?

@@ -387,7 +387,7 @@ fn clone_is_independent_and_equal() {
 #[test]
 fn header_size() {
     // Quoted in the crate docs.
-    assert_eq!(std::mem::size_of::<Table<V>>(), 64);
+    assert_eq!(std::mem::size_of::<Table<V>>(), 48);
 }
 
 #[test]
