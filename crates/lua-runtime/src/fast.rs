@@ -140,12 +140,7 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
             // parts' sizes alone: no GC accounting needed. After a rehash
             // (which may resize either part) the same store goes through
             // `raw_set` again, which accounts for it.
-            let mut raw = tab.raw_mut();
-            let bytes = raw.heap_bytes();
-            raw.set_str(key, v);
-            let grew = raw.heap_bytes() != bytes;
-            drop(raw);
-            if grew {
+            if tab.set_str_raw(key, v) {
                 st.raw_set(tab, key, v)?;
             }
         }

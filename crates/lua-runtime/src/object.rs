@@ -70,9 +70,45 @@ impl Table {
         self.raw.borrow().get_int(k)
     }
 
-    #[inline]
+    /// `t[k]` for a key that is not an integer, nil or NaN (a string).
+    /// Out of line, the key going in and the value coming out as pairs of
+    /// words in machine registers: a `Value` passed through memory is
+    /// written as two words by the executors (lua-runtime's `value` docs)
+    /// and read back whole by the callee, which stalls store forwarding.
+    #[inline(always)]
     pub fn get_str(&self, k: Value) -> Value {
-        self.raw.borrow().get_str(k)
+        let (tag, payload) = k.to_words();
+        let (vt, vp) = self.get_str_words(tag, payload);
+        // SAFETY: the words of a value read from the table just now.
+        unsafe { Value::from_words(vt, vp) }
+    }
+
+    #[inline(never)]
+    fn get_str_words(&self, tag: u64, payload: u64) -> (u64, u64) {
+        // SAFETY: the words of the caller's key.
+        let k = unsafe { Value::from_words(tag, payload) };
+        self.raw.borrow().get_str(k).to_words()
+    }
+
+    /// `t[k] = v` for a key that is not an integer, nil or NaN, on the raw
+    /// table (no metamethods; the caller checked): the store
+    /// [`Table::get_str`] pairs with, passed the same way. Returns whether
+    /// a part of the table was resized (the caller accounts the memory).
+    #[inline(always)]
+    pub fn set_str_raw(&self, k: Value, v: Value) -> bool {
+        let (kt, kp) = k.to_words();
+        let (vt, vp) = v.to_words();
+        self.set_str_words(kt, kp, vt, vp)
+    }
+
+    #[inline(never)]
+    fn set_str_words(&self, kt: u64, kp: u64, vt: u64, vp: u64) -> bool {
+        // SAFETY: the words of the caller's key and value.
+        let (k, v) = unsafe { (Value::from_words(kt, kp), Value::from_words(vt, vp)) };
+        let mut raw = self.raw_mut();
+        let bytes = raw.heap_bytes();
+        raw.set_str(k, v);
+        raw.heap_bytes() != bytes
     }
 
     #[inline]

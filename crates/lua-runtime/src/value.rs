@@ -98,6 +98,25 @@ impl Value {
         }
     }
 
+    /// The value's two words, tag and payload (module docs).
+    #[inline(always)]
+    pub fn to_words(self) -> (u64, u64) {
+        // SAFETY: a `Value` is two words (size test).
+        let w = unsafe { std::mem::transmute::<Value, [u64; 2]>(self) };
+        (w[0], w[1])
+    }
+
+    /// The value whose words [`Value::to_words`] gave.
+    ///
+    /// # Safety
+    /// `(tag, payload)` must come from `to_words` of a value still valid
+    /// (a collectable payload must still be alive).
+    #[inline(always)]
+    pub unsafe fn from_words(tag: u64, payload: u64) -> Value {
+        // SAFETY: the caller's contract: the words form a valid `Value`.
+        unsafe { std::mem::transmute::<[u64; 2], Value>([tag, payload]) }
+    }
+
     /// `*slot` read as two 8-byte loads, tag and payload (module docs):
     /// the way to copy a register that may have just been written by
     /// [`Value::store_int`].
