@@ -225,14 +225,19 @@
 //! 0.72 ms (`get_str` 0.74 -> 0.72: independent lookups overlap their
 //! misses, so a smaller node array barely shows), traverse with `next`
 //! 3.74 -> 2.34 ms (the traversal hint now compares parts), the rest
-//! unchanged. In luna (callgrind, workloads shortened): instructions
-//! -5.9% on `hash_str`, -9.6% on `methods`, -5.4% on `nbody`, -2.2% on
-//! `table_build`, -2.3% on `binary_trees`; on `hash_str`, simulated L1
-//! data misses 4.14M -> 3.47M and misses of a 1 MiB last level (this
-//! machine's L2) 2.22M -> 1.75M, both now below lua5.4's (4.00M, 1.79M).
-//! Its time did not move (1.63x lua5.4 before and after, minimum CPU time
-//! of 9 runs), and a 200-key version that stays in L1 is 1.74x as well:
-//! what is left of `hash_str`'s gap lies outside the table.
+//! unchanged. In luna, against the same tree without this change (nor
+//! the 48-byte header and the in-place field store that followed;
+//! callgrind, workloads shortened): instructions -9.2% on `hash_str`,
+//! -11.2% on `methods`, -10.0% on `nbody`, -1.3% on `table_build`,
+//! +0.6% on `array_rw`; on `hash_str`, simulated L1 data misses 4.14M ->
+//! 3.47M and misses of a 1 MiB last level (this machine's L2) 2.22M ->
+//! 1.75M, both now below lua5.4's (4.00M, 1.79M). Minimum CPU time of 5
+//! interleaved runs, ratio to lua5.4: `methods` 1.20 -> 1.14, `nbody`
+//! 1.32 -> 1.27, `hash_str` 1.25 -> 1.26 (unchanged: a 200-key version
+//! that stays in L1 has the same ratio, so what is left of its gap lies
+//! outside the table). Aligning nodes to 32 bytes is worth 14% of the
+//! L1 misses and 12% of the L2 misses on `hash_str` (a node at a 16-byte
+//! offset straddles two lines every other time).
 
 mod border;
 mod hash;
