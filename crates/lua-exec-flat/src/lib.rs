@@ -96,7 +96,12 @@ fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<(
     let cursor_mark = st.th.cursors.len();
     let nargs = st.th.stack.len() - func - 1;
     let ret = Ret::Host { want: nresults };
-    let first = interp::precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None);
+    let first = if let Value::LuaFn(c) = st.th.stack[func] {
+        interp::push_lua_frame(st, c, func, nargs, ret, flags & FRAME_TRACEBACK)
+            .map(|_| Called::Lua)
+    } else {
+        interp::precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None)
+    };
     let pending: Option<LuaError> = match first {
         Ok(Called::Done(_)) => return Ok(()),
         Ok(Called::Lua) => None,
@@ -474,6 +479,19 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     ret_end = Some(end);
                     fresh = false;
                     continue 'frame;
+                }
+                // The return of the frame `execute` started (a native or
+                // the host calling Lua: a sort comparator, a metamethod
+                // through `State::call`): results to the host, done.
+                if let Ret::Host { want } = fr.ret
+                    && fi == boundary
+                    && fr.flags & FRAME_CCALL == 0
+                    && !cl.shape.needs_close
+                {
+                    let func = fr.func;
+                    st.th.frames.pop();
+                    *top = interp::move_results(st, func, want, first, n, 0);
+                    return Ok(());
                 }
             }};
         }
