@@ -268,7 +268,11 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
             // registers) completes the instruction at the saved pc.
             st.th.frames[fi].flags &= !FRAME_FINISH;
             let v = st.th.stack[base + maxr];
-            let at = saved_pc as usize;
+            let at = if saved_ip != 0 {
+                window::index_of(code, saved_ip as *const Op)
+            } else {
+                saved_pc as usize
+            };
             let mut op = code[at];
             match op {
                 Op::JumpIf { target, .. } if v.truthy() => ip = window::at(code, target as usize),
@@ -296,9 +300,9 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         }
         macro_rules! save_pc {
             () => {{
-                let f = &mut st.th.frames[fi];
-                f.pc = pc!() as u32;
-                f.ip = ip as usize;
+                // The address only: `CallFrame::current_pc` derives the
+                // index from it for whoever needs one (errors, tracebacks).
+                st.th.frames[fi].ip = ip as usize;
             }};
         }
         // An operation's next step: its value, or a metamethod to run. A
@@ -410,11 +414,11 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
         // comparisons with metamethods as steps.
         macro_rules! test {
             ($t:expr) => {
-                match eval_fast(regs, k, &$t) {
+                match eval_fast(regs, k, $t) {
                     Some(b) => b,
                     None => {
                         save_pc!();
-                        step!(test_slow(st, base, k, &$t)?).truthy()
+                        step!(test_slow(st, base, k, $t)?).truthy()
                     }
                 }
             };
@@ -456,10 +460,15 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     // stack's length.
                     debug_assert!(first > func && first + count <= st.th.stack.len());
                     let stack = st.th.stack.as_mut_ptr();
-                    for i in 0..count {
-                        // SAFETY: both slots are below the stack's length
-                        // (asserted above).
-                        unsafe { *stack.add(func + i) = *stack.add(first + i) };
+                    // SAFETY (both branches): the slots are below the
+                    // stack's length (asserted above).
+                    if count == 1 {
+                        // The usual case, without the loop's setup.
+                        unsafe { *stack.add(func) = *stack.add(first) };
+                    } else {
+                        for i in 0..count {
+                            unsafe { *stack.add(func + i) = *stack.add(first + i) };
+                        }
                     }
                     let end = func + count;
                     *top = end;
@@ -880,13 +889,17 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     ip = window::at(code, target as usize);
                     continue;
                 }
-                &Op::JumpIf { test, target } => {
+                // The test is read in place from the instruction (a copy
+                // would go through the stack to be passed by reference).
+                Op::JumpIf { test, target } => {
+                    let target = *target;
                     if test!(test) {
                         ip = window::at(code, target as usize);
                         continue;
                     }
                 }
-                &Op::JumpIfNot { test, target } => {
+                Op::JumpIfNot { test, target } => {
+                    let target = *target;
                     if !test!(test) {
                         ip = window::at(code, target as usize);
                         continue;

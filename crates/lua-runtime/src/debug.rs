@@ -37,7 +37,11 @@ impl State {
             return None;
         };
         let proto = &c.p.proto;
-        let op = proto.flat().code.get(caller.pc as usize).copied()?;
+        let op = proto
+            .flat()
+            .code
+            .get(caller.current_pc() as usize)
+            .copied()?;
         let mm = |e: &str| Some(("metamethod".to_string(), e.to_string()));
         let reg = match op {
             Op::Call { func, .. } | Op::TailCall { func, .. } => func,
@@ -80,7 +84,7 @@ impl State {
             }
             _ => return None,
         };
-        let (kind, name) = proto.debug.operand_name(caller.pc, reg)?;
+        let (kind, name) = proto.debug.operand_name(caller.current_pc(), reg)?;
         let kind = match kind {
             NameKind::Global => "global",
             NameKind::Local => "local",
@@ -183,7 +187,7 @@ impl State {
                     let p = &c.p.proto;
                     out.push_str(&short_src(p));
                     out.push(':');
-                    out.push_str(&line_of(p, f.pc).to_string());
+                    out.push_str(&line_of(p, f.current_pc()).to_string());
                     out.push(':');
                 }
                 FrameFn::Native(_) => out.push_str("[C]:"),

@@ -242,11 +242,11 @@ impl State {
                 Some(d) => format!(" (upvalue '{}')", d.name),
                 None => String::new(),
             },
-            VarInfo::Reg(r) => match proto.debug.operand_name(f.pc, r) {
+            VarInfo::Reg(r) => match proto.debug.operand_name(f.current_pc(), r) {
                 Some((kind, name)) => {
                     format!(" ({} '{}')", kind.as_str(), String::from_utf8_lossy(name))
                 }
-                None => match proto.debug.local_name(r, f.pc) {
+                None => match proto.debug.local_name(r, f.current_pc()) {
                     Some(n) => format!(" (local '{}')", n),
                     None => String::new(),
                 },

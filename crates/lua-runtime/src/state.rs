@@ -567,7 +567,7 @@ impl State {
         let f = &self.th.frames[n - 1 - level];
         match f.func_fn {
             FrameFn::Lua(c) => {
-                let line = crate::debug::line_of(&c.p.proto, f.pc);
+                let line = crate::debug::line_of(&c.p.proto, f.current_pc());
                 format!("{}:{}: ", crate::debug::short_src(&c.p.proto), line)
             }
             FrameFn::Native(_) => String::new(),

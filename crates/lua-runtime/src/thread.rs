@@ -79,20 +79,33 @@ pub struct CallFrame {
     pub nvarargs: usize,
     pub ret: Ret,
     /// Index of the instruction being executed (the numbering shared by
-    /// both code forms; line info and name info are keyed by it).
+    /// both code forms; line info and name info are keyed by it), as the
+    /// tree executor saves it; read it through [`CallFrame::current_pc`].
     pub pc: u32,
     /// Start of this frame's entries in the executor-private cursor stack.
     pub cursor_base: u32,
     pub flags: u8,
-    /// Executor-private companion of `pc`: the flat executor stores the
-    /// address of the instruction at `pc` here whenever it saves `pc`, so
-    /// that resuming the frame after a call needs no walk from the closure
-    /// to its code. 0 when not saved (every frame starts so); only the
-    /// executor that runs the frame writes or reads it.
+    /// The flat executor's form of `pc`: the address of the instruction
+    /// being executed in the closure's flat code, stored instead of `pc`
+    /// (one store, and resuming the frame after a call needs no walk from
+    /// the closure to its code). 0 when not saved (every frame starts so,
+    /// and the tree executor never sets it).
     pub ip: usize,
 }
 
 impl CallFrame {
+    /// The index of the instruction being executed: from `ip` when the
+    /// flat executor saved one (it stores only the address), else `pc`.
+    pub fn current_pc(&self) -> u32 {
+        if self.ip != 0
+            && let FrameFn::Lua(c) = self.func_fn
+        {
+            let start = c.flat_code().as_ptr() as usize;
+            return ((self.ip - start) / std::mem::size_of::<lua_bytecode::Op>()) as u32;
+        }
+        self.pc
+    }
+
     pub fn closure(&self) -> Option<Gc<LuaClosure>> {
         match self.func_fn {
             FrameFn::Lua(c) => Some(c),
