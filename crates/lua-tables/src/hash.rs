@@ -292,12 +292,13 @@ impl<V: TableValue> HashPart<V> {
     /// The value for a non-integer key (nil if absent): the hot path of
     /// field access, so it returns the value without a second index.
     ///
-    /// Inlined into its callers: the runtime's `Table::get_str` calls it
-    /// from an out-of-line function that receives the key as two words in
-    /// registers (a key copied through memory whole, after the executor
-    /// wrote it as two words, stalled store forwarding: `hash_str` ran
-    /// 1.9x lua5.4), so the lookup itself needs no second call.
-    #[inline(always)]
+    /// Never inlined, so that it reads the key through the caller's
+    /// pointer, word by word. Inlined, the key passed by value to
+    /// `Table::get_str` was first copied to the stack with one 16-byte
+    /// load, which stalls when the caller has just written the key as two
+    /// 8-byte words (store forwarding fails): `hash_str` ran 1.9x lua5.4
+    /// instead of 1.25x.
+    #[inline(never)]
     pub(crate) fn get_other(&self, key: &V) -> V {
         match self.lookup_other(key) {
             Some((_, n)) => n.val,
@@ -424,59 +425,44 @@ impl<V: TableValue> HashPart<V> {
     }
 
     /// The body of PUC's `luaH_newkey`: places the key with parts `parts`
-    /// and main position `mp`. The usual case, a main position that is
-    /// free or holds a dead key, is a plain store here; a collision goes
-    /// out of line (as one function, the collision path's register saves
-    /// were paid by every insertion: 5% of `methods`' instructions).
-    #[inline]
-    fn insert_at(&mut self, mp: usize, parts: (u8, u64), value: V) -> bool {
-        let node = &mut self.nodes[mp];
-        if node.is_live() {
-            return self.insert_colliding(mp, parts, value);
-        }
-        node.set_key(parts);
-        node.val = value;
-        true
-    }
-
-    /// `insert_at` when the main position holds a live key: a free node is
-    /// taken and Brent's variation decides which of the two keys moves.
-    #[inline(never)]
-    fn insert_colliding(&mut self, mut mp: usize, parts: (u8, u64), value: V) -> bool {
-        // Main position taken by a live key: a free node is needed.
-        let Some(f) = self.free_position() else {
-            return false;
-        };
-        let other = self.node_position(&self.nodes[mp]);
-        if other != mp {
-            // The occupant is out of its main position: move it to the
-            // free node, re-linking its predecessor in its own chain.
-            let mut prev = other;
-            loop {
-                let next = prev.wrapping_add_signed(self.nodes[prev].next as isize);
-                if next == mp {
-                    break;
+    /// and main position `mp`.
+    fn insert_at(&mut self, mut mp: usize, parts: (u8, u64), value: V) -> bool {
+        if self.nodes[mp].is_live() {
+            // Main position taken by a live key: a free node is needed.
+            let Some(f) = self.free_position() else {
+                return false;
+            };
+            let other = self.node_position(&self.nodes[mp]);
+            if other != mp {
+                // The occupant is out of its main position: move it to the
+                // free node, re-linking its predecessor in its own chain.
+                let mut prev = other;
+                loop {
+                    let next = prev.wrapping_add_signed(self.nodes[prev].next as isize);
+                    if next == mp {
+                        break;
+                    }
+                    prev = next;
                 }
-                prev = next;
-            }
-            self.nodes[prev].next = offset(prev, f);
-            self.nodes[f] = self.nodes[mp];
-            if self.nodes[mp].next != 0 {
-                self.nodes[f].next += offset(f, mp);
-                self.nodes[mp].next = 0;
-            }
-            self.nodes[mp].val = V::NIL;
-        } else {
-            // The occupant is at home: the new key goes to the free
-            // node, second in the occupant's chain.
-            if self.nodes[mp].next != 0 {
-                let after = mp.wrapping_add_signed(self.nodes[mp].next as isize);
-                self.nodes[f].next = offset(f, after);
+                self.nodes[prev].next = offset(prev, f);
+                self.nodes[f] = self.nodes[mp];
+                if self.nodes[mp].next != 0 {
+                    self.nodes[f].next += offset(f, mp);
+                    self.nodes[mp].next = 0;
+                }
+                self.nodes[mp].val = V::NIL;
             } else {
-                debug_assert_eq!(self.nodes[f].next, 0);
+                // The occupant is at home: the new key goes to the free
+                // node, second in the occupant's chain.
+                if self.nodes[mp].next != 0 {
+                    let after = mp.wrapping_add_signed(self.nodes[mp].next as isize);
+                    self.nodes[f].next = offset(f, after);
+                } else {
+                    debug_assert_eq!(self.nodes[f].next, 0);
+                }
+                self.nodes[mp].next = offset(mp, f);
+                mp = f;
             }
-            self.nodes[mp].next = offset(mp, f);
-            mp = f;
         }
         let node = &mut self.nodes[mp];
         node.set_key(parts);
