@@ -292,13 +292,12 @@ impl<V: TableValue> HashPart<V> {
     /// The value for a non-integer key (nil if absent): the hot path of
     /// field access, so it returns the value without a second index.
     ///
-    /// Never inlined, so that it reads the key through the caller's
-    /// pointer, word by word. Inlined, the key passed by value to
-    /// `Table::get_str` was first copied to the stack with one 16-byte
-    /// load, which stalls when the caller has just written the key as two
-    /// 8-byte words (store forwarding fails): `hash_str` ran 1.9x lua5.4
-    /// instead of 1.25x.
-    #[inline(never)]
+    /// Inlined into its callers: the runtime's `Table::get_str` calls it
+    /// from an out-of-line function that receives the key as two words in
+    /// registers (a key copied through memory whole, after the executor
+    /// wrote it as two words, stalled store forwarding: `hash_str` ran
+    /// 1.9x lua5.4), so the lookup itself needs no second call.
+    #[inline(always)]
     pub(crate) fn get_other(&self, key: &V) -> V {
         match self.lookup_other(key) {
             Some((_, n)) => n.val,
