@@ -506,8 +506,8 @@ impl Heap {
     /// serialised latency. What would help is touching less memory: mark
     /// bits beside an array of object pointers, so survivors are not read
     /// at all; that costs 8 bytes per object unless the header shrinks by
-    /// as much, which today gains nothing for tables (a 104-byte box is in
-    /// the same 112-byte allocator size class as a 112-byte one).
+    /// as much, which today gains nothing for tables (an 88-byte box is in
+    /// the same 96-byte allocator size class as a 96-byte one).
     fn sweep(&mut self) {
         let mut prev: Option<NonNull<Header>> = None;
         let mut cur = self.head;

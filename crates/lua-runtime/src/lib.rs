@@ -13,7 +13,9 @@
 //! - [`gc`]: the heap (`Gc<T>`, mark & sweep) — the only module with heap
 //!   `unsafe`.
 //! - [`value`]: the 16-byte [`Value`]; [`string`]: interned byte strings;
-//!   [`object`]: tables, closures, upvalues, natives, userdata, threads.
+//!   [`object`]: tables, closures, upvalues, natives, userdata, threads
+//!   (`object::table_cell`: the cell a table's raw part lives in, checked
+//!   in debug builds, free in release).
 //! - [`number`]: integer/float rules, coercions, number formatting.
 //! - [`ops`]: operators with metamethods and their error messages;
 //!   [`meta`]: the metamethod lookup path.
@@ -21,9 +23,9 @@
 //!   executors; [`executor`]: the trait; [`interp`]: the call, return,
 //!   unwind and `for` protocol both executors share; [`fast`]: their
 //!   inline fast paths (number arithmetic, raw table access); [`regs`]:
-//!   their unchecked register access, with the invariant that makes it
-//!   sound.
-//! - [`lib_coroutine`]: coroutines as heap threads whose stacks are swapped
+//!   their unchecked register access (and the flat executor's register
+//!   window pointer), with the invariants that make it sound.
+//! - [`lib_coroutine`]: coroutines as heap threads whose stacks are moved
 //!   into the `State` while they run.
 //! - [`state`]: the `State`; [`args`]: argument checking for natives;
 //!   [`debug`]: lines, function names, tracebacks.
