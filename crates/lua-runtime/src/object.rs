@@ -71,10 +71,13 @@ impl Table {
     }
 
     /// `t[k]` for a key that is not an integer, nil or NaN (a string).
-    /// Out of line, the key going in and the value coming out as pairs of
-    /// words in machine registers: a `Value` passed through memory is
-    /// written as two words by the executors (lua-runtime's `value` docs)
-    /// and read back whole by the callee, which stalls store forwarding.
+    /// The key goes in and the value comes out as pairs of words, never as
+    /// a `Value` in memory: the executors write values as two words
+    /// (lua-runtime's `value` docs), and a `Value` passed by pointer (an
+    /// out-of-line lookup) or copied whole was read back as one 16-byte
+    /// load, which stalls store forwarding (`hash_str` ran 2x lua5.4).
+    /// Inlined: the lookup is the hot path of every field access
+    /// (measured: `nbody` and `closures` 5% faster than out of line).
     #[inline(always)]
     pub fn get_str(&self, k: Value) -> Value {
         let (tag, payload) = k.to_words();
@@ -83,7 +86,7 @@ impl Table {
         unsafe { Value::from_words(vt, vp) }
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn get_str_words(&self, tag: u64, payload: u64) -> (u64, u64) {
         // SAFETY: the words of the caller's key.
         let k = unsafe { Value::from_words(tag, payload) };

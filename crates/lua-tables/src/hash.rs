@@ -292,11 +292,10 @@ impl<V: TableValue> HashPart<V> {
     /// The value for a non-integer key (nil if absent): the hot path of
     /// field access, so it returns the value without a second index.
     ///
-    /// Inlined into its callers: the runtime's `Table::get_str` calls it
-    /// from an out-of-line function that receives the key as two words in
-    /// registers (a key copied through memory whole, after the executor
-    /// wrote it as two words, stalled store forwarding: `hash_str` ran
-    /// 1.9x lua5.4), so the lookup itself needs no second call.
+    /// Inlined into its callers: the runtime's `Table::get_str` hands it a
+    /// key rebuilt from two words in registers (a key copied through
+    /// memory whole, after the executor wrote it as two words, stalled
+    /// store forwarding: `hash_str` ran 1.9x lua5.4).
     #[inline(always)]
     pub(crate) fn get_other(&self, key: &V) -> V {
         match self.lookup_other(key) {
