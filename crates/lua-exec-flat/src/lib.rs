@@ -263,6 +263,14 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                 regs = Window::of(st, base);
             }};
         }
+        // Enter closure `$c`'s frame at `$base`, just pushed, at its start.
+        macro_rules! enter_start {
+            ($c:expr, $base:expr) => {{
+                let c = $c;
+                let (ccode, _) = window::frame_parts(c);
+                enter!(c, $base, window::at(ccode, 0));
+            }};
+        }
         if !fresh && flags & FRAME_FINISH != 0 {
             // A metamethod frame returned: its result (just above the
             // registers) completes the instruction at the saved pc.
@@ -800,14 +808,14 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     if let Value::LuaFn(c) = *regs.get_ref(func) {
                         let nb = interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
                         fi += 1;
-                        let (ccode, _) = window::frame_parts(c);
-                        enter!(c, nb, window::at(ccode, 0));
+                        enter_start!(c, nb);
                         continue;
                     }
                     if let Value::Native(nf) = *regs.get_ref(func)
                         && nf.kind == NativeKind::Plain
                     {
-                        *top = interp::call_native(st, nf, fa, na, want, base + maxr)?;
+                        let ret = Ret::Normal { want };
+                        *top = interp::call_native(st, nf, fa, na, ret, 0, base + maxr)?;
                         refresh!();
                     } else {
                         let c = interp::precall(
@@ -836,8 +844,7 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                             let fr = &st.th.frames[fi];
                             if let FrameFn::Lua(c) = fr.func_fn {
                                 let nb = fr.base;
-                                let (ccode, _) = window::frame_parts(c);
-                                enter!(c, nb, window::at(ccode, 0));
+                                enter_start!(c, nb);
                                 continue;
                             }
                             fresh = true;

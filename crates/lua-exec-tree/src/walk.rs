@@ -773,7 +773,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 if let Value::Native(nf) = r!(func)
                                     && nf.kind == NativeKind::Plain
                                 {
-                                    *top = interp::call_native(st, nf, fa, na, want, base + maxr)?;
+                                    *top =
+                                        interp::call_native(st, nf, fa, na, ret, 0, base + maxr)?;
                                 } else {
                                     match interp::precall(st, fa, na, ret, 0, VarInfo::Reg(func))? {
                                         Called::Lua => continue 'frame,

@@ -64,19 +64,21 @@ pub fn post_call(st: &mut State, fr: &CallFrame, first: usize, n: usize) -> usiz
 /// [`post_call`] given the popped frame's `func` and `ret` (callers that
 /// have them at hand avoid re-reading the whole frame).
 pub fn post_call_to(st: &mut State, func: usize, ret: Ret, first: usize, n: usize) -> usize {
-    let want = match ret {
-        Ret::Normal { want } | Ret::Host { want } => want,
-    };
-    // The stack's length afterwards: the Lua caller's registers (or up to
-    // the results); just the results for a host or a native caller.
-    let keep = match (ret, st.th.frames.last()) {
+    let keep = caller_keep(st, ret);
+    move_results(st, func, ret.want(), first, n, keep)
+}
+
+/// How long the stack must stay when results are delivered to the frame
+/// on top (the caller, once the callee's frame is gone): a Lua caller's
+/// registers; nothing for a host or a native caller.
+fn caller_keep(st: &State, ret: Ret) -> usize {
+    match (ret, st.th.frames.last()) {
         (Ret::Normal { .. }, Some(f)) => match f.func_fn {
             FrameFn::Lua(c) => f.base + c.shape.max_registers as usize,
             FrameFn::Native(_) => 0,
         },
         _ => 0,
-    };
-    move_results(st, func, want, first, n, keep)
+    }
 }
 
 /// Move `n` results from `first` down to `func`, `want` of them (all when
@@ -111,18 +113,20 @@ pub fn move_results(
     end
 }
 
-/// Call the plain native `nf` at `func` with `nargs` arguments above it
-/// from a Lua frame whose registers end at `keep`, wanting `want` results
-/// (all when negative): the whole call, for the executors' call
-/// instructions (what [`precall`] and [`post_call_to`] do for a native,
-/// minus the dispatch). Returns the end of the results.
+/// Call the plain native `nf` at `func` with `nargs` arguments above it,
+/// its results going where `ret` says, the stack left `keep` long (the
+/// caller's registers) or up to the results: the whole call. The
+/// executors' call instructions use it directly (a Lua caller, `keep` at
+/// hand); [`precall`] for every other plain native call. Returns the end
+/// of the results.
 #[inline(always)]
 pub fn call_native(
     st: &mut State,
     nf: Gc<NativeFunction>,
     func: usize,
     nargs: usize,
-    want: i32,
+    ret: Ret,
+    flags: u8,
     keep: usize,
 ) -> LuaResult<usize> {
     st.th.stack.truncate(func + 1 + nargs);
@@ -132,10 +136,10 @@ pub fn call_native(
         func,
         base: func + 1,
         nvarargs: nargs,
-        ret: Ret::Normal { want },
+        ret,
         pc: 0,
         cursor_base: cb,
-        flags: 0,
+        flags,
         ip: 0,
     });
     let n = (nf.f)(
@@ -145,11 +149,13 @@ pub fn call_native(
             n: nargs,
         },
     )?;
-    // Popped without reading it back (store forwarding, as in `precall`).
+    // Popped without reading it back: the frame was just written, and
+    // copying it out whole would wait on store forwarding.
     st.th.frames.truncate(st.th.frames.len() - 1);
     let first = st.th.stack.len() - n;
-    let end = move_results(st, func, want, first, n, keep);
-    // A safepoint, as in `precall`.
+    let end = move_results(st, func, ret.want(), first, n, keep);
+    // A safepoint: natives allocate (string.format, string.rep, tostring,
+    // ...), and a loop calling only them must still run in bounded memory.
     st.gc_check();
     Ok(end)
 }
@@ -171,7 +177,8 @@ pub fn tfor_call(st: &mut State, ra: usize, nvars: u8, keep: usize) -> LuaResult
     if let Value::Native(nf) = st.th.stack[ra + 4]
         && nf.kind == NativeKind::Plain
     {
-        return Ok(Called::Done(call_native(st, nf, ra + 4, 2, want, keep)?));
+        let ret = Ret::Normal { want };
+        return Ok(Called::Done(call_native(st, nf, ra + 4, 2, ret, 0, keep)?));
     }
     precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::ForIterator)
 }
@@ -306,24 +313,8 @@ pub fn precall(
                 };
                 match nf.kind {
                     NativeKind::Plain => {
-                        st.th.frames.push(fr);
-                        let n = (nf.f)(
-                            st,
-                            Args {
-                                base: func + 1,
-                                n: nargs,
-                            },
-                        )?;
-                        // Popped without reading it back: the frame was
-                        // just written, and copying it out whole would
-                        // wait on store forwarding.
-                        st.th.frames.truncate(st.th.frames.len() - 1);
-                        let first = st.th.stack.len() - n;
-                        let top = post_call_to(st, func, ret, first, n);
-                        // A safepoint: natives allocate (string.format,
-                        // string.rep, tostring, ...), and a loop calling
-                        // only them must still run in bounded memory.
-                        st.gc_check();
+                        let keep = caller_keep(st, ret);
+                        let top = call_native(st, nf, func, nargs, ret, flags, keep)?;
                         return Ok(Called::Done(top));
                     }
                     NativeKind::PCall => {

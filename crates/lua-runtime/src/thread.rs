@@ -46,6 +46,16 @@ pub enum Ret {
     Host { want: i32 },
 }
 
+impl Ret {
+    /// How many results are wanted (-1: all).
+    #[inline(always)]
+    pub fn want(self) -> i32 {
+        match self {
+            Ret::Normal { want } | Ret::Host { want } => want,
+        }
+    }
+}
+
 /// Frame flag: the frame was entered by a tail call.
 pub const FRAME_TAIL: u8 = 1;
 /// Frame flag: a `pcall`/`xpcall` frame that catches errors.
