@@ -10,7 +10,7 @@ use lua_bytecode::Proto;
 use crate::error::LuaResult;
 use crate::gc::{Gc, GcObject, Kind, Tracer};
 use crate::state::State;
-use crate::value::Value;
+use crate::value::{Payload, Value};
 
 pub mod table_cell;
 use table_cell::{CellMut, CellRef, TableCell};
@@ -87,7 +87,7 @@ impl Table {
     }
 
     #[inline(always)]
-    fn get_str_words(&self, tag: u64, payload: u64) -> (u64, u64) {
+    fn get_str_words(&self, tag: u64, payload: Payload) -> (u64, Payload) {
         // SAFETY: the words of the caller's key.
         let k = unsafe { Value::from_words(tag, payload) };
         self.raw.borrow().get_str(k).to_words()
@@ -105,7 +105,7 @@ impl Table {
     }
 
     #[inline(never)]
-    fn set_str_words(&self, kt: u64, kp: u64, vt: u64, vp: u64) -> bool {
+    fn set_str_words(&self, kt: u64, kp: Payload, vt: u64, vp: Payload) -> bool {
         // SAFETY: the words of the caller's key and value.
         let (k, v) = unsafe { (Value::from_words(kt, kp), Value::from_words(vt, vp)) };
         let mut raw = self.raw_mut();

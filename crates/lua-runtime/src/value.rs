@@ -83,6 +83,11 @@ impl Type {
 const TAG_INT: u64 = 2;
 const TAG_FLOAT: u64 = 3;
 
+/// A value's payload word as the word-by-word accessors move it: nil's
+/// payload is all padding and a boolean's has seven padding bytes, which a
+/// `u64` may not hold but a `MaybeUninit<u64>` may.
+pub type Payload = std::mem::MaybeUninit<u64>;
+
 impl Value {
     /// `*slot = Value::Int(i)` as two 8-byte stores, tag and payload
     /// (module docs).
@@ -100,10 +105,12 @@ impl Value {
 
     /// The value's two words, tag and payload (module docs).
     #[inline(always)]
-    pub fn to_words(self) -> (u64, u64) {
-        // SAFETY: a `Value` is two words (size test).
-        let w = unsafe { std::mem::transmute::<Value, [u64; 2]>(self) };
-        (w[0], w[1])
+    pub fn to_words(self) -> (u64, Payload) {
+        // SAFETY: a `Value` is two words (size test); `Payload` may hold
+        // the padding bytes of nil's and a boolean's payload.
+        let w = unsafe { std::mem::transmute::<Value, [Payload; 2]>(self) };
+        // SAFETY: the tag word is a whole `u64` (`repr(u64)`).
+        (unsafe { w[0].assume_init() }, w[1])
     }
 
     /// The value whose words [`Value::to_words`] gave.
@@ -112,9 +119,9 @@ impl Value {
     /// `(tag, payload)` must come from `to_words` of a value still valid
     /// (a collectable payload must still be alive).
     #[inline(always)]
-    pub unsafe fn from_words(tag: u64, payload: u64) -> Value {
+    pub unsafe fn from_words(tag: u64, payload: Payload) -> Value {
         // SAFETY: the caller's contract: the words form a valid `Value`.
-        unsafe { std::mem::transmute::<[u64; 2], Value>([tag, payload]) }
+        unsafe { std::mem::transmute::<[Payload; 2], Value>([Payload::new(tag), payload]) }
     }
 
     /// `*slot` read as two 8-byte loads, tag and payload (module docs):
@@ -122,11 +129,12 @@ impl Value {
     /// [`Value::store_int`].
     #[inline(always)]
     pub fn load(slot: &Value) -> Value {
-        let p = slot as *const Value as *const u64;
-        // SAFETY: `slot` is a valid `Value`, so its two words are one.
+        let p = slot as *const Value as *const Payload;
+        // SAFETY: `slot` is a valid `Value`, so its two words are one
+        // (`Payload` words may carry its padding bytes).
         unsafe {
             let w = [p.read_volatile(), p.add(1).read_volatile()];
-            std::mem::transmute::<[u64; 2], Value>(w)
+            std::mem::transmute::<[Payload; 2], Value>(w)
         }
     }
 
@@ -144,9 +152,9 @@ impl Value {
     /// `*slot = v` as two 8-byte stores, tag and payload (module docs).
     #[inline(always)]
     pub fn store(slot: &mut Value, v: Value) {
-        // SAFETY: a `Value` is two words (size test).
-        let w = unsafe { std::mem::transmute::<Value, [u64; 2]>(v) };
-        let p = slot as *mut Value as *mut u64;
+        // SAFETY: a `Value` is two words (size test), padding included.
+        let w = unsafe { std::mem::transmute::<Value, [Payload; 2]>(v) };
+        let p = slot as *mut Value as *mut Payload;
         // SAFETY: `slot` is valid for 16 bytes; the words form `v`.
         unsafe {
             p.write_volatile(w[0]);
