@@ -1,5 +1,6 @@
-//! The flat executor's instruction pointer: the only `unsafe` of the
-//! crate (register access is lua-runtime's `regs`).
+//! The flat executor's instruction pointer, and the running closure's code
+//! and constants as the loop holds them: the only `unsafe` of the crate
+//! (register access is lua-runtime's `regs`).
 //!
 //! # Invariant
 //!
