@@ -193,7 +193,7 @@ impl<V: TableValue> Table<V> {
 
     /// Store for a key the caller knows is not an integer key, nil or NaN
     /// (typically a string): skips the integer-key and error tests.
-    #[inline]
+    #[inline(always)]
     pub fn set_str(&mut self, key: V, value: V) {
         if !self.hash.set_other(&key, value) && !value.is_nil() {
             self.new_key(key, None, value);
