@@ -130,18 +130,8 @@ pub fn call_native(
     keep: usize,
 ) -> LuaResult<usize> {
     st.th.stack.truncate(func + 1 + nargs);
-    let cb = st.th.cursors.len() as u32;
-    st.th.frames.push(CallFrame {
-        func_fn: FrameFn::Native(nf),
-        func,
-        base: func + 1,
-        nvarargs: nargs,
-        ret,
-        pc: 0,
-        cursor_base: cb,
-        flags,
-        ip: 0,
-    });
+    let fr = native_frame(st, nf, func, nargs, ret, flags);
+    st.th.frames.push(fr);
     let n = (nf.f)(
         st,
         Args {
@@ -158,6 +148,29 @@ pub fn call_native(
     // ...), and a loop calling only them must still run in bounded memory.
     st.gc_check();
     Ok(end)
+}
+
+/// The frame of native `nf` called at `func` with `nargs` arguments.
+#[inline(always)]
+fn native_frame(
+    st: &State,
+    nf: Gc<NativeFunction>,
+    func: usize,
+    nargs: usize,
+    ret: Ret,
+    flags: u8,
+) -> CallFrame {
+    CallFrame {
+        func_fn: FrameFn::Native(nf),
+        func,
+        base: func + 1,
+        nvarargs: nargs,
+        ret,
+        pc: 0,
+        cursor_base: st.th.cursors.len() as u32,
+        flags,
+        ip: 0,
+    }
 }
 
 /// The generic `for`'s call: `R[ra+4], ... := R[ra](R[ra+1], R[ra+2])`
@@ -299,18 +312,7 @@ pub fn precall(
             }
             Value::Native(nf) => {
                 st.th.stack.truncate(func + 1 + nargs);
-                let cb = st.th.cursors.len() as u32;
-                let mut fr = CallFrame {
-                    func_fn: FrameFn::Native(nf),
-                    func,
-                    base: func + 1,
-                    nvarargs: nargs,
-                    ret,
-                    pc: 0,
-                    cursor_base: cb,
-                    flags,
-                    ip: 0,
-                };
+                let mut fr = native_frame(st, nf, func, nargs, ret, flags);
                 match nf.kind {
                     NativeKind::Plain => {
                         let keep = caller_keep(st, ret);
