@@ -63,7 +63,9 @@ mod window;
 use lua_bytecode::{MULTRET, Op, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
 use lua_runtime::executor::Resumed;
-use lua_runtime::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
+use lua_runtime::fast::{
+    arith_fast, arith_slow, index_class, index_slow, raw_get, set_fast, set_index_slow,
+};
 use lua_runtime::interp::{self, Called, ResumeStart, TailCalled};
 use lua_runtime::ops::Step;
 use lua_runtime::ops::{ArithOp, VarInfo};
@@ -412,9 +414,13 @@ fn run(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lua
                     false
                 };
                 if !fast {
-                    save_pc!();
-                    let v = step!(index_slow(st, t, $key, $info)?);
-                    w!($dst, v);
+                    if let Some(v) = index_class(st, t, $key) {
+                        w!($dst, v);
+                    } else {
+                        save_pc!();
+                        let v = step!(index_slow(st, t, $key, $info)?);
+                        w!($dst, v);
+                    }
                 }
             }};
         }

@@ -30,7 +30,7 @@ use lua_runtime::object::UpVal;
 use lua_runtime::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use lua_runtime::fast::{arith_fast, raw_get};
+use lua_runtime::fast::{arith_fast, index_class, raw_get};
 use lua_runtime::regs::{get, get_ref, slot};
 
 /// The `i`-th leaf (in order) of a condition.
@@ -152,12 +152,20 @@ fn pre_fast(
     upvals: &[Gc<UpVal>],
     nodes: &[Node],
 ) -> usize {
-    // `t[key]` when the raw lookup decides it.
+    // `t[key]` when no call decides it.
     #[inline(always)]
-    fn index(t: Value, lookup: impl FnOnce(Gc<Table>) -> Value) -> Option<Value> {
+    fn index(
+        st: &State,
+        t: Value,
+        key: Value,
+        lookup: impl FnOnce(Gc<Table>) -> Value,
+    ) -> Option<Value> {
         let Value::Table(tab) = t else { return None };
         let v = lookup(tab);
-        (!v.is_nil() || tab.metatable().is_none()).then_some(v)
+        if !v.is_nil() || tab.metatable().is_none() {
+            return Some(v);
+        }
+        index_class(st, t, key)
     }
     for (n, node) in nodes.iter().enumerate() {
         let Node::Op { op, .. } = node else {
@@ -175,27 +183,29 @@ fn pre_fast(
             Op::GetTabUp { dst, up, key } => {
                 let key = k[key as usize];
                 let t = st.upval_get(upvals[up as usize]);
-                match index(t, |tab| tab.get_str(key)) {
+                match index(st, t, key, |tab| tab.get_str(key)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
             Op::GetTable { dst, obj, key } => {
                 let kv = get(st, base, key);
-                match index(get(st, base, obj), |tab| raw_get(tab, kv)) {
+                match index(st, get(st, base, obj), kv, |tab| raw_get(tab, kv)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
             Op::GetI { dst, obj, index: i } => {
-                match index(get(st, base, obj), |tab| tab.get_int(i as i64)) {
+                match index(st, get(st, base, obj), Value::Int(i as i64), |tab| {
+                    tab.get_int(i as i64)
+                }) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
             Op::GetField { dst, obj, key } => {
                 let kv = k[key as usize];
-                match index(get(st, base, obj), |tab| tab.get_str(kv)) {
+                match index(st, get(st, base, obj), kv, |tab| tab.get_str(kv)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }

@@ -41,7 +41,9 @@ use lua_runtime::{Gc, NativeKind, State, Table, Value};
 use crate::ITER;
 use crate::blocks::Blocks;
 use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
-use lua_runtime::fast::{arith_fast, arith_slow, index_slow, raw_get, set_fast, set_index_slow};
+use lua_runtime::fast::{
+    arith_fast, arith_slow, index_class, index_slow, raw_get, set_fast, set_index_slow,
+};
 use lua_runtime::regs;
 
 // Cursor fields: `a` is `sub`, `b` is `pos`.
@@ -299,9 +301,13 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     false
                 };
                 if !fast {
-                    save_pc!($pc);
-                    let v = step!(index_slow(st, t, $key, $info)?);
-                    w!($dst, v);
+                    if let Some(v) = index_class(st, t, $key) {
+                        w!($dst, v);
+                    } else {
+                        save_pc!($pc);
+                        let v = step!(index_slow(st, t, $key, $info)?);
+                        w!($dst, v);
+                    }
                 }
             }};
         }

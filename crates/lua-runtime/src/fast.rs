@@ -10,6 +10,7 @@
 
 use crate::error::LuaResult;
 use crate::gc::Gc;
+use crate::meta::Tm;
 use crate::object::Table;
 use crate::ops::{ArithOp, Step, VarInfo};
 use crate::state::State;
@@ -103,6 +104,22 @@ pub fn set_index_slow(
     st.set_index_step(t, key, v, info)
 }
 
+/// `t[key]` for the class pattern, after the raw lookup in `t` missed:
+/// the value in the table `t`'s metatable names as `__index`. `None` when
+/// the full path ([`index_slow`]) must run: `t` not a table or without a
+/// metatable, a function `__index`, a miss in an `__index` table that has
+/// a metatable itself. Out of line: the executors' inline lookup stays as
+/// small as a plain table's.
+#[inline(never)]
+pub fn index_class(st: &State, t: Value, key: Value) -> Option<Value> {
+    let Value::Table(tab) = t else { return None };
+    let Value::Table(h) = st.tm_of(tab.metatable()?, Tm::Index) else {
+        return None;
+    };
+    let v = raw_get(h, key);
+    (!v.is_nil() || h.metatable().is_none()).then_some(v)
+}
+
 /// Raw `t[key]` for a key of any type, integer and string keys first.
 #[inline(always)]
 pub fn raw_get(tab: Gc<Table>, key: Value) -> Value {
@@ -113,15 +130,18 @@ pub fn raw_get(tab: Gc<Table>, key: Value) -> Value {
     }
 }
 
-/// The raw store when `t` is a table without a metatable: `Ok(true)`
-/// when done, `Ok(false)` when the full path (`__newindex`) must run.
+/// The raw store when `t` is a table without a metatable, or when the key
+/// is already present (`__newindex` only concerns absent keys: PUC's
+/// `luaV_fastset`, so a field update of an object with a class metatable
+/// stays fast): `Ok(true)` when done, `Ok(false)` when the full path must
+/// run.
 #[inline(always)]
 pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
     let Value::Table(tab) = t else {
         return Ok(false);
     };
     if tab.metatable().is_some() {
-        return Ok(false);
+        return Ok(set_present(tab, key, v));
     }
     match key {
         Value::Int(i) => {
@@ -147,4 +167,30 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
         _ => st.raw_set(tab, key, v)?,
     }
     Ok(true)
+}
+
+/// `t[key] = v` raw if `t[key]` is present (not nil), for an integer or
+/// string key; false (nothing done) otherwise. Overwriting a present key
+/// never resizes the table, so no memory accounting is needed.
+#[inline(always)]
+fn set_present(tab: Gc<Table>, key: Value, v: Value) -> bool {
+    match key {
+        Value::Int(i) => {
+            let mut raw = tab.raw_mut();
+            if (i as u64).wrapping_sub(1) < raw.array_len() as u64 && !raw.get_int(i).is_nil() {
+                raw.set_int(i, v);
+                return true;
+            }
+            false
+        }
+        Value::Str(_) => {
+            if tab.get_str(key).is_nil() {
+                return false;
+            }
+            let grew = tab.set_str_raw(key, v);
+            debug_assert!(!grew, "overwriting a present key resized the table");
+            true
+        }
+        _ => false,
+    }
 }
