@@ -312,7 +312,7 @@ pub fn precall(
             }
             Value::Native(nf) => {
                 st.th.stack.truncate(func + 1 + nargs);
-                let mut fr = native_frame(st, nf, func, nargs, ret, flags);
+                let fr = native_frame(st, nf, func, nargs, ret, flags);
                 match nf.kind {
                     NativeKind::Plain => {
                         let keep = caller_keep(st, ret);
@@ -324,8 +324,11 @@ pub fn precall(
                         if nargs == 0 {
                             return Err(st.arg_error(1, "value expected"));
                         }
-                        fr.flags |= FRAME_PROTECTED;
-                        *st.th.frames.last_mut().expect("frame") = fr;
+                        // Protected only now: its own argument error above
+                        // must not be caught by itself.
+                        if let Some(f) = st.th.frames.last_mut() {
+                            f.flags |= FRAME_PROTECTED;
+                        }
                         count_c_call(st)?;
                         return match precall(
                             st,
@@ -348,8 +351,9 @@ pub fn precall(
                             };
                             return Err(st.type_arg_error(a, 2, "function"));
                         }
-                        fr.flags |= FRAME_PROTECTED | FRAME_XPCALL;
-                        *st.th.frames.last_mut().expect("frame") = fr;
+                        if let Some(f) = st.th.frames.last_mut() {
+                            f.flags |= FRAME_PROTECTED | FRAME_XPCALL;
+                        }
                         count_c_call(st)?;
                         st.th.stack.swap(func + 1, func + 2);
                         return match precall(
@@ -526,7 +530,9 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
     }
     // Field by field: the frame's pc was stored just before, and a
     // whole-frame copy would wait on store forwarding.
-    let fr = st.th.frames.last().expect("frame");
+    let Some(fr) = st.th.frames.last() else {
+        return Err(no_frame(st));
+    };
     let (func_fn, base, func, ret) = (fr.func_fn, fr.base, fr.func, fr.ret);
     if let FrameFn::Lua(c) = func_fn
         && c.p.proto.needs_close
@@ -535,7 +541,9 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
         // above the frame's registers, leaving the results in place.
         close_all(st, base, None)?;
     }
-    let fr = st.th.frames.last().expect("frame");
+    let Some(fr) = st.th.frames.last() else {
+        return Err(no_frame(st));
+    };
     let (flags, cursor_base) = (fr.flags, fr.cursor_base);
     st.th.frames.truncate(st.th.frames.len() - 1);
     if flags & FRAME_CCALL != 0 {
@@ -548,6 +556,13 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
     } else {
         t
     })
+}
+
+/// The error for a return or tail call with no frame to leave: an
+/// executor bug, reported as an error rather than a panic.
+#[cold]
+fn no_frame(st: &mut State) -> LuaError {
+    st.rt_error("internal error: no frame to return from")
 }
 
 /// The common return: a Lua frame with nothing to close returning into a
@@ -626,7 +641,9 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
             Called::Lua => Err(st.rt_error("internal error: native tail call")),
         };
     }
-    let cur_fr = *st.th.frames.last().expect("frame");
+    let Some(&cur_fr) = st.th.frames.last() else {
+        return Err(no_frame(st));
+    };
     if let FrameFn::Lua(c) = cur_fr.func_fn
         && c.p.proto.needs_close
     {
@@ -1105,7 +1122,8 @@ pub enum ResumeStart {
 /// the `coroutine.yield` frame on top (returning at once for
 /// `return coroutine.yield(...)`).
 pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
-    if st.th.frames.is_empty() {
+    // A started coroutine is suspended in its `coroutine.yield` frame.
+    let Some(y) = st.th.frames.pop() else {
         return match precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
             Ok(Called::Done(_)) => ResumeStart::Returned,
             Ok(Called::Lua) => ResumeStart::Run {
@@ -1119,12 +1137,7 @@ pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
                 fresh: false,
             },
         };
-    }
-    let y = st
-        .th
-        .frames
-        .pop()
-        .expect("a suspended coroutine has its yield frame on top");
+    };
     st.th.cursors.truncate(y.cursor_base as usize);
     let first = st.th.stack.len() - nargs;
     let t = post_call(st, &y, first, nargs);
