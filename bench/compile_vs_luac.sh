@@ -6,7 +6,7 @@
 #
 #   bench/compile_vs_luac.sh [MEGABYTES]     (default 20)
 #
-# The file comes from crates/lua-syntax/examples/gen_corpus.rs (the parse
+# The file comes from lua-syntax/examples/gen_corpus.rs (the parse
 # benchmark's generator). Each tool runs 5 times; the best wall-clock time
 # counts. For the compiler alone see `cargo bench -p lua-bytecode`.
 set -euo pipefail

@@ -5,8 +5,8 @@
 #
 #   bench/parse_vs_luac.sh [MEGABYTES]     (default 20)
 #
-# The file comes from crates/lua-syntax/examples/gen_corpus.rs, the same
-# generator the divan benchmark (crates/lua-syntax/benches/parse.rs) uses.
+# The file comes from lua-syntax/examples/gen_corpus.rs, the same
+# generator the divan benchmark (lua-syntax/benches/parse.rs) uses.
 # Each tool runs 5 times; the run with the best wall-clock time counts, and
 # its CPU time (user + sys) is shown too: on a loaded machine CPU time is
 # the steadier figure.

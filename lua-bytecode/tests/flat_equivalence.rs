@@ -277,7 +277,7 @@ fn check_proto(p: &Rc<Proto>, what: &str) {
 
 #[test]
 fn flat_form_follows_structured_control_flow_on_repo_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
     common::lua_files(&root, &mut files);
     let mut n = 0;

@@ -2,7 +2,7 @@
 """Regenerates the expected messages in errors.rs from luac5.4.
 
 To add a case, append a line `(b"<input>", ""),` to CASES in errors.rs and
-run `python3 crates/lua-syntax/tests/data/gen_errors.py`: every input is
+run `python3 lua-syntax/tests/data/gen_errors.py`: every input is
 written to input.lua in a temporary directory and its expected message
 becomes whatever `luac5.4 -p input.lua` prints (minus the `luac5.4: `
 prefix), or "" when luac accepts it.

@@ -141,7 +141,7 @@ fn check_proto(p: &Rc<Proto>, errs: &mut Vec<String>) {
 
 #[test]
 fn invariants_hold_on_every_lua_file() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
     common::lua_files(&root, &mut files);
     files.sort();

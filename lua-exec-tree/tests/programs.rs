@@ -4,7 +4,7 @@
 //! Regenerate the expectations with lua5.4 (never by hand):
 //!
 //! ```sh
-//! cd crates/lua-exec-tree/tests/lua && for f in *.lua; do lua5.4 $f > ${f%.lua}.out 2>&1; done
+//! cd lua-exec-tree/tests/lua && for f in *.lua; do lua5.4 $f > ${f%.lua}.out 2>&1; done
 //! ```
 
 use std::cell::RefCell;

@@ -5,11 +5,11 @@
 # succeed, and prints every outcome (values or error message with line and
 # variable name). Outputs must be identical (addresses masked).
 #
-#   crates/lua-bytecode/scripts/differential.sh [FIRST_SEED] [COUNT]
+#   lua-bytecode/scripts/differential.sh [FIRST_SEED] [COUNT]
 #
 # Programs that time out on either side (random infinite loops) are skipped.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../.."
 FIRST=${1:-1}
 COUNT=${2:-200}
 cargo build -q -p lua-cli -p lua-bytecode --example gen_random
