@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::rc::Rc;
 
-use lua_runtime::thread::FRAME_TRACEBACK;
+use lua_runtime::vm::frame::FRAME_TRACEBACK;
 use lua_runtime::{Executor, LuaError, State, Value};
 
 use crate::PROGNAME;
@@ -60,7 +60,7 @@ fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
     let mut st = State::new(exec);
     if opts.ignore_env {
         // `-E`: package.path/cpath ignore LUA_PATH*/LUA_CPATH*, as lua.c.
-        lua_runtime::lib_package::ignore_env(&mut st);
+        lua_runtime::stdlib::package::ignore_env(&mut st);
     }
     st.push_host_frame();
     // lua.c 5.4 switches the collector to generational mode at start.
@@ -161,7 +161,7 @@ fn run_actions(st: &mut State, opts: &Options) -> i32 {
             .iter()
             .map(|a| st.str_value(os_bytes(a)))
             .collect();
-        let body = lua_runtime::lib_base::skip_shebang(&src).to_vec();
+        let body = lua_runtime::stdlib::base::skip_shebang(&src).to_vec();
         let r = st
             .load(&body, &name, "bt", None)
             .and_then(|f| call_chunk(st, f, &args));
@@ -290,7 +290,7 @@ fn report(st: &mut State, e: LuaError) {
     let msg = match e.value {
         Value::Str(s) => s.to_str_lossy().into_owned(),
         v => {
-            let h = st.get_tm(v, lua_runtime::meta::Tm::ToString);
+            let h = st.get_tm(v, lua_runtime::vm::meta::Tm::ToString);
             if !h.is_nil() {
                 // lua.c: an object with `__tostring` is the whole message,
                 // without a traceback.
@@ -302,7 +302,7 @@ fn report(st: &mut State, e: LuaError) {
                 return;
             } else if let Value::Int(_) | Value::Float(_) = v {
                 let mut b = Vec::new();
-                lua_runtime::ops::append_plain(&mut b, v);
+                lua_runtime::vm::ops::append_plain(&mut b, v);
                 String::from_utf8_lossy(&b).into_owned()
             } else {
                 format!("(error object is a {} value)", v.type_name())

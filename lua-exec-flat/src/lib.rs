@@ -6,7 +6,7 @@
 //! It is not a compiler and holds no semantics of its own: values,
 //! operators, metamethods, calls, returns, protected frames, error
 //! unwinding and the library all live in lua-runtime (the shared call
-//! protocol is [`lua_runtime::interp`]); what this crate owns is the
+//! protocol is [`lua_runtime::vm::interp`]); what this crate owns is the
 //! dispatch loop and its fast paths.
 //!
 //! # How the loop works
@@ -62,17 +62,17 @@ mod window;
 
 use lua_bytecode::{MULTRET, Op, RK, Test};
 use lua_runtime::error::{LuaError, LuaResult};
-use lua_runtime::executor::Resumed;
-use lua_runtime::fast::{
+use lua_runtime::vm::executor::Resumed;
+use lua_runtime::vm::fast::{
     arith_fast, arith_slow, index_class, index_slow, raw_get, set_fast, set_index_slow,
 };
-use lua_runtime::interp::{self, Called, ResumeStart, TailCalled};
-use lua_runtime::ops::Step;
-use lua_runtime::ops::{ArithOp, VarInfo};
-use lua_runtime::thread::{FRAME_CCALL, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
+use lua_runtime::vm::frame::{FRAME_CCALL, FRAME_FINISH, FRAME_TRACEBACK, FrameFn, Ret};
+use lua_runtime::vm::interp::{self, Called, ResumeStart, TailCalled};
+use lua_runtime::vm::ops::Step;
+use lua_runtime::vm::ops::{ArithOp, VarInfo};
 use lua_runtime::{Executor, Gc, NativeKind, State, Table, Value};
 
-use lua_runtime::regs::Window;
+use lua_runtime::vm::regs::Window;
 
 /// The flat (program-counter) executor.
 #[derive(Clone, Copy, Debug, Default)]

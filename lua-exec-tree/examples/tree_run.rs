@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use lua_runtime::thread::FRAME_TRACEBACK;
+use lua_runtime::vm::frame::FRAME_TRACEBACK;
 use lua_runtime::{State, Value};
 
 fn main() {
@@ -31,7 +31,7 @@ fn run(path: &str) -> i32 {
             return 1;
         }
     };
-    let body = lua_runtime::lib_base::skip_shebang(&src).to_vec();
+    let body = lua_runtime::stdlib::base::skip_shebang(&src).to_vec();
     let r = st
         .load(&body, &format!("@{}", path), "bt", None)
         .and_then(|f| {

@@ -25,13 +25,13 @@
 
 use lua_bytecode::{Cond, Node, Op, Test};
 use lua_runtime::error::LuaResult;
-use lua_runtime::interp::{arith_op, push_meta_frame, test_step};
 use lua_runtime::object::UpVal;
-use lua_runtime::ops::{ArithOp, Step};
+use lua_runtime::vm::interp::{arith_op, push_meta_frame, test_step};
+use lua_runtime::vm::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use lua_runtime::fast::{arith_fast, index_class, raw_get};
-use lua_runtime::regs::{get, get_ref, slot};
+use lua_runtime::vm::fast::{arith_fast, index_class, raw_get};
+use lua_runtime::vm::regs::{get, get_ref, slot};
 
 /// The `i`-th leaf (in order) of a condition.
 pub(crate) fn leaf(c: &Cond, i: usize) -> &Cond {

@@ -71,9 +71,9 @@ mod cond;
 mod walk;
 
 use lua_runtime::error::{LuaError, LuaResult};
-use lua_runtime::interp::{self, Called, ResumeStart, handle_error, precall};
-use lua_runtime::ops::VarInfo;
-use lua_runtime::thread::{FRAME_TRACEBACK, Ret};
+use lua_runtime::vm::frame::{FRAME_TRACEBACK, Ret};
+use lua_runtime::vm::interp::{self, Called, ResumeStart, handle_error, precall};
+use lua_runtime::vm::ops::VarInfo;
 use lua_runtime::{Executor, Resumed, State};
 
 pub use cond::{CondNext, cond_next};

@@ -33,18 +33,18 @@
 
 use lua_bytecode::{MULTRET, Node, Op, Proto, RK};
 use lua_runtime::error::LuaResult;
-use lua_runtime::interp::{self, Called, TailCalled};
-use lua_runtime::ops::{ArithOp, Step, VarInfo};
-use lua_runtime::thread::{Cursor, FRAME_CCALL, FRAME_FINISH, FrameFn, Ret};
+use lua_runtime::vm::frame::{Cursor, FRAME_CCALL, FRAME_FINISH, FrameFn, Ret};
+use lua_runtime::vm::interp::{self, Called, TailCalled};
+use lua_runtime::vm::ops::{ArithOp, Step, VarInfo};
 use lua_runtime::{Gc, NativeKind, State, Table, Value};
 
 use crate::ITER;
 use crate::blocks::Blocks;
 use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
-use lua_runtime::fast::{
+use lua_runtime::vm::fast::{
     arith_fast, arith_slow, index_class, index_slow, raw_get, set_fast, set_index_slow,
 };
-use lua_runtime::regs;
+use lua_runtime::vm::regs;
 
 // Cursor fields: `a` is `sub`, `b` is `pos`.
 #[inline(always)]

@@ -72,8 +72,8 @@ use std::ptr::NonNull;
 
 use rustc_hash::FxHasher;
 
+use crate::object::string::LuaStr;
 use crate::object::{LuaClosure, NativeFunction, Table, Thread, UpVal, UserData};
-use crate::string::LuaStr;
 use crate::value::Value;
 
 /// What kind of object a box holds (used to free and trace it without

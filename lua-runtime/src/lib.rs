@@ -63,38 +63,20 @@
 //! assert_eq!(t.get(s).type_name(), "number");
 //! ```
 
-pub mod args;
-pub mod debug;
 pub mod error;
-pub mod executor;
-pub mod fast;
 pub mod gc;
-pub mod interp;
-pub mod lib_base;
-pub mod lib_coroutine;
-pub mod lib_debug;
-pub mod lib_io;
-pub mod lib_math;
-pub mod lib_os;
-pub mod lib_package;
-pub mod lib_string;
-pub mod lib_table;
-pub mod lib_utf8;
-pub mod meta;
-pub mod number;
+mod number;
 pub mod object;
-pub mod ops;
-pub mod regs;
 pub mod state;
-pub mod string;
-pub mod strlib;
-pub mod thread;
+pub mod stdlib;
+mod strlib;
 pub mod value;
+pub mod vm;
 
 pub use error::{LuaError, LuaResult};
-pub use executor::{Executor, Resumed};
 pub use gc::Gc;
+pub use object::string::LuaStr;
 pub use object::{Args, NativeFnPtr, NativeKind, Table};
 pub use state::State;
-pub use string::LuaStr;
 pub use value::Value;
+pub use vm::executor::{Executor, Resumed};

@@ -22,17 +22,6 @@ pub fn float_to_int_exact(f: f64) -> Option<i64> {
     None
 }
 
-/// `floor(f)` as an integer if it fits.
-#[inline]
-pub fn float_floor_to_int(f: f64) -> Option<i64> {
-    let fl = f.floor();
-    if (-TWO63..TWO63).contains(&fl) {
-        Some(fl as i64)
-    } else {
-        None
-    }
-}
-
 /// Exact `i == f`.
 #[inline]
 pub fn int_eq_float(i: i64, f: f64) -> bool {

@@ -7,17 +7,17 @@ use std::rc::Rc;
 use lua_bytecode::Proto;
 
 use crate::error::{LuaError, LuaResult};
-use crate::executor::Executor;
 use crate::gc::{Gc, Heap};
-use crate::meta::{TM_COUNT, TM_NAMES};
+use crate::object::string::LuaStr;
 use crate::object::{
     Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState,
     UpVal,
 };
 use crate::object::{Thread, ThreadStatus};
-use crate::string::LuaStr;
-use crate::thread::{FrameFn, ThreadStacks};
 use crate::value::Value;
+use crate::vm::executor::Executor;
+use crate::vm::frame::{FrameFn, ThreadStacks};
+use crate::vm::meta::{TM_COUNT, TM_NAMES};
 
 /// PUC's `LUAI_MAXCCALLS`: nesting limit of Rust-recursive calls (natives
 /// calling back into Lua, metamethods called recursively).
@@ -119,16 +119,16 @@ impl State {
     /// A state with the standard libraries this crate provides.
     pub fn new(executor: Rc<dyn Executor>) -> State {
         let mut st = State::bare(executor);
-        crate::lib_base::open(&mut st);
-        crate::lib_debug::open(&mut st);
-        crate::lib_coroutine::open(&mut st);
-        crate::lib_string::open(&mut st);
-        crate::lib_table::open(&mut st);
-        crate::lib_math::open(&mut st);
-        crate::lib_utf8::open(&mut st);
-        crate::lib_os::open(&mut st);
-        crate::lib_io::open(&mut st);
-        crate::lib_package::open(&mut st);
+        crate::stdlib::base::open(&mut st);
+        crate::stdlib::debug::open(&mut st);
+        crate::stdlib::coroutine::open(&mut st);
+        crate::stdlib::string::open(&mut st);
+        crate::stdlib::table::open(&mut st);
+        crate::stdlib::math::open(&mut st);
+        crate::stdlib::utf8::open(&mut st);
+        crate::stdlib::os::open(&mut st);
+        crate::stdlib::io::open(&mut st);
+        crate::stdlib::package::open(&mut st);
         st
     }
 
@@ -478,7 +478,7 @@ impl State {
     pub fn call_at_flags(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
         self.enter_c_call()?;
         self.nny += 1;
-        let tb = flags & crate::thread::FRAME_TRACEBACK != 0;
+        let tb = flags & crate::vm::frame::FRAME_TRACEBACK != 0;
         if tb {
             self.want_traceback += 1;
         }
@@ -567,8 +567,8 @@ impl State {
         let f = &self.th.frames[n - 1 - level];
         match f.func_fn {
             FrameFn::Lua(c) => {
-                let line = crate::debug::line_of(&c.p.proto, f.current_pc());
-                format!("{}:{}: ", crate::debug::short_src(&c.p.proto), line)
+                let line = crate::vm::debug::line_of(&c.p.proto, f.current_pc());
+                format!("{}:{}: ", crate::vm::debug::short_src(&c.p.proto), line)
             }
             FrameFn::Native(_) => String::new(),
         }
@@ -585,12 +585,12 @@ impl State {
         let Value::Native(nf) = f else { return };
         let func = self.th.stack.len();
         self.th.stack.push(f);
-        self.th.frames.push(crate::thread::CallFrame {
+        self.th.frames.push(crate::vm::frame::CallFrame {
             func_fn: FrameFn::Native(nf),
             func,
             base: func + 1,
             nvarargs: 0,
-            ret: crate::thread::Ret::Host { want: 0 },
+            ret: crate::vm::frame::Ret::Host { want: 0 },
             pc: 0,
             cursor_base: self.th.cursors.len() as u32,
             flags: 0,
@@ -603,7 +603,7 @@ impl State {
     /// the state) and flush the output. For `os.exit(code, true)`.
     pub fn close_state(&mut self) {
         while !self.th.tbc.is_empty() {
-            if crate::interp::close_all(self, 0, None).is_err() {
+            if crate::vm::interp::close_all(self, 0, None).is_err() {
                 continue;
             }
         }

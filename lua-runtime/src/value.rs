@@ -29,8 +29,8 @@ use std::hash::Hasher;
 use lua_tables::TableValue;
 
 use crate::gc::{Gc, MAX_SHORT_STR};
+use crate::object::string::LuaStr;
 use crate::object::{LuaClosure, NativeFunction, Table, Thread, UserData};
-use crate::string::LuaStr;
 
 /// A Lua value.
 #[derive(Clone, Copy, Debug, Default)]

@@ -5,13 +5,13 @@
 
 use crate::error::{LuaError, LuaResult};
 use crate::gc::Gc;
-use crate::meta::Tm;
 use crate::number;
+use crate::object::string::LuaStr;
 use crate::object::{Args, Table};
-use crate::ops;
 use crate::state::State;
-use crate::string::LuaStr;
 use crate::value::Value;
+use crate::vm::meta::Tm;
+use crate::vm::ops;
 
 impl Args {
     /// Argument `i` (1-based), nil when absent.
@@ -54,8 +54,8 @@ impl State {
             Some((_, n)) => n,
             None => {
                 let fv = match self.th.frames.last().map(|f| f.func_fn) {
-                    Some(crate::thread::FrameFn::Native(n)) => Value::Native(n),
-                    Some(crate::thread::FrameFn::Lua(c)) => Value::LuaFn(c),
+                    Some(crate::vm::frame::FrameFn::Native(n)) => Value::Native(n),
+                    Some(crate::vm::frame::FrameFn::Lua(c)) => Value::LuaFn(c),
                     None => Value::Nil,
                 };
                 self.global_func_name(fv).unwrap_or_else(|| "?".to_string())

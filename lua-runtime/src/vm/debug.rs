@@ -5,8 +5,8 @@
 use lua_bytecode::{NameKind, Op, Proto};
 
 use crate::state::State;
-use crate::thread::{FRAME_TAIL, FrameFn};
 use crate::value::Value;
+use crate::vm::frame::{FRAME_TAIL, FrameFn};
 
 /// Line of instruction `pc` of `proto`.
 pub fn line_of(proto: &Proto, pc: u32) -> u32 {

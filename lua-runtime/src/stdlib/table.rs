@@ -41,9 +41,9 @@
 use crate::error::LuaResult;
 use crate::gc::Gc;
 use crate::object::{Args, Table};
-use crate::ops::{self, VarInfo};
 use crate::state::{MAX_STACK, State};
 use crate::value::Value;
+use crate::vm::ops::{self, VarInfo};
 
 /// Install `table` (global and `package.loaded.table`).
 pub fn open(st: &mut State) {

@@ -7,10 +7,10 @@
 use crate::error::LuaResult;
 use crate::gc::Gc;
 use crate::object::{Args, NativeFnPtr, NativeKind, Table};
-use crate::ops::VarInfo;
 use crate::state::State;
-use crate::thread::FrameFn;
 use crate::value::Value;
+use crate::vm::frame::FrameFn;
+use crate::vm::ops::VarInfo;
 
 /// lua5.4's `LUA_PATH_DEFAULT` as the Debian build has it.
 pub const PATH_DEFAULT: &str = "/usr/local/share/lua/5.4/?.lua;/usr/local/share/lua/5.4/?/init.lua;\
@@ -224,7 +224,7 @@ fn find_file(st: &mut State, name: &[u8], pname: &str) -> LuaResult<Result<Vec<u
         Value::Str(s) => s.as_bytes().to_vec(),
         Value::Int(_) | Value::Float(_) => {
             let mut b = Vec::new();
-            crate::ops::append_plain(&mut b, path);
+            crate::vm::ops::append_plain(&mut b, path);
             b
         }
         _ => return Err(st.error(format!("'package.{}' must be a string", pname))),
@@ -277,14 +277,14 @@ fn searcher_lua(st: &mut State, a: Args) -> LuaResult<usize> {
     let loaded = std::fs::read(String::from_utf8_lossy(&file).as_ref());
     let r = match loaded {
         Ok(src) => {
-            let src = crate::lib_base::skip_shebang(&src).to_vec();
+            let src = crate::stdlib::base::skip_shebang(&src).to_vec();
             st.load(&src, &chunkname, "bt", None)
         }
         Err(e) => {
             let m = format!(
                 "cannot read {}: {}",
                 String::from_utf8_lossy(&file),
-                crate::lib_base::os_error_text(&e)
+                crate::stdlib::base::os_error_text(&e)
             );
             Err(st.plain_error(m))
         }
@@ -378,7 +378,7 @@ fn require(st: &mut State, a: Args) -> LuaResult<usize> {
         st.th.stack.truncate(func);
         match f {
             Value::Str(_) | Value::Int(_) | Value::Float(_) => {
-                crate::ops::append_plain(&mut msg, f);
+                crate::vm::ops::append_plain(&mut msg, f);
             }
             _ => msg.truncate(msg.len() - 2),
         }

@@ -8,9 +8,9 @@ use std::ffi::{CStr, CString};
 
 use crate::error::{LuaError, LuaResult};
 use crate::object::Args;
-use crate::ops::{self, VarInfo};
 use crate::state::State;
 use crate::value::Value;
+use crate::vm::ops::{self, VarInfo};
 
 /// Install `os` (global and `package.loaded.os`).
 pub fn open(st: &mut State) {
@@ -166,7 +166,7 @@ fn execute(st: &mut State, a: Args) -> LuaResult<usize> {
     let cmd = st.opt_str(a, 1)?;
     // What the shell prints must follow what Lua printed before.
     st.flush();
-    crate::lib_io::flush_all();
+    crate::stdlib::io::flush_all();
     match cmd {
         None => {
             // SAFETY: system(NULL) only asks whether a shell exists.
@@ -201,7 +201,7 @@ fn exit(st: &mut State, a: Args) -> LuaResult<usize> {
     }
     // C's exit() flushes every stdio stream: do the same for ours.
     st.flush();
-    crate::lib_io::flush_all();
+    crate::stdlib::io::flush_all();
     std::process::exit(status);
 }
 

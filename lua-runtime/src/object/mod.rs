@@ -12,6 +12,7 @@ use crate::gc::{Gc, GcObject, Kind, Tracer};
 use crate::state::State;
 use crate::value::{Payload, Value};
 
+pub mod string;
 pub mod table_cell;
 use table_cell::{CellMut, CellRef, TableCell};
 
@@ -371,13 +372,13 @@ pub enum ThreadStatus {
 }
 
 /// A coroutine. The running thread's stacks live in the `State` (see
-/// `crate::thread`); a suspended thread keeps its saved stacks here and
+/// `crate::vm::frame`); a suspended thread keeps its saved stacks here and
 /// `resume` swaps them in.
 pub struct Thread {
     pub status: Cell<ThreadStatus>,
     /// The thread's stacks while it is not running (the running thread's
     /// are in `State::th`).
-    pub saved: RefCell<crate::thread::ThreadStacks>,
+    pub saved: RefCell<crate::vm::frame::ThreadStacks>,
     /// The error a coroutine died with (for `coroutine.close`).
     pub error: Cell<Option<Value>>,
 }
@@ -386,7 +387,7 @@ impl Thread {
     pub fn new(status: ThreadStatus) -> Thread {
         Thread {
             status: Cell::new(status),
-            saved: RefCell::new(crate::thread::ThreadStacks::default()),
+            saved: RefCell::new(crate::vm::frame::ThreadStacks::default()),
             error: Cell::new(None),
         }
     }

@@ -26,13 +26,13 @@ use std::rc::{Rc, Weak};
 
 use crate::error::LuaResult;
 use crate::gc::Gc;
-use crate::lib_os::{errno_text, exec_result, file_result, last_errno};
 use crate::number::{self, Num};
 use crate::object::{Args, NativeKind, Table, UserData};
 use crate::state::State;
+use crate::stdlib::os::{errno_text, exec_result, file_result, last_errno};
 use crate::strlib::number_fmt::fmt_g14;
-use crate::thread::FrameFn;
 use crate::value::Value;
+use crate::vm::frame::FrameFn;
 
 /// What a stream is connected to.
 #[derive(Debug)]
@@ -854,7 +854,7 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
             let argn = first + k;
             match fmt {
                 Value::Int(_) | Value::Float(_) => {
-                    let n = match crate::ops::to_integer(fmt) {
+                    let n = match crate::vm::ops::to_integer(fmt) {
                         Some(n) => n,
                         None => {
                             return Err(st.arg_error(argn, "number has no integer representation"));

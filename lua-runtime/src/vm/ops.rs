@@ -11,13 +11,13 @@
 
 use crate::error::LuaResult;
 use crate::gc::Gc;
-use crate::meta::Tm;
 use crate::number::{self, Num};
 use crate::object::Table;
+use crate::object::string::LuaStr;
 use crate::state::State;
-use crate::string::LuaStr;
-use crate::thread::FrameFn;
 use crate::value::Value;
+use crate::vm::frame::FrameFn;
+use crate::vm::meta::Tm;
 
 /// Where an operand came from, for "(local 'x')"-style error suffixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 use std::io::Write;
 
 use crate::error::{LuaError, LuaResult};
-use crate::meta::Tm;
 use crate::number::{self, Num};
 use crate::object::{Args, NativeKind};
 use crate::state::State;
 use crate::value::Value;
+use crate::vm::meta::Tm;
 
 /// Install the base library into the globals.
 pub fn open(st: &mut State) {
@@ -149,7 +149,7 @@ fn ipairs_aux(st: &mut State, a: Args) -> LuaResult<usize> {
     let i = st.check_int(a, 2)?.wrapping_add(1);
     let v = match t {
         Value::Table(tab) if tab.metatable().is_none() => tab.get_int(i),
-        _ => st.index(t, Value::Int(i), crate::ops::VarInfo::None)?,
+        _ => st.index(t, Value::Int(i), crate::vm::ops::VarInfo::None)?,
     };
     if v.is_nil() {
         st.ret(Value::Nil)
@@ -351,38 +351,10 @@ fn xpcall(st: &mut State, a: Args) -> LuaResult<usize> {
         }
         Err(e) => {
             st.th.stack.truncate(func);
-            let v = call_handler(st, h, e.value);
+            let v = crate::vm::interp::call_handler(st, h, e.value);
             st.push(Value::Bool(false));
             st.push(v);
             Ok(2)
-        }
-    }
-}
-
-/// Run an `xpcall` message handler on `err`; an error inside the handler
-/// is handled by the handler again, until the C-call limit turns it into
-/// "error in error handling" (as lua5.4).
-pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
-    let mut err = err;
-    let saved = st.c_calls;
-    loop {
-        match st.call(h, &[err]) {
-            Ok(r) => {
-                st.c_calls = saved;
-                return r.first().copied().unwrap_or(Value::Nil);
-            }
-            Err(e) => {
-                // A stack overflow while handling an error is final in
-                // lua5.4 (luaD_growstack raises LUA_ERRERR).
-                let overflow = matches!(e.value, Value::Str(s)
-                    if s.as_bytes().ends_with(b"stack overflow"));
-                if overflow || st.c_calls >= crate::state::MAX_C_CALLS {
-                    st.c_calls = saved;
-                    return st.str_value("error in error handling");
-                }
-                st.c_calls += 1;
-                err = e.value;
-            }
         }
     }
 }
@@ -465,7 +437,11 @@ fn load_file(
         Some(f) => match std::fs::read(f) {
             Ok(b) => (b, format!("@{}", f)),
             Err(e) => {
-                let m = format!("cannot open {}: {}", f, crate::lib_base::os_error_text(&e));
+                let m = format!(
+                    "cannot open {}: {}",
+                    f,
+                    crate::stdlib::base::os_error_text(&e)
+                );
                 return Err(st.plain_error(m));
             }
         },

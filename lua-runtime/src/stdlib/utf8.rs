@@ -5,8 +5,8 @@ use crate::error::LuaResult;
 use crate::object::{Args, NativeKind};
 use crate::state::State;
 use crate::strlib::utf8::{self, CodepointError, OffsetError};
-use crate::thread::FrameFn;
 use crate::value::Value;
+use crate::vm::frame::FrameFn;
 
 /// Install `utf8` (global and `package.loaded.utf8`).
 pub fn open(st: &mut State) {
@@ -110,7 +110,7 @@ fn iter_lax(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn iter_aux(st: &mut State, a: Args, strict: bool) -> LuaResult<usize> {
     let s = st.check_str(a, 1)?;
-    let control = crate::ops::to_integer(a.get(st, 2)).unwrap_or(0);
+    let control = crate::vm::ops::to_integer(a.get(st, 2)).unwrap_or(0);
     match utf8::codes_step(s.as_bytes(), control, strict) {
         Ok(Some((pos, code))) => {
             st.push(Value::Int(pos));

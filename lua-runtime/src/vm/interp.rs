@@ -34,15 +34,15 @@ use lua_bytecode::{MULTRET, Op, Proto, Test};
 
 use crate::error::{LuaError, LuaResult};
 use crate::gc::Gc;
-use crate::meta::Tm;
 use crate::object::{Args, FnProto, LuaClosure, NativeFunction, NativeKind};
-use crate::ops::{ArithOp, VarInfo};
 use crate::state::{MAX_STACK, State};
-use crate::thread::{
+use crate::value::Value;
+use crate::vm::frame::{
     CallFrame, FRAME_CCALL, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL, FrameFn,
     Ret,
 };
-use crate::value::Value;
+use crate::vm::meta::Tm;
+use crate::vm::ops::{ArithOp, VarInfo};
 
 /// What [`precall`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -372,7 +372,7 @@ pub fn precall(
             }
             f => {
                 let h = st.get_tm(f, Tm::Call);
-                if h.is_nil() || tries >= crate::ops::MAX_TAG_LOOP {
+                if h.is_nil() || tries >= crate::vm::ops::MAX_TAG_LOOP {
                     let info = if tries == 0 { info } else { VarInfo::None };
                     return Err(st.call_error(f, info));
                 }
@@ -485,7 +485,7 @@ pub fn handle_error(
                 let mut ev = e.value;
                 if pf.flags & FRAME_XPCALL != 0 {
                     let h = st.th.stack[pf.func + 1];
-                    ev = crate::lib_base::call_handler(st, h, ev);
+                    ev = call_handler(st, h, ev);
                 }
                 if let Err(e2) = close_all(st, pf.func + 1, Some(ev)) {
                     e = e2;
@@ -634,7 +634,7 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
             fa,
             na,
             Ret::Normal { want: -1 },
-            crate::thread::FRAME_TAILRET,
+            crate::vm::frame::FRAME_TAILRET,
             VarInfo::Reg(func_reg),
         )? {
             Called::Done(t) => Ok(TailCalled::Returned(do_return(st, fa, t - fa)?)),
@@ -732,8 +732,8 @@ pub fn fast_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
 /// integer zero and float-to-integer failures go to the slow path).
 #[inline(never)]
 fn numeric_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
-    match crate::ops::raw_arith(op, a, b) {
-        crate::ops::RawArith::Ok(v) => Some(v),
+    match crate::vm::ops::raw_arith(op, a, b) {
+        crate::vm::ops::RawArith::Ok(v) => Some(v),
         _ => None,
     }
 }
@@ -803,7 +803,7 @@ pub fn for_prep(st: &mut State, ra: usize) -> LuaResult<bool> {
         let lim: i64 = match limit {
             Value::Int(l) => l,
             _ => {
-                let fl = match crate::ops::to_number(limit) {
+                let fl = match crate::vm::ops::to_number(limit) {
                     Some(Value::Float(f)) => f,
                     Some(Value::Int(l)) => l as f64,
                     _ => return Err(for_error(st, "limit", limit)),
@@ -843,7 +843,7 @@ pub fn for_prep(st: &mut State, ra: usize) -> LuaResult<bool> {
         st.th.stack[ra + 1] = Value::Int(count as i64);
         return Ok(true);
     }
-    let tof = |v: Value| match crate::ops::to_number(v) {
+    let tof = |v: Value| match crate::vm::ops::to_number(v) {
         Some(Value::Float(f)) => Some(f),
         Some(Value::Int(i)) => Some(i as f64),
         _ => None,
@@ -1050,7 +1050,7 @@ pub fn push_meta_frame(
     }
     st.th.stack.push(h);
     st.th.stack.extend_from_slice(args);
-    st.th.frames[fi].flags |= crate::thread::FRAME_FINISH;
+    st.th.frames[fi].flags |= crate::vm::frame::FRAME_FINISH;
     st.enter_c_call()?;
     let r = precall(
         st,
@@ -1074,8 +1074,8 @@ pub fn test_step(
     base: usize,
     k: &[Value],
     t: &Test,
-) -> LuaResult<crate::ops::Step> {
-    use crate::ops::{Cmp, Step};
+) -> LuaResult<crate::vm::ops::Step> {
+    use crate::vm::ops::{Cmp, Step};
     let r = |st: &State, x: u8| st.th.stack[base + x as usize];
     let (cmp, a, b) = match *t {
         Test::Eq(a, b) => (Cmp::Eq, r(st, a), r(st, b)),
@@ -1144,7 +1144,7 @@ pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
     if matches!(y.ret, Ret::Host { .. }) {
         return ResumeStart::Returned;
     }
-    if y.flags & crate::thread::FRAME_TAILRET == 0 {
+    if y.flags & crate::vm::frame::FRAME_TAILRET == 0 {
         let top = finish_protected(st, t);
         return ResumeStart::Run {
             top,
@@ -1164,5 +1164,33 @@ pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
         top,
         pending,
         fresh: false,
+    }
+}
+
+/// Run an `xpcall` message handler on `err`; an error inside the handler
+/// is handled by the handler again, until the C-call limit turns it into
+/// "error in error handling" (as lua5.4).
+pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
+    let mut err = err;
+    let saved = st.c_calls;
+    loop {
+        match st.call(h, &[err]) {
+            Ok(r) => {
+                st.c_calls = saved;
+                return r.first().copied().unwrap_or(Value::Nil);
+            }
+            Err(e) => {
+                // A stack overflow while handling an error is final in
+                // lua5.4 (luaD_growstack raises LUA_ERRERR).
+                let overflow = matches!(e.value, Value::Str(s)
+                    if s.as_bytes().ends_with(b"stack overflow"));
+                if overflow || st.c_calls >= crate::state::MAX_C_CALLS {
+                    st.c_calls = saved;
+                    return st.str_value("error in error handling");
+                }
+                st.c_calls += 1;
+                err = e.value;
+            }
+        }
     }
 }

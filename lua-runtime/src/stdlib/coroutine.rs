@@ -1,22 +1,13 @@
-//! The `coroutine` library (lcorolib.c) over heap threads.
-//!
-//! A coroutine is a [`Thread`] object holding its own value and frame
-//! stacks. `resume` swaps them into the `State` (saving the resumer's in
-//! the resumer's own thread object), runs the executor's
-//! [`Executor::resume`](crate::executor::Executor::resume) loop on them, and
-//! swaps back when the coroutine yields, returns or fails. Because Lua
-//! calls and `pcall` push frames instead of recursing, a yield only has to
-//! stop that loop: the coroutine's frames stay in its stacks until the next
-//! resume. A yield from inside a Rust-recursive call (a metamethod, a
-//! native calling back into Lua) is refused with lua5.4's "attempt to yield
-//! across a C-call boundary" (`State::nny` counts those calls).
+//! The `coroutine` library (lcorolib.c). The switch itself (moving a
+//! coroutine's stacks in and out, the yield sentinel) is
+//! [`crate::vm::coroutine`]; this module holds the library functions.
 
 use crate::error::{LuaError, LuaResult};
-use crate::executor::Resumed;
 use crate::gc::Gc;
 use crate::object::{Args, Thread, ThreadStatus};
 use crate::state::State;
 use crate::value::Value;
+use crate::vm::coroutine;
 
 pub fn open(st: &mut State) {
     let t = st.new_table();
@@ -52,97 +43,11 @@ fn create(st: &mut State, a: Args) -> LuaResult<usize> {
     st.ret(Value::Thread(co))
 }
 
-/// Make `to` the running thread: the running thread's stacks go to
-/// `from.saved`, `to`'s to `st.th`, by two swaps through the empty value a
-/// running thread's `saved` holds (nothing built, nothing dropped: a
-/// coroutine switch is on the hot path of every generator).
-fn switch_stacks(st: &mut State, from: Gc<Thread>, to: Gc<Thread>) {
-    let mut parked = from.saved.borrow_mut();
-    let mut incoming = to.saved.borrow_mut();
-    // `from.saved` is empty while `from` runs, so nothing is dropped here.
-    debug_assert!(parked.stack.capacity() == 0 && parked.frames.capacity() == 0);
-    std::mem::swap(&mut st.th, &mut *parked);
-    std::mem::swap(&mut st.th, &mut *incoming);
-    st.current = to;
-}
-
-/// Resume `co` with the `nargs` values on top of the running thread's
-/// stack as its arguments. `Ok(Ok(n))`: it yielded or returned `n` values,
-/// now pushed on the running thread's stack; `Ok(Err(e))`: it could not
-/// run or died with error `e`. Values go straight from one thread's stack
-/// to the other's.
-pub fn aux_resume(st: &mut State, co: Gc<Thread>, nargs: usize) -> LuaResult<Result<usize, Value>> {
-    match co.status.get() {
-        ThreadStatus::Suspended => {}
-        ThreadStatus::Dead => {
-            return Ok(Err(st.str_value("cannot resume dead coroutine")));
-        }
-        _ => {
-            return Ok(Err(st.str_value("cannot resume non-suspended coroutine")));
-        }
-    }
-    if co.saved.borrow().frames.is_empty() && co.saved.borrow().stack.is_empty() {
-        return Ok(Err(st.str_value("cannot resume dead coroutine")));
-    }
-    if let Err(e) = st.enter_c_call() {
-        return Ok(Err(e.value));
-    }
-    let prev = st.current;
-    prev.status.set(ThreadStatus::Normal);
-    co.status.set(ThreadStatus::Running);
-    let args_at = st.th.stack.len() - nargs;
-    switch_stacks(st, prev, co);
-    st.th
-        .stack
-        .extend_from_slice(&prev.saved.borrow().stack[args_at..args_at + nargs]);
-    let saved_nny = std::mem::replace(&mut st.nny, 0);
-
-    let ex = st.executor();
-    let r = ex.resume(st, nargs);
-    st.yielding = false;
-    // Where the results are on the coroutine's stack.
-    let out = match r {
-        Ok(Resumed::Yielded) => {
-            co.status.set(ThreadStatus::Suspended);
-            Ok(match st.th.frames.last() {
-                Some(f) => f.base..f.base + f.nvarargs,
-                None => 0..0,
-            })
-        }
-        Ok(Resumed::Returned) => {
-            co.status.set(ThreadStatus::Dead);
-            Ok(0..st.th.stack.len())
-        }
-        Err(e) => {
-            co.status.set(ThreadStatus::Dead);
-            co.error.set(Some(e.value));
-            Err(e.value)
-        }
-    };
-    st.nny = saved_nny;
-    switch_stacks(st, co, prev);
-    prev.status.set(ThreadStatus::Running);
-    st.c_calls -= 1;
-    Ok(match out {
-        Ok(range) => {
-            let n = range.len();
-            let mut saved = co.saved.borrow_mut();
-            st.th.stack.extend_from_slice(&saved.stack[range]);
-            if co.status.get() == ThreadStatus::Dead {
-                // A finished coroutine keeps nothing alive.
-                saved.stack.clear();
-            }
-            Ok(n)
-        }
-        Err(e) => Err(e),
-    })
-}
-
 fn resume(st: &mut State, a: Args) -> LuaResult<usize> {
     let co = check_co(st, a, 1)?;
     // The arguments after the coroutine are the top of the stack.
     st.th.stack.truncate(a.base + a.n.max(1));
-    match aux_resume(st, co, a.n.max(1) - 1)? {
+    match coroutine::resume(st, co, a.n.max(1) - 1)? {
         Ok(n) => {
             let at = st.th.stack.len() - n;
             st.th.stack.insert(at, Value::Bool(true));
@@ -157,16 +62,7 @@ fn resume(st: &mut State, a: Args) -> LuaResult<usize> {
 }
 
 fn yield_(st: &mut State, _a: Args) -> LuaResult<usize> {
-    if Gc::ptr_eq(st.current, st.main_thread) {
-        return Err(st.rt_error("attempt to yield from outside a coroutine"));
-    }
-    if st.nny > 0 {
-        return Err(st.rt_error("attempt to yield across a C-call boundary"));
-    }
-    // The sentinel travels to the coroutine's run loop, which stops with
-    // this native frame (holding the yielded values) on top.
-    st.yielding = true;
-    Err(LuaError::new(Value::Nil))
+    Err(coroutine::start_yield(st))
 }
 
 fn status_name(st: &State, co: Gc<Thread>) -> &'static str {
@@ -208,7 +104,7 @@ fn wrap_aux(st: &mut State, a: Args) -> LuaResult<usize> {
     let co = {
         let f = st.th.frames.last().map(|f| f.func_fn);
         match f {
-            Some(crate::thread::FrameFn::Native(n)) => n.upvalues.borrow().first().copied(),
+            Some(crate::vm::frame::FrameFn::Native(n)) => n.upvalues.borrow().first().copied(),
             _ => None,
         }
     };
@@ -216,7 +112,7 @@ fn wrap_aux(st: &mut State, a: Args) -> LuaResult<usize> {
         return Err(st.error("bad coroutine"));
     };
     st.th.stack.truncate(a.base + a.n);
-    match aux_resume(st, co, a.n)? {
+    match coroutine::resume(st, co, a.n)? {
         Ok(n) => Ok(n),
         Err(e) => {
             // As lua5.4: string errors get the caller's position added.
@@ -266,7 +162,7 @@ fn close(st: &mut State, a: Args) -> LuaResult<usize> {
         std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
         std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
         st.current = co;
-        let r = crate::interp::close_all(st, 0, None);
+        let r = crate::vm::interp::close_all(st, 0, None);
         std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
         std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
         st.current = prev;

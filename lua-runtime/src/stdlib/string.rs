@@ -5,15 +5,15 @@
 use crate::error::{LuaError, LuaResult};
 use crate::gc::Gc;
 use crate::object::Args;
-use crate::ops::{self, VarInfo};
+use crate::object::string::LuaStr;
 use crate::state::State;
-use crate::string::LuaStr;
 use crate::strlib::bytes;
 use crate::strlib::format::{self, FormatArgs, FormatError, Literal};
 use crate::strlib::pack::{self, PackArgs, PackError, Unpacked};
 use crate::strlib::pattern::{self, Capture, GMatchState, GsubError, Match};
-use crate::thread::FrameFn;
 use crate::value::{Type, Value};
+use crate::vm::frame::FrameFn;
+use crate::vm::ops::{self, VarInfo};
 
 /// Install `string` (global and `package.loaded.string`) and the string
 /// metatable, whose `__index` is the library table.

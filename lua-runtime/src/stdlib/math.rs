@@ -21,8 +21,8 @@ use crate::gc::Gc;
 use crate::number;
 use crate::object::{Args, NativeFnPtr, NativeKind, UserData};
 use crate::state::State;
-use crate::thread::FrameFn;
 use crate::value::Value;
+use crate::vm::frame::FrameFn;
 
 /// Install `math` (global and `package.loaded.math`).
 pub fn open(st: &mut State) {
@@ -243,7 +243,7 @@ fn max(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn tointeger(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = a.get(st, 1);
-    match crate::ops::to_integer(v) {
+    match crate::vm::ops::to_integer(v) {
         Some(i) => st.ret(Value::Int(i)),
         None => {
             st.check_any(a, 1)?;

@@ -10,7 +10,7 @@
 //! # Invariant
 //!
 //! While a Lua frame with window `base` runs an instruction,
-//! `st.th.stack.len() >= base + proto.max_registers`: [`crate::interp`]'s
+//! `st.th.stack.len() >= base + proto.max_registers`: [`crate::vm::interp`]'s
 //! `push_lua_frame` sizes the stack to the frame's extent, `post_call`
 //! (and the executors' quick returns, which do what it does) restore at
 //! least that extent when a call returns into a Lua frame, and everything

@@ -3,18 +3,18 @@
 //!
 //! A fast path answers only when no coercion, metamethod or error can be
 //! involved; `None`/`false` sends the executor to the full path (the
-//! `*_step` methods in [`crate::ops`]), so both executors agree by
+//! `*_step` methods in [`crate::vm::ops`]), so both executors agree by
 //! construction. The fast paths are `#[inline(always)]` so that each
 //! executor's loop gets them inline; the full paths are `#[cold]` and never
 //! inlined, which keeps those loops small.
 
 use crate::error::LuaResult;
 use crate::gc::Gc;
-use crate::meta::Tm;
 use crate::object::Table;
-use crate::ops::{ArithOp, Step, VarInfo};
 use crate::state::State;
 use crate::value::Value;
+use crate::vm::meta::Tm;
+use crate::vm::ops::{ArithOp, Step, VarInfo};
 
 /// Integer operation of a fast arithmetic instruction.
 #[inline(always)]
