@@ -4,17 +4,23 @@
 //!
 //! # Streams
 //!
-//! A handle is a [`Stream`]: a raw file descriptor with a read buffer (so
-//! `"n"` can look ahead one character and give it back, as `ungetc`) and a
-//! write buffer, driven with `read`/`write`/`lseek`/`close` from libc so
-//! every error is the `errno` (and `strerror` text) lua5.4 reports. Going
-//! from reading to writing seeks back over the unread buffered bytes, and
-//! every seek drops both buffers, so a `"r+"` file behaves as one position.
+//! A handle is a [`Stream`]: a [`Port`] every stream has, plus the kind of
+//! thing it is connected to. The port is a raw file descriptor with a read
+//! buffer (so `"n"` can look ahead one character and give it back, as
+//! `ungetc`) and a write buffer, driven with `read`/`write`/`lseek`/`close`
+//! from libc so every error is the `errno` (and `strerror` text) lua5.4
+//! reports. Going from reading to writing seeks back over the unread
+//! buffered bytes, and every seek drops both buffers, so a `"r+"` file
+//! behaves as one position.
+//!
+//! What differs between kinds (a file, a pipe, the three standard streams)
+//! is how they write, flush and close; each kind is a type implementing
+//! [`Endpoint`], and [`Kind`] dispatches to them through `enum_dispatch`.
 //!
 //! Standard output is special: `print` writes to the state's buffered
 //! sink (`State::out`), and so must `io.write`, or the two would come out
-//! in the wrong order. A stream of kind [`Kind::Stdout`] therefore owns no
-//! buffer; its writes go to `State::out`.
+//! in the wrong order. [`Stdout`] therefore leaves its port's write buffer
+//! unused; its writes go to `State::out`.
 //!
 //! Dropping a stream (when the collector frees its userdata, or when the
 //! state is dropped) flushes and closes it, which is what `__gc` does in
@@ -23,6 +29,8 @@
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+
+use enum_dispatch::enum_dispatch;
 
 use crate::error::LuaResult;
 use crate::gc::Gc;
@@ -34,17 +42,145 @@ use crate::strlib::number_fmt::fmt_g14;
 use crate::value::Value;
 use crate::vm::frame::FrameFn;
 
-/// What a stream is connected to.
+/// What closing a stream did.
 #[derive(Debug)]
-pub enum Kind {
-    /// A file opened by `io.open` (its descriptor is owned).
+enum Closed {
+    /// A standard stream stays open (`io.stdout:close()` fails).
+    Refused,
+    /// A file was closed.
     File,
+    /// A pipe was closed and its child waited for: the wait status.
+    Pipe(i32),
+}
+
+/// What a stream does that depends on its kind. The defaults are those of
+/// a file; errors are `errno` values.
+#[enum_dispatch]
+trait Endpoint {
+    /// Write `b` (one `io.write` argument).
+    fn write(&mut self, port: &mut Port, _st: &mut State, b: &[u8]) -> Result<(), i32> {
+        port.write(b)
+    }
+
+    /// Push out what was written so far.
+    fn flush(&mut self, port: &mut Port, _st: &mut State) -> Result<(), i32> {
+        port.flush_buf()
+    }
+
+    /// Called before a read that may block.
+    fn before_read(&self, _port: &Port, _st: &mut State) {}
+
+    /// Close the port (`fclose`/`pclose`).
+    fn close(&mut self, port: &mut Port) -> Result<Closed, i32> {
+        port.release()?;
+        Ok(Closed::File)
+    }
+}
+
+/// A file opened by `io.open` or `io.tmpfile` (its descriptor is owned).
+#[derive(Debug)]
+struct File;
+
+impl Endpoint for File {}
+
+/// `io.popen`: the port is the pipe's end, `child` the process to wait for.
+#[derive(Debug)]
+struct Pipe {
+    child: std::process::Child,
+}
+
+impl Endpoint for Pipe {
+    /// `pclose`: the result is the child's status; failing to flush or
+    /// close the pipe's end does not change it.
+    fn close(&mut self, port: &mut Port) -> Result<Closed, i32> {
+        use std::os::unix::process::ExitStatusExt;
+        let _ = port.release();
+        match self.child.wait() {
+            Ok(s) => Ok(Closed::Pipe(s.into_raw())),
+            Err(e) => Err(e.raw_os_error().unwrap_or(libc::ECHILD)),
+        }
+    }
+}
+
+/// `io.stdin` (descriptor 0).
+#[derive(Debug)]
+struct Stdin;
+
+impl Endpoint for Stdin {
+    /// About to block on standard input: show what was written so far (a
+    /// prompt), as C does for a terminal's line-buffered stdout.
+    fn before_read(&self, port: &Port, st: &mut State) {
+        if port.rpos >= port.rbuf.len() {
+            st.flush();
+        }
+    }
+
+    /// Standard streams stay open. Their port never holds pending output
+    /// (stdin is read-only), so there is nothing to flush.
+    fn close(&mut self, _port: &mut Port) -> Result<Closed, i32> {
+        Ok(Closed::Refused)
+    }
+}
+
+/// `io.stdout` (descriptor 1): writes go to `State::out`, where `print`
+/// writes, so the two keep their order.
+#[derive(Debug)]
+struct Stdout;
+
+impl Endpoint for Stdout {
+    /// The port's buffering mode (`setvbuf`) decides when `State::out` is
+    /// flushed: at once for "no", at a newline for "line".
+    fn write(&mut self, port: &mut Port, st: &mut State, b: &[u8]) -> Result<(), i32> {
+        use std::io::Write;
+        st.out.write_all(b).map_err(|e| os_errno(&e))?;
+        if port.vbuf == VBuf::No || (port.vbuf == VBuf::Line && b.contains(&b'\n')) {
+            st.flush();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, _port: &mut Port, st: &mut State) -> Result<(), i32> {
+        use std::io::Write;
+        st.out.flush().map_err(|e| os_errno(&e))
+    }
+
+    /// Standard streams stay open; stdout's output is in `State::out`,
+    /// which the state flushes itself.
+    fn close(&mut self, _port: &mut Port) -> Result<Closed, i32> {
+        Ok(Closed::Refused)
+    }
+}
+
+/// `io.stderr` (descriptor 2): unbuffered, as C's stderr.
+#[derive(Debug)]
+struct Stderr;
+
+impl Endpoint for Stderr {
+    fn write(&mut self, port: &mut Port, _st: &mut State, b: &[u8]) -> Result<(), i32> {
+        port.write_through(b)
+    }
+
+    /// Standard streams stay open. Writes go straight to the descriptor,
+    /// so the port never holds pending output.
+    fn close(&mut self, _port: &mut Port) -> Result<Closed, i32> {
+        Ok(Closed::Refused)
+    }
+}
+
+/// What a stream is connected to.
+#[enum_dispatch(Endpoint)]
+#[derive(Debug)]
+enum Kind {
+    File,
+    Pipe,
     Stdin,
-    /// Writes go to `State::out`.
     Stdout,
     Stderr,
-    /// `io.popen`: the pipe's descriptor plus the child to wait for.
-    Pipe(std::process::Child),
+}
+
+/// The errno of a failed `std::io` operation.
+fn os_errno(e: &std::io::Error) -> i32 {
+    e.raw_os_error().unwrap_or_else(last_errno)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,10 +190,9 @@ enum VBuf {
     Line,
 }
 
-/// An open (or closed) file handle.
+/// The descriptor and buffers every stream has, whatever its kind.
 #[derive(Debug)]
-pub struct Stream {
-    kind: Kind,
+struct Port {
     fd: i32,
     closed: bool,
     readable: bool,
@@ -68,6 +203,13 @@ pub struct Stream {
     vbuf: VBuf,
     /// `ferror`: the errno of the last failed operation.
     error: Option<i32>,
+}
+
+/// An open (or closed) file handle.
+#[derive(Debug)]
+pub struct Stream {
+    kind: Kind,
+    port: Port,
 }
 
 /// A shared handle to a stream (what the userdata holds).
@@ -88,32 +230,76 @@ pub fn flush_all() {
             if let Some(s) = w.upgrade()
                 && let Ok(mut s) = s.try_borrow_mut()
             {
-                let _ = s.flush_buf();
+                let _ = s.port.flush_buf();
             }
         }
     });
 }
 
 impl Stream {
-    fn new(kind: Kind, fd: i32, readable: bool, writable: bool) -> Stream {
+    fn new(kind: impl Into<Kind>, fd: i32, readable: bool, writable: bool) -> Stream {
         Stream {
-            kind,
-            fd,
-            closed: false,
-            readable,
-            writable,
-            rbuf: Vec::new(),
-            rpos: 0,
-            wbuf: Vec::new(),
-            vbuf: VBuf::Full,
-            error: None,
+            kind: kind.into(),
+            port: Port {
+                fd,
+                closed: false,
+                readable,
+                writable,
+                rbuf: Vec::new(),
+                rpos: 0,
+                wbuf: Vec::new(),
+                vbuf: VBuf::Full,
+                error: None,
+            },
         }
     }
 
-    fn is_std(&self) -> bool {
-        matches!(self.kind, Kind::Stdin | Kind::Stdout | Kind::Stderr)
+    fn is_closed(&self) -> bool {
+        self.port.closed
     }
 
+    fn write(&mut self, st: &mut State, b: &[u8]) -> Result<(), i32> {
+        self.kind.write(&mut self.port, st, b)
+    }
+
+    fn flush(&mut self, st: &mut State) -> Result<(), i32> {
+        self.kind.flush(&mut self.port, st)
+    }
+
+    fn before_read(&self, st: &mut State) {
+        self.kind.before_read(&self.port, st)
+    }
+
+    /// `fseek`: flush what the kind holds, then move the port.
+    fn seek(&mut self, st: &mut State, offset: i64, whence: i32) -> Result<i64, i32> {
+        self.flush(st)?;
+        self.port.seek(offset, whence)
+    }
+
+    /// `setvbuf`: flush what the kind holds, then switch the mode.
+    fn set_vbuf(&mut self, st: &mut State, mode: VBuf) -> Result<(), i32> {
+        let r = self.flush(st);
+        self.port.vbuf = mode;
+        r
+    }
+
+    /// `aux_close`: close as the kind does.
+    fn close(&mut self) -> Result<Closed, i32> {
+        self.kind.close(&mut self.port)
+    }
+}
+
+/// `__gc` without a Lua caller: a file is flushed and closed, a pipe's
+/// child is waited for, and a standard stream refuses and stays open.
+impl Drop for Stream {
+    fn drop(&mut self) {
+        if !self.port.closed {
+            let _ = self.close();
+        }
+    }
+}
+
+impl Port {
     /// Write all of `b` to the descriptor.
     fn raw_write(&mut self, mut b: &[u8]) -> Result<(), i32> {
         while !b.is_empty() {
@@ -155,17 +341,30 @@ impl Stream {
         self.rpos = 0;
     }
 
-    /// Buffered write (not for `Kind::Stdout`, which the caller handles).
-    fn write(&mut self, b: &[u8]) -> Result<(), i32> {
+    /// Before writing: writes need a writable port (else `EBADF`, kept
+    /// as the stream's error) and drop the read buffer.
+    fn start_write(&mut self) -> Result<(), i32> {
         if !self.writable {
             self.error = Some(libc::EBADF);
             return Err(libc::EBADF);
         }
         self.drop_read_buffer();
-        if matches!(self.kind, Kind::Stderr) || self.vbuf == VBuf::No {
-            self.flush_buf()?;
-            return self.raw_write(b).inspect_err(|&e| self.error = Some(e));
+        Ok(())
+    }
+
+    /// Unbuffered write: what is pending, then `b`, to the descriptor.
+    fn write_through(&mut self, b: &[u8]) -> Result<(), i32> {
+        self.start_write()?;
+        self.flush_buf()?;
+        self.raw_write(b).inspect_err(|&e| self.error = Some(e))
+    }
+
+    /// Write as the buffering mode says.
+    fn write(&mut self, b: &[u8]) -> Result<(), i32> {
+        if self.vbuf == VBuf::No {
+            return self.write_through(b);
         }
+        self.start_write()?;
         self.wbuf.extend_from_slice(b);
         let line_flush = self.vbuf == VBuf::Line && b.contains(&b'\n');
         if self.wbuf.len() >= BUFSIZE || line_flush {
@@ -338,8 +537,9 @@ impl Stream {
         number::str_to_number(&buf)
     }
 
+    /// `lseek`, counting the unread buffered input (the caller has
+    /// flushed pending output).
     fn seek(&mut self, offset: i64, whence: i32) -> Result<i64, i32> {
-        self.flush_buf()?;
         let mut offset = offset;
         if whence == libc::SEEK_CUR {
             offset -= (self.rbuf.len() - self.rpos) as i64;
@@ -354,9 +554,9 @@ impl Stream {
         Ok(r as i64)
     }
 
-    /// Close the stream: `Ok(None)` for a file, `Ok(Some(status))` for a
-    /// pipe (the child's wait status), `Err(errno)` on failure.
-    fn close(&mut self) -> Result<Option<i32>, i32> {
+    /// Flush, then close the descriptor (once: `closed` is set); the
+    /// flush's error comes first, as `fclose` reports it.
+    fn release(&mut self) -> Result<(), i32> {
         let flushed = self.flush_buf();
         self.closed = true;
         self.rbuf.clear();
@@ -364,28 +564,11 @@ impl Stream {
         // SAFETY: our own descriptor, closed once (`closed` is now set).
         let r = unsafe { libc::close(self.fd) };
         let e = last_errno();
-        if let Kind::Pipe(child) = &mut self.kind {
-            use std::os::unix::process::ExitStatusExt;
-            return match child.wait() {
-                Ok(s) => Ok(Some(s.into_raw())),
-                Err(e) => Err(e.raw_os_error().unwrap_or(libc::ECHILD)),
-            };
-        }
         flushed?;
         if r != 0 {
             return Err(e);
         }
-        Ok(None)
-    }
-}
-
-impl Drop for Stream {
-    fn drop(&mut self) {
-        if !self.closed && !self.is_std() {
-            let _ = self.close();
-        } else if !self.closed {
-            let _ = self.flush_buf();
-        }
+        Ok(())
     }
 }
 
@@ -414,7 +597,7 @@ fn prune_streams() -> usize {
         let mut l = l.borrow_mut();
         l.retain(|w| {
             w.upgrade()
-                .is_some_and(|s| s.try_borrow().map_or(true, |s| !s.closed))
+                .is_some_and(|s| s.try_borrow().map_or(true, |s| !s.is_closed()))
         });
         l.len()
     })
@@ -478,7 +661,7 @@ fn check_file(st: &mut State, a: Args, i: usize) -> LuaResult<Handle> {
 /// liolib's `tofile`: an open FILE* argument.
 fn to_file(st: &mut State, a: Args) -> LuaResult<Handle> {
     let h = check_file(st, a, 1)?;
-    if h.borrow().closed {
+    if h.borrow().is_closed() {
         return Err(st.error("attempt to use a closed file"));
     }
     Ok(h)
@@ -542,9 +725,9 @@ pub fn open(st: &mut State) {
             ("write", io_write),
         ],
     );
-    let stdin = new_handle(st, Stream::new(Kind::Stdin, 0, true, false));
-    let stdout = new_handle(st, Stream::new(Kind::Stdout, 1, false, true));
-    let stderr = new_handle(st, Stream::new(Kind::Stderr, 2, false, true));
+    let stdin = new_handle(st, Stream::new(Stdin, 0, true, false));
+    let stdout = new_handle(st, Stream::new(Stdout, 1, false, true));
+    let stderr = new_handle(st, Stream::new(Stderr, 2, false, true));
     st.set_field(t, "stdin", stdin);
     st.set_field(t, "stdout", stdout);
     st.set_field(t, "stderr", stderr);
@@ -587,7 +770,7 @@ fn open_file(name: &[u8], mode: &[u8]) -> Result<Stream, i32> {
     if fd < 0 {
         return Err(last_errno());
     }
-    Ok(Stream::new(Kind::File, fd, r, w))
+    Ok(Stream::new(File, fd, r, w))
 }
 
 /// `open_file`, collecting garbage and retrying once when the process is
@@ -644,7 +827,7 @@ fn io_tmpfile(st: &mut State, _a: Args) -> LuaResult<usize> {
     }
     // SAFETY: the path was just created; unlinking keeps the open file.
     unsafe { libc::unlink(buf.as_ptr() as *const libc::c_char) };
-    let h = new_handle(st, Stream::new(Kind::File, fd, true, true));
+    let h = new_handle(st, Stream::new(File, fd, true, true));
     st.ret(h)
 }
 
@@ -679,7 +862,7 @@ fn io_popen(st: &mut State, a: Args) -> LuaResult<usize> {
                 child.stdin.take().map(|p| p.into_raw_fd())
             };
             let fd = fd.unwrap_or(-1);
-            let s = Stream::new(Kind::Pipe(child), fd, reading, !reading);
+            let s = Stream::new(Pipe { child }, fd, reading, !reading);
             let h = new_handle(st, s);
             st.ret(h)
         }
@@ -692,16 +875,16 @@ fn io_popen(st: &mut State, a: Args) -> LuaResult<usize> {
 
 /// `aux_close`: close through the stream's kind.
 fn aux_close(st: &mut State, h: &Handle) -> LuaResult<usize> {
-    if h.borrow().is_std() {
-        st.push(Value::Nil);
-        let m = st.str_value("cannot close standard file");
-        st.push(m);
-        return Ok(2);
-    }
     let r = h.borrow_mut().close();
     match r {
-        Ok(None) => Ok(file_result(st, true, None, 0)),
-        Ok(Some(status)) => Ok(exec_result(st, status, 0)),
+        Ok(Closed::Refused) => {
+            st.push(Value::Nil);
+            let m = st.str_value("cannot close standard file");
+            st.push(m);
+            Ok(2)
+        }
+        Ok(Closed::File) => Ok(file_result(st, true, None, 0)),
+        Ok(Closed::Pipe(status)) => Ok(exec_result(st, status, 0)),
         Err(e) => Ok(file_result(st, false, None, e)),
     }
 }
@@ -719,7 +902,7 @@ fn io_close(st: &mut State, a: Args) -> LuaResult<usize> {
             Some(h) => h,
             None => return Err(st.type_arg_error(a, 1, "FILE*")),
         };
-        if h.borrow().closed {
+        if h.borrow().is_closed() {
             return Err(st.error("attempt to use a closed file"));
         }
         return aux_close(st, &h);
@@ -730,7 +913,7 @@ fn io_close(st: &mut State, a: Args) -> LuaResult<usize> {
 fn f_gc(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = a.get(st, 1);
     if let Some(h) = handle_of(st, v)
-        && !h.borrow().closed
+        && !h.borrow().is_closed()
     {
         // The close results are dropped: __gc/__close return nothing.
         let top = st.top();
@@ -742,7 +925,7 @@ fn f_gc(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn f_tostring(st: &mut State, a: Args) -> LuaResult<usize> {
     let h = check_file(st, a, 1)?;
-    let s = if h.borrow().closed {
+    let s = if h.borrow().is_closed() {
         "file (closed)".to_string()
     } else {
         format!("file (0x{:x})", a.get(st, 1).heap_addr())
@@ -755,7 +938,7 @@ fn io_type(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = st.check_any(a, 1)?;
     let r = match handle_of(st, v) {
         None => Value::Nil,
-        Some(h) if h.borrow().closed => st.str_value("closed file"),
+        Some(h) if h.borrow().is_closed() => st.str_value("closed file"),
         Some(_) => st.str_value("file"),
     };
     st.ret(r)
@@ -766,7 +949,7 @@ fn get_io_file(st: &mut State, which: &str) -> LuaResult<(Value, Handle)> {
     let r = st.registry;
     let v = st.get_field(r, which);
     match handle_of(st, v) {
-        Some(h) if !h.borrow().closed => Ok((v, h)),
+        Some(h) if !h.borrow().is_closed() => Ok((v, h)),
         _ => Err(st.error(format!("default {} file is closed", &which["_IO_".len()..]))),
     }
 }
@@ -809,7 +992,8 @@ fn io_output(st: &mut State, a: Args) -> LuaResult<usize> {
 /// buffer, without an intermediate copy.
 fn read_line_value(st: &mut State, h: &Handle, keep: bool) -> bool {
     {
-        let mut s = h.borrow_mut();
+        let mut guard = h.borrow_mut();
+        let s = &mut guard.port;
         if s.fill() {
             let start = s.rpos;
             if let Some(p) = s.rbuf[start..].iter().position(|&c| c == b'\n') {
@@ -822,7 +1006,7 @@ fn read_line_value(st: &mut State, h: &Handle, keep: bool) -> bool {
         }
     }
     let mut line = Vec::new();
-    let ok = h.borrow_mut().read_line(keep, &mut line);
+    let ok = h.borrow_mut().port.read_line(keep, &mut line);
     let v = st.str_value(&line);
     st.push(v);
     ok
@@ -831,16 +1015,8 @@ fn read_line_value(st: &mut State, h: &Handle, keep: bool) -> bool {
 /// `g_read`: read with the formats `fmts` (argument numbers start at
 /// `first` for error messages), pushing the results; returns their count.
 fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult<usize> {
-    {
-        let s = h.borrow();
-        // About to block on standard input: show what was written so far
-        // (a prompt), as C does for a terminal's line-buffered stdout.
-        if matches!(s.kind, Kind::Stdin) && s.rpos >= s.rbuf.len() {
-            drop(s);
-            st.flush();
-        }
-    }
-    h.borrow_mut().error = None;
+    h.borrow().before_read(st);
+    h.borrow_mut().port.error = None;
     let base = st.top();
     let mut success;
     if fmts.is_empty() {
@@ -862,12 +1038,13 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
                     };
                     let mut out = Vec::new();
                     if n == 0 {
-                        let mut s = h.borrow_mut();
+                        let mut guard = h.borrow_mut();
+                        let s = &mut guard.port;
                         let c = s.getc();
                         s.ungetc(c);
                         success = c.is_some();
                     } else {
-                        success = h.borrow_mut().read_chars(n as u64, &mut out);
+                        success = h.borrow_mut().port.read_chars(n as u64, &mut out);
                     }
                     let v = st.str_value(&out);
                     st.push(v);
@@ -879,7 +1056,7 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
                     }
                     match p.first() {
                         Some(b'n') => {
-                            let r = h.borrow_mut().read_number();
+                            let r = h.borrow_mut().port.read_number();
                             match r {
                                 Some(Num::Int(i)) => st.push(Value::Int(i)),
                                 Some(Num::Float(f)) => st.push(Value::Float(f)),
@@ -894,7 +1071,7 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
                         }
                         Some(b'a') => {
                             let mut all = Vec::new();
-                            h.borrow_mut().read_all(&mut all);
+                            h.borrow_mut().port.read_all(&mut all);
                             let v = st.str_value(&all);
                             st.push(v);
                         }
@@ -908,7 +1085,7 @@ fn g_read(st: &mut State, h: &Handle, fmts: &[Value], first: usize) -> LuaResult
             }
         }
     }
-    let err = h.borrow().error;
+    let err = h.borrow().port.error;
     if let Some(e) = err {
         st.th.stack.truncate(base);
         return Ok(file_result(st, false, None, e));
@@ -966,7 +1143,7 @@ fn io_readline(st: &mut State, _a: Args) -> LuaResult<usize> {
     let Some(h) = handle_of(st, file) else {
         return Ok(0);
     };
-    if h.borrow().closed {
+    if h.borrow().is_closed() {
         return Err(st.error("file is already closed"));
     }
     let fmts = &fmts[..];
@@ -1028,7 +1205,6 @@ fn io_lines(st: &mut State, a: Args) -> LuaResult<usize> {
 /// `g_write`: write the arguments from `from` on; returns the error
 /// results or pushes `file`.
 fn g_write(st: &mut State, h: &Handle, file: Value, a: Args, from: usize) -> LuaResult<usize> {
-    let is_stdout = matches!(h.borrow().kind, Kind::Stdout);
     let mut status: Result<(), i32> = Ok(());
     for i in from..=a.n {
         let v = a.get(st, i);
@@ -1037,26 +1213,8 @@ fn g_write(st: &mut State, h: &Handle, file: Value, a: Args, from: usize) -> Lua
             Value::Float(f) => fmt_g14(f).into_bytes(),
             _ => st.check_str(a, i)?.as_bytes().to_vec(),
         };
-        if status.is_err() {
-            continue;
-        }
-        if is_stdout {
-            use std::io::Write;
-            if st.out.write_all(&bytes).is_err() {
-                status = Err(last_errno());
-            }
-        } else {
-            status = h.borrow_mut().write(&bytes);
-        }
-    }
-    if is_stdout {
-        let vb = h.borrow().vbuf;
-        let newline = (from..=a.n).any(|i| match a.get(st, i) {
-            Value::Str(s) => s.as_bytes().contains(&b'\n'),
-            _ => false,
-        });
-        if vb == VBuf::No || (vb == VBuf::Line && newline) {
-            st.flush();
+        if status.is_ok() {
+            status = h.borrow_mut().write(st, &bytes);
         }
     }
     match status {
@@ -1077,16 +1235,8 @@ fn io_write(st: &mut State, a: Args) -> LuaResult<usize> {
 }
 
 fn flush_handle(st: &mut State, h: &Handle) -> usize {
-    if matches!(h.borrow().kind, Kind::Stdout) {
-        use std::io::Write;
-        let ok = st.out.flush().is_ok();
-        return file_result(st, ok, None, if ok { 0 } else { last_errno() });
-    }
-    let r = h.borrow_mut().flush_buf();
-    match r {
-        Ok(()) => file_result(st, true, None, 0),
-        Err(e) => file_result(st, false, None, e),
-    }
+    let r = h.borrow_mut().flush(st);
+    file_result(st, r.is_ok(), None, r.err().unwrap_or(0))
 }
 
 fn f_flush(st: &mut State, a: Args) -> LuaResult<usize> {
@@ -1104,10 +1254,7 @@ fn f_seek(st: &mut State, a: Args) -> LuaResult<usize> {
     let op = st.check_option(a, 2, Some("cur"), &["set", "cur", "end"])?;
     let off = st.opt_int(a, 3, 0)?;
     let whence = [libc::SEEK_SET, libc::SEEK_CUR, libc::SEEK_END][op];
-    if matches!(h.borrow().kind, Kind::Stdout) {
-        st.flush();
-    }
-    let r = h.borrow_mut().seek(off, whence);
+    let r = h.borrow_mut().seek(st, off, whence);
     match r {
         Ok(p) => st.ret(Value::Int(p)),
         Err(e) => Ok(file_result(st, false, None, e)),
@@ -1119,15 +1266,7 @@ fn f_setvbuf(st: &mut State, a: Args) -> LuaResult<usize> {
     let op = st.check_option(a, 2, None, &["no", "full", "line"])?;
     st.opt_int(a, 3, BUFSIZE as i64)?;
     let mode = [VBuf::No, VBuf::Full, VBuf::Line][op];
-    let is_stdout = matches!(h.borrow().kind, Kind::Stdout);
-    if is_stdout {
-        st.flush();
-    }
-    let r = {
-        let mut s = h.borrow_mut();
-        s.vbuf = mode;
-        s.flush_buf()
-    };
+    let r = h.borrow_mut().set_vbuf(st, mode);
     Ok(file_result(st, r.is_ok(), None, r.err().unwrap_or(0)))
 }
 
