@@ -16,8 +16,11 @@ use lua_runtime::object::LuaClosure;
 use lua_runtime::{Gc, Value};
 
 /// The instruction at `ip`.
+///
+/// # Safety
+/// `ip` points into the running frame's code (the module invariant).
 #[inline(always)]
-pub fn fetch<'a>(ip: *const Op) -> &'a Op {
+pub unsafe fn fetch<'a>(ip: *const Op) -> &'a Op {
     // SAFETY: `ip` is inside the running frame's code (lua-bytecode's
     // `FlatCode` invariant: the code ends closed, jump targets are in it),
     // which lives as long as the frame's closure, which the frame stack
@@ -52,11 +55,12 @@ pub fn index_of(code: &[Op], ip: *const Op) -> usize {
 /// lifetimes not tied to a borrow of the `Gc` handle, so the loop can
 /// switch frames (a call, a return) by reassigning its locals.
 ///
-/// Invariant: the loop uses them only while `cl`'s frame is the one
-/// running; the frame stack keeps `cl` alive until the frame is popped,
-/// and the loop replaces both right after a pop, before any use.
+/// # Safety
+/// The caller uses them only while `cl`'s frame is on the frame stack
+/// (which keeps `cl` alive until the frame is popped), and replaces both
+/// right after a pop, before any use.
 #[inline(always)]
-pub fn frame_parts<'a>(cl: Gc<LuaClosure>) -> (&'a [Op], &'a [Value]) {
+pub unsafe fn frame_parts<'a>(cl: Gc<LuaClosure>) -> (&'a [Op], &'a [Value]) {
     let code: *const [Op] = cl.flat_code();
     let k: *const [Value] = &*cl.p.consts;
     // SAFETY: both live as long as the closure (its prototype is held by

@@ -23,15 +23,37 @@
 //! and the node that stopped the run has not done anything yet: the walk
 //! runs it from the start.
 
-use lua_bytecode::{Cond, Node, Op, Test};
+use lua_bytecode::{Cond, Node, Op};
 use lua_runtime::error::LuaResult;
 use lua_runtime::object::UpVal;
-use lua_runtime::vm::interp::{arith_op, push_meta_frame, test_step};
+use lua_runtime::vm::interp::{arith_op, push_meta_frame};
 use lua_runtime::vm::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use lua_runtime::vm::fast::{arith_fast, index_class, raw_get};
-use lua_runtime::vm::regs::{get, get_ref, slot};
+use lua_runtime::vm::fast::{arith_fast, index_class, raw_get, test_fast, test_slow};
+use lua_runtime::vm::regs;
+
+// Register access for conditions: `base` is always the running frame's and
+// the registers are its code's, below its `max_registers` (the `regs`
+// module's invariant).
+macro_rules! r {
+    ($st:expr, $base:expr, $x:expr) => {
+        // SAFETY: see above.
+        unsafe { regs::get($st, $base, $x) }
+    };
+}
+macro_rules! reg {
+    ($st:expr, $base:expr, $x:expr) => {
+        // SAFETY: see above.
+        unsafe { regs::get_ref($st, $base, $x) }
+    };
+}
+macro_rules! slot {
+    ($st:expr, $base:expr, $x:expr) => {
+        // SAFETY: see above.
+        unsafe { regs::slot($st, $base, $x) }
+    };
+}
 
 /// The `i`-th leaf (in order) of a condition.
 pub(crate) fn leaf(c: &Cond, i: usize) -> &Cond {
@@ -125,7 +147,7 @@ pub(crate) fn cond_fast(
                 return Go::Leaf(i, p);
             }
         }
-        let Some(r) = quick_test(st, base, k, test) else {
+        let Some(r) = test_fast(|x| r!(st, base, x), k, test) else {
             return Go::Leaf(i, pre.nodes.len());
         };
         if let Cond::Leaf { .. } = c {
@@ -172,14 +194,14 @@ fn pre_fast(
             return n;
         };
         let (dst, v) = match *op {
-            Op::Move { dst, src } => (dst, get(st, base, src)),
+            Op::Move { dst, src } => (dst, r!(st, base, src)),
             Op::LoadI { dst, value } => (dst, Value::Int(value as i64)),
             Op::LoadF { dst, value } => (dst, Value::Float(value as f64)),
             Op::LoadK { dst, k: kk } => (dst, k[kk as usize]),
             Op::LoadFalse { dst } => (dst, Value::Bool(false)),
             Op::LoadTrue { dst } => (dst, Value::Bool(true)),
             Op::GetUpval { dst, up } => (dst, st.upval_get(upvals[up as usize])),
-            Op::Not { dst, src } => (dst, Value::Bool(!get_ref(st, base, src).truthy())),
+            Op::Not { dst, src } => (dst, Value::Bool(!reg!(st, base, src).truthy())),
             Op::GetTabUp { dst, up, key } => {
                 let key = k[key as usize];
                 let t = st.upval_get(upvals[up as usize]);
@@ -189,14 +211,14 @@ fn pre_fast(
                 }
             }
             Op::GetTable { dst, obj, key } => {
-                let kv = get(st, base, key);
-                match index(st, get(st, base, obj), kv, |tab| raw_get(tab, kv)) {
+                let kv = r!(st, base, key);
+                match index(st, r!(st, base, obj), kv, |tab| raw_get(tab, kv)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
             Op::GetI { dst, obj, index: i } => {
-                match index(st, get(st, base, obj), Value::Int(i as i64), |tab| {
+                match index(st, r!(st, base, obj), Value::Int(i as i64), |tab| {
                     tab.get_int(i as i64)
                 }) {
                     Some(v) => (dst, v),
@@ -205,12 +227,12 @@ fn pre_fast(
             }
             Op::GetField { dst, obj, key } => {
                 let kv = k[key as usize];
-                match index(st, get(st, base, obj), kv, |tab| tab.get_str(kv)) {
+                match index(st, r!(st, base, obj), kv, |tab| tab.get_str(kv)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
-            Op::Len { dst, src } => match get_ref(st, base, src) {
+            Op::Len { dst, src } => match reg!(st, base, src) {
                 Value::Str(s) => (dst, Value::Int(s.len() as i64)),
                 Value::Table(t) if t.metatable().is_none() => (dst, Value::Int(t.len())),
                 _ => return n,
@@ -221,7 +243,7 @@ fn pre_fast(
             | Op::Mod { dst, a, b }
             | Op::Div { dst, a, b }
             | Op::IDiv { dst, a, b } => {
-                match arith_fast(arith_op(op), get_ref(st, base, a), get_ref(st, base, b)) {
+                match arith_fast(arith_op(op), reg!(st, base, a), reg!(st, base, b)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
@@ -232,7 +254,7 @@ fn pre_fast(
             | Op::ModK { dst, a, k: kk }
             | Op::DivK { dst, a, k: kk }
             | Op::IDivK { dst, a, k: kk } => {
-                match arith_fast(arith_op(op), get_ref(st, base, a), &k[kk as usize]) {
+                match arith_fast(arith_op(op), reg!(st, base, a), &k[kk as usize]) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
@@ -243,14 +265,14 @@ fn pre_fast(
                 } else {
                     ArithOp::Sub
                 };
-                match arith_fast(aop, get_ref(st, base, a), &Value::Int(imm as i64)) {
+                match arith_fast(aop, reg!(st, base, a), &Value::Int(imm as i64)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
             _ => return n,
         };
-        Value::store_number(slot(st, base, dst), v);
+        Value::store_number(slot!(st, base, dst), v);
     }
     nodes.len()
 }
@@ -279,9 +301,9 @@ pub(crate) fn cond_step(
     st.th.frames[fi].pc = *pc;
     let outcome = match pending.take() {
         Some(r) => r,
-        None => match quick_test(st, base, k, test) {
+        None => match test_fast(|x| r!(st, base, x), k, test) {
             Some(r) => r,
-            None => match test_step_slow(st, base, k, test)? {
+            None => match test_slow(st, base, k, test)? {
                 Step::Done(v) => v.truthy(),
                 Step::Call(h, args, n) => match h {
                     Value::LuaFn(_) => {
@@ -294,57 +316,4 @@ pub(crate) fn cond_step(
         },
     };
     Ok(Some(cond_next(c, i, outcome != *negate)))
-}
-
-/// A test when it needs no call (numbers, truthiness, raw equality with a
-/// constant): `None` for the rest. Operands by reference so that only
-/// tags and payloads are loaded.
-#[inline(always)]
-pub(crate) fn quick_test(st: &State, base: usize, k: &[Value], t: &Test) -> Option<bool> {
-    let r = |x: u8| get_ref(st, base, x);
-    match *t {
-        Test::Truthy(a) => Some(r(a).truthy()),
-        Test::Lt(a, b) => match (r(a), r(b)) {
-            (Value::Int(x), Value::Int(y)) => Some(x < y),
-            (Value::Float(x), Value::Float(y)) => Some(x < y),
-            _ => None,
-        },
-        Test::Le(a, b) => match (r(a), r(b)) {
-            (Value::Int(x), Value::Int(y)) => Some(x <= y),
-            (Value::Float(x), Value::Float(y)) => Some(x <= y),
-            _ => None,
-        },
-        Test::Eq(a, b) => match (r(a), r(b)) {
-            (Value::Int(x), Value::Int(y)) => Some(x == y),
-            _ => None,
-        },
-        // A constant never has metamethods: raw equality is the answer.
-        Test::EqK(a, kk) => Some(r(a).raw_eq(&k[kk as usize])),
-        Test::EqI(a, i) => match r(a) {
-            Value::Int(x) => Some(*x == i as i64),
-            v => Some(v.raw_eq(&Value::Int(i as i64))),
-        },
-        Test::LtI(a, i) => match r(a) {
-            Value::Int(x) => Some(*x < i as i64),
-            _ => None,
-        },
-        Test::LeI(a, i) => match r(a) {
-            Value::Int(x) => Some(*x <= i as i64),
-            _ => None,
-        },
-        Test::GtI(a, i) => match r(a) {
-            Value::Int(x) => Some(*x > i as i64),
-            _ => None,
-        },
-        Test::GeI(a, i) => match r(a) {
-            Value::Int(x) => Some(*x >= i as i64),
-            _ => None,
-        },
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn test_step_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
-    test_step(st, base, k, t)
 }

@@ -70,10 +70,8 @@ mod blocks;
 mod cond;
 mod walk;
 
-use lua_runtime::error::{LuaError, LuaResult};
-use lua_runtime::vm::frame::{FRAME_TRACEBACK, Ret};
-use lua_runtime::vm::interp::{self, Called, ResumeStart, handle_error, precall};
-use lua_runtime::vm::ops::VarInfo;
+use lua_runtime::error::LuaResult;
+use lua_runtime::vm::run;
 use lua_runtime::{Executor, Resumed, State};
 
 pub use cond::{CondNext, cond_next};
@@ -88,75 +86,13 @@ impl Executor for TreeExecutor {
     }
 
     fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
-        execute(st, func, nresults, flags)
+        run::execute(st, func, nresults, flags, walk::run)
     }
 
     fn resume(&self, st: &mut State, nargs: usize) -> LuaResult<Resumed> {
-        resume(st, nargs)
+        run::resume(st, nargs, walk::run)
     }
 }
 
 /// `sub` of a generic `for` cursor waiting for its iterator's results.
 pub const ITER: u32 = u32::MAX;
-
-/// Run the call at `func` to completion (the `Executor::call` contract).
-fn execute(st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
-    let boundary = st.th.frames.len();
-    let cursor_mark = st.th.cursors.len();
-    let nargs = st.th.stack.len() - func - 1;
-    let ret = Ret::Host { want: nresults };
-    let first = precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None);
-    let pending: Option<LuaError> = match first {
-        Ok(Called::Done(_)) => return Ok(()),
-        Ok(Called::Lua) => None,
-        Err(e) => Some(e),
-    };
-    run_loop(st, pending, 0, boundary, cursor_mark, func, flags)
-}
-
-/// Run frames above `boundary` until they return to it; errors go to the
-/// nearest protected frame above it, or out.
-fn run_loop(
-    st: &mut State,
-    mut pending: Option<LuaError>,
-    mut top: usize,
-    boundary: usize,
-    cursor_mark: usize,
-    func: usize,
-    flags: u8,
-) -> LuaResult<()> {
-    loop {
-        if let Some(e) = pending.take() {
-            if st.yielding {
-                // Only a coroutine's own loop sees this (yields elsewhere
-                // are refused): stop with the frames as they are.
-                return Err(e);
-            }
-            match handle_error(st, e, boundary, cursor_mark, func, flags) {
-                Ok(Some(t)) => top = t,
-                Ok(None) => return Ok(()),
-                Err(e) => return Err(e),
-            }
-        }
-        if st.th.frames.len() <= boundary {
-            return Ok(());
-        }
-        match walk::run(st, boundary, &mut top) {
-            Ok(()) => return Ok(()),
-            Err(e) => pending = Some(e),
-        }
-    }
-}
-
-/// `Executor::resume` for the tree walk.
-fn resume(st: &mut State, nargs: usize) -> LuaResult<Resumed> {
-    let (top, pending) = match interp::resume_start(st, nargs) {
-        ResumeStart::Returned => return Ok(Resumed::Returned),
-        ResumeStart::Run { top, pending, .. } => (top, pending),
-    };
-    match run_loop(st, pending, top, 0, 0, 0, 0) {
-        Ok(()) => Ok(Resumed::Returned),
-        Err(_) if st.yielding => Ok(Resumed::Yielded),
-        Err(e) => Err(e),
-    }
-}

@@ -31,27 +31,23 @@
 //! only a leaf that needs a metamethod, a call or an error runs (from that
 //! node on) under a cursor of its own.
 
-use lua_bytecode::{MULTRET, Node, Op, Proto, RK};
+use lua_bytecode::{MULTRET, Node, Op, Proto};
 use lua_runtime::error::LuaResult;
-use lua_runtime::vm::frame::{Cursor, FRAME_CCALL, FRAME_FINISH, FrameFn, Ret};
+use lua_runtime::vm::frame::{Cursor, FRAME_FINISH, FrameFn, Ret};
 use lua_runtime::vm::interp::{self, Called, TailCalled};
-use lua_runtime::vm::ops::{ArithOp, Step, VarInfo};
-use lua_runtime::{Gc, NativeKind, State, Table, Value};
+use lua_runtime::vm::ops::VarInfo;
+use lua_runtime::{NativeKind, State, Value};
 
 use crate::ITER;
 use crate::blocks::Blocks;
 use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
-use lua_runtime::vm::fast::{
-    arith_fast, arith_slow, index_class, index_slow, raw_get, set_fast, set_index_slow,
-};
 use lua_runtime::vm::regs;
 
-// Cursor fields: `a` is `sub`, `b` is `pos`.
 #[inline(always)]
 fn cur(sub: u32, pos: usize) -> Cursor {
     Cursor {
-        a: sub,
-        b: pos as u32,
+        sub,
+        pos: pos as u32,
     }
 }
 
@@ -92,7 +88,7 @@ fn parent_node<'a>(blocks: &Blocks<'a>, curs: &[Cursor]) -> Option<&'a Node> {
     if d < 2 {
         return None;
     }
-    let pos = curs.get(d - 2)?.b as usize;
+    let pos = curs.get(d - 2)?.pos as usize;
     blocks.get(d - 2).get(pos)
 }
 
@@ -104,7 +100,13 @@ fn internal(st: &mut State, what: &str) -> lua_runtime::error::LuaError {
 
 /// Run Lua frames from the one on top until the frame count drops to
 /// `boundary` (`Ok`) or an error escapes (`Err`; the caller unwinds).
-pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult<()> {
+/// `_fresh` is not needed: a frame that has not started has no cursors.
+pub(crate) fn run(
+    st: &mut State,
+    boundary: usize,
+    top: &mut usize,
+    _fresh: bool,
+) -> LuaResult<()> {
     // Set by the quick return: the end of the results just delivered; the
     // stack is sized for the caller once its frame is loaded (its register
     // count is at hand then).
@@ -148,16 +150,16 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             (pos, block, parent, sub) = (0, body, None, 0);
         } else {
             for i in 1..ncur {
-                let parent_pos = st.th.cursors[cb + i - 1].b as usize;
+                let parent_pos = st.th.cursors[cb + i - 1].pos as usize;
                 let b = match blocks.get(i - 1).get(parent_pos) {
-                    Some(node) => sub_block(node, st.th.cursors[cb + i].a),
+                    Some(node) => sub_block(node, st.th.cursors[cb + i].sub),
                     None => &[],
                 };
                 blocks.push(b);
             }
             let last = st.th.cursors[cb + ncur - 1];
-            pos = last.b as usize;
-            sub = last.a;
+            pos = last.pos as usize;
+            sub = last.sub;
             block = blocks.get(ncur - 1);
             parent = parent_node(&blocks, &st.th.cursors[cb..]);
         }
@@ -169,13 +171,10 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             let v = st.th.stack[base + maxr];
             match block.get(pos) {
                 Some(Node::Op { op, .. }) => {
-                    let mut op = *op;
-                    let dst = match op {
-                        Op::Method { dst, .. } => Some(dst),
-                        _ => op.dst_mut().map(|d| *d),
-                    };
-                    if let Some(d) = dst {
-                        *regs::slot(st, base, d) = v;
+                    if let Some(d) = interp::finish_reg(op) {
+                        // SAFETY: a register of the running frame (the
+                        // `regs` module's invariant).
+                        unsafe { regs::set(st, base, d, v) };
                     }
                     pos += 1;
                 }
@@ -205,37 +204,29 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             ($p:expr) => {{
                 let p = $p;
                 let d = blocks.len();
-                st.th.cursors[cb + d - 1].b = p as u32;
+                st.th.cursors[cb + d - 1].pos = p as u32;
             }};
         }
-        // An operation's next step: its value, or a metamethod to run. A
-        // Lua metamethod becomes a frame (the node completes when this
-        // frame resumes, see `FRAME_FINISH`), so a coroutine can yield
-        // inside it; a native one is called here. The pc is saved.
-        macro_rules! step {
-            ($s:expr) => {
-                match $s {
-                    Step::Done(v) => v,
-                    Step::Call(h, args, n) => {
-                        if let Value::LuaFn(_) = h {
-                            save_pos!(node_pos!());
-                            interp::push_meta_frame(st, fi, base + maxr, h, &args[..n])?;
-                            continue 'frame;
-                        }
-                        st.call1(h, &args[..n])?
-                    }
-                }
+        // Register access: every use is in the running frame (`base`) and
+        // names a register below its `max_registers` (the `regs` module's
+        // invariant).
+        macro_rules! reg {
+            ($x:expr) => {
+                // SAFETY: see above.
+                unsafe { regs::get_ref(st, base, $x) }
             };
         }
         macro_rules! r {
             ($x:expr) => {
-                regs::get(st, base, $x)
+                // SAFETY: see above.
+                unsafe { regs::get(st, base, $x) }
             };
         }
         macro_rules! w {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                regs::set(st, base, $x, v);
+                // SAFETY: see above.
+                unsafe { regs::set(st, base, $x, v) }
             }};
         }
         // `R[x] := v` for a `v` just built as a number: tag and payload
@@ -243,104 +234,34 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
         macro_rules! wn {
             ($x:expr, $v:expr) => {{
                 let v = $v;
-                Value::store_number(regs::slot(st, base, $x), v)
+                // SAFETY: see above.
+                Value::store_number(unsafe { regs::slot(st, base, $x) }, v)
             }};
         }
-        macro_rules! rk {
-            ($v:expr) => {
-                match $v {
-                    RK::R(x) => r!(x),
-                    RK::K(i) => k[i as usize],
-                }
-            };
+        // The walk re-reads the stack on every register access: nothing
+        // to re-derive after a call out.
+        macro_rules! refresh {
+            () => {};
         }
-        // `$y` is an expression giving `&Value` (a register, a constant).
-        macro_rules! arith {
-            ($pc:expr, $op:expr, $dst:expr, $a:expr, $y:expr, $ia:expr, $ib:expr) => {{
-                // The fast result is stored in its own branch: joining it
-                // with the slow path's `LuaResult` would route the value
-                // through memory.
-                if let Some(v) = arith_fast($op, regs::get_ref(st, base, $a), $y) {
-                    wn!($dst, v);
-                } else {
-                    let y = *$y;
-                    save_pc!($pc);
-                    let x = r!($a);
-                    let v = step!(arith_slow(st, $op, x, y, $ia, $ib)?);
-                    w!($dst, v);
-                }
+        // A Lua metamethod's frame was pushed: the node completes when this
+        // frame resumes (`FRAME_FINISH`) from its cursor.
+        macro_rules! suspend {
+            () => {{
+                save_pos!(node_pos!());
+                continue 'frame;
             }};
         }
-        // `t[key] = v`: the raw store first, then the full path.
-        macro_rules! set_into {
-            ($pc:expr, $t:expr, $key:expr, $v:expr, $info:expr) => {{
-                let (t, key, v) = ($t, $key, $v);
-                if !matches!(key, Value::Int(_)) {
-                    // `raw_set` may raise "index is nil/NaN" at this pc.
-                    save_pc!($pc);
-                }
-                if !set_fast(st, t, key, v)? {
-                    save_pc!($pc);
-                    step!(set_index_slow(st, t, key, v, $info)?);
-                }
-            }};
-        }
-        // `R[dst] := t[key]`: the raw `lookup` first, then the full path.
-        macro_rules! get_into {
-            ($pc:expr, $dst:expr, $t:expr, $key:expr, $lookup:expr, $info:expr) => {{
-                // Written out here, not as a shared helper returning
-                // `Option<Value>`: that shape cost `array_rw` 7% more
-                // instructions (the value took a detour through memory).
-                // The shared parts are `index_class` and `index_slow`.
-                let t: Value = $t;
-                let fast = if let Value::Table(tab) = t {
-                    let v: Value = ($lookup)(tab);
-                    if !v.is_nil() || tab.metatable().is_none() {
-                        w!($dst, v);
-                        true
-                    } else {
-                        false
-                    }
-                } else {
-                    false
-                };
-                if !fast {
-                    if let Some(v) = index_class(st, t, $key) {
-                        w!($dst, v);
-                    } else {
-                        save_pc!($pc);
-                        let v = step!(index_slow(st, t, $key, $info)?);
-                        w!($dst, v);
-                    }
-                }
-            }};
-        }
-        // The common return, inline: a Lua frame with nothing to close
-        // and no C-call level, into a Lua caller of this loop that wants at
-        // most the values returned. Anything else goes to
+        // The common return, inline (`interp::quick_return`): the caller's
+        // frame is reloaded from its cursors. Anything else goes to
         // `interp::do_return`.
         macro_rules! quick_return {
             ($first:expr, $n:expr) => {{
                 let (first, n): (usize, usize) = ($first, $n);
-                let fr = &st.th.frames[fi];
-                if let Ret::Normal { want } = fr.ret
-                    && (want < 0 || want as usize <= n)
-                    && fr.flags & FRAME_CCALL == 0
-                    && !proto.needs_close
-                    && fi > boundary
-                    && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_))
-                {
-                    let func = fr.func;
-                    let count = if want < 0 { n } else { want as usize };
-                    st.th.frames.pop();
+                let needs_close = proto.needs_close;
+                if let Some(end) = interp::quick_return(st, fi, boundary, needs_close, first, n) {
                     st.th.cursors.truncate(cb);
-                    // `first > func`: copying upwards never overwrites a
-                    // result not yet moved.
-                    for i in 0..count {
-                        st.th.stack[func + i] = st.th.stack[first + i];
-                    }
-                    ret_end = Some(func + count);
-                    *top = func + count;
+                    ret_end = Some(end);
+                    *top = end;
                     continue 'frame;
                 }
             }};
@@ -383,10 +304,10 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     blocks.truncate(n);
                     block = blocks.get(n - 1);
                     parent = parent_node(&blocks, &st.th.cursors[cb..]);
-                    sub = st.th.cursors[cb + n - 1].a;
+                    sub = st.th.cursors[cb + n - 1].sub;
                     let p = match $target {
                         Some(t) => t as usize,
-                        None => st.th.cursors[cb + n - 1].b as usize + 1,
+                        None => st.th.cursors[cb + n - 1].pos as usize + 1,
                     };
                     it = block.get(p..).unwrap_or(&[]).iter();
                     continue 'walk;
@@ -397,366 +318,17 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                 match node {
                     Node::Op { op, pc } => {
                         let pc = *pc;
-                        // Matched by reference so each arm loads only its
-                        // own operands.
-                        match op {
-                            &Op::Move { dst, src } => w!(dst, r!(src)),
-                            &Op::LoadI { dst, value } => wn!(dst, Value::Int(value as i64)),
-                            &Op::LoadF { dst, value } => wn!(dst, Value::Float(value as f64)),
-                            &Op::LoadK { dst, k: kk } => w!(dst, k[kk as usize]),
-                            &Op::LoadFalse { dst } => w!(dst, Value::Bool(false)),
-                            &Op::LoadTrue { dst } => w!(dst, Value::Bool(true)),
-                            &Op::LoadNil { dst, n } => {
-                                for i in 0..n {
-                                    w!(dst + i, Value::Nil);
-                                }
-                            }
-                            &Op::GetUpval { dst, up } => {
-                                w!(dst, st.upval_get(cl.upvals[up as usize]));
-                            }
-                            &Op::SetUpval { up, src } => {
-                                let v = r!(src);
-                                st.upval_set(cl.upvals[up as usize], v);
-                            }
-                            &Op::GetTabUp { dst, up, key } => {
-                                let t = st.upval_get(cl.upvals[up as usize]);
-                                let key = k[key as usize];
-                                let lookup = |tab: Gc<Table>| tab.get_str(key);
-                                get_into!(pc, dst, t, key, lookup, VarInfo::Upval(up));
-                            }
-                            &Op::GetTable { dst, obj, key } => {
-                                let (t, kv) = (r!(obj), r!(key));
-                                let lookup = |tab: Gc<Table>| raw_get(tab, kv);
-                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
-                            }
-                            &Op::GetI { dst, obj, index } => {
-                                let t = r!(obj);
-                                let kv = Value::Int(index as i64);
-                                let lookup = |tab: Gc<Table>| tab.get_int(index as i64);
-                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
-                            }
-                            &Op::GetField { dst, obj, key } => {
-                                let t = r!(obj);
-                                let kv = k[key as usize];
-                                let lookup = |tab: Gc<Table>| tab.get_str(kv);
-                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
-                            }
-                            &Op::SetTabUp { up, key, val } => {
-                                let t = st.upval_get(cl.upvals[up as usize]);
-                                let v = rk!(val);
-                                set_into!(pc, t, k[key as usize], v, VarInfo::Upval(up));
-                            }
-                            &Op::SetTable { obj, key, val } => {
-                                let (t, kv, v) = (r!(obj), r!(key), rk!(val));
-                                set_into!(pc, t, kv, v, VarInfo::Reg(obj));
-                            }
-                            &Op::SetI { obj, index, val } => {
-                                let (t, v) = (r!(obj), rk!(val));
-                                set_into!(pc, t, Value::Int(index as i64), v, VarInfo::Reg(obj));
-                            }
-                            &Op::SetField { obj, key, val } => {
-                                let (t, v) = (r!(obj), rk!(val));
-                                set_into!(pc, t, k[key as usize], v, VarInfo::Reg(obj));
-                            }
-                            &Op::NewTable { dst, array, hash } => {
-                                let t = st.new_table_with(array as usize, hash as usize);
-                                w!(dst, Value::Table(t));
-                                save_pc!(pc);
-                                st.gc_check();
-                            }
-                            &Op::Method { dst, obj, key } => {
-                                let t = r!(obj);
-                                let kv = k[key as usize];
-                                w!(dst + 1, t);
-                                let lookup = |tab: Gc<Table>| tab.get_str(kv);
-                                get_into!(pc, dst, t, kv, lookup, VarInfo::Reg(obj));
-                            }
-                            &Op::Add { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Add,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Sub { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Sub,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Mul { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Mul,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Mod { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Mod,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Pow { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Pow,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Div { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Div,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::IDiv { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::IDiv,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::BAnd { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::BAnd,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::BOr { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::BOr,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::BXor { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::BXor,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Shl { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Shl,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::Shr { dst, a, b } => {
-                                let y = regs::get_ref(st, base, b);
-                                arith!(
-                                    pc,
-                                    ArithOp::Shr,
-                                    dst,
-                                    a,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::Reg(b)
-                                )
-                            }
-                            &Op::AddK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::Add, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::SubK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::Sub, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::MulK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::Mul, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::ModK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::Mod, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::PowK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::Pow, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::DivK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::Div, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::IDivK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::IDiv, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::BAndK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::BAnd, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::BOrK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::BOr, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::BXorK { dst, a, k: kk } => {
-                                let y = &k[kk as usize];
-                                arith!(pc, ArithOp::BXor, dst, a, y, VarInfo::Reg(a), VarInfo::None)
-                            }
-                            &Op::AddI { dst, a, imm } => {
-                                if let Value::Int(i) = regs::get_ref(st, base, a) {
-                                    let v = i.wrapping_add(imm as i64);
-                                    Value::store_int(regs::slot(st, base, dst), v);
-                                } else {
-                                    let y = Value::Int(imm as i64);
-                                    arith!(
-                                        pc,
-                                        ArithOp::Add,
-                                        dst,
-                                        a,
-                                        &y,
-                                        VarInfo::Reg(a),
-                                        VarInfo::None
-                                    )
-                                }
-                            }
-                            &Op::SubI { dst, a, imm } => {
-                                if let Value::Int(i) = regs::get_ref(st, base, a) {
-                                    let v = i.wrapping_sub(imm as i64);
-                                    Value::store_int(regs::slot(st, base, dst), v);
-                                } else {
-                                    let y = Value::Int(imm as i64);
-                                    arith!(
-                                        pc,
-                                        ArithOp::Sub,
-                                        dst,
-                                        a,
-                                        &y,
-                                        VarInfo::Reg(a),
-                                        VarInfo::None
-                                    )
-                                }
-                            }
-                            &Op::ShlI { dst, a, imm } | &Op::ShrI { dst, a, imm } => {
-                                let aop = interp::arith_op(op);
-                                let (x, y) = (r!(a), Value::Int(imm as i64));
-                                save_pc!(pc);
-                                let v = step!(arith_slow(
-                                    st,
-                                    aop,
-                                    x,
-                                    y,
-                                    VarInfo::Reg(a),
-                                    VarInfo::None
-                                )?);
-                                w!(dst, v);
-                            }
-                            &Op::Unm { dst, src } => {
-                                let x = r!(src);
-                                let v = match x {
-                                    Value::Int(i) => Value::Int(i.wrapping_neg()),
-                                    Value::Float(f) => Value::Float(-f),
-                                    _ => {
-                                        save_pc!(pc);
-                                        let i = VarInfo::Reg(src);
-                                        step!(arith_slow(st, ArithOp::Unm, x, x, i, i)?)
-                                    }
-                                };
-                                wn!(dst, v);
-                            }
-                            &Op::BNot { dst, src } => {
-                                let x = r!(src);
-                                let v = match x {
-                                    Value::Int(i) => Value::Int(!i),
-                                    _ => {
-                                        save_pc!(pc);
-                                        let i = VarInfo::Reg(src);
-                                        step!(arith_slow(st, ArithOp::BNot, x, x, i, i)?)
-                                    }
-                                };
-                                wn!(dst, v);
-                            }
-                            &Op::Not { dst, src } => w!(dst, Value::Bool(!r!(src).truthy())),
-                            &Op::Len { dst, src } => {
-                                let x = r!(src);
-                                let v = match x {
-                                    Value::Str(s) => Value::Int(s.len() as i64),
-                                    Value::Table(t) if t.metatable().is_none() => {
-                                        Value::Int(t.len())
-                                    }
-                                    _ => {
-                                        save_pc!(pc);
-                                        step!(st.len_step(x, VarInfo::Reg(src))?)
-                                    }
-                                };
-                                wn!(dst, v);
-                            }
-                            &Op::Concat { first, n } => {
-                                save_pc!(pc);
-                                let v = st.concat(base + first as usize, n as usize, first)?;
-                                w!(first, v);
-                                st.gc_check();
-                            }
-                            &Op::Close { from } => {
-                                save_pc!(pc);
-                                interp::close_all(st, base + from as usize, None)?;
-                            }
-                            &Op::Tbc { reg } => {
-                                save_pc!(pc);
-                                interp::mark_tbc(st, proto, base, reg, pc)?;
-                            }
+                        macro_rules! save_pc {
+                            () => {
+                                st.th.frames[fi].pc = pc
+                            };
+                        }
+                        macro_rules! cur_pc {
+                            () => {
+                                pc
+                            };
+                        }
+                        lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top) {
                             &Op::Call {
                                 func,
                                 nargs,
@@ -773,7 +345,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 } else {
                                     nresults as i32
                                 };
-                                save_pc!(pc);
+                                save_pc!();
                                 save_pos!(node_pos!() + 1);
                                 let ret = Ret::Normal { want };
                                 if let Value::LuaFn(c) = r!(func) {
@@ -799,7 +371,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 } else {
                                     nargs as usize
                                 };
-                                save_pc!(pc);
+                                save_pc!();
                                 match interp::tail_call(st, fa, na, func)? {
                                     TailCalled::Lua => continue 'frame,
                                     TailCalled::Returned(t) => returned!(t),
@@ -809,38 +381,21 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                 let f = base + first as usize;
                                 let n = if n == MULTRET { *top - f } else { n as usize };
                                 quick_return!(f, n);
-                                save_pc!(pc);
+                                save_pc!();
                                 let t = interp::do_return(st, f, n)?;
                                 returned!(t);
                             }
                             &Op::Return0 => {
                                 quick_return!(base, 0);
-                                save_pc!(pc);
+                                save_pc!();
                                 let t = interp::do_return(st, base, 0)?;
                                 returned!(t);
                             }
                             &Op::Return1 { src } => {
                                 quick_return!(base + src as usize, 1);
-                                save_pc!(pc);
+                                save_pc!();
                                 let t = interp::do_return(st, base + src as usize, 1)?;
                                 returned!(t);
-                            }
-                            &Op::Vararg { dst, n } => {
-                                let f = st.th.frames[fi];
-                                let np = proto.num_params as usize;
-                                if let Some(t) = interp::vararg(st, &f, np, dst, n) {
-                                    *top = t;
-                                }
-                            }
-                            &Op::Closure { dst, proto: pi } => {
-                                let child = &fp.children[pi as usize];
-                                let c = interp::make_closure(st, cl, child, base);
-                                w!(dst, Value::LuaFn(c));
-                                save_pc!(pc);
-                                st.gc_check();
-                            }
-                            &Op::SetList { table, n, offset } => {
-                                interp::set_list(st, base, maxr, table, n, offset, *top);
                             }
                             Op::Jmp { .. }
                             | Op::JumpIf { .. }
@@ -855,7 +410,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                                     "flat-only instruction in structured code",
                                 ));
                             }
-                        }
+                        });
                     }
                     Node::If(b) => match cond_fast(st, base, k, &cl.upvals, &b.cond, 0) {
                         Go::Done(true) => {
@@ -912,8 +467,8 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
                     blocks.truncate(d - 1);
                     block = blocks.get(d - 2);
                     parent = parent_node(&blocks, &st.th.cursors[cb..]);
-                    sub = st.th.cursors[cb + d - 2].a;
-                    let p = st.th.cursors[cb + d - 2].b as usize + 1;
+                    sub = st.th.cursors[cb + d - 2].sub;
+                    let p = st.th.cursors[cb + d - 2].pos as usize + 1;
                     it = block.get(p..).unwrap_or(&[]).iter();
                     continue 'walk;
                 }};
@@ -951,7 +506,9 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize) -> LuaResult
             }
             match node {
                 Node::NumericFor(f) => {
-                    let regs = regs::for_regs(st, base, f.base);
+                    // SAFETY: the loop's registers are the running frame's
+                    // (see `reg!`).
+                    let regs = unsafe { regs::for_regs(st, base, f.base) };
                     if let (Value::Int(i), Value::Int(count), Value::Int(step)) =
                         (&regs[0], &regs[1], &regs[2])
                     {

@@ -36,7 +36,7 @@ fn object_text(v: &Value) -> Cow<'_, str> {
         Value::Str(s) => s.to_str_lossy(),
         Value::Int(_) | Value::Float(_) => {
             let mut b = Vec::new();
-            crate::ops::append_plain(&mut b, *v);
+            crate::vm::ops::append_plain(&mut b, *v);
             Cow::Owned(String::from_utf8_lossy(&b).into_owned())
         }
         _ => Cow::Owned(format!("(error object is a {} value)", v.type_name())),
@@ -58,7 +58,7 @@ mod tests {
     use super::LuaError;
     use crate::gc::Heap;
     use crate::object::{RawTable, Table};
-    use crate::string::LuaStr;
+    use crate::object::string::LuaStr;
     use crate::value::Value;
 
     #[test]

@@ -69,7 +69,7 @@ mod number;
 pub mod object;
 pub mod state;
 pub mod stdlib;
-mod strlib;
+pub mod strlib;
 pub mod value;
 pub mod vm;
 

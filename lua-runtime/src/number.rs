@@ -7,6 +7,9 @@
 //! are exact: they never round the integer through `f64` (PUC's `LTintfloat`
 //! and friends), so `2^53 + 1 > 2.0^53` holds.
 
+/// Shared with the compiler's constant folding (lua-syntax).
+pub use lua_syntax::number::{float_mod, int_floor_div, int_mod, shift_left};
+
 /// 2^63 as a float: the first float above every i64.
 const TWO63: f64 = 9_223_372_036_854_775_808.0;
 
@@ -88,72 +91,10 @@ pub fn le_float_int(f: f64, i: i64) -> bool {
     }
 }
 
-/// Integer floor division; `None` for division by zero.
-#[inline]
-pub fn int_idiv(a: i64, b: i64) -> Option<i64> {
-    if b == 0 {
-        return None;
-    }
-    if b == -1 {
-        return Some(a.wrapping_neg());
-    }
-    let q = a / b;
-    // Round toward minus infinity when the signs differ and there is a rest.
-    if (a % b != 0) && ((a ^ b) < 0) {
-        Some(q - 1)
-    } else {
-        Some(q)
-    }
-}
-
-/// Integer modulo with the sign of the divisor; `None` for zero.
-#[inline]
-pub fn int_mod(a: i64, b: i64) -> Option<i64> {
-    if b == 0 {
-        return None;
-    }
-    if b == -1 {
-        return Some(0);
-    }
-    let r = a % b;
-    if r != 0 && (r ^ b) < 0 {
-        Some(r + b)
-    } else {
-        Some(r)
-    }
-}
-
-/// Float modulo as `luai_nummod`.
-#[inline]
-pub fn float_mod(a: f64, b: f64) -> f64 {
-    let m = a % b;
-    if (m > 0.0 && b < 0.0) || (m < 0.0 && b > 0.0) {
-        m + b
-    } else {
-        m
-    }
-}
-
 /// Float floor division.
 #[inline]
 pub fn float_idiv(a: f64, b: f64) -> f64 {
     (a / b).floor()
-}
-
-/// `x << y` with Lua's rules (negative shifts go right, >= 64 gives 0).
-#[inline]
-pub fn shift_left(x: i64, y: i64) -> i64 {
-    if y < 0 {
-        if y <= -64 {
-            0
-        } else {
-            ((x as u64) >> (-y) as u32) as i64
-        }
-    } else if y >= 64 {
-        0
-    } else {
-        ((x as u64) << y as u32) as i64
-    }
 }
 
 /// C's `isspace` in the C locale.
@@ -362,8 +303,8 @@ mod tests {
 
     #[test]
     fn division_rules() {
-        assert_eq!(int_idiv(7, -2), Some(-4));
-        assert_eq!(int_idiv(i64::MIN, -1), Some(i64::MIN));
+        assert_eq!(int_floor_div(7, -2), Some(-4));
+        assert_eq!(int_floor_div(i64::MIN, -1), Some(i64::MIN));
         assert_eq!(int_mod(-7, 3), Some(2));
         assert_eq!(int_mod(7, -3), Some(-2));
         assert_eq!(int_mod(1, 0), None);

@@ -1,6 +1,8 @@
 //! Numerals: the conversion `lua_stringtonumber` performs, shared by the
 //! lexer (numeric literals) and the runtime (string→number coercion,
-//! `tonumber`).
+//! `tonumber`); and Lua's floor division, modulo and shift
+//! ([`int_floor_div`], [`int_mod`], [`float_mod`], [`shift_left`]), shared by the compiler's constant folding
+//! and the runtime's operators.
 //!
 //! PUC-Rio first tries the text as an integer (`l_str2int`: decimal digits
 //! that fit in an `i64`, or hexadecimal digits that wrap around modulo
@@ -290,6 +292,73 @@ pub(crate) fn make_float(mant: u64, exp: i64, sticky: bool) -> f64 {
         // Subnormal: q · 2^scale with scale == -1074.
         let shift = scale + 1074;
         f64::from_bits(q << shift)
+    }
+}
+
+/// Integer floor division (`//`, `luaV_idiv`): rounds toward minus
+/// infinity; `None` for a zero divisor (an error for the caller to raise).
+/// `i64::MIN // -1` wraps, as in PUC.
+#[inline]
+pub fn int_floor_div(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    if b == -1 {
+        return Some(a.wrapping_neg());
+    }
+    let q = a / b;
+    // Round toward minus infinity when the signs differ and there is a rest.
+    if (a % b != 0) && ((a ^ b) < 0) {
+        Some(q - 1)
+    } else {
+        Some(q)
+    }
+}
+
+/// Integer modulo (`%`, `luaV_mod`) with the sign of the divisor; `None`
+/// for a zero divisor.
+#[inline]
+pub fn int_mod(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    if b == -1 {
+        return Some(0);
+    }
+    let r = a % b;
+    if r != 0 && (r ^ b) < 0 {
+        Some(r + b)
+    } else {
+        Some(r)
+    }
+}
+
+/// `x << y` with Lua's rules (`luaV_shiftl`: a negative shift goes right,
+/// 64 or more places give 0).
+#[inline]
+pub fn shift_left(x: i64, y: i64) -> i64 {
+    if y < 0 {
+        if y <= -64 {
+            0
+        } else {
+            ((x as u64) >> (-y) as u32) as i64
+        }
+    } else if y >= 64 {
+        0
+    } else {
+        ((x as u64) << y as u32) as i64
+    }
+}
+
+/// Float modulo (`luai_nummod`): C's `fmod`, moved to the sign of the
+/// divisor.
+#[inline]
+pub fn float_mod(a: f64, b: f64) -> f64 {
+    let m = a % b;
+    if (m > 0.0 && b < 0.0) || (m < 0.0 && b > 0.0) {
+        m + b
+    } else {
+        m
     }
 }
 

@@ -8,6 +8,7 @@
 //! folded.
 
 use lua_syntax::ast::{BinOp, UnOp};
+use lua_syntax::number::{float_mod, int_floor_div, int_mod, shift_left};
 
 /// A numeral operand.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,45 +51,6 @@ pub(crate) fn float_to_int(f: f64) -> Option<i64> {
     }
 }
 
-fn shift_left(x: i64, y: i64) -> i64 {
-    if y <= -64 || y >= 64 {
-        0
-    } else if y >= 0 {
-        ((x as u64) << y) as i64
-    } else {
-        ((x as u64) >> (-y)) as i64
-    }
-}
-
-fn int_floor_div(a: i64, b: i64) -> i64 {
-    if b == -1 {
-        return a.wrapping_neg();
-    }
-    let q = a / b;
-    if (a % b != 0) && ((a < 0) != (b < 0)) {
-        q - 1
-    } else {
-        q
-    }
-}
-
-fn int_mod(a: i64, b: i64) -> i64 {
-    if b == -1 {
-        return 0;
-    }
-    let r = a % b;
-    if r != 0 && (r ^ b) < 0 { r + b } else { r }
-}
-
-fn float_mod(a: f64, b: f64) -> f64 {
-    let m = a % b;
-    if m != 0.0 && ((m > 0.0) != (b > 0.0)) {
-        m + b
-    } else {
-        m
-    }
-}
-
 /// Fold `a op b`, or `None` when PUC-Rio would not fold it.
 pub(crate) fn fold_binary(op: BinOp, a: Num, b: Num) -> Option<Num> {
     use BinOp::*;
@@ -111,8 +73,8 @@ pub(crate) fn fold_binary(op: BinOp, a: Num, b: Num) -> Option<Num> {
                 Add => x.wrapping_add(y),
                 Sub => x.wrapping_sub(y),
                 Mul => x.wrapping_mul(y),
-                IDiv => int_floor_div(x, y),
-                _ => int_mod(x, y),
+                IDiv => int_floor_div(x, y)?,
+                _ => int_mod(x, y)?,
             }),
             _ => {
                 let (x, y) = (a.to_f64(), b.to_f64());

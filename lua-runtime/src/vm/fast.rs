@@ -1,5 +1,6 @@
 //! The executors' fast paths for single operations (number arithmetic,
-//! raw table access) and the out-of-line entries to the full paths.
+//! raw table access, conditional tests) and the out-of-line entries to the
+//! full paths.
 //!
 //! A fast path answers only when no coercion, metamethod or error can be
 //! involved; `None`/`false` sends the executor to the full path (the
@@ -8,8 +9,11 @@
 //! executor's loop gets them inline; the full paths are `#[cold]` and never
 //! inlined, which keeps those loops small.
 
+use lua_bytecode::Test;
+
 use crate::error::LuaResult;
 use crate::gc::Gc;
+use crate::number;
 use crate::object::Table;
 use crate::state::State;
 use crate::value::Value;
@@ -26,19 +30,10 @@ fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
         ArithOp::BAnd => Some(x & y),
         ArithOp::BOr => Some(x | y),
         ArithOp::BXor => Some(x ^ y),
-        // Divisors 0 (an error) and -1 (overflow) take the full path.
-        ArithOp::Mod if !(-1..=0).contains(&y) => {
-            let r = x % y;
-            Some(if r != 0 && (r ^ y) < 0 { r + y } else { r })
-        }
-        ArithOp::IDiv if !(-1..=0).contains(&y) => {
-            let q = x / y;
-            Some(if (x % y != 0) && ((x ^ y) < 0) {
-                q - 1
-            } else {
-                q
-            })
-        }
+        // Divisors 0 (an error) and -1 (overflow) take the full path, so
+        // the shared functions' checks for them fold away here.
+        ArithOp::Mod if !(-1..=0).contains(&y) => number::int_mod(x, y),
+        ArithOp::IDiv if !(-1..=0).contains(&y) => number::int_floor_div(x, y),
         _ => None,
     }
 }
@@ -193,4 +188,59 @@ fn set_present(tab: Gc<Table>, key: Value, v: Value) -> bool {
         }
         _ => false,
     }
+}
+
+/// A conditional's test when no call can decide it (numbers, truthiness,
+/// raw equality with a constant); `None` for the rest, which goes to
+/// [`test_slow`]. `r(x)` reads register `x` of the running frame: each
+/// executor passes its own register access.
+#[inline(always)]
+pub fn test_fast(r: impl Fn(u8) -> Value, k: &[Value], t: &Test) -> Option<bool> {
+    match *t {
+        Test::Truthy(a) => Some(r(a).truthy()),
+        Test::Lt(a, b) => match (r(a), r(b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x < y),
+            (Value::Float(x), Value::Float(y)) => Some(x < y),
+            _ => None,
+        },
+        Test::Le(a, b) => match (r(a), r(b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x <= y),
+            (Value::Float(x), Value::Float(y)) => Some(x <= y),
+            _ => None,
+        },
+        Test::Eq(a, b) => match (r(a), r(b)) {
+            (Value::Int(x), Value::Int(y)) => Some(x == y),
+            _ => None,
+        },
+        // A constant never has metamethods: raw equality is the answer.
+        Test::EqK(a, kk) => Some(r(a).raw_eq(&k[kk as usize])),
+        Test::EqI(a, i) => match r(a) {
+            Value::Int(x) => Some(x == i as i64),
+            v => Some(v.raw_eq(&Value::Int(i as i64))),
+        },
+        Test::LtI(a, i) => match r(a) {
+            Value::Int(x) => Some(x < i as i64),
+            _ => None,
+        },
+        Test::LeI(a, i) => match r(a) {
+            Value::Int(x) => Some(x <= i as i64),
+            _ => None,
+        },
+        Test::GtI(a, i) => match r(a) {
+            Value::Int(x) => Some(x > i as i64),
+            _ => None,
+        },
+        Test::GeI(a, i) => match r(a) {
+            Value::Int(x) => Some(x >= i as i64),
+            _ => None,
+        },
+    }
+}
+
+/// The full path of a conditional's test, out of line: its value, or the
+/// comparison metamethod to run (its result's truthiness decides).
+#[cold]
+#[inline(never)]
+pub fn test_slow(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<Step> {
+    crate::vm::interp::test_step(st, base, k, t)
 }

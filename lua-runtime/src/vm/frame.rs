@@ -124,12 +124,13 @@ impl CallFrame {
     }
 }
 
-/// An executor-private position record (the tree executor's cursor:
-/// block identity and position within it).
+/// The tree executor's position in one open block of a frame: which block
+/// of the control node at the parent cursor's position this is (`sub`),
+/// and the index of the next node in it (`pos`). See lua-exec-tree's docs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cursor {
-    pub a: u32,
-    pub b: u32,
+    pub sub: u32,
+    pub pos: u32,
 }
 
 /// The stacks of one thread.

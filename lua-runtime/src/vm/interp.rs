@@ -697,91 +697,6 @@ pub fn arith_op(op: &Op) -> ArithOp {
     }
 }
 
-/// Integer and float `+ - *` (and float `/`) without coercions or
-/// metamethods; `None` means "take the full path (`State::arith`)".
-#[inline(always)]
-pub fn fast_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => match op {
-            ArithOp::Add => Some(Value::Int(x.wrapping_add(y))),
-            ArithOp::Sub => Some(Value::Int(x.wrapping_sub(y))),
-            ArithOp::Mul => Some(Value::Int(x.wrapping_mul(y))),
-            ArithOp::BAnd => Some(Value::Int(x & y)),
-            ArithOp::BOr => Some(Value::Int(x | y)),
-            ArithOp::BXor => Some(Value::Int(x ^ y)),
-            ArithOp::Mod => crate::number::int_mod(x, y).map(Value::Int),
-            ArithOp::IDiv => crate::number::int_idiv(x, y).map(Value::Int),
-            ArithOp::Div => Some(Value::Float(x as f64 / y as f64)),
-            _ => numeric_arith(op, a, b),
-        },
-        (Value::Float(x), Value::Float(y)) => match op {
-            ArithOp::Add => Some(Value::Float(x + y)),
-            ArithOp::Sub => Some(Value::Float(x - y)),
-            ArithOp::Mul => Some(Value::Float(x * y)),
-            ArithOp::Div => Some(Value::Float(x / y)),
-            _ => numeric_arith(op, a, b),
-        },
-        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
-            numeric_arith(op, a, b)
-        }
-        _ => None,
-    }
-}
-
-/// Any operator on two numbers that cannot fail (division and modulo by
-/// integer zero and float-to-integer failures go to the slow path).
-#[inline(never)]
-fn numeric_arith(op: ArithOp, a: Value, b: Value) -> Option<Value> {
-    match crate::vm::ops::raw_arith(op, a, b) {
-        crate::vm::ops::RawArith::Ok(v) => Some(v),
-        _ => None,
-    }
-}
-
-/// Evaluate a conditional's test on the registers at `base`.
-pub fn eval_test(st: &mut State, base: usize, k: &[Value], t: &Test) -> LuaResult<bool> {
-    let r = |st: &State, x: u8| st.th.stack[base + x as usize];
-    Ok(match *t {
-        Test::Truthy(a) => r(st, a).truthy(),
-        Test::Eq(a, b) => {
-            let (x, y) = (r(st, a), r(st, b));
-            x.raw_eq(&y) || st.equals(x, y)?
-        }
-        Test::Lt(a, b) => {
-            let (x, y) = (r(st, a), r(st, b));
-            match (x, y) {
-                (Value::Int(i), Value::Int(j)) => i < j,
-                _ => st.less_than(x, y)?,
-            }
-        }
-        Test::Le(a, b) => {
-            let (x, y) = (r(st, a), r(st, b));
-            match (x, y) {
-                (Value::Int(i), Value::Int(j)) => i <= j,
-                _ => st.less_equal(x, y)?,
-            }
-        }
-        Test::EqK(a, kk) => r(st, a).raw_eq(&k[kk as usize]),
-        Test::EqI(a, i) => r(st, a).raw_eq(&Value::Int(i as i64)),
-        Test::LtI(a, i) => match r(st, a) {
-            Value::Int(x) => x < i as i64,
-            x => st.less_than(x, Value::Int(i as i64))?,
-        },
-        Test::LeI(a, i) => match r(st, a) {
-            Value::Int(x) => x <= i as i64,
-            x => st.less_equal(x, Value::Int(i as i64))?,
-        },
-        Test::GtI(a, i) => match r(st, a) {
-            Value::Int(x) => x > i as i64,
-            x => st.less_than(Value::Int(i as i64), x)?,
-        },
-        Test::GeI(a, i) => match r(st, a) {
-            Value::Int(x) => x >= i as i64,
-            x => st.less_equal(Value::Int(i as i64), x)?,
-        },
-    })
-}
-
 fn for_error(st: &mut State, what: &str, v: Value) -> LuaError {
     let t = st.obj_typename(v);
     st.rt_error(format!("bad 'for' {} (number expected, got {})", what, t))
@@ -893,35 +808,6 @@ pub fn for_step(s: &mut [Value]) -> bool {
         }
         _ => false,
     }
-}
-
-/// `forloop` at stack index `ra`: returns whether to run the body again.
-#[inline]
-pub fn for_loop(st: &mut State, ra: usize) -> bool {
-    for_step(&mut st.th.stack[ra..ra + 4])
-}
-
-/// `t[key]` with the raw lookup first; metamethods and errors out of line.
-#[inline]
-pub fn get_fast(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
-    if let Value::Table(tab) = t {
-        let v = tab.get(key);
-        if !v.is_nil() || tab.metatable().is_none() {
-            return Ok(v);
-        }
-    }
-    st.index(t, key, info)
-}
-
-/// `t[key] = v` with the raw store first when `t` has no metatable.
-#[inline]
-pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value, info: VarInfo) -> LuaResult<()> {
-    if let Value::Table(tab) = t
-        && tab.metatable().is_none()
-    {
-        return st.raw_set(tab, key, v);
-    }
-    st.set_index(t, key, v, info)
 }
 
 /// `Tbc { reg }` of the frame at `base` executing instruction `pc`.
@@ -1085,7 +971,12 @@ pub fn test_step(
         Test::LeI(a, i) => (Cmp::Le, r(st, a), Value::Int(i as i64)),
         Test::GtI(a, i) => (Cmp::Lt, Value::Int(i as i64), r(st, a)),
         Test::GeI(a, i) => (Cmp::Le, Value::Int(i as i64), r(st, a)),
-        _ => return Ok(Step::Done(Value::Bool(eval_test(st, base, k, t)?))),
+        // Never a call: truthiness, raw equality with a constant.
+        Test::Truthy(a) => return Ok(Step::Done(Value::Bool(r(st, a).truthy()))),
+        Test::EqK(a, kk) => return Ok(Step::Done(Value::Bool(r(st, a).raw_eq(&k[kk as usize])))),
+        Test::EqI(a, i) => {
+            return Ok(Step::Done(Value::Bool(r(st, a).raw_eq(&Value::Int(i as i64)))));
+        }
     };
     if let (Value::Int(x), Value::Int(y)) = (a, b) {
         let v = match cmp {
@@ -1193,4 +1084,64 @@ pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
             }
         }
     }
+}
+
+/// The register a metamethod's result completes when the frame that ran
+/// the instruction resumes (PUC's `luaV_finishOp`): the instruction's
+/// destination. `None` for a conditional (the result's truthiness decides
+/// it) and for instructions without one.
+pub fn finish_reg(op: &Op) -> Option<u8> {
+    match *op {
+        Op::Method { dst, .. } => Some(dst),
+        mut op => op.dst_mut().copied(),
+    }
+}
+
+/// The common return, without [`do_return`]: the Lua frame `fi` on top
+/// returns the `n` values at `first`, it has nothing to close
+/// (`needs_close` is its prototype's) and holds no C-call level, and its
+/// caller is a Lua frame of this run loop (above `boundary`) that wants at
+/// most `n` values. Pops the frame, moves the results to its `func` slot
+/// and returns their end; `None` (nothing done) when the general path must
+/// run. The caller's stack extent is the executor's to restore.
+#[inline(always)]
+pub fn quick_return(
+    st: &mut State,
+    fi: usize,
+    boundary: usize,
+    needs_close: bool,
+    first: usize,
+    n: usize,
+) -> Option<usize> {
+    let fr = &st.th.frames[fi];
+    let Ret::Normal { want } = fr.ret else {
+        return None;
+    };
+    if !((want < 0 || want as usize <= n)
+        && fr.flags & FRAME_CCALL == 0
+        && !needs_close
+        && fi > boundary
+        && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_)))
+    {
+        return None;
+    }
+    let func = fr.func;
+    let count = if want < 0 { n } else { want as usize };
+    st.th.frames.pop();
+    // `first > func`: copying downwards never overwrites a result not yet
+    // moved. The results are registers or values above them, all below the
+    // stack's length (the `regs` module's invariant).
+    debug_assert!(first > func && first + count <= st.th.stack.len());
+    let stack = st.th.stack.as_mut_ptr();
+    // SAFETY (both branches): the slots are below the stack's length
+    // (checked above in debug builds).
+    if count == 1 {
+        // The usual case, without the loop's setup.
+        unsafe { *stack.add(func) = *stack.add(first) };
+    } else {
+        for i in 0..count {
+            unsafe { *stack.add(func + i) = *stack.add(first + i) };
+        }
+    }
+    Some(func + count)
 }

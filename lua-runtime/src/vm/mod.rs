@@ -23,7 +23,8 @@
 //!   [`meta`]: the one metamethod lookup path.
 //! - [`coroutine`]: moving a coroutine's stacks in and out, yields.
 //! - [`debug`]: line information, function names, tracebacks.
-//! - The `vm_*` macros: the instruction bodies both executors share.
+//! - [`instructions`]: the instruction bodies both executors share
+//!   (the `vm_instructions!` and `vm_step!` macros).
 
 pub mod coroutine;
 pub mod debug;
@@ -34,3 +35,10 @@ pub mod interp;
 pub mod meta;
 pub mod ops;
 pub mod regs;
+pub mod run;
+
+pub mod instructions;
+
+/// The instruction set the executors run (re-exported for the shared
+/// instruction bodies).
+pub use lua_bytecode::{MULTRET, Op, RK, Test};

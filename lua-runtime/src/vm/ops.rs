@@ -155,7 +155,7 @@ pub fn raw_arith(op: ArithOp, a: Value, b: Value) -> RawArith {
                 Some(r) => RawArith::Ok(Value::Int(r)),
                 None => RawArith::ModByZero,
             },
-            IDiv => match number::int_idiv(x, y) {
+            IDiv => match number::int_floor_div(x, y) {
                 Some(r) => RawArith::Ok(Value::Int(r)),
                 None => RawArith::DivByZero,
             },

@@ -26,8 +26,12 @@ use crate::value::Value;
 
 /// `&R[r]` of the frame at `base` (lets a fast path read a tag and a
 /// payload without copying the whole value).
+///
+/// # Safety
+/// `base` is the running Lua frame's and `r < max_registers` (module
+/// invariant).
 #[inline(always)]
-pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
+pub unsafe fn get_ref(st: &State, base: usize, r: u8) -> &Value {
     let i = base + r as usize;
     debug_assert!(i < st.th.stack.len());
     // SAFETY: `i < base + max_registers <= stack.len()` (module invariant).
@@ -35,15 +39,22 @@ pub fn get_ref(st: &State, base: usize, r: u8) -> &Value {
 }
 
 /// `R[r]` of the frame at `base`.
+///
+/// # Safety
+/// As [`get_ref`].
 #[inline(always)]
-pub fn get(st: &State, base: usize, r: u8) -> Value {
-    Value::load(get_ref(st, base, r))
+pub unsafe fn get(st: &State, base: usize, r: u8) -> Value {
+    // SAFETY: the caller's promise, as `get_ref` needs it.
+    Value::load(unsafe { get_ref(st, base, r) })
 }
 
 /// `&mut R[r]` of the frame at `base` (for the word-by-word number
 /// writes, `Value::store_int` and friends).
+///
+/// # Safety
+/// As [`get_ref`].
 #[inline(always)]
-pub fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
+pub unsafe fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
     let i = base + r as usize;
     debug_assert!(i < st.th.stack.len());
     // SAFETY: as in `get_ref`.
@@ -51,15 +62,23 @@ pub fn slot(st: &mut State, base: usize, r: u8) -> &mut Value {
 }
 
 /// `R[r] := v` in the frame at `base`.
+///
+/// # Safety
+/// As [`get_ref`].
 #[inline(always)]
-pub fn set(st: &mut State, base: usize, r: u8, v: Value) {
-    Value::store(slot(st, base, r), v);
+pub unsafe fn set(st: &mut State, base: usize, r: u8, v: Value) {
+    // SAFETY: the caller's promise, as `slot` needs it.
+    Value::store(unsafe { slot(st, base, r) }, v);
 }
 
 /// The four registers of a numeric `for` loop starting at `R[r]` (the
 /// compiler allots `r..r+4` to the loop, so `r + 3 < max_registers`).
+///
+/// # Safety
+/// `base` is the running Lua frame's and `r` the first register of one of
+/// its numeric `for` loops.
 #[inline(always)]
-pub fn for_regs(st: &mut State, base: usize, r: u8) -> &mut [Value] {
+pub unsafe fn for_regs(st: &mut State, base: usize, r: u8) -> &mut [Value] {
     let i = base + r as usize;
     debug_assert!(i + 4 <= st.th.stack.len());
     // SAFETY: `i + 3 < base + max_registers <= stack.len()`.
@@ -99,36 +118,56 @@ impl Window {
     }
 
     /// `&R[r]`.
+    ///
+    /// # Safety
+    /// The window is current (type invariant: no call out of the loop since
+    /// it was made) and `r < max_registers`; the reference is not used past
+    /// the next call out.
     #[inline(always)]
-    pub fn get_ref<'a>(self, r: u8) -> &'a Value {
+    pub unsafe fn get_ref<'a>(self, r: u8) -> &'a Value {
         // SAFETY: the window is current (type invariant) and
         // `r < max_registers`, so the slot is inside the stack's length.
         unsafe { &*self.0.add(r as usize) }
     }
 
     /// `R[r]`.
+    ///
+    /// # Safety
+    /// As [`Window::get_ref`].
     #[inline(always)]
-    pub fn get(self, r: u8) -> Value {
-        Value::load(self.get_ref(r))
+    pub unsafe fn get(self, r: u8) -> Value {
+        // SAFETY: the caller's promise.
+        Value::load(unsafe { self.get_ref(r) })
     }
 
     /// `&mut R[r]`.
+    ///
+    /// # Safety
+    /// As [`Window::get_ref`], and no other reference to the slot is live.
     #[inline(always)]
-    pub fn slot<'a>(self, r: u8) -> &'a mut Value {
+    pub unsafe fn slot<'a>(self, r: u8) -> &'a mut Value {
         // SAFETY: as in `get_ref`; the executor holds no other reference to
         // this slot while it writes.
         unsafe { &mut *self.0.add(r as usize) }
     }
 
     /// `R[r] := v`.
+    ///
+    /// # Safety
+    /// As [`Window::get_ref`].
     #[inline(always)]
-    pub fn set(self, r: u8, v: Value) {
-        Value::store(self.slot(r), v);
+    pub unsafe fn set(self, r: u8, v: Value) {
+        // SAFETY: the caller's promise; the reference dies here.
+        Value::store(unsafe { self.slot(r) }, v);
     }
 
     /// The four registers of a numeric `for` loop starting at `R[r]`.
+    ///
+    /// # Safety
+    /// As [`Window::get_ref`], with `r` the first register of a numeric
+    /// `for` loop of the running frame.
     #[inline(always)]
-    pub fn for_regs<'a>(self, r: u8) -> &'a mut [Value] {
+    pub unsafe fn for_regs<'a>(self, r: u8) -> &'a mut [Value] {
         // SAFETY: as in `get_ref`, with `r + 3 < max_registers` (the
         // compiler allots `r..r+4` to the loop).
         unsafe { std::slice::from_raw_parts_mut(self.0.add(r as usize), 4) }

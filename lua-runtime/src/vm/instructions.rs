@@ -1,0 +1,390 @@
+//! The instructions both executors run the same way, written once as
+//! macros that each executor's loop expands in place.
+//!
+//! The two executors differ in how they fetch an instruction (an index into
+//! a flat array, a node of a structured list) and how control moves (jumps,
+//! nested blocks, calls, returns); the other instructions (moves, loads,
+//! upvalues, table access, arithmetic, length, concatenation, closures,
+//! varargs) have the same body in both. [`vm_instructions!`] expands to a
+//! `match` over an `&Op` holding those bodies, followed by the arms the
+//! executor passes in (its control flow). Being a macro, the bodies are
+//! compiled inside each executor's loop with its own locals in machine
+//! registers, exactly as if written there; a function per instruction
+//! would cost the hot loop the call and the spills around it.
+//!
+//! # What the executor defines
+//!
+//! The bodies reach registers and the frame through macros the executor
+//! defines before the expansion (`macro_rules!` resolves macro names where
+//! the expansion lands, so these are the executor's own):
+//!
+//! - `r!(x)`: `R[x]` by value; `reg!(x)`: `&R[x]`; `w!(x, v)`:
+//!   `R[x] := v`; `wn!(x, v)`: `R[x] := v` for a number just built (stored
+//!   word by word, see [`Value::store_number`](crate::Value::store_number)).
+//! - `save_pc!()`: record the running instruction in the frame, before
+//!   anything that can raise an error or call out (errors and tracebacks
+//!   read it).
+//! - `cur_pc!()`: the running instruction's index, as `u32`.
+//! - `refresh!()`: re-derive register access after a call out of the loop
+//!   (a call may move the value stack).
+//! - `suspend!()`: a Lua metamethod's frame was just pushed above the
+//!   running frame, which is marked [`FRAME_FINISH`](crate::vm::frame::FRAME_FINISH):
+//!   leave the instruction and run the new frame. When the running frame
+//!   resumes, [`finish_reg`](crate::vm::interp::finish_reg) says where the
+//!   metamethod's result goes.
+//!
+//! Besides, the expansion names the loop's locals it reads: the state, the
+//! running closure, its constants, the frame's `base`, its register count,
+//! its index in the frame stack and the stack top of the last call.
+
+/// An operation's next step, as a value: a [`Step`](crate::vm::ops::Step)
+/// is either done or a metamethod to call. A native metamethod is called
+/// here; a Lua one becomes a frame of the loop (`suspend!()`), so a
+/// coroutine can yield inside it. See the module docs for the macros the
+/// executor defines.
+#[macro_export]
+macro_rules! vm_step {
+    ($st:ident, $fi:ident, $base:ident, $maxr:ident, $s:expr) => {{
+        let v = match $s {
+            $crate::vm::ops::Step::Done(v) => v,
+            $crate::vm::ops::Step::Call(h, args, n) => {
+                if let $crate::Value::LuaFn(_) = h {
+                    let scratch = $base + $maxr;
+                    $crate::vm::interp::push_meta_frame($st, $fi, scratch, h, &args[..n])?;
+                    suspend!();
+                }
+                $st.call1(h, &args[..n])?
+            }
+        };
+        refresh!();
+        v
+    }};
+}
+
+/// The instruction bodies both executors share: a `match` over `$op` (an
+/// `&Op`) with those arms, then the executor's own `$arms`. See the module
+/// docs for the macros the executor defines and the locals it names.
+#[macro_export]
+macro_rules! vm_instructions {
+    (
+        match $op:ident with ($st:ident, $cl:ident, $k:ident, $base:ident, $maxr:ident, $fi:ident, $top:ident)
+        { $($arms:tt)* }
+    ) => {{
+        // `$y` is an expression giving `&Value` (a register, a constant).
+        macro_rules! arith {
+            ($aop:expr, $dst:expr, $a:expr, $y:expr, $ia:expr, $ib:expr) => {{
+                // The fast result is stored in its own branch: joining it
+                // with the slow path's `LuaResult` would route the value
+                // through memory.
+                if let Some(v) = $crate::vm::fast::arith_fast($aop, reg!($a), $y) {
+                    wn!($dst, v);
+                } else {
+                    let y = *$y;
+                    save_pc!();
+                    let x = r!($a);
+                    let s = $crate::vm::fast::arith_slow($st, $aop, x, y, $ia, $ib)?;
+                    let v = $crate::vm_step!($st, $fi, $base, $maxr, s);
+                    w!($dst, v);
+                }
+            }};
+        }
+        // `t[key] = v`: the raw store first, then the full path.
+        macro_rules! set_into {
+            ($t:expr, $key:expr, $v:expr, $info:expr) => {{
+                let (t, key, v) = ($t, $key, $v);
+                if !matches!(key, $crate::Value::Int(_)) {
+                    // `raw_set` may raise "index is nil/NaN" at this pc.
+                    save_pc!();
+                }
+                if !$crate::vm::fast::set_fast($st, t, key, v)? {
+                    save_pc!();
+                    let s = $crate::vm::fast::set_index_slow($st, t, key, v, $info)?;
+                    $crate::vm_step!($st, $fi, $base, $maxr, s);
+                }
+            }};
+        }
+        // `R[dst] := t[key]`: the raw `lookup` first, then the full path.
+        macro_rules! get_into {
+            ($dst:expr, $t:expr, $key:expr, $lookup:expr, $info:expr) => {{
+                // Written out here, not as a helper returning
+                // `Option<Value>`: that shape sends the value through
+                // memory (docs/PERFORMANCE.md). The shared parts are
+                // `index_class` and `index_slow`.
+                let t: $crate::Value = $t;
+                let fast = if let $crate::Value::Table(tab) = t {
+                    let v: $crate::Value = ($lookup)(tab);
+                    if !v.is_nil() || tab.metatable().is_none() {
+                        w!($dst, v);
+                        true
+                    } else {
+                        false
+                    }
+                } else {
+                    false
+                };
+                if !fast {
+                    if let Some(v) = $crate::vm::fast::index_class($st, t, $key) {
+                        w!($dst, v);
+                    } else {
+                        save_pc!();
+                        let s = $crate::vm::fast::index_slow($st, t, $key, $info)?;
+                        let v = $crate::vm_step!($st, $fi, $base, $maxr, s);
+                        w!($dst, v);
+                    }
+                }
+            }};
+        }
+        macro_rules! rk {
+            ($v:expr) => {
+                match $v {
+                    $crate::vm::RK::R(x) => r!(x),
+                    $crate::vm::RK::K(i) => $k[i as usize],
+                }
+            };
+        }
+        // Matched by reference so each arm loads only its own operands.
+        match $op {
+            &$crate::vm::Op::Move { dst, src } => w!(dst, r!(src)),
+            &$crate::vm::Op::LoadI { dst, value } => wn!(dst, $crate::Value::Int(value as i64)),
+            &$crate::vm::Op::LoadF { dst, value } => wn!(dst, $crate::Value::Float(value as f64)),
+            &$crate::vm::Op::LoadK { dst, k: kk } => w!(dst, $k[kk as usize]),
+            &$crate::vm::Op::LoadFalse { dst } => w!(dst, $crate::Value::Bool(false)),
+            &$crate::vm::Op::LoadTrue { dst } => w!(dst, $crate::Value::Bool(true)),
+            &$crate::vm::Op::LoadNil { dst, n } => {
+                for i in 0..n {
+                    w!(dst + i, $crate::Value::Nil);
+                }
+            }
+            &$crate::vm::Op::GetUpval { dst, up } => {
+                w!(dst, $st.upval_get($cl.upvals[up as usize]));
+            }
+            &$crate::vm::Op::SetUpval { up, src } => {
+                let v = r!(src);
+                $st.upval_set($cl.upvals[up as usize], v);
+            }
+            &$crate::vm::Op::GetTabUp { dst, up, key } => {
+                let t = $st.upval_get($cl.upvals[up as usize]);
+                let key = $k[key as usize];
+                get_into!(dst, t, key, |tab: $crate::Gc<$crate::Table>| tab.get_str(key), $crate::vm::ops::VarInfo::Upval(up));
+            }
+            &$crate::vm::Op::GetTable { dst, obj, key } => {
+                let (t, kv) = (r!(obj), r!(key));
+                let lookup = |tab: $crate::Gc<$crate::Table>| $crate::vm::fast::raw_get(tab, kv);
+                get_into!(dst, t, kv, lookup, $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::GetI { dst, obj, index } => {
+                let t = r!(obj);
+                let kv = $crate::Value::Int(index as i64);
+                let lookup = |tab: $crate::Gc<$crate::Table>| tab.get_int(index as i64);
+                get_into!(dst, t, kv, lookup, $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::GetField { dst, obj, key } => {
+                let t = r!(obj);
+                let kv = $k[key as usize];
+                get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::SetTabUp { up, key, val } => {
+                let t = $st.upval_get($cl.upvals[up as usize]);
+                let v = rk!(val);
+                set_into!(t, $k[key as usize], v, $crate::vm::ops::VarInfo::Upval(up));
+            }
+            &$crate::vm::Op::SetTable { obj, key, val } => {
+                let (t, kv, v) = (r!(obj), r!(key), rk!(val));
+                set_into!(t, kv, v, $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::SetI { obj, index, val } => {
+                let (t, v) = (r!(obj), rk!(val));
+                set_into!(t, $crate::Value::Int(index as i64), v, $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::SetField { obj, key, val } => {
+                let (t, v) = (r!(obj), rk!(val));
+                set_into!(t, $k[key as usize], v, $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::NewTable { dst, array, hash } => {
+                let t = $st.new_table_with(array as usize, hash as usize);
+                w!(dst, $crate::Value::Table(t));
+                save_pc!();
+                $st.gc_check();
+                refresh!();
+            }
+            &$crate::vm::Op::Method { dst, obj, key } => {
+                let t = r!(obj);
+                let kv = $k[key as usize];
+                w!(dst + 1, t);
+                get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
+            }
+            &$crate::vm::Op::Add { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Add, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Sub { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Sub, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Mul { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Mul, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Mod { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Mod, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Pow { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Pow, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Div { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Div, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::IDiv { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::IDiv, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::BAnd { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::BAnd, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::BOr { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::BOr, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::BXor { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::BXor, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Shl { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Shl, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::Shr { dst, a, b } => {
+                arith!($crate::vm::ops::ArithOp::Shr, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+            }
+            &$crate::vm::Op::AddK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::Add, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::SubK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::Sub, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::MulK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::Mul, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::ModK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::Mod, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::PowK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::Pow, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::DivK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::Div, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::IDivK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::IDiv, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::BAndK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::BAnd, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::BOrK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::BOr, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::BXorK { dst, a, k: kk } => {
+                arith!($crate::vm::ops::ArithOp::BXor, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+            }
+            &$crate::vm::Op::AddI { dst, a, imm } => {
+                let x = r!(a);
+                if let $crate::Value::Int(i) = x {
+                    wn!(dst, $crate::Value::Int(i.wrapping_add(imm as i64)));
+                } else {
+                    let y = $crate::Value::Int(imm as i64);
+                    arith!($crate::vm::ops::ArithOp::Add, dst, a, &y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                }
+            }
+            &$crate::vm::Op::SubI { dst, a, imm } => {
+                let x = r!(a);
+                if let $crate::Value::Int(i) = x {
+                    wn!(dst, $crate::Value::Int(i.wrapping_sub(imm as i64)));
+                } else {
+                    let y = $crate::Value::Int(imm as i64);
+                    arith!($crate::vm::ops::ArithOp::Sub, dst, a, &y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                }
+            }
+            &$crate::vm::Op::ShlI { dst, a, imm } | &$crate::vm::Op::ShrI { dst, a, imm } => {
+                let aop = $crate::vm::interp::arith_op($op);
+                let (x, y) = (r!(a), $crate::Value::Int(imm as i64));
+                save_pc!();
+                let s = $crate::vm::fast::arith_slow($st, aop, x, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)?;
+                let v = $crate::vm_step!($st, $fi, $base, $maxr, s);
+                w!(dst, v);
+            }
+            &$crate::vm::Op::Unm { dst, src } => {
+                let x = r!(src);
+                let v = match x {
+                    $crate::Value::Int(i) => $crate::Value::Int(i.wrapping_neg()),
+                    $crate::Value::Float(f) => $crate::Value::Float(-f),
+                    _ => {
+                        save_pc!();
+                        let i = $crate::vm::ops::VarInfo::Reg(src);
+                        let s = $crate::vm::fast::arith_slow($st, $crate::vm::ops::ArithOp::Unm, x, x, i, i)?;
+                        $crate::vm_step!($st, $fi, $base, $maxr, s)
+                    }
+                };
+                wn!(dst, v);
+            }
+            &$crate::vm::Op::BNot { dst, src } => {
+                let x = r!(src);
+                let v = match x {
+                    $crate::Value::Int(i) => $crate::Value::Int(!i),
+                    _ => {
+                        save_pc!();
+                        let i = $crate::vm::ops::VarInfo::Reg(src);
+                        let s = $crate::vm::fast::arith_slow($st, $crate::vm::ops::ArithOp::BNot, x, x, i, i)?;
+                        $crate::vm_step!($st, $fi, $base, $maxr, s)
+                    }
+                };
+                wn!(dst, v);
+            }
+            &$crate::vm::Op::Not { dst, src } => w!(dst, $crate::Value::Bool(!r!(src).truthy())),
+            &$crate::vm::Op::Len { dst, src } => {
+                let x = r!(src);
+                let v = match x {
+                    $crate::Value::Str(s) => $crate::Value::Int(s.len() as i64),
+                    $crate::Value::Table(t) if t.metatable().is_none() => $crate::Value::Int(t.len()),
+                    _ => {
+                        save_pc!();
+                        let s = $st.len_step(x, $crate::vm::ops::VarInfo::Reg(src))?;
+                        $crate::vm_step!($st, $fi, $base, $maxr, s)
+                    }
+                };
+                wn!(dst, v);
+            }
+            &$crate::vm::Op::Concat { first, n } => {
+                save_pc!();
+                let v = $st.concat($base + first as usize, n as usize, first)?;
+                refresh!();
+                w!(first, v);
+                $st.gc_check();
+                refresh!();
+            }
+            &$crate::vm::Op::Close { from } => {
+                save_pc!();
+                $crate::vm::interp::close_all($st, $base + from as usize, None)?;
+                refresh!();
+            }
+            &$crate::vm::Op::Tbc { reg } => {
+                save_pc!();
+                $crate::vm::interp::mark_tbc($st, &$cl.p.proto, $base, reg, cur_pc!())?;
+                refresh!();
+            }
+            &$crate::vm::Op::Vararg { dst, n } => {
+                let f = $st.th.frames[$fi];
+                let np = $cl.shape.num_params as usize;
+                if let Some(t) = $crate::vm::interp::vararg($st, &f, np, dst, n) {
+                    *$top = t;
+                }
+                refresh!();
+            }
+            &$crate::vm::Op::Closure { dst, proto: pi } => {
+                let c = $crate::vm::interp::make_closure($st, $cl, &$cl.p.children[pi as usize], $base);
+                refresh!();
+                w!(dst, $crate::Value::LuaFn(c));
+                save_pc!();
+                $st.gc_check();
+                refresh!();
+            }
+            &$crate::vm::Op::SetList { table, n, offset } => {
+                $crate::vm::interp::set_list($st, $base, $maxr, table, n, offset, *$top);
+                refresh!();
+            }
+            $($arms)*
+        }
+    }};
+}
