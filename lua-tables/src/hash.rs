@@ -289,11 +289,12 @@ impl<V: TableValue> HashPart<V> {
     /// The value for a non-integer key (nil if absent): the hot path of
     /// field access, so it returns the value without a second index.
     ///
-    /// Inlined into its callers: the runtime's `Table::get_str` hands it a
-    /// key rebuilt from two words in registers. Out of line, the key would
-    /// be copied through memory whole right after the executor wrote it as
-    /// two words, and that 16-byte load cannot be forwarded from the two
-    /// pending 8-byte stores: it waits for them to reach the cache.
+    /// Inlined into its callers: the runtime's `Table::get_str` receives
+    /// the key as two words in registers and runs this lookup in its own
+    /// body, so a field read is one call and the key never goes through
+    /// memory. (A key the executor has just written as two words, read
+    /// back whole with one 16-byte load, cannot be forwarded from the
+    /// store buffer: the load waits for the stores to reach the cache.)
     #[inline(always)]
     pub(crate) fn get_other(&self, key: &V) -> V {
         match self.lookup_other(key) {
