@@ -72,11 +72,11 @@
 //! position costs one cache miss where an insertion-ordered map (an index
 //! table pointing into an entry array) costs two dependent ones; there is
 //! no index slot or stored hash per entry, so an entry costs less memory;
-//! dead keys (below) stay in their chains for
-//! free, which is what lets a traversal assign nil; and with integer keys
-//! hashed as `hashint` and collisions placed as `luaH_newkey` does, node
-//! positions, part sizes, traversal order and borders are lua5.4's, which
-//! the differential tests can then check exactly. What it gives up: a chain
+//! dead keys (below) stay in their chains for free, which is what lets a
+//! traversal assign nil; and with integer keys hashed as `hashint` and
+//! collisions placed as `luaH_newkey` does, node positions, part sizes,
+//! traversal order and borders are lua5.4's, which the differential tests
+//! can then check exactly. What it gives up: a chain
 //! compares keys one by one where a SIMD map filters candidates by a tag
 //! byte, so on big tables probed at random a plain map stays faster, and
 //! whether the first node probed holds the key is an unpredictable branch
