@@ -4,14 +4,15 @@
 //! Lua programs allocate many small objects (table headers, closures,
 //! upvalues, short strings, small array parts) and free them in bulk at
 //! each sweep; mimalloc's per-size free lists serve that pattern much
-//! faster than glibc's malloc (binary_trees ran 2.6x faster). Bigger blocks
-//! are the other way round: mimalloc keeps pages of every size class it
-//! has used, so a program whose strings and arrays pass through many sizes
-//! (concat) peaked at 4.8x lua5.4's RSS, and a growing table's array part
-//! is copied into fresh pages on every doubling, where glibc moves it with
-//! `mremap` and unmaps the old block. So only blocks under [`BIG`] bytes go
-//! to mimalloc (measured: concat's peak 26 MB -> 11.5 MB, table_build's
-//! 1.6x -> 1.04x lua5.4, binary_trees unchanged).
+//! faster than glibc's malloc. Bigger blocks are the other way round:
+//! mimalloc keeps pages of every size class it has used, so a program
+//! whose strings and arrays pass through many sizes holds on to far more
+//! memory than under glibc, and a growing table's array part is copied
+//! into fresh pages on every doubling, where glibc moves it with `mremap`
+//! and unmaps the old block. So only blocks under [`BIG`] bytes go to
+//! mimalloc: the small objects keep its speed, and big blocks get glibc's
+//! memory behaviour. The measurements behind this split are in
+//! docs/PERFORMANCE.md.
 //!
 //! A block's allocator is decided by its size alone: `dealloc` and
 //! `realloc` receive the layout the block was allocated with, so they can

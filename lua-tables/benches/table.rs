@@ -1,6 +1,6 @@
 //! Benchmarks: lua-tables against plain `HashMap` / `IndexMap` baselines
 //! (FxHash for all, keys bring cached hashes). Run with
-//! `cargo bench -p lua-tables`; figures are quoted in the crate docs.
+//! `cargo bench -p lua-tables`; figures are in docs/PERFORMANCE.md.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;

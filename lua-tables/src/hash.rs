@@ -62,13 +62,9 @@ use crate::TableValue;
 /// key split into its payload and tag byte (see
 /// [`TableValue::key_parts`]) next to the chain offset. 32 bytes for a
 /// 16-byte value type, aligned to 32 so that a node never straddles two
-/// cache lines: a probe reads one line.
-///
-/// (Before: the key stored whole, 40 bytes. Also tried and measured worse:
-/// 32-byte nodes with the links in a parallel array. Looking up 100k
-/// string keys took 12% longer, as chains read a second array, and
-/// small-table workloads slowed down from the second allocation per hash
-/// part.)
+/// cache lines: a probe reads one line. The chain link lives in the node,
+/// not in an array of its own, so following a chain reads nodes only and
+/// a hash part is a single allocation.
 #[derive(Clone, Copy, Debug)]
 #[repr(C, align(32))]
 pub(crate) struct Node<V> {
@@ -165,7 +161,8 @@ pub(crate) struct HashPart<V> {
 /// PUC's `hashint`: `k mod ((size-1)|1)`, as an unsigned 64-bit value, so
 /// the node order of integer keys is lua5.4's. The odd divisor mixes the
 /// high bits in, which a power-of-two mask would drop. A 32-bit division
-/// when both fit (PUC makes the same distinction): it is markedly faster.
+/// when both fit (PUC makes the same distinction): on x86_64 it is much
+/// cheaper than a 64-bit one.
 #[inline]
 fn int_position(key: i64, mask: usize) -> usize {
     let k = key as u64;
@@ -239,9 +236,9 @@ impl<V: TableValue> HashPart<V> {
 
     /// The node holding `key` (live or dead) and its index, for a key
     /// known not to be an integer key, nil or NaN. Always inlined: it is
-    /// the whole of a field read, and as a call of its own (which LLVM
-    /// chose for the merely `#[inline]` version) it cost ~1% more
-    /// instructions on `hash_str`.
+    /// the whole of a field read, and LLVM leaves the merely `#[inline]`
+    /// version out of line, where the call costs more than the probe
+    /// itself in the usual hit-at-first-node case.
     #[inline(always)]
     fn lookup_other(&self, key: &V) -> Option<(usize, &Node<V>)> {
         let (tag, bits) = key.key_parts();
@@ -292,10 +289,12 @@ impl<V: TableValue> HashPart<V> {
     /// The value for a non-integer key (nil if absent): the hot path of
     /// field access, so it returns the value without a second index.
     ///
-    /// Inlined into its callers: the runtime's `Table::get_str` hands it a
-    /// key rebuilt from two words in registers (a key copied through
-    /// memory whole, after the executor wrote it as two words, stalled
-    /// store forwarding: `hash_str` ran 1.9x lua5.4).
+    /// Inlined into its callers: the runtime's `Table::get_str` receives
+    /// the key as two words in registers and runs this lookup in its own
+    /// body, so a field read is one call and the key never goes through
+    /// memory. (A key the executor has just written as two words, read
+    /// back whole with one 16-byte load, cannot be forwarded from the
+    /// store buffer: the load waits for the stores to reach the cache.)
     #[inline(always)]
     pub(crate) fn get_other(&self, key: &V) -> V {
         match self.lookup_other(key) {

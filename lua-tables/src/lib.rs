@@ -5,11 +5,11 @@
 //! semantics of PUC-Rio Lua 5.4's `ltable.c`: float keys with an integer
 //! value are integer keys, nil and NaN keys are errors, `len()` returns a
 //! border (the same one lua5.4 returns for the same history, in the cases
-//! tested below), `next` traverses while fields are assigned (including
-//! nil), and the array part is sized by PUC's rule. It depends on no other
-//! luna crate: a value type only has to implement [`TableValue`]. A ready
-//! 16-byte value type, [`simple::SimpleValue`], is included for tests,
-//! benchmarks and standalone use.
+//! the differential tests cover, see below), `next` traverses while fields
+//! are assigned (including nil), and the array part is sized by PUC's rule.
+//! It depends on no other luna crate: a value type only has to implement
+//! [`TableValue`]. A ready 16-byte value type, [`simple::SimpleValue`], is
+//! included for tests, benchmarks and standalone use.
 //!
 //! **What it is not.** Not a Lua runtime: no metatables or metamethods, no
 //! strings, no garbage collector. The table does not own a metatable; the
@@ -18,9 +18,9 @@
 //! marks the metatable along with the table's contents, and both live with
 //! the runtime's object header; a table crate that held `Gc` pointers
 //! would need to know the runtime's heap). It does not trace anything
-//! itself either: [`Table::for_each`] visits the live entries for the
-//! runtime's mark phase and [`Table::retain`] clears entries for weak
-//! tables.
+//! itself either: [`Table::for_each`] visits the live entries for a
+//! collector's mark phase, and [`Table::retain`] clears the entries a
+//! collector condemns, which is what weak tables need.
 //!
 //! ```
 //! use lua_tables::simple::{SimpleValue as V, Sym};
@@ -52,20 +52,36 @@
 //! # Design (after `ltable.c`'s header comment)
 //!
 //! A table keeps its entries in two parts. The **array part** is a
-//! boxed slice holding the values of keys `1..=n` (nil where absent); an array
-//! slot costs exactly one value (16 bytes for luna's `Value`). The **hash
-//! part** holds every other key (integers outside `1..=n`, strings,
-//! floats, booleans, objects) in PUC's node array: a power-of-two array
-//! of nodes, each holding a key, its value and the offset of the next node
-//! of its collision chain (chained scatter with Brent's variation, see
-//! `hash.rs`). A lookup hashes the key, goes to its main position and
-//! follows the chain; a hit in main position, the usual case, touches one
-//! node, so one cache line. Integer keys hash as PUC's `hashint`; other
-//! keys through [`TableValue::key_hash64`] (FxHash over `key_hash` by
-//! default; strings bring their cached hash). Keys are normalised on the
-//! way in: a float with an exact integer value is stored as that integer,
-//! so `t[1.0]` and `t[1]` are one entry and `t[2^53]` is
-//! `t[9007199254740992]`.
+//! boxed slice holding the values of keys `1..=n` (nil where absent); an
+//! array slot costs exactly one value (16 bytes for luna's `Value`), with
+//! no key stored and no hashing on access. The **hash part** holds every
+//! other key (integers outside `1..=n`, strings, floats, booleans,
+//! objects) in PUC's node array: a power-of-two array of nodes, each
+//! holding a key, its value and the offset of the next node of its
+//! collision chain (chained scatter with Brent's variation, see `hash.rs`).
+//! A lookup hashes the key, goes to its main position and follows the
+//! chain; a hit in main position, the usual case, touches one node, so one
+//! cache line. Integer keys hash as PUC's `hashint`; other keys through
+//! [`TableValue::key_hash64`] (FxHash over `key_hash` by default; strings
+//! bring their cached hash). Keys are normalised on the way in: a float
+//! with an exact integer value is stored as that integer, so `t[1.0]` and
+//! `t[1]` are one entry and `t[2^53]` is `t[9007199254740992]`.
+//!
+//! **Why PUC's node array** rather than a general-purpose hash map: the
+//! key and its value sit in the same node, so a lookup that hits in main
+//! position costs one cache miss where an insertion-ordered map (an index
+//! table pointing into an entry array) costs two dependent ones; there is
+//! no index slot or stored hash per entry, so an entry costs less memory;
+//! dead keys (below) stay in their chains for free, which is what lets a
+//! traversal assign nil; and with integer keys hashed as `hashint` and
+//! collisions placed as `luaH_newkey` does, node positions, part sizes,
+//! traversal order and borders are lua5.4's, which the differential tests
+//! can then check exactly. What it gives up: a chain
+//! compares keys one by one where a SIMD map filters candidates by a tag
+//! byte, so on big tables probed at random a plain map stays faster, and
+//! whether the first node probed holds the key is an unpredictable branch
+//! (PUC has the same). Lua objects are mostly small tables, which stay in
+//! cache either way.
 //!
 //! **Rehash.** The array size changes only in a rehash, and a rehash
 //! happens only when a *new* key must go into the hash part, its main
@@ -118,14 +134,31 @@
 //! object, its address), never through [`TableValue::key_eq`], which may
 //! dereference it.
 //!
+//! **Memory layout, and why.** A node is 32 bytes for a 16-byte value,
+//! aligned to 32 so that it never straddles two cache lines: the value
+//! whole, then the key split by [`TableValue::key_parts`] into an 8-byte
+//! payload and a tag byte, next to the 4-byte chain link. PUC's node is 24
+//! bytes because it also packs the key's tag and the link into the value's
+//! padding, which a generic value type cannot offer; splitting the key is
+//! what brings the node down from 40 bytes (key and value whole) to one
+//! aligned half cache line. Both parts are boxed slices allocated to their
+//! exact size, so [`Table::heap_bytes`] is exact and the header has no
+//! capacity words; the border hint, the free-node cursor and the traversal
+//! hint are 32-bit, as PUC's `unsigned int`s (a rehash bounds the array
+//! part at 2^31 slots, and 2^32 nodes would be 128 GiB). Every Lua table
+//! carries this header inside the runtime's table object, so it is kept
+//! small: 48 bytes, the two slices and the three counters (a test pins
+//! it).
+//!
 //! **Invariants** (checked by the property tests after every operation):
-//! the array holds exactly the keys `1..=array_len()`; no hash key is an integer in that range; no hash key is a
-//! float with an integer value, nil or NaN; the node array has 0 or a
-//! power-of-two nodes and is reallocated only by a resize; every live key
-//! is reachable from its main position, every chain link stays inside the
-//! array and leads to a used node, no node has two predecessors, and every
-//! node at or above the free cursor is used; the border hint is the array
-//! size or, for a power-of-two array, a value in its upper half.
+//! the array holds exactly the keys `1..=array_len()`; no hash key is an
+//! integer in that range; no hash key is a float with an integer value,
+//! nil or NaN; the node array has 0 or a power-of-two nodes and is
+//! reallocated only by a resize; every live key is reachable from its main
+//! position, every chain link stays inside the array and leads to a used
+//! node, no node has two predecessors, and every node at or above the free
+//! cursor is used; the border hint is the array size or, for a
+//! power-of-two array, a value in its upper half.
 //!
 //! **Differences from lua5.4.** Keys other than integers hash differently
 //! (lua5.4 seeds its string hash per state, so its own order for string
@@ -135,11 +168,8 @@
 //! node positions decide when a dead key is reused instead of a rehash,
 //! the part sizes after nil stores, and then which border `#t` picks among
 //! several, can differ (the answer is always a border). With integer keys
-//! only, positions, sizes, order and borders are lua5.4's. A node costs
-//! 32 bytes for a 16-byte value against PUC's 24 (below): the key is
-//! stored split into a tag byte and an 8-byte payload that sit next to the
-//! chain link, but the value is stored whole, where PUC also packs the
-//! key's tag and the link into the value's padding.
+//! only, positions, sizes, order and borders are lua5.4's. A hash node is
+//! 32 bytes against PUC's 24 (above).
 //!
 //! `len()` returns `u64` (PUC's `lua_Unsigned`); it never exceeds
 //! `i64::MAX`. `is_empty()` means "no live entry", which is not `len() ==
@@ -147,97 +177,12 @@
 //! value type is: the border hint and the traversal hint are relaxed
 //! atomics. The crate's one `unsafe` operation is the call of
 //! [`TableValue::from_key_parts`] that rebuilds a stored key (`Node::key`
-//! in `hash.rs`), on parts that came from `key_parts` of a live key (the
-//! property tests were also run once under valgrind's memcheck with the
-//! 40-byte nodes: no errors).
+//! in `hash.rs`), on parts that came from `key_parts` of a live key.
 //!
-//! # Figures
-//!
-//! Measured on the shared 2-core development machine (noisy; release
-//! build, `cargo test -p lua-tables --release --test memory -- --nocapture`
-//! and `cargo bench -p lua-tables`).
-//!
-//! **Memory.** [`Table::heap_bytes`] is exact (a test compares it with a
-//! counting allocator). 1,000,000 integers appended in order: all in the
-//! array part, 2^20 slots, **16,777,216 bytes**; lua5.4 reports
-//! 16,777,272 bytes (`collectgarbage("count")` before/after, the same 2^20
-//! 16-byte slots plus its 56-byte table header): ratio **1.00**. A hash
-//! node costs 32 bytes (value, key payload, 4-byte link, key tag,
-//! padding), so 32 to 64 bytes per live entry: 100,000 string keys take
-//! **4,194,304 bytes** (41.9 per entry, 2^17 nodes) against lua5.4's
-//! 3,145,784 (31.5 per entry, 24-byte nodes): ratio **1.33**. (With the
-//! key stored whole, 40-byte nodes, it was 5,242,880 bytes, ratio 1.67;
-//! the `IndexMap` hash part before that took 7,602,192 bytes, 76 per
-//! entry, ratio 2.4: a 40-byte entry plus a hashbrown index of 18 bytes
-//! per slot.) The `Table` header itself is `size_of::<Table<V>>()` = 48
-//! bytes (64 with a `Vec` array part and word-sized hints, 104 with the
-//! `IndexMap`): two boxed slices and three 32-bit counters (the border
-//! hint, the free-node cursor, the traversal hint; PUC's are `unsigned
-//! int` too). In luna that takes a table's box from 104 to 88 bytes,
-//! which moves it to a smaller allocator size class (112 -> 96):
-//! `binary_trees` peaks at 30.8 MB instead of 32.6 MB.
-//!
-//! **Speed** (divan, fastest of 20 samples; the machine was busy, so
-//! absolute times are about 1.5-2x those of a quiet run; `HashMap` and
-//! `IndexMap` use the same FxHash; string keys are [`simple::Sym`]s, an
-//! id plus a cached 32-bit hash). The "before" column is the `IndexMap`
-//! hash part, its benchmark binary run interleaved with this one (3 runs
-//! each, minimum):
-//!
-//! | benchmark | `Table` | before | `HashMap` | `IndexMap` |
-//! |---|---|---|---|---|
-//! | look up 100k string keys (`get`) | 0.71 ms | 0.84 ms | 0.44 ms | 0.58 ms |
-//! | look up 100k string keys (`get_str`) | 0.75 ms | 0.92 ms | | |
-//! | insert 100k string keys (`set`) | 6.7 ms | 5.9 ms | 1.5 ms | 2.0 ms |
-//! | insert 100k string keys (`set_str`) | 8.1 ms | 8.7 ms | | |
-//! | append 1M integers, `t[#t+1] = v` | 14 ms | | 84 ms (insert) | 87 ms (insert) |
-//! | append 1M integers, `t[i] = v` | 7.6 ms | | | |
-//! | sequential reads, 1M (array part) | 1.3 ms | | 29 ms | 41 ms |
-//! | random reads, 1M (array part) | 7.6 ms | | 21 ms | 51 ms |
-//! | traverse 1.1M entries with `next` | 3.7 ms | | | |
-//! | traverse 1.1M entries with `iter` | 0.86 ms | | 2.6 ms | 1.8 ms |
-//!
-//! (`Vec::push` of 1M values: 1.1 ms in the same run.) Integer keys are
-//! the array part's game: no hashing at all. String lookups gained about
-//! 15-20%: one node per probe instead of an index slot then an entry.
-//! Inserts are within the noise of before: they include PUC's census and a
-//! full reinsertion at every power of two (each key hashed again, where
-//! the `IndexMap` kept its hashes), and 100k keys in 2^17 40-byte nodes do
-//! not fit in the cache. Plain maps stay ahead on big tables: hashbrown
-//! filters candidates by a tag byte, where a chain compares keys; small
-//! tables (a few fields, the usual Lua object) stay in cache anyway.
-//!
-//! In luna itself (release builds of the same tree, only this crate
-//! changed; workloads from `bench/workloads`, shortened for callgrind):
-//! instructions fell by 10% on `hash_str.lua`, 6% on `methods.lua` and 10%
-//! on `nbody.lua`. Minimum CPU time of 5 interleaved runs, as a ratio to
-//! lua5.4: `methods` 1.61 -> 1.49, `nbody` 1.72 -> 1.59, `hash_str` 1.59 ->
-//! 1.62 (unchanged within noise). On `hash_str`, simulated L1 data misses
-//! fell from 7.50M to 5.92M (lua5.4: 5.69M) while conditional branch
-//! misses rose from 0.05M to 1.20M (lua5.4: 1.29M): whether the first node
-//! probed holds the key is unpredictable, which hashbrown's tag filter
-//! hid; the table now behaves like PUC's, for better and worse.
-//!
-//! **32-byte nodes** (the key split into tag and payload, instead of 40
-//! bytes with the key whole). The same divan benchmarks, fastest of 20,
-//! before -> after, run back to back: insert 100k string keys 4.80 ->
-//! 4.42 ms (`set_str` 4.66 -> 4.19), look up 100k string keys 0.72 ->
-//! 0.72 ms (`get_str` 0.74 -> 0.72: independent lookups overlap their
-//! misses, so a smaller node array barely shows), traverse with `next`
-//! 3.74 -> 2.34 ms (the traversal hint now compares parts), the rest
-//! unchanged. In luna, against the same tree without this change (nor
-//! the 48-byte header and the in-place field store that followed;
-//! callgrind, workloads shortened): instructions -9.2% on `hash_str`,
-//! -11.2% on `methods`, -10.0% on `nbody`, -1.3% on `table_build`,
-//! +0.6% on `array_rw`; on `hash_str`, simulated L1 data misses 4.14M ->
-//! 3.47M and misses of a 1 MiB last level (this machine's L2) 2.22M ->
-//! 1.75M, both now below lua5.4's (4.00M, 1.79M). Minimum CPU time of 5
-//! interleaved runs, ratio to lua5.4: `methods` 1.20 -> 1.14, `nbody`
-//! 1.32 -> 1.27, `hash_str` 1.25 -> 1.26 (unchanged: a 200-key version
-//! that stays in L1 has the same ratio, so what is left of its gap lies
-//! outside the table). Aligning nodes to 32 bytes is worth 14% of the
-//! L1 misses and 12% of the L2 misses on `hash_str` (a node at a 16-byte
-//! offset straddles two lines every other time).
+//! Measured memory and speed (against lua5.4 and plain hash maps), how to
+//! reproduce them (`cargo test -p lua-tables --release --test memory --
+//! --nocapture`, `cargo bench -p lua-tables`), and the designs tried
+//! before this one are in the repository's `docs/PERFORMANCE.md`.
 
 mod border;
 mod hash;

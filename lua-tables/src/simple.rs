@@ -18,9 +18,10 @@ impl Sym {
     /// The symbol with this id; its hash is computed once, here.
     pub fn new(id: u32) -> Self {
         // murmur3's finaliser: consecutive ids get unrelated hashes, as
-        // real string hashes would. (A bare multiplicative hash left a
-        // lattice that FxHasher's single multiply did not break up, and
-        // lookups slowed tenfold on false tag matches.)
+        // real string hashes would, so tests and benchmarks meet the
+        // collisions real keys cause. A bare multiplicative hash of the id
+        // leaves a regular lattice that FxHasher's single multiply does
+        // not break up.
         let mut h = id;
         h ^= h >> 16;
         h = h.wrapping_mul(0x85eb_ca6b);
@@ -38,7 +39,7 @@ impl Sym {
 }
 
 /// A 16-byte Lua-like value: the same size as luna's runtime `Value`, so
-/// memory figures measured with it carry over.
+/// memory measured with it carries over to luna.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum SimpleValue {
     Nil,
@@ -74,10 +75,10 @@ impl TableValue for SimpleValue {
             SimpleValue::Int(i) => (2, i as u64),
             SimpleValue::Float(f) => (3, f.to_bits()),
             // Hash in the low half, id in the high half: the reverse of
-            // `Sym`'s memory layout. In the layout's order LLVM merged the
+            // `Sym`'s memory layout. In the layout's order LLVM merges the
             // two fields into one 8-byte reload of a stack copy written as
-            // two 4-byte stores (a store-forwarding stall on every lookup:
-            // `get` ran 4x slower than `get_str` in the benchmark).
+            // two 4-byte stores, a load the store buffer cannot forward:
+            // a stall on every lookup.
             SimpleValue::Str(s) => (4, u64::from(s.hash) | u64::from(s.id) << 32),
         }
     }

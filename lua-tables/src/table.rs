@@ -113,14 +113,14 @@ impl<V: TableValue> Table<V> {
     /// Reads move it too, because lua5.4 (5.4.4) does: its `luaV_fastgeti`
     /// sends a key past `alimit` to `luaH_getint`, which sets `alimit` to
     /// it, and the next `#t` starts from there (test
-    /// `a_read_past_the_hint_moves_the_border`). Two variants were measured
-    /// and dropped: reads that leave the hint alone (the lua5.4
-    /// differential test then failed 34 of 1,000 histories), and PUC's
-    /// shape, an inlined `key - 1 < hint` with the rest out of line (the
-    /// bounds check PUC does not have comes on top: +4.7% instructions on
-    /// `array_rw`, +6.8% on `table_build`). The store here is taken only
-    /// by the first access past the hint, once the border hint was set
-    /// below the array size by `#t`.
+    /// `a_read_past_the_hint_moves_the_border`); reads that left the hint
+    /// alone would pick other borders than lua5.4 after some histories.
+    /// The test is one comparison against the array size, not PUC's
+    /// `key - 1 < alimit` with the rest out of line: here a bounds check
+    /// that PUC does not have would come on top of that. The store is
+    /// taken only by the first access past the hint, once `#t` has set the
+    /// hint below the array size. (The variants measured are in
+    /// docs/PERFORMANCE.md.)
     #[inline]
     fn array_index(&self, key: i64) -> Option<usize> {
         let idx = (key as u64).wrapping_sub(1);
@@ -211,8 +211,7 @@ impl<V: TableValue> Table<V> {
     }
 
     /// The out-of-line half of `set_int`: keeping it out of the caller
-    /// lets the array store take the value from registers (measured: a
-    /// 1M-store loop went from ~14 to ~4 ns per store).
+    /// lets the array store take the value from registers.
     #[inline(never)]
     fn set_int_in_hash(&mut self, key: i64, value: V) {
         match self.hash.find_int(key) {

@@ -1,5 +1,5 @@
 //! Memory accounting: `heap_bytes` against what the allocator actually
-//! handed out, and the figures quoted in the crate docs (run with
+//! handed out, and the figures quoted in docs/PERFORMANCE.md (run with
 //! `cargo test -p lua-tables --release --test memory -- --nocapture`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
