@@ -140,7 +140,9 @@ impl<T> Gc<T> {
     pub fn addr(self) -> usize {
         self.ptr.as_ptr() as usize
     }
-    fn header(self) -> &'static Header {
+    /// The object's header, borrowed for as long as this handle is (the
+    /// object lives that long: I1).
+    fn header(&self) -> &Header {
         // SAFETY: (I1) the box is alive; the header is its first field.
         unsafe { &(*self.ptr.as_ptr()).header }
     }

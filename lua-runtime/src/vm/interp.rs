@@ -1133,13 +1133,14 @@ pub fn quick_return(
     // stack's length (the `regs` module's invariant).
     debug_assert!(first > func && first + count <= st.th.stack.len());
     let stack = st.th.stack.as_mut_ptr();
-    // SAFETY (both branches): the slots are below the stack's length
-    // (checked above in debug builds).
     if count == 1 {
         // The usual case, without the loop's setup.
+        // SAFETY: both slots are below the stack's length (checked above
+        // in debug builds).
         unsafe { *stack.add(func) = *stack.add(first) };
     } else {
         for i in 0..count {
+            // SAFETY: as above.
             unsafe { *stack.add(func + i) = *stack.add(first + i) };
         }
     }
