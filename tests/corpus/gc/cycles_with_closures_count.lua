@@ -1,3 +1,4 @@
+-- corpus: skip-stress (allocation loop)
 -- cycles are collected: memory stays bounded while garbage is made
 collectgarbage()
 local before = collectgarbage("count")

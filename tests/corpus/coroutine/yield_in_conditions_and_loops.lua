@@ -1,5 +1,6 @@
--- The walk's own mechanics: deep nesting (returns into frames whose block
--- stack is deeper than the inline part), conditions evaluated in place and
+-- Executor mechanics (first written for the tree executor's walk): deep
+-- nesting (returns into frames whose block stack is deeper than the inline
+-- part), conditions evaluated in place and
 -- under cursors, metamethods and yields inside conditions and loops, and
 -- the pc recorded for errors raised deep inside blocks.
 

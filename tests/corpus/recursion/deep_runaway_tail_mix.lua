@@ -1,3 +1,4 @@
+-- corpus: skip-stress (200000 frames, a runaway recursion and a million tail calls)
 -- deep recursion is stackless; runaway recursion is a catchable error
 local function depth(n) if n == 0 then return 0 end return 1 + depth(n - 1) end
 print(depth(200000))
