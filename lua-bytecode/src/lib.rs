@@ -54,6 +54,8 @@
 //! assert_eq!(err.message, "demo:1: unexpected symbol near '='");
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod compiler;
 pub mod flatten;
 pub mod listing;

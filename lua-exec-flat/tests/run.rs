@@ -127,8 +127,3 @@ fn generic_for_and_closures_per_iteration() {
                return fs[1](), fs[3](), s";
     assert_eq!(run(src).unwrap(), "11\t33\t3");
 }
-
-#[test]
-fn instructions_stay_small() {
-    assert_eq!(std::mem::size_of::<lua_bytecode::Op>(), 8);
-}

@@ -41,6 +41,8 @@
 //! assert_eq!(err.message, "[string \"x = \"]:1: unexpected symbol near <eof>");
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod ast;
 pub mod fold;
 mod lexer;

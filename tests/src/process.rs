@@ -137,3 +137,22 @@ fn read_back(file: &mut std::fs::File) -> std::io::Result<Vec<u8>> {
     file.take(OUTPUT_LIMIT).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+/// Whether the oracle `tool` (`lua5.4`, `luac5.4`) can be run. A test that
+/// compares with it and finds it missing skips with a printed note, except
+/// in CI (`CI=true`): there a missing oracle would let the test pass
+/// without checking anything, so this panics instead.
+pub fn oracle_available(tool: &str) -> bool {
+    let ok = Command::new(tool)
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} is not installed and CI=true: the oracle comparison must run in CI"
+        );
+        eprintln!("{tool} is not installed: comparison with it skipped");
+    }
+    ok
+}

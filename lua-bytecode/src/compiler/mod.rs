@@ -31,7 +31,8 @@ mod fold;
 mod near;
 mod stat;
 
-use rustc_hash::FxHashMap as HashMap;
+use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 use std::fmt;
 use std::rc::Rc;
 
@@ -194,8 +195,9 @@ pub(crate) struct FuncState<'a> {
     pub last_line_defined: u32,
     pub num_params: u8,
     pub is_vararg: bool,
-    pub constants: Vec<Constant>,
-    pub kcache: HashMap<KKey<'a>, u32>,
+    /// The constant table: a constant's index is its insertion order, and
+    /// the key finds an existing entry so each value is stored once.
+    pub constants: IndexMap<KKey<'a>, Constant, FxBuildHasher>,
     pub protos: Vec<Rc<Proto>>,
     pub upvals: Vec<UpvalDesc>,
     pub actvars: Vec<Var<'a>>,
@@ -254,8 +256,7 @@ impl<'a> FuncState<'a> {
             last_line_defined,
             num_params: 0,
             is_vararg: false,
-            constants: Vec::new(),
-            kcache: HashMap::default(),
+            constants: IndexMap::default(),
             protos: Vec::new(),
             upvals: Vec::new(),
             actvars: Vec::new(),
@@ -465,8 +466,8 @@ impl<'a> Compiler<'a> {
             KVal::Float(f) => KKey::Float(f.to_bits()),
             KVal::Str(s) => KKey::Str(s),
         };
-        if let Some(&k) = self.fsr().kcache.get(&key) {
-            return k;
+        if let Some(k) = self.fsr().constants.get_index_of(&key) {
+            return k as u32;
         }
         let c = match v {
             KVal::Nil => Constant::Nil,
@@ -475,11 +476,7 @@ impl<'a> Compiler<'a> {
             KVal::Float(f) => Constant::Float(f),
             KVal::Str(s) => Constant::Str(Self::intern_in(&mut self.bytes, s)),
         };
-        let fs = self.fs();
-        let k = fs.constants.len() as u32;
-        fs.constants.push(c);
-        fs.kcache.insert(key, k);
-        k
+        self.fs().constants.insert_full(key, c).0 as u32
     }
 
     pub(crate) fn str_k(&mut self, s: &'a [u8]) -> u32 {
@@ -523,8 +520,8 @@ impl<'a> Compiler<'a> {
                 Some(var) => self.intern_name(var.name.as_bytes()),
                 None => return,
             },
-            NameSrc::K(k) => match self.fsr().constants.get(k as usize) {
-                Some(Constant::Str(s)) => s.clone(),
+            NameSrc::K(k) => match self.fsr().constants.get_index(k as usize) {
+                Some((_, Constant::Str(s))) => s.clone(),
                 _ => return,
             },
             NameSrc::Up(u) => match self.fsr().upvals.get(u as usize) {
@@ -730,7 +727,9 @@ impl<'a> Compiler<'a> {
             max_registers: fs.maxreg.min(255) as u8,
             needs_close: fs.needs_close,
             code: Block { nodes },
-            constants: take_exact(&mut fs.constants),
+            // `Proto` keeps a plain vector (executors index it); draining
+            // keeps the map's buffers for the next function.
+            constants: fs.constants.drain(..).map(|(_, c)| c).collect(),
             protos: take_exact(&mut fs.protos),
             upvalues: take_exact(&mut fs.upvals),
             debug: DebugInfo {
@@ -744,7 +743,6 @@ impl<'a> Compiler<'a> {
         // Keep the collections (and their capacity) for the next function:
         // most chunks are many small functions, and `take_exact` above
         // copied each output into one exactly sized allocation.
-        fs.kcache.clear();
         fs.actvars.clear();
         fs.scopes.clear();
         fs.labels.clear();
