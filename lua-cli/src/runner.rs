@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::rc::Rc;
 
-use lua_runtime::vm::frame::FRAME_TRACEBACK;
+use lua_runtime::vm::frame::FrameFlags;
 use lua_runtime::{Executor, LuaError, State, Value};
 
 use crate::PROGNAME;
@@ -257,7 +257,7 @@ fn repl(st: &mut State) {
         let Some(f) = f else { continue };
         let func = st.th.stack.len();
         st.push(f);
-        match st.call_at_flags(func, -1, FRAME_TRACEBACK) {
+        match st.call_at_flags(func, -1, FrameFlags::TRACEBACK) {
             Ok(()) => {
                 let results: Vec<Value> = st.th.stack.drain(func..).collect();
                 if !results.is_empty() {
@@ -279,7 +279,7 @@ fn call_chunk(st: &mut State, f: Value, args: &[Value]) -> Result<(), LuaError> 
     for &a in args {
         st.push(a);
     }
-    st.call_at_flags(func, 0, FRAME_TRACEBACK)?;
+    st.call_at_flags(func, 0, FrameFlags::TRACEBACK)?;
     st.th.stack.truncate(func);
     Ok(())
 }

@@ -37,7 +37,7 @@
 //! lua-runtime out of line. A metamethod written in Lua (`__index`,
 //! `__newindex`, arithmetic, `__len`, comparisons) runs as a frame of this
 //! loop, so a coroutine can yield inside it; the interrupted instruction
-//! completes when its frame resumes (`FRAME_FINISH`).
+//! completes when its frame resumes (`FrameFlags::FINISH`).
 //!
 //! The measured reasons behind the shape of the loop (operands read by
 //! reference, fast results stored in their own branch, no whole-struct
@@ -64,7 +64,7 @@ use lua_bytecode::{MULTRET, Op};
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
-use lua_runtime::vm::frame::{FRAME_CCALL, FRAME_FINISH, FrameFn, Ret};
+use lua_runtime::vm::frame::{FrameFlags, FrameFn, Ret};
 use lua_runtime::vm::interp::{self, Called, TailCalled};
 use lua_runtime::vm::ops::VarInfo;
 use lua_runtime::vm::regs::Window;
@@ -80,7 +80,7 @@ impl Executor for FlatExecutor {
         "flat"
     }
 
-    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: FrameFlags) -> LuaResult<()> {
         run::execute(st, func, nresults, flags, walk)
     }
 
@@ -201,10 +201,10 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 Value::store_number(unsafe { regs.slot($x) }, v)
             }};
         }
-        if !fresh && flags & FRAME_FINISH != 0 {
+        if !fresh && flags.contains(FrameFlags::FINISH) {
             // A metamethod frame returned: its result (just above the
             // registers) completes the instruction at the saved pc.
-            st.th.frames[fi].flags &= !FRAME_FINISH;
+            st.th.frames[fi].flags.remove(FrameFlags::FINISH);
             let v = st.th.stack[base + maxr];
             let at = if saved_ip != 0 {
                 window::index_of(code, saved_ip as *const Op)
@@ -292,7 +292,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                     let caller = &st.th.frames[fi];
                     if let FrameFn::Lua(c) = caller.func_fn
                         && caller.ip != 0
-                        && caller.flags & FRAME_FINISH == 0
+                        && !caller.flags.contains(FrameFlags::FINISH)
                     {
                         // Resume the caller after its call instruction.
                         let (cbase, cip) = (caller.base, caller.ip);
@@ -311,7 +311,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 let fr = &st.th.frames[fi];
                 if let Ret::Host { want } = fr.ret
                     && fi == boundary
-                    && fr.flags & FRAME_CCALL == 0
+                    && !fr.flags.contains(FrameFlags::CCALL)
                     && !cl.shape.needs_close
                 {
                     let func = fr.func;
@@ -355,7 +355,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                     };
                     save_pc!();
                     if let Value::LuaFn(c) = *reg!(func) {
-                        let nb = interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, 0)?;
+                        let nb = interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, FrameFlags::empty())?;
                         fi += 1;
                         enter_start!(c, nb);
                         continue;
@@ -364,7 +364,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                         && nf.kind == NativeKind::Plain
                     {
                         let ret = Ret::Normal { want };
-                        *top = interp::call_native(st, nf, fa, na, ret, 0, base + maxr)?;
+                        *top = interp::call_native(st, nf, fa, na, ret, FrameFlags::empty(), base + maxr)?;
                         refresh!();
                     } else {
                         let c = interp::precall(
@@ -372,7 +372,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                             fa,
                             na,
                             Ret::Normal { want },
-                            0,
+                            FrameFlags::empty(),
                             VarInfo::Reg(func),
                         )?;
                         after_call!(c);

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use lua_runtime::vm::frame::FRAME_TRACEBACK;
+use lua_runtime::vm::frame::FrameFlags;
 use lua_runtime::{State, Value};
 
 fn main() {
@@ -37,7 +37,7 @@ fn run(path: &str) -> i32 {
         .and_then(|f| {
             let func = st.th.stack.len();
             st.push(f);
-            st.call_at_flags(func, 0, FRAME_TRACEBACK)
+            st.call_at_flags(func, 0, FrameFlags::TRACEBACK)
         });
     st.flush();
     match r {

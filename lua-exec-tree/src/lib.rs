@@ -38,7 +38,7 @@
 //!
 //! An `__index`, `__newindex`, `__len` or arithmetic metamethod written in
 //! Lua runs as a frame too: the walk pushes it with the result slot just
-//! above the caller's registers, marks the caller `FRAME_FINISH` and
+//! above the caller's registers, marks the caller `FrameFlags::FINISH` and
 //! leaves the cursor on the interrupted instruction; when the caller resumes, the
 //! result completes that instruction. Such frames count against the C-call
 //! limit, as PUC's `luaT_callTMres` calls do. A comparison metamethod
@@ -71,6 +71,7 @@ mod cond;
 mod walk;
 
 use lua_runtime::error::LuaResult;
+use lua_runtime::vm::frame::FrameFlags;
 use lua_runtime::vm::run;
 use lua_runtime::{Executor, Resumed, State};
 
@@ -85,7 +86,7 @@ impl Executor for TreeExecutor {
         "tree"
     }
 
-    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: FrameFlags) -> LuaResult<()> {
         run::execute(st, func, nresults, flags, walk::run)
     }
 

@@ -33,7 +33,7 @@
 
 use lua_bytecode::{MULTRET, Node, Op, Proto};
 use lua_runtime::error::LuaResult;
-use lua_runtime::vm::frame::{Cursor, FRAME_FINISH, FrameFn, Ret};
+use lua_runtime::vm::frame::{Cursor, FrameFlags, FrameFn, Ret};
 use lua_runtime::vm::interp::{self, Called, TailCalled};
 use lua_runtime::vm::ops::VarInfo;
 use lua_runtime::{NativeKind, State, Value};
@@ -101,12 +101,7 @@ fn internal(st: &mut State, what: &str) -> lua_runtime::error::LuaError {
 /// Run Lua frames from the one on top until the frame count drops to
 /// `boundary` (`Ok`) or an error escapes (`Err`; the caller unwinds).
 /// `_fresh` is not needed: a frame that has not started has no cursors.
-pub(crate) fn run(
-    st: &mut State,
-    boundary: usize,
-    top: &mut usize,
-    _fresh: bool,
-) -> LuaResult<()> {
+pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool) -> LuaResult<()> {
     // Set by the quick return: the end of the results just delivered; the
     // stack is sized for the caller once its frame is loaded (its register
     // count is at hand then).
@@ -164,10 +159,10 @@ pub(crate) fn run(
             parent = parent_node(&blocks, &st.th.cursors[cb..]);
         }
         let mut pending: Option<bool> = None;
-        if fflags & FRAME_FINISH != 0 {
+        if fflags.contains(FrameFlags::FINISH) {
             // A metamethod frame returned: its result (just above the
             // registers) completes the node the cursor still points at.
-            st.th.frames[fi].flags &= !FRAME_FINISH;
+            st.th.frames[fi].flags.remove(FrameFlags::FINISH);
             let v = st.th.stack[base + maxr];
             match block.get(pos) {
                 Some(Node::Op { op, .. }) => {
@@ -244,7 +239,7 @@ pub(crate) fn run(
             () => {};
         }
         // A Lua metamethod's frame was pushed: the node completes when this
-        // frame resumes (`FRAME_FINISH`) from its cursor.
+        // frame resumes (`FrameFlags::FINISH`) from its cursor.
         macro_rules! suspend {
             () => {{
                 save_pos!(node_pos!());
@@ -349,16 +344,16 @@ pub(crate) fn run(
                                 save_pos!(node_pos!() + 1);
                                 let ret = Ret::Normal { want };
                                 if let Value::LuaFn(c) = r!(func) {
-                                    interp::push_lua_frame(st, c, fa, na, ret, 0)?;
+                                    interp::push_lua_frame(st, c, fa, na, ret, FrameFlags::empty())?;
                                     continue 'frame;
                                 }
                                 if let Value::Native(nf) = r!(func)
                                     && nf.kind == NativeKind::Plain
                                 {
                                     *top =
-                                        interp::call_native(st, nf, fa, na, ret, 0, base + maxr)?;
+                                        interp::call_native(st, nf, fa, na, ret, FrameFlags::empty(), base + maxr)?;
                                 } else {
-                                    match interp::precall(st, fa, na, ret, 0, VarInfo::Reg(func))? {
+                                    match interp::precall(st, fa, na, ret, FrameFlags::empty(), VarInfo::Reg(func))? {
                                         Called::Lua => continue 'frame,
                                         Called::Done(t) => *top = t,
                                     }

@@ -57,8 +57,8 @@ pub type LuaResult<T> = Result<T, LuaError>;
 mod tests {
     use super::LuaError;
     use crate::gc::Heap;
-    use crate::object::{RawTable, Table};
     use crate::object::string::LuaStr;
+    use crate::object::{RawTable, Table};
     use crate::value::Value;
 
     #[test]

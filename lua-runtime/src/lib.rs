@@ -54,7 +54,7 @@
 //! # struct NoExec;
 //! # impl lua_runtime::Executor for NoExec {
 //! #     fn name(&self) -> &'static str { "none" }
-//! #     fn call(&self, _: &mut State, _: usize, _: i32, _: u8) -> lua_runtime::LuaResult<()> { Ok(()) }
+//! #     fn call(&self, _: &mut State, _: usize, _: i32, _: lua_runtime::vm::frame::FrameFlags) -> lua_runtime::LuaResult<()> { Ok(()) }
 //! # }
 //! let mut st = State::new(Rc::new(NoExec));
 //! let s = st.str_value("hello");

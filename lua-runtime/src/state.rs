@@ -16,7 +16,7 @@ use crate::object::{
 use crate::object::{Thread, ThreadStatus};
 use crate::value::Value;
 use crate::vm::executor::Executor;
-use crate::vm::frame::{FrameFn, ThreadStacks};
+use crate::vm::frame::{FrameFlags, FrameFn, ThreadStacks};
 use crate::vm::meta::{TM_COUNT, TM_NAMES};
 
 /// PUC's `LUAI_MAXCCALLS`: nesting limit of Rust-recursive calls (natives
@@ -469,16 +469,21 @@ impl State {
     pub fn call_at(&mut self, func: usize, nresults: i32) -> LuaResult<()> {
         self.enter_c_call()?;
         self.nny += 1;
-        let r = self.executor_call(func, nresults, 0);
+        let r = self.executor_call(func, nresults, FrameFlags::empty());
         self.nny -= 1;
         self.c_calls -= 1;
         r
     }
 
-    pub fn call_at_flags(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+    pub fn call_at_flags(
+        &mut self,
+        func: usize,
+        nresults: i32,
+        flags: FrameFlags,
+    ) -> LuaResult<()> {
         self.enter_c_call()?;
         self.nny += 1;
-        let tb = flags & crate::vm::frame::FRAME_TRACEBACK != 0;
+        let tb = flags.contains(FrameFlags::TRACEBACK);
         if tb {
             self.want_traceback += 1;
         }
@@ -495,7 +500,7 @@ impl State {
     /// `Rc` (an increment, a decrement and a zero test on every call from
     /// a native into Lua).
     #[inline]
-    fn executor_call(&mut self, func: usize, nresults: i32, flags: u8) -> LuaResult<()> {
+    fn executor_call(&mut self, func: usize, nresults: i32, flags: FrameFlags) -> LuaResult<()> {
         // SAFETY: `executor_ptr` is `Rc::as_ptr` of `self.executor` (set
         // together in `bare` and `set_executor`), an `Rc` allocation that
         // lives as long as `self`: `set_executor` moves a replaced executor
@@ -593,7 +598,7 @@ impl State {
             ret: crate::vm::frame::Ret::Host { want: 0 },
             pc: 0,
             cursor_base: self.th.cursors.len() as u32,
-            flags: 0,
+            flags: FrameFlags::empty(),
             ip: 0,
         });
     }
@@ -638,7 +643,13 @@ mod tests {
         fn name(&self) -> &'static str {
             "none"
         }
-        fn call(&self, _: &mut State, _: usize, _: i32, _: u8) -> LuaResult<()> {
+        fn call(
+            &self,
+            _: &mut State,
+            _: usize,
+            _: i32,
+            _: crate::vm::frame::FrameFlags,
+        ) -> LuaResult<()> {
             Ok(())
         }
     }

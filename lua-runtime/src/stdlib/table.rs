@@ -661,7 +661,13 @@ mod tests {
         fn name(&self) -> &'static str {
             "none"
         }
-        fn call(&self, _: &mut State, _: usize, _: i32, _: u8) -> LuaResult<()> {
+        fn call(
+            &self,
+            _: &mut State,
+            _: usize,
+            _: i32,
+            _: crate::vm::frame::FrameFlags,
+        ) -> LuaResult<()> {
             Ok(())
         }
     }

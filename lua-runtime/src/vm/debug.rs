@@ -6,7 +6,7 @@ use lua_bytecode::{NameKind, Op, Proto};
 
 use crate::state::State;
 use crate::value::Value;
-use crate::vm::frame::{FRAME_TAIL, FrameFn};
+use crate::vm::frame::{FrameFlags, FrameFn};
 
 /// Line of instruction `pc` of `proto`.
 pub fn line_of(proto: &Proto, pc: u32) -> u32 {
@@ -29,7 +29,7 @@ impl State {
             return None;
         }
         let f = &self.th.frames[i];
-        if f.flags & FRAME_TAIL != 0 {
+        if f.flags.contains(FrameFlags::TAIL) {
             return None;
         }
         let caller = &self.th.frames[i - 1];
@@ -194,7 +194,7 @@ impl State {
             }
             out.push_str(" in ");
             out.push_str(&self.frame_description(i));
-            if f.flags & FRAME_TAIL != 0 {
+            if f.flags.contains(FrameFlags::TAIL) {
                 out.push_str("\n\t(...tail calls...)");
             }
             k += 1;

@@ -7,6 +7,7 @@
 
 use crate::error::LuaResult;
 use crate::state::State;
+use crate::vm::frame::FrameFlags;
 
 /// A strategy for running Lua functions (tree-walking, flat, ...).
 pub trait Executor {
@@ -22,7 +23,7 @@ pub trait Executor {
     ///
     /// `flags` may contain `thread::FRAME_TRACEBACK`: then an error that
     /// escapes carries a traceback captured at the point it was raised.
-    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: u8) -> LuaResult<()>;
+    fn call(&self, st: &mut State, func: usize, nresults: i32, flags: FrameFlags) -> LuaResult<()>;
 
     /// Run the coroutine whose stacks are in `st.th` (swapped in by
     /// `coroutine.resume`), with `nargs` resume arguments on top of its

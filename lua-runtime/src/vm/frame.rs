@@ -56,25 +56,32 @@ impl Ret {
     }
 }
 
-/// Frame flag: the frame was entered by a tail call.
-pub const FRAME_TAIL: u8 = 1;
-/// Frame flag: a `pcall`/`xpcall` frame that catches errors.
-pub const FRAME_PROTECTED: u8 = 2;
-/// Frame flag: the protected frame is an `xpcall` (handler at `base`).
-pub const FRAME_XPCALL: u8 = 4;
-/// Frame flag: the Host frame's caller wants a traceback with errors.
-pub const FRAME_TRACEBACK: u8 = 8;
-/// Frame flag: this (protected) frame counts one level against the C-call
-/// limit, as lua5.4's `lua_pcall` does; released when the frame goes.
-pub const FRAME_CCALL: u8 = 16;
-/// Frame flag: this Lua frame is waiting for a metamethod frame above it;
-/// when it resumes, the metamethod's result (in the slot just above its
-/// registers) completes the instruction at its current position.
-pub const FRAME_FINISH: u8 = 32;
-/// Frame flag: a native called in tail position (it runs above its Lua
-/// caller, as in PUC); if it completes out of line (after a coroutine
-/// yield), the caller must return its results.
-pub const FRAME_TAILRET: u8 = 64;
+bitflags::bitflags! {
+    /// What is special about a frame.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct FrameFlags: u8 {
+        /// The frame was entered by a tail call.
+        const TAIL = 1;
+        /// A `pcall`/`xpcall` frame that catches errors.
+        const PROTECTED = 2;
+        /// The protected frame is an `xpcall` (handler at `base`).
+        const XPCALL = 4;
+        /// The Host frame's caller wants a traceback with errors.
+        const TRACEBACK = 8;
+        /// This (protected) frame counts one level against the C-call
+        /// limit, as lua5.4's `lua_pcall` does; released when the frame
+        /// goes.
+        const CCALL = 16;
+        /// This Lua frame is waiting for a metamethod frame above it; when
+        /// it resumes, the metamethod's result (in the slot just above its
+        /// registers) completes the instruction at its current position.
+        const FINISH = 32;
+        /// A native called in tail position (it runs above its Lua caller,
+        /// as in PUC); if it completes out of line (after a coroutine
+        /// yield), the caller must return its results.
+        const TAILRET = 64;
+    }
+}
 
 /// One activation record.
 #[derive(Clone, Copy, Debug)]
@@ -94,7 +101,7 @@ pub struct CallFrame {
     pub pc: u32,
     /// Start of this frame's entries in the executor-private cursor stack.
     pub cursor_base: u32,
-    pub flags: u8,
+    pub flags: FrameFlags,
     /// The flat executor's form of `pc`: the address of the instruction
     /// being executed in the closure's flat code, stored instead of `pc`
     /// (one store, and resuming the frame after a call needs no walk from

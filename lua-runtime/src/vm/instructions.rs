@@ -28,7 +28,7 @@
 //! - `refresh!()`: re-derive register access after a call out of the loop
 //!   (a call may move the value stack).
 //! - `suspend!()`: a Lua metamethod's frame was just pushed above the
-//!   running frame, which is marked [`FRAME_FINISH`](crate::vm::frame::FRAME_FINISH):
+//!   running frame, which is marked [`FrameFlags::FINISH`](FrameFlags::FINISH):
 //!   leave the instruction and run the new frame. When the running frame
 //!   resumes, [`finish_reg`](crate::vm::interp::finish_reg) says where the
 //!   metamethod's result goes.

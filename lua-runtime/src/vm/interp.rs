@@ -37,10 +37,7 @@ use crate::gc::Gc;
 use crate::object::{Args, FnProto, LuaClosure, NativeFunction, NativeKind};
 use crate::state::{MAX_STACK, State};
 use crate::value::Value;
-use crate::vm::frame::{
-    CallFrame, FRAME_CCALL, FRAME_PROTECTED, FRAME_TAIL, FRAME_TRACEBACK, FRAME_XPCALL, FrameFn,
-    Ret,
-};
+use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, Ret};
 use crate::vm::meta::Tm;
 use crate::vm::ops::{ArithOp, VarInfo};
 
@@ -126,7 +123,7 @@ pub fn call_native(
     func: usize,
     nargs: usize,
     ret: Ret,
-    flags: u8,
+    flags: FrameFlags,
     keep: usize,
 ) -> LuaResult<usize> {
     st.th.stack.truncate(func + 1 + nargs);
@@ -158,7 +155,7 @@ fn native_frame(
     func: usize,
     nargs: usize,
     ret: Ret,
-    flags: u8,
+    flags: FrameFlags,
 ) -> CallFrame {
     CallFrame {
         func_fn: FrameFn::Native(nf),
@@ -191,9 +188,24 @@ pub fn tfor_call(st: &mut State, ra: usize, nvars: u8, keep: usize) -> LuaResult
         && nf.kind == NativeKind::Plain
     {
         let ret = Ret::Normal { want };
-        return Ok(Called::Done(call_native(st, nf, ra + 4, 2, ret, 0, keep)?));
+        return Ok(Called::Done(call_native(
+            st,
+            nf,
+            ra + 4,
+            2,
+            ret,
+            FrameFlags::empty(),
+            keep,
+        )?));
     }
-    precall(st, ra + 4, 2, Ret::Normal { want }, 0, VarInfo::ForIterator)
+    precall(
+        st,
+        ra + 4,
+        2,
+        Ret::Normal { want },
+        FrameFlags::empty(),
+        VarInfo::ForIterator,
+    )
 }
 
 /// Push the frame of Lua closure `c` called at `func` with `nargs`
@@ -206,7 +218,7 @@ pub fn push_lua_frame(
     func: usize,
     nargs: usize,
     ret: Ret,
-    flags: u8,
+    flags: FrameFlags,
 ) -> LuaResult<usize> {
     let shape = c.shape;
     let np = shape.num_params as usize;
@@ -297,7 +309,7 @@ pub fn precall(
     func: usize,
     mut nargs: usize,
     ret: Ret,
-    flags: u8,
+    flags: FrameFlags,
     info: VarInfo,
 ) -> LuaResult<Called> {
     let mut tries = 0;
@@ -327,7 +339,7 @@ pub fn precall(
                         // Protected only now: its own argument error above
                         // must not be caught by itself.
                         if let Some(f) = st.th.frames.last_mut() {
-                            f.flags |= FRAME_PROTECTED;
+                            f.flags.insert(FrameFlags::PROTECTED);
                         }
                         count_c_call(st)?;
                         return match precall(
@@ -335,7 +347,7 @@ pub fn precall(
                             func + 1,
                             nargs - 1,
                             Ret::Normal { want: -1 },
-                            0,
+                            FrameFlags::empty(),
                             VarInfo::None,
                         )? {
                             Called::Lua => Ok(Called::Lua),
@@ -352,7 +364,7 @@ pub fn precall(
                             return Err(st.type_arg_error(a, 2, "function"));
                         }
                         if let Some(f) = st.th.frames.last_mut() {
-                            f.flags |= FRAME_PROTECTED | FRAME_XPCALL;
+                            f.flags.insert(FrameFlags::PROTECTED | FrameFlags::XPCALL);
                         }
                         count_c_call(st)?;
                         st.th.stack.swap(func + 1, func + 2);
@@ -361,7 +373,7 @@ pub fn precall(
                             func + 2,
                             nargs - 2,
                             Ret::Normal { want: -1 },
-                            0,
+                            FrameFlags::empty(),
                             VarInfo::None,
                         )? {
                             Called::Lua => Ok(Called::Lua),
@@ -389,7 +401,7 @@ pub fn precall(
 fn count_c_call(st: &mut State) -> LuaResult<()> {
     st.enter_c_call()?;
     if let Some(f) = st.th.frames.last_mut() {
-        f.flags |= FRAME_CCALL;
+        f.flags.insert(FrameFlags::CCALL);
     }
     Ok(())
 }
@@ -399,7 +411,7 @@ fn count_c_call(st: &mut State) -> LuaResult<()> {
 fn release_c_calls(st: &mut State, from: usize) {
     let n = st.th.frames[from..]
         .iter()
-        .filter(|f| f.flags & FRAME_CCALL != 0)
+        .filter(|f| f.flags.contains(FrameFlags::CCALL))
         .count() as u32;
     st.c_calls -= n;
 }
@@ -409,17 +421,17 @@ fn release_c_calls(st: &mut State, from: usize) {
 /// frames that thereby complete. Returns the new top.
 pub fn finish_protected(st: &mut State, mut top: usize) -> usize {
     while let Some(pf) = st.th.frames.last().copied() {
-        if pf.flags & FRAME_PROTECTED == 0 || matches!(pf.func_fn, FrameFn::Lua(_)) {
+        if !pf.flags.contains(FrameFlags::PROTECTED) || matches!(pf.func_fn, FrameFn::Lua(_)) {
             break;
         }
-        let slot = if pf.flags & FRAME_XPCALL != 0 {
+        let slot = if pf.flags.contains(FrameFlags::XPCALL) {
             pf.func + 1
         } else {
             pf.func
         };
         st.th.stack[slot] = Value::Bool(true);
         let n = top - slot;
-        if pf.flags & FRAME_CCALL != 0 {
+        if pf.flags.contains(FrameFlags::CCALL) {
             st.c_calls -= 1;
         }
         st.th.frames.pop();
@@ -472,18 +484,18 @@ pub fn handle_error(
     boundary: usize,
     cursor_mark: usize,
     func: usize,
-    flags: u8,
+    flags: FrameFlags,
 ) -> LuaResult<Option<usize>> {
     let mut e = e;
     loop {
         let found = (boundary..st.th.frames.len())
             .rev()
-            .find(|&i| st.th.frames[i].flags & FRAME_PROTECTED != 0);
+            .find(|&i| st.th.frames[i].flags.contains(FrameFlags::PROTECTED));
         match found {
             Some(i) => {
                 let pf = st.th.frames[i];
                 let mut ev = e.value;
-                if pf.flags & FRAME_XPCALL != 0 {
+                if pf.flags.contains(FrameFlags::XPCALL) {
                     let h = st.th.stack[pf.func + 1];
                     ev = call_handler(st, h, ev);
                 }
@@ -504,7 +516,8 @@ pub fn handle_error(
                 return Ok(Some(finish_protected(st, top)));
             }
             None => {
-                if (flags & FRAME_TRACEBACK != 0 || st.want_traceback > 0) && e.traceback.is_none()
+                if (flags.contains(FrameFlags::TRACEBACK) || st.want_traceback > 0)
+                    && e.traceback.is_none()
                 {
                     e.traceback = Some(st.traceback(None, 0));
                 }
@@ -546,7 +559,7 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
     };
     let (flags, cursor_base) = (fr.flags, fr.cursor_base);
     st.th.frames.truncate(st.th.frames.len() - 1);
-    if flags & FRAME_CCALL != 0 {
+    if flags.contains(FrameFlags::CCALL) {
         st.c_calls -= 1;
     }
     st.th.cursors.truncate(cursor_base as usize);
@@ -587,7 +600,7 @@ pub fn return_to_lua(st: &mut State, first: usize, n: usize) -> Option<usize> {
         return None;
     };
     let caller_base = caller.base;
-    if c.p.proto.needs_close || flags & FRAME_CCALL != 0 {
+    if c.p.proto.needs_close || flags.contains(FrameFlags::CCALL) {
         return None;
     }
     st.th.frames.truncate(len - 1);
@@ -634,7 +647,7 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
             fa,
             na,
             Ret::Normal { want: -1 },
-            crate::vm::frame::FRAME_TAILRET,
+            FrameFlags::TAILRET,
             VarInfo::Reg(func_reg),
         )? {
             Called::Done(t) => Ok(TailCalled::Returned(do_return(st, fa, t - fa)?)),
@@ -653,14 +666,21 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
     st.th.cursors.truncate(cur_fr.cursor_base as usize);
     // A metamethod frame's C-call level passes to the function it
     // tail-calls.
-    let ccall = cur_fr.flags & FRAME_CCALL;
+    let ccall = cur_fr.flags & FrameFlags::CCALL;
     let dst = cur_fr.func;
     for i in 0..=na {
         st.th.stack[dst + i] = st.th.stack[fa + i];
     }
     st.th.stack.truncate(dst + 1 + na);
-    let called = precall(st, dst, na, cur_fr.ret, FRAME_TAIL | ccall, VarInfo::None);
-    if ccall != 0 && !matches!(called, Ok(Called::Lua)) {
+    let called = precall(
+        st,
+        dst,
+        na,
+        cur_fr.ret,
+        FrameFlags::TAIL | ccall,
+        VarInfo::None,
+    );
+    if ccall != FrameFlags::empty() && !matches!(called, Ok(Called::Lua)) {
         st.c_calls -= 1;
     }
     match called? {
@@ -920,7 +940,7 @@ pub fn set_list(
 
 /// Push the frame of Lua metamethod `h` with `args`, its function slot at
 /// `scratch` (just above the registers of frame `fi`, the frame on top),
-/// and mark that frame `FRAME_FINISH` so its current instruction completes
+/// and mark that frame `FrameFlags::FINISH` so its current instruction completes
 /// with the metamethod's result when it resumes. Counted as a C call, as
 /// PUC's `luaT_callTMres`.
 pub fn push_meta_frame(
@@ -936,14 +956,14 @@ pub fn push_meta_frame(
     }
     st.th.stack.push(h);
     st.th.stack.extend_from_slice(args);
-    st.th.frames[fi].flags |= crate::vm::frame::FRAME_FINISH;
+    st.th.frames[fi].flags.insert(FrameFlags::FINISH);
     st.enter_c_call()?;
     let r = precall(
         st,
         scratch,
         args.len(),
         Ret::Normal { want: 1 },
-        FRAME_CCALL,
+        FrameFlags::CCALL,
         VarInfo::None,
     );
     if !matches!(r, Ok(Called::Lua)) {
@@ -975,7 +995,9 @@ pub fn test_step(
         Test::Truthy(a) => return Ok(Step::Done(Value::Bool(r(st, a).truthy()))),
         Test::EqK(a, kk) => return Ok(Step::Done(Value::Bool(r(st, a).raw_eq(&k[kk as usize])))),
         Test::EqI(a, i) => {
-            return Ok(Step::Done(Value::Bool(r(st, a).raw_eq(&Value::Int(i as i64)))));
+            return Ok(Step::Done(Value::Bool(
+                r(st, a).raw_eq(&Value::Int(i as i64)),
+            )));
         }
     };
     if let (Value::Int(x), Value::Int(y)) = (a, b) {
@@ -1015,7 +1037,14 @@ pub enum ResumeStart {
 pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
     // A started coroutine is suspended in its `coroutine.yield` frame.
     let Some(y) = st.th.frames.pop() else {
-        return match precall(st, 0, nargs, Ret::Host { want: -1 }, 0, VarInfo::None) {
+        return match precall(
+            st,
+            0,
+            nargs,
+            Ret::Host { want: -1 },
+            FrameFlags::empty(),
+            VarInfo::None,
+        ) {
             Ok(Called::Done(_)) => ResumeStart::Returned,
             Ok(Called::Lua) => ResumeStart::Run {
                 top: 0,
@@ -1035,7 +1064,7 @@ pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
     if matches!(y.ret, Ret::Host { .. }) {
         return ResumeStart::Returned;
     }
-    if y.flags & crate::vm::frame::FRAME_TAILRET == 0 {
+    if !y.flags.contains(FrameFlags::TAILRET) {
         let top = finish_protected(st, t);
         return ResumeStart::Run {
             top,
@@ -1118,7 +1147,7 @@ pub fn quick_return(
         return None;
     };
     if !((want < 0 || want as usize <= n)
-        && fr.flags & FRAME_CCALL == 0
+        && !fr.flags.contains(FrameFlags::CCALL)
         && !needs_close
         && fi > boundary
         && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_)))

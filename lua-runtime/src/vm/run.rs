@@ -15,7 +15,7 @@ use crate::error::{LuaError, LuaResult};
 use crate::state::State;
 use crate::value::Value;
 use crate::vm::executor::Resumed;
-use crate::vm::frame::{FRAME_TRACEBACK, Ret};
+use crate::vm::frame::{FrameFlags, Ret};
 use crate::vm::interp::{self, Called, ResumeStart, handle_error};
 use crate::vm::ops::VarInfo;
 
@@ -34,7 +34,7 @@ struct Boundary {
     frames: usize,
     cursors: usize,
     func: usize,
-    flags: u8,
+    flags: FrameFlags,
 }
 
 /// Run the call at `func` to completion with `walk` (the `Executor::call`
@@ -44,7 +44,7 @@ pub fn execute(
     st: &mut State,
     func: usize,
     nresults: i32,
-    flags: u8,
+    flags: FrameFlags,
     walk: impl Walk,
 ) -> LuaResult<()> {
     let b = Boundary {
@@ -56,10 +56,17 @@ pub fn execute(
     let nargs = st.th.stack.len() - func - 1;
     let ret = Ret::Host { want: nresults };
     let first = if let Value::LuaFn(c) = st.th.stack[func] {
-        interp::push_lua_frame(st, c, func, nargs, ret, flags & FRAME_TRACEBACK)
+        interp::push_lua_frame(st, c, func, nargs, ret, flags & FrameFlags::TRACEBACK)
             .map(|_| Called::Lua)
     } else {
-        interp::precall(st, func, nargs, ret, flags & FRAME_TRACEBACK, VarInfo::None)
+        interp::precall(
+            st,
+            func,
+            nargs,
+            ret,
+            flags & FrameFlags::TRACEBACK,
+            VarInfo::None,
+        )
     };
     match first {
         Ok(Called::Done(_)) => Ok(()),
@@ -127,7 +134,7 @@ pub fn resume(st: &mut State, nargs: usize, walk: impl Walk) -> LuaResult<Resume
         frames: 0,
         cursors: 0,
         func: 0,
-        flags: 0,
+        flags: FrameFlags::empty(),
     };
     match run_loop(st, pending, top, fresh, b, &walk) {
         Ok(()) => Ok(Resumed::Returned),
