@@ -80,6 +80,10 @@ impl Executor for FlatExecutor {
         "flat"
     }
 
+    fn runs_flat_code(&self) -> bool {
+        true
+    }
+
     fn call(&self, st: &mut State, func: usize, nresults: i32, flags: FrameFlags) -> LuaResult<()> {
         run::execute(st, func, nresults, flags, walk)
     }

@@ -437,6 +437,24 @@ impl Heap {
         }
     }
 
+    /// Call `f` on every live object of type `T` (for rare whole-heap
+    /// updates, such as an executor switch).
+    pub fn each<T: GcObject>(&self, mut f: impl FnMut(&T)) {
+        let mut cur = self.head;
+        while let Some(h) = cur {
+            // SAFETY: every node of the list is a live box; (I2) a box whose
+            // header says `T::KIND` holds a `T`, and the header is its first
+            // field.
+            unsafe {
+                let hdr = h.as_ref();
+                if hdr.kind == T::KIND {
+                    f(&(*h.cast::<GcBox<T>>().as_ptr()).value);
+                }
+                cur = hdr.next.get();
+            }
+        }
+    }
+
     /// Intern (short) or allocate (long) a string.
     pub fn new_str(&mut self, bytes: &[u8]) -> Gc<LuaStr> {
         if bytes.len() <= MAX_SHORT_STR {

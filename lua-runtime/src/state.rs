@@ -46,6 +46,9 @@ pub struct State {
     /// loads (computing it from a `dyn` `Rc` takes the vtable's alignment
     /// into account on every call).
     executor_ptr: *const dyn Executor,
+    /// The executor runs flat code (`Executor::runs_flat_code`): closures
+    /// are made with theirs at hand.
+    flat_code: bool,
     /// Executors replaced by [`State::set_executor`], kept until the state
     /// is dropped: a call in progress may still be running one (see
     /// `executor_call`).
@@ -93,6 +96,7 @@ impl State {
             type_metas: [None; 9],
             tm_names,
             executor_ptr: Rc::as_ptr(&executor),
+            flat_code: executor.runs_flat_code(),
             executor,
             retired: Vec::new(),
             c_calls: 0,
@@ -139,6 +143,11 @@ impl State {
     /// Install another executor. The old one is kept alive (not dropped)
     /// until the state is: calls in progress may be running it.
     pub fn set_executor(&mut self, e: Rc<dyn Executor>) {
+        if e.runs_flat_code() && !self.flat_code {
+            // Closures made so far have no flat code yet.
+            self.heap.each::<LuaClosure>(LuaClosure::prepare_flat);
+        }
+        self.flat_code = e.runs_flat_code();
         self.executor_ptr = Rc::as_ptr(&e);
         let old = std::mem::replace(&mut self.executor, e);
         self.retired.push(old);
@@ -194,7 +203,7 @@ impl State {
     }
 
     pub fn new_closure(&mut self, p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>) -> Gc<LuaClosure> {
-        self.heap.alloc(LuaClosure::new(p, upvals))
+        self.heap.alloc(LuaClosure::new(p, upvals, self.flat_code))
     }
 
     /// Find or create the open upvalue for stack slot `idx`.
@@ -656,6 +665,42 @@ mod tests {
 
     fn state() -> State {
         State::bare(Rc::new(NoExec))
+    }
+
+    /// The same, claiming to run flat code.
+    struct FlatNoExec;
+    impl Executor for FlatNoExec {
+        fn name(&self) -> &'static str {
+            "flat-none"
+        }
+        fn runs_flat_code(&self) -> bool {
+            true
+        }
+        fn call(
+            &self,
+            _: &mut State,
+            _: usize,
+            _: i32,
+            _: crate::vm::frame::FrameFlags,
+        ) -> LuaResult<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn closures_get_flat_code_only_for_an_executor_of_flat_code() {
+        let mut st = state();
+        let Value::LuaFn(f) = st.load(b"return 1", "=t", "t", None).unwrap() else {
+            panic!("load gave no Lua function");
+        };
+        st.push(Value::LuaFn(f));
+        assert!(f.flat_code().is_empty());
+        st.set_executor(Rc::new(FlatNoExec));
+        assert!(!f.flat_code().is_empty());
+        let Value::LuaFn(g) = st.load(b"return 2", "=t", "t", None).unwrap() else {
+            panic!("load gave no Lua function");
+        };
+        assert!(!g.flat_code().is_empty());
     }
 
     #[test]

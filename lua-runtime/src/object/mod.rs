@@ -215,30 +215,44 @@ pub struct LuaClosure {
     /// `p.proto.flat().code`, one load away from the closure: the flat
     /// executor needs it on every frame entry and return, and the walk
     /// closure -> prototype -> code is three dependent loads and a
-    /// once-cell check. Points into the `Proto` that `p` keeps alive (an
-    /// `Rc`'s contents never move, and a once-cell's value is never
-    /// replaced), so it is valid as long as this closure.
-    code: *const [lua_bytecode::Op],
+    /// once-cell check. Empty until the closure runs under an executor of
+    /// flat code (`LuaClosure::new`, `prepare_flat`): a program run by the
+    /// tree executor never flattens its code. Points into the `Proto` that
+    /// `p` keeps alive (an `Rc`'s contents never move, and a once-cell's
+    /// value is never replaced), so it is valid as long as this closure.
+    code: Cell<*const [lua_bytecode::Op]>,
 }
 
 impl LuaClosure {
-    pub fn new(p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>) -> LuaClosure {
+    /// A closure of `p`; `flat`: give it its flat code now (flattening the
+    /// prototype if no closure of it had it yet).
+    pub fn new(p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>, flat: bool) -> LuaClosure {
         let shape = FrameShape::of(&p.proto);
-        let code: *const [lua_bytecode::Op] = &*p.proto.flat().code;
-        LuaClosure {
+        let c = LuaClosure {
             p,
             upvals,
             shape,
-            code,
+            code: Cell::new(&[]),
+        };
+        if flat {
+            c.prepare_flat();
         }
+        c
     }
 
-    /// The function's flat code (`p.proto.flat().code`).
+    /// Give the closure its flat code (when the state switches to an
+    /// executor of flat code).
+    pub fn prepare_flat(&self) {
+        self.code.set(&*self.p.proto.flat().code);
+    }
+
+    /// The function's flat code (`p.proto.flat().code`); empty unless the
+    /// state's executor runs flat code.
     #[inline(always)]
     pub fn flat_code(&self) -> &[lua_bytecode::Op] {
-        // SAFETY: `code` points into the prototype `self.p` keeps alive
-        // and never moves (see the field).
-        unsafe { &*self.code }
+        // SAFETY: `code` is empty or points into the prototype `self.p`
+        // keeps alive, which never moves (see the field).
+        unsafe { &*self.code.get() }
     }
 }
 

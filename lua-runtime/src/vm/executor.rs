@@ -14,6 +14,13 @@ pub trait Executor {
     /// Short name ("tree", "flat").
     fn name(&self) -> &'static str;
 
+    /// Does this executor run the flat form of code (`Proto::flat`)? Then
+    /// every closure gets its prototype's flat code when it is made
+    /// (flattened once per prototype); otherwise none is built.
+    fn runs_flat_code(&self) -> bool {
+        false
+    }
+
     /// Call the value at stack index `func` with the values above it (up to
     /// the stack's length) as arguments. On success the results replace the
     /// function and its arguments: the stack ends at `func + n`, where `n` is
