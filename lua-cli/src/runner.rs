@@ -64,9 +64,9 @@ fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
     }
     st.push_host_frame();
     // lua.c 5.4 switches the collector to generational mode at start.
-    st.heap.generational = true;
+    st.set_generational(true);
     if opts.warnings {
-        st.warn_on = true;
+        st.set_warnings(true);
     }
     // The `arg` table: script at index 0, interpreter and options below.
     let script_pos = if opts.script.is_some() {
@@ -82,7 +82,7 @@ fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
     st.set_global("arg", Value::Table(argt));
 
     if opts.version {
-        let _ = writeln!(st.out, "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
+        let _ = writeln!(st.output(), "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
     }
     let code = run_actions(&mut st, opts);
     st.flush();
@@ -132,7 +132,7 @@ fn run_actions(st: &mut State, opts: &Options) -> i32 {
         Some(s) => Some(s.clone()),
         None if opts.actions.is_empty() && !opts.version && !opts.interactive => {
             if std::io::stdin().is_terminal() {
-                let _ = writeln!(st.out, "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
+                let _ = writeln!(st.output(), "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
                 repl(st);
                 return 0;
             }
@@ -223,7 +223,7 @@ fn repl(st: &mut State) {
     loop {
         st.flush();
         let Some(first) = rd.read("> ") else {
-            let _ = writeln!(st.out);
+            let _ = writeln!(st.output());
             break;
         };
         let mut buf = first;

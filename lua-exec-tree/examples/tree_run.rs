@@ -23,7 +23,7 @@ fn main() {
 fn run(path: &str) -> i32 {
     let mut st = State::new(Rc::new(lua_exec_tree::TreeExecutor));
     st.push_host_frame();
-    st.heap.generational = true;
+    st.set_generational(true);
     let src = match std::fs::read(path) {
         Ok(s) => s,
         Err(e) => {

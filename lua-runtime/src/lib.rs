@@ -42,7 +42,7 @@
 //! `st.error("msg")` (adds the caller's position like `luaL_error`) or
 //! `LuaError::new(value)`. To call back into Lua use `st.call(f, &[args])`;
 //! values held only in Rust locals across such a call must be rooted (push
-//! them on the stack or into `st.roots`), because a collection may run.
+//! them on the stack), because a collection may run.
 //! Put a library in its own module `lib_<name>.rs` with an
 //! `open(st: &mut State)` that builds its table (`st.new_table()`,
 //! `st.register(t, &[("name", f), ...])`), sets the global and

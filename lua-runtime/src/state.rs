@@ -30,17 +30,17 @@ pub type Output = Box<dyn Write>;
 
 /// A Lua state.
 pub struct State {
-    pub heap: Heap,
+    pub(crate) heap: Heap,
     /// The running thread's stacks.
     pub th: ThreadStacks,
-    pub globals: Gc<Table>,
-    pub registry: Gc<Table>,
+    pub(crate) globals: Gc<Table>,
+    pub(crate) registry: Gc<Table>,
     /// `package.loaded` (also the registry's `_LOADED`).
-    pub loaded: Gc<Table>,
+    pub(crate) loaded: Gc<Table>,
     /// Metatables of non-table, non-userdata types, indexed by `Type`.
-    pub type_metas: [Option<Gc<Table>>; 9],
+    pub(crate) type_metas: [Option<Gc<Table>>; 9],
     /// Interned metamethod names, indexed by `Tm`.
-    pub tm_names: [Gc<LuaStr>; TM_COUNT],
+    pub(crate) tm_names: [Gc<LuaStr>; TM_COUNT],
     executor: Rc<dyn Executor>,
     /// `Rc::as_ptr(&executor)`, kept so that a call reads it with two
     /// loads (computing it from a `dyn` `Rc` takes the vtable's alignment
@@ -54,27 +54,26 @@ pub struct State {
     /// `executor_call`).
     retired: Vec<Rc<dyn Executor>>,
     /// Current nesting of Rust-recursive calls (see [`MAX_C_CALLS`]).
-    pub c_calls: u32,
-    pub out: Output,
-    /// `warn("@on")` state and a message being assembled.
-    pub warn_on: bool,
-    pub warn_buf: Vec<u8>,
+    pub(crate) c_calls: u32,
+    pub(crate) out: Output,
+    /// `warn("@on")` state.
+    pub(crate) warn_on: bool,
     /// Extra roots (values a native keeps alive across calls into Lua).
-    pub roots: Vec<Value>,
+    pub(crate) roots: Vec<Value>,
     /// The main thread's object (its stacks are in `th` while it runs).
-    pub main_thread: Gc<Thread>,
+    pub(crate) main_thread: Gc<Thread>,
     /// The running thread (`main_thread` or a coroutine).
-    pub current: Gc<Thread>,
+    pub(crate) current: Gc<Thread>,
     /// Rust-recursive calls into Lua since the running coroutine was
     /// resumed: a yield is possible only when this is 0.
-    pub nny: u32,
+    pub(crate) nny: u32,
     /// Set by `coroutine.yield` while its sentinel error travels to the
     /// coroutine's run loop.
-    pub yielding: bool,
+    pub(crate) yielding: bool,
     /// Some caller up the Rust stack asked for tracebacks
     /// (`thread::FRAME_TRACEBACK`): an error leaving a nested executor call
     /// captures its traceback where it was raised, before frames unwind.
-    pub want_traceback: u32,
+    pub(crate) want_traceback: u32,
 }
 
 impl State {
@@ -105,7 +104,6 @@ impl State {
                 std::io::stdout(),
             )),
             warn_on: false,
-            warn_buf: Vec::new(),
             roots: Vec::new(),
             main_thread,
             current: main_thread,
@@ -628,6 +626,28 @@ impl State {
     /// Flush the output sink.
     pub fn flush(&mut self) {
         let _ = self.out.flush();
+    }
+
+    /// Where `print` and `io.write` write (standard output unless replaced
+    /// with [`State::set_output`]).
+    pub fn output(&mut self) -> &mut Output {
+        &mut self.out
+    }
+
+    /// Send `print` and `io.write` to `out` instead.
+    pub fn set_output(&mut self, out: Output) {
+        self.out = out;
+    }
+
+    /// `warn("@on")`/`warn("@off")` from Rust (lua.c's `-W`).
+    pub fn set_warnings(&mut self, on: bool) {
+        self.warn_on = on;
+    }
+
+    /// Report the collector's mode as generational (`collectgarbage`
+    /// answers with it), as lua.c sets it for the `lua` command.
+    pub fn set_generational(&mut self, on: bool) {
+        self.heap.generational = on;
     }
 }
 
