@@ -453,11 +453,12 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 let t = interp::do_return(st, base, 0)?;
                 returned!(t);
             };
-            let d = blocks.len();
             // Leave this control node: continue after it in the parent
-            // block.
+            // block. (The block depth `d` is read where it is needed: the
+            // loops' fast paths do without it.)
             macro_rules! leave {
                 () => {{
+                    let d = blocks.len();
                     st.th.cursors.truncate(cb + d - 1);
                     blocks.truncate(d - 1);
                     block = blocks.get(d - 2);
@@ -476,6 +477,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 ($blk:expr, $sub:expr, $start:expr) => {{
                     let (blk, start): (&[Node], usize) = ($blk, $start);
                     sub = $sub;
+                    let d = blocks.len();
                     st.th.cursors[cb + d - 1] = cur(sub, start);
                     blocks.set_top(blk);
                     block = blk;
@@ -583,6 +585,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                     // Call the iterator: R[ra+4..] := R[ra](R[ra+1], R[ra+2]).
                     let ra = base + f.base as usize;
                     save_pc!(f.call_pc);
+                    let d = blocks.len();
                     st.th.cursors[cb + d - 1] = cur(ITER, 0);
                     sub = ITER;
                     blocks.set_top(&[]);

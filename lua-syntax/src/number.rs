@@ -300,18 +300,15 @@ pub(crate) fn make_float(mant: u64, exp: i64, sticky: bool) -> f64 {
 /// `i64::MIN // -1` wraps, as in PUC.
 #[inline]
 pub fn int_floor_div(a: i64, b: i64) -> Option<i64> {
-    if b == 0 {
-        return None;
-    }
-    if b == -1 {
-        return Some(a.wrapping_neg());
-    }
-    let q = a / b;
-    // Round toward minus infinity when the signs differ and there is a rest.
-    if (a % b != 0) && ((a ^ b) < 0) {
-        Some(q - 1)
-    } else {
-        Some(q)
+    match b {
+        0 => None,
+        -1 => Some(a.wrapping_neg()),
+        _ => {
+            let q = a / b;
+            // Round toward minus infinity when the signs differ and there
+            // is a rest.
+            Some(if (a % b != 0) && ((a ^ b) < 0) { q - 1 } else { q })
+        }
     }
 }
 
@@ -319,17 +316,13 @@ pub fn int_floor_div(a: i64, b: i64) -> Option<i64> {
 /// for a zero divisor.
 #[inline]
 pub fn int_mod(a: i64, b: i64) -> Option<i64> {
-    if b == 0 {
-        return None;
-    }
-    if b == -1 {
-        return Some(0);
-    }
-    let r = a % b;
-    if r != 0 && (r ^ b) < 0 {
-        Some(r + b)
-    } else {
-        Some(r)
+    match b {
+        0 => None,
+        -1 => Some(0),
+        _ => {
+            let r = a % b;
+            Some(if r != 0 && (r ^ b) < 0 { r + b } else { r })
+        }
     }
 }
 

@@ -30,8 +30,8 @@ fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
         ArithOp::BAnd => Some(x & y),
         ArithOp::BOr => Some(x | y),
         ArithOp::BXor => Some(x ^ y),
-        // Divisors 0 (an error) and -1 (overflow) take the full path, so
-        // the shared functions' checks for them fold away here.
+        // Divisors 0 (an error) and -1 take the full path: the shared
+        // functions' own checks for them then fold away.
         ArithOp::Mod if !(-1..=0).contains(&y) => number::int_mod(x, y),
         ArithOp::IDiv if !(-1..=0).contains(&y) => number::int_floor_div(x, y),
         _ => None,
