@@ -4,12 +4,13 @@
 //! the binary (`src/main.rs`) is one line and tests run the CLI in-process.
 //! The command line follows `lua5.4`'s (`-e`, `-l`, `-i`, `-v`, `-E`, `-W`,
 //! `--`, `-`, `script args...`, see [`args`]) plus luna's long options.
-//! What works today: `luna --check FILE...`, which parses every file (in
-//! parallel) and reports each syntax error as `luna: <message>` on stderr,
-//! in argument order, exiting with 1 if any file failed.
-//!
-//! What it is not (yet): running scripts, the REPL, `--list`; those print
-//! "not implemented yet" until the runtime lands.
+//! Scripts and `-e` chunks run on the executor `--executor=tree|flat` (or
+//! `LUNA_EXECUTOR`) names, flat by default, with lua.c's error reporting
+//! (the `runner` module); `-i` and a terminal without a script start the
+//! REPL. `luna --check FILE...` parses and compiles every file (in
+//! parallel) and reports each error as `luna: <message>` on stderr, in
+//! argument order, exiting with 1 if any file failed; `--list[=tree|flat]`
+//! prints bytecode listings.
 //!
 //! ```
 //! let dir = tempfile::tempdir().unwrap();
@@ -65,30 +66,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
         files.extend(opts.script_args.iter().cloned());
         return list::list_files(&files, form);
     }
-    if opts.list.is_none() {
-        return runner::run_options(opts, argv);
-    }
-    let missing = if opts.list.is_some() {
-        "--list"
-    } else if opts.executor.is_some() {
-        "--executor"
-    } else if !opts.actions.is_empty() {
-        match opts.actions[0] {
-            args::Action::Exec(_) => "-e",
-            args::Action::Require(_) => "-l",
-        }
-    } else if opts.interactive {
-        "-i"
-    } else if opts.version {
-        "-v"
-    } else {
-        "running scripts"
-    };
-    let _ = writeln!(
-        std::io::stderr(),
-        "{PROGNAME}: {missing} not implemented yet"
-    );
-    1
+    runner::run_options(opts, argv)
 }
 
 fn usage() -> String {

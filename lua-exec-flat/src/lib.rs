@@ -6,14 +6,19 @@
 //! It is not a compiler and holds no semantics of its own: values,
 //! operators, metamethods, calls, returns, protected frames, error
 //! unwinding and the library all live in lua-runtime (the shared call
-//! protocol is [`lua_runtime::vm::interp`]); what this crate owns is the
-//! dispatch loop and its fast paths.
+//! protocol is [`lua_runtime::vm::interp`], the loop around the walk
+//! [`lua_runtime::vm::run`]); what this crate owns is how an instruction is
+//! fetched and how control moves: the dispatch loop, jumps, loops, calls
+//! and returns. The other instructions' bodies are lua-runtime's
+//! `vm_instructions!` macro, shared with the tree executor and expanded
+//! here with this loop's register access.
 //!
 //! # How the loop works
 //!
 //! Frames live on the thread's heap frame stack; a flat frame needs only
-//! its `pc`. [`run`](crate) keeps the running frame's state in locals
-//! (closure, code, constants, `base`, `pc`) and reloads them only when the
+//! its saved instruction address. The walk keeps the running frame's
+//! state in locals (closure, code, constants, `base`, the instruction
+//! pointer) and reloads them only when the
 //! frame on top changes: a Lua→Lua call pushes a frame and the loop
 //! carries on in the callee, a return pops it and the loop resumes the
 //! caller after its call instruction. Nothing recurses on the Rust stack
@@ -22,11 +27,11 @@
 //! `pcall`/`xpcall` are protected native frames in the same loop; an error
 //! unwinds to the nearest one above the frame this `call` started with.
 //!
-//! A frame's `pc` in the frame stack is the instruction being executed
-//! (line information and variable names are keyed by it); the loop keeps
-//! it in a local and stores it only before something that can raise an
-//! error or call out (slow paths, calls), which is all anyone reads it for.
-//! With it the loop stores the instruction's address (`CallFrame::ip`), so
+//! The instruction being executed (line information and variable names
+//! are keyed by its index) is kept in a local and stored in the frame only
+//! before something that can raise an error or call out (slow paths,
+//! calls), which is all anyone reads it for. The loop stores its address
+//! (`CallFrame::ip`; `CallFrame::current_pc` derives the index), so
 //! resuming a frame after a call is one load, not a walk from the closure
 //! to its code.
 //!
@@ -44,9 +49,10 @@
 //! copies of freshly written frames) are in docs/PERFORMANCE.md. Registers
 //! are read through a `regs::Window` (lua-runtime), a pointer to the frame's
 //! first register kept in a local and re-made after every call out of the
-//! loop, which may move the stack; the crate's
-//! own `unsafe` is only in `window` (the instruction pointer), each use
-//! with the invariant that makes it sound.
+//! loop, which may move the stack. The crate's own `unsafe` is in `window`
+//! (the instruction pointer, the running closure's code and constants)
+//! and in the register-access macros of the loop, each with the invariant
+//! that makes it sound.
 //!
 //! ```
 //! use std::rc::Rc;

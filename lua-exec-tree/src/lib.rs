@@ -34,13 +34,20 @@
 //! in the same loop, so deep recursion inside pcall is fine; an error
 //! unwinds the frames to the nearest protected one (above the frame that
 //! entered this loop) or leaves the loop. The call/return/unwind protocol
-//! itself is lua-runtime's `interp` module, shared with the flat executor.
+//! itself is lua-runtime's `vm::interp` module, and the loop around the
+//! walk (`vm::run`) is the flat executor's too.
+//!
+//! The instructions that are not control flow (moves, table access,
+//! arithmetic, closures, ...) have one body for both executors, lua-runtime's
+//! `vm_instructions!` macro, which the walk expands with its own register
+//! access; what this crate writes itself is how a node is reached and what
+//! happens at the end of a block.
 //!
 //! An `__index`, `__newindex`, `__len` or arithmetic metamethod written in
 //! Lua runs as a frame too: the walk pushes it with the result slot just
 //! above the caller's registers, marks the caller `FrameFlags::FINISH` and
-//! leaves the cursor on the interrupted instruction; when the caller resumes, the
-//! result completes that instruction. Such frames count against the C-call
+//! leaves the cursor on the interrupted instruction; when the caller
+//! resumes, the result completes that instruction. Such frames count against the C-call
 //! limit, as PUC's `luaT_callTMres` calls do. A comparison metamethod
 //! deciding a condition's leaf runs the same way (the leaf's outcome is
 //! its result's truthiness). `__concat` and `__close` run through
@@ -50,13 +57,11 @@
 //! `coroutine.resume` swapped its stacks in; a `coroutine.yield` stops the
 //! loop with its native frame on top, which the next resume completes.
 //!
-//! Speed: on the repository's benchmarks the walk runs at about 1.5-1.6x
-//! lua5.4's time (geometric mean), 1.1-1.5x the flat executor's per
-//! workload; the measured reasons behind its shape are in the `walk`
-//! module. Registers are read through lua-runtime's unchecked `regs`
-//! accessors; the crate's own `unsafe` is only in `blocks` (an
-//! uninitialised inline array), each use with the invariant that makes it
-//! sound.
+//! Registers are read through lua-runtime's unchecked `vm::regs`
+//! accessors (`unsafe fn`s); each use in this crate is a macro of the walk
+//! or of `cond` that states the invariant making it sound (the register
+//! belongs to the running frame). docs/PERFORMANCE.md has how fast the walk
+//! is and why it is shaped as it is.
 //!
 //! ```
 //! use std::rc::Rc;

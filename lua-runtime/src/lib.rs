@@ -10,26 +10,24 @@
 //!
 //! # Layout
 //!
-//! - [`gc`]: the heap (`Gc<T>`, mark & sweep) — the only module with heap
-//!   `unsafe`.
-//! - [`value`]: the 16-byte [`Value`]; [`string`]: interned byte strings;
-//!   [`object`]: tables, closures, upvalues, natives, userdata, threads
-//!   (`object::table_cell`: the cell a table's raw part lives in, checked
-//!   in debug builds, free in release).
-//! - [`number`]: integer/float rules, coercions, number formatting.
-//! - [`ops`]: operators with metamethods and their error messages;
-//!   [`meta`]: the metamethod lookup path.
-//! - [`thread`]: call frames and the per-thread stacks shared by both
-//!   executors; [`executor`]: the trait; [`interp`]: the call, return,
-//!   unwind and `for` protocol both executors share; [`fast`]: their
-//!   inline fast paths (number arithmetic, raw table access); [`regs`]:
-//!   their unchecked register access (and the flat executor's register
-//!   window pointer), with the invariants that make it sound.
-//! - [`lib_coroutine`]: coroutines as heap threads whose stacks are moved
-//!   into the `State` while they run.
-//! - [`state`]: the `State`; [`args`]: argument checking for natives;
-//!   [`debug`]: lines, function names, tracebacks.
-//! - `lib_*`: the standard libraries; [`strlib`]: pure string algorithms.
+//! Grouped by role, as PUC's sources are:
+//!
+//! - [`state`]: the [`State`] (the embedding surface: load, call, globals,
+//!   tables, strings); [`value`]: the 16-byte [`Value`]; [`error`]:
+//!   [`LuaError`]; [`gc`]: the heap (`Gc<T>`, mark & sweep), the only module
+//!   with heap `unsafe`.
+//! - [`object`]: what lives on the heap: tables (a lua-tables table plus a
+//!   metatable), closures and upvalues, natives, userdata, threads,
+//!   interned byte strings ([`object::string`]).
+//! - [`vm`]: what executors use, public for the executor crates (not an
+//!   embedding API): call frames, the call/return/unwind protocol, the run
+//!   loop around a walk, register access, fast paths, operators and
+//!   metamethod lookup, coroutine switches, debug information, and the
+//!   instruction bodies both executors expand.
+//! - [`stdlib`]: the standard libraries, one module each, and the
+//!   argument checking they share (as lauxlib); [`strlib`]: the pure
+//!   string algorithms behind them (patterns, `format`, `pack`, UTF-8).
+//! - `number` (private): Lua's number rules, coercions and formatting.
 //!
 //! # How to add a library function
 //!
@@ -43,7 +41,7 @@
 //! `LuaError::new(value)`. To call back into Lua use `st.call(f, &[args])`;
 //! values held only in Rust locals across such a call must be rooted (push
 //! them on the stack), because a collection may run.
-//! Put a library in its own module `lib_<name>.rs` with an
+//! Put a library in its own module `stdlib/<name>.rs` with an
 //! `open(st: &mut State)` that builds its table (`st.new_table()`,
 //! `st.register(t, &[("name", f), ...])`), sets the global and
 //! `package.loaded` entry, and call it from `State::new`.

@@ -4,7 +4,7 @@
 //!
 //! # Streams
 //!
-//! A handle is a [`Stream`]: a [`Port`] every stream has, plus the kind of
+//! A handle is a [`Stream`]: a `Port` every stream has, plus the kind of
 //! thing it is connected to. The port is a raw file descriptor with a read
 //! buffer (so `"n"` can look ahead one character and give it back, as
 //! `ungetc`) and a write buffer, driven with `read`/`write`/`lseek`/`close`
@@ -15,11 +15,11 @@
 //!
 //! What differs between kinds (a file, a pipe, the three standard streams)
 //! is how they write, flush and close; each kind is a type implementing
-//! [`Endpoint`], and [`Kind`] dispatches to them through `enum_dispatch`.
+//! `Endpoint`, and `Kind` dispatches to them through `enum_dispatch`.
 //!
 //! Standard output is special: `print` writes to the state's buffered
 //! sink (`State::out`), and so must `io.write`, or the two would come out
-//! in the wrong order. [`Stdout`] therefore leaves its port's write buffer
+//! in the wrong order. `Stdout` therefore leaves its port's write buffer
 //! unused; its writes go to `State::out`.
 //!
 //! Dropping a stream (when the collector frees its userdata, or when the

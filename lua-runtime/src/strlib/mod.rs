@@ -14,7 +14,7 @@
 //! | module | for |
 //! |---|---|
 //! | [`number_fmt`] | `%.14g` / `tostring` of floats, glibc-exact `printf` conversions |
-//! | [`format`] | `string.format`, through the [`format::FormatArgs`] trait |
+//! | [`format`](mod@format) | `string.format`, through the [`format::FormatArgs`] trait |
 //! | [`pattern`] | `find`, `match`, `gmatch`, `gsub` and their errors |
 //! | [`pack`] | `string.pack`, `unpack`, `packsize` |
 //! | [`bytes`] | `rep`, `sub`/`byte` positions, `lower`, `upper`, `reverse`, `char` |

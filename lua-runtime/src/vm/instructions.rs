@@ -5,7 +5,7 @@
 //! a flat array, a node of a structured list) and how control moves (jumps,
 //! nested blocks, calls, returns); the other instructions (moves, loads,
 //! upvalues, table access, arithmetic, length, concatenation, closures,
-//! varargs) have the same body in both. [`vm_instructions!`] expands to a
+//! varargs) have the same body in both. [`vm_instructions!`](crate::vm_instructions) expands to a
 //! `match` over an `&Op` holding those bodies, followed by the arms the
 //! executor passes in (its control flow). Being a macro, the bodies are
 //! compiled inside each executor's loop with its own locals in machine
@@ -28,7 +28,7 @@
 //! - `refresh!()`: re-derive register access after a call out of the loop
 //!   (a call may move the value stack).
 //! - `suspend!()`: a Lua metamethod's frame was just pushed above the
-//!   running frame, which is marked [`FrameFlags::FINISH`](FrameFlags::FINISH):
+//!   running frame, which is marked [`FrameFlags::FINISH`](crate::vm::frame::FrameFlags::FINISH):
 //!   leave the instruction and run the new frame. When the running frame
 //!   resumes, [`finish_reg`](crate::vm::interp::finish_reg) says where the
 //!   metamethod's result goes.
