@@ -307,7 +307,11 @@ pub fn int_floor_div(a: i64, b: i64) -> Option<i64> {
             let q = a / b;
             // Round toward minus infinity when the signs differ and there
             // is a rest.
-            Some(if (a % b != 0) && ((a ^ b) < 0) { q - 1 } else { q })
+            Some(if (a % b != 0) && ((a ^ b) < 0) {
+                q - 1
+            } else {
+                q
+            })
         }
     }
 }

@@ -138,21 +138,41 @@ pub fn compare(
 }
 
 /// The first differing line of two outputs, e.g.
-/// `stdout line 3: expected "4" got "4.0" (2 of 5 lines differ)`.
+/// `stdout line 3: expected "4" got "4.0" (2 of 5 lines differ)`. Lines
+/// are matched by a real diff (`similar`), so one missing or extra line
+/// counts as one, not as every line after it.
 pub fn diff_lines(what: &str, want: &[u8], got: &[u8]) -> Option<String> {
     if want == got {
         return None;
     }
     let w: Vec<&[u8]> = want.split_inclusive(|&b| b == b'\n').collect();
     let g: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &w, &g);
+    let changed = ops.iter().filter(|op| op.tag() != similar::DiffTag::Equal);
+    let differing: usize = changed
+        .clone()
+        .map(|op| op.old_range().len().max(op.new_range().len()))
+        .sum();
+    // A side with no line at the first difference: the other side has
+    // lines inserted there (`<none>`), or it ended (`<eof>`).
+    let side = |lines: &[&[u8]], r: std::ops::Range<usize>| match lines.get(r.start) {
+        Some(l) if !r.is_empty() => show(Some(l)),
+        Some(_) => "<none>".to_string(),
+        None => show(None),
+    };
+    let (line, wl, gl) = match changed.clone().next() {
+        Some(op) => (
+            op.old_range().start,
+            side(&w, op.old_range()),
+            side(&g, op.new_range()),
+        ),
+        // Unreachable for different inputs.
+        None => (0, show(None), show(None)),
+    };
     let n = w.len().max(g.len());
-    let differing = (0..n).filter(|&i| w.get(i) != g.get(i)).count();
-    let first = (0..n).find(|&i| w.get(i) != g.get(i)).unwrap_or(0);
     Some(format!(
-        "{what} line {}: expected {} got {} ({differing} of {n} lines differ)",
-        first + 1,
-        show(w.get(first).copied()),
-        show(g.get(first).copied()),
+        "{what} line {}: expected {wl} got {gl} ({differing} of {n} lines differ)",
+        line + 1,
     ))
 }
 
@@ -194,6 +214,20 @@ mod tests {
         assert_eq!(
             err,
             "stdout line 2: expected \"2\\n\" got \"2.0\\n\" (1 of 3 lines differ)"
+        );
+    }
+
+    #[test]
+    fn an_extra_line_is_one_difference() {
+        let d = diff_lines("stdout", b"a\nb\nc\n", b"x\na\nb\nc\n").unwrap();
+        assert_eq!(
+            d,
+            "stdout line 1: expected <none> got \"x\\n\" (1 of 4 lines differ)"
+        );
+        let d = diff_lines("stdout", b"a\nb\n", b"a\n").unwrap();
+        assert_eq!(
+            d,
+            "stdout line 2: expected \"b\\n\" got <eof> (1 of 2 lines differ)"
         );
     }
 

@@ -10,6 +10,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use wait_timeout::ChildExt;
+
 use crate::compare::Observed;
 
 /// Environment variables that would change what lua5.4 or luna do at start-up
@@ -107,21 +109,20 @@ pub fn run(mut cmd: Command, stdin: Option<&[u8]>, limit: Duration) -> std::io::
     // files are only held by the child and by `out`/`err`.
     drop(cmd);
     let mut timed_out = false;
-    let mut pause = Duration::from_millis(1);
     let status = loop {
-        if let Some(status) = child.try_wait()? {
+        // Returns as soon as the child exits; every 20 ms the output size
+        // and the time limit are checked.
+        if let Some(status) = child.wait_timeout(Duration::from_millis(20))? {
             break status.code();
         }
         let too_big = out.metadata()?.len() > OUTPUT_LIMIT || err.metadata()?.len() > OUTPUT_LIMIT;
         if too_big || start.elapsed() > limit {
             timed_out = true;
-            // The child may exit between try_wait and kill: not an error.
+            // The child may exit between the wait and kill: not an error.
             let _ = child.kill();
             child.wait()?;
             break None;
         }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(20));
     };
     Ok(Observed {
         stdout: read_back(&mut out)?,

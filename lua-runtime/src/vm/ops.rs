@@ -4,10 +4,17 @@
 //! the error messages (with variable names) when an operation fails.
 //!
 //! Executors inline the fast paths (integer/float arithmetic, raw table
-//! hits) and call these functions for everything else. A metamethod written
-//! in Lua is called through `State::call`, which recurses into the executor
-//! and counts against the C-call limit, as PUC-Rio's `luaT_callTMres` does
-//! (so "C stack overflow" appears where lua5.4 reports it).
+//! hits) and call these functions for everything else. The `*_step`
+//! functions (`arith_step`, `index_step`, `set_index_step`, `len_step`,
+//! `compare_step`) do not call a metamethod themselves: they return a
+//! [`Step`], either the value or the metamethod to call with its
+//! arguments, and the executor runs a Lua metamethod as a frame of its loop
+//! (so a coroutine can yield inside it) and a native one directly (see
+//! `vm_step!`). Such frames count against the C-call limit, as PUC-Rio's
+//! `luaT_callTMres` does, so "C stack overflow" appears where lua5.4
+//! reports it. The other entry points (`State::arith`, `index`, `concat`,
+//! comparisons for natives, ...) call metamethods through `State::call`,
+//! which recurses into the executor.
 
 use crate::error::LuaResult;
 use crate::gc::Gc;
