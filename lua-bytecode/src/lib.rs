@@ -27,9 +27,9 @@
 //! "near" token get it from the source).
 //!
 //! Speed: compiling costs about as much as parsing (linear in the source);
-//! on a 21 MB generated file parse + compile runs at about 0.6x the speed
-//! of `luac5.4 -p` (which parses and generates code), see
-//! `bench/compile_vs_luac.sh` and `cargo bench -p lua-bytecode`.
+//! `bench/compile_vs_luac.sh` compares parse + compile with `luac5.4 -p`
+//! and `cargo bench -p lua-bytecode` times it (figures in
+//! docs/PERFORMANCE.md).
 //!
 //! What it is not: it does not run code (lua-exec-tree and lua-exec-flat
 //! do), does not parse (lua-syntax does) and repeats none of the parser's

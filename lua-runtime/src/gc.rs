@@ -519,15 +519,9 @@ impl Heap {
     /// Free every unmarked object and clear the survivors' marks.
     ///
     /// The walk costs about one cache miss per object (the header), and
-    /// the next address is in the header being loaded. Spreading objects
-    /// round robin over 8 lists walked in step, prefetching each list's
-    /// next header, measured no gain (binary_trees, and 40 collections of
-    /// a 400k-object heap): the walk is bound by memory traffic, not by
-    /// serialised latency. What would help is touching less memory: mark
-    /// bits beside an array of object pointers, so survivors are not read
-    /// at all; that costs 8 bytes per object unless the header shrinks by
-    /// as much, which today gains nothing for tables (an 88-byte box is in
-    /// the same 96-byte allocator size class as a 96-byte one).
+    /// the next address is in the header being loaded: it is bound by
+    /// memory traffic, not by serialised latency (docs/PERFORMANCE.md has
+    /// the layouts tried).
     fn sweep(&mut self) {
         let mut prev: Option<NonNull<Header>> = None;
         let mut cur = self.head;

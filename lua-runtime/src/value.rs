@@ -16,10 +16,10 @@
 //! [`Value::store`], [`Value::store_int`], [`Value::store_float`]). A load
 //! is forwarded from the store buffer only when one earlier store covers it
 //! in the same way: a 16-byte copy of a value just written as two words
-//! stalls for a dozen cycles, and so (measured) does an integer read of the
-//! payload of a value just written as one 16-byte vector store, which put
-//! a store-forwarding delay on every link of an integer dependency chain
-//! (`a = (a + i) % m` ran at half PUC's speed). The accesses are volatile
+//! stalls for a dozen cycles, and so does an integer read of the payload
+//! of a value just written as one 16-byte vector store, which puts a
+//! store-forwarding delay on every link of an integer dependency chain
+//! (docs/PERFORMANCE.md, "Store forwarding"). The accesses are volatile
 //! so the compiler keeps them two words instead of merging them into one
 //! vector access. They rely on this layout, which the tests below check
 //! against the compiler's own encoding.
@@ -284,7 +284,7 @@ impl TableValue for Value {
     ///
     /// Read as words rather than by a `match` over the ten variants, which
     /// compiled to a jump table: an indirect jump in front of every string
-    /// lookup (6% of `hash_str`'s profile by itself).
+    /// lookup.
     #[inline(always)]
     fn key_parts(&self) -> (u8, u64) {
         let words = self as *const Value as *const u64;

@@ -76,9 +76,8 @@ impl Table {
     /// a `Value` in memory: the executors write values as two words
     /// (lua-runtime's `value` docs), and a `Value` passed by pointer (an
     /// out-of-line lookup) or copied whole was read back as one 16-byte
-    /// load, which stalls store forwarding (`hash_str` ran 2x lua5.4).
-    /// Inlined: the lookup is the hot path of every field access
-    /// (measured: `nbody` and `closures` 5% faster than out of line).
+    /// load, which stalls store forwarding. Inlined: the lookup is the hot
+    /// path of every field access (docs/PERFORMANCE.md has the figures).
     #[inline(always)]
     pub fn get_str(&self, k: Value) -> Value {
         let (tag, payload) = k.to_words();
