@@ -5,56 +5,90 @@
 //! Entry `i` is the block that cursor `cursor_base + i` designates. The
 //! walk rebuilds the stack when it (re)enters a frame (a few steps: code
 //! rarely nests deeply) and updates it together with the cursors. The
-//! first [`INLINE`] entries live inline (a `SmallVec`, which leaves the
-//! unused ones uninitialised: the walk makes a `Blocks` on every call and
-//! return), deeper ones on the heap.
+//! first [`INLINE`] entries live in an array, deeper ones in a vector.
+//!
+//! The array is left uninitialised: the walk creates a `Blocks` on every
+//! call and return, and filling [`INLINE`] fat pointers each time was a
+//! measurable share of a call. `SmallVec` and `ArrayVec` do the same
+//! without `unsafe` here, but each made the walk's hot loops compile to
+//! more instructions (docs/PERFORMANCE.md), so this module keeps the one
+//! `unsafe` of the crate outside its register access; its invariant is
+//! that entries `0..min(len, INLINE)` of `inline` are initialised, which
+//! `new`, `push` and `set_top` maintain (they write an entry before `len`
+//! covers it) and `truncate` cannot break (it only lowers `len`).
+
+use std::mem::MaybeUninit;
 
 use lua_bytecode::Node;
-use smallvec::SmallVec;
 
 /// Entries held without allocating.
 const INLINE: usize = 16;
 
-pub(crate) struct Blocks<'a>(SmallVec<[&'a [Node]; INLINE]>);
+pub(crate) struct Blocks<'a> {
+    len: usize,
+    inline: [MaybeUninit<&'a [Node]>; INLINE],
+    spill: Vec<&'a [Node]>,
+}
 
 impl<'a> Blocks<'a> {
     /// The stack holding only the function body.
     #[inline(always)]
     pub(crate) fn new(body: &'a [Node]) -> Self {
-        let mut v = SmallVec::new();
-        v.push(body);
-        Blocks(v)
+        let mut inline = [const { MaybeUninit::uninit() }; INLINE];
+        inline[0] = MaybeUninit::new(body);
+        Blocks {
+            len: 1,
+            inline,
+            spill: Vec::new(),
+        }
     }
 
     /// Number of entries (the frame's cursor count).
     #[inline(always)]
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.len
     }
 
     /// Entry `i`; an empty block past the end.
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> &'a [Node] {
-        self.0.get(i).copied().unwrap_or(&[])
+        if i >= self.len {
+            &[]
+        } else if i < INLINE {
+            // SAFETY: `i < len` and `i < INLINE`: initialised (module
+            // invariant).
+            unsafe { self.inline[i].assume_init() }
+        } else {
+            self.spill.get(i - INLINE).copied().unwrap_or(&[])
+        }
     }
 
     #[inline(always)]
     pub(crate) fn push(&mut self, b: &'a [Node]) {
-        self.0.push(b);
+        if self.len < INLINE {
+            self.inline[self.len] = MaybeUninit::new(b);
+        } else {
+            self.spill.truncate(self.len - INLINE);
+            self.spill.push(b);
+        }
+        self.len += 1;
     }
 
     /// Replace the last entry.
     #[inline(always)]
     pub(crate) fn set_top(&mut self, b: &'a [Node]) {
-        if let Some(top) = self.0.last_mut() {
-            *top = b;
+        let i = self.len - 1;
+        if i < INLINE {
+            self.inline[i] = MaybeUninit::new(b);
+        } else if let Some(s) = self.spill.get_mut(i - INLINE) {
+            *s = b;
         }
     }
 
     /// Keep the first `n` entries (at most `len`).
     #[inline(always)]
     pub(crate) fn truncate(&mut self, n: usize) {
-        self.0.truncate(n);
+        self.len = n.min(self.len);
     }
 }
 

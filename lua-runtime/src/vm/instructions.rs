@@ -214,70 +214,92 @@ macro_rules! vm_instructions {
                 get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
             }
             &$crate::vm::Op::Add { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Add, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Add, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Sub { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Sub, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Sub, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Mul { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Mul, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Mul, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Mod { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Mod, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Mod, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Pow { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Pow, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Pow, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Div { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Div, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Div, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::IDiv { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::IDiv, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::IDiv, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::BAnd { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::BAnd, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::BAnd, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::BOr { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::BOr, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::BOr, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::BXor { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::BXor, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::BXor, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Shl { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Shl, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Shl, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::Shr { dst, a, b } => {
-                arith!($crate::vm::ops::ArithOp::Shr, dst, a, reg!(b), $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
+                let y = reg!(b);
+                arith!($crate::vm::ops::ArithOp::Shr, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::AddK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::Add, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::Add, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::SubK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::Sub, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::Sub, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::MulK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::Mul, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::Mul, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::ModK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::Mod, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::Mod, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::PowK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::Pow, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::Pow, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::DivK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::Div, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::Div, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::IDivK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::IDiv, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::IDiv, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::BAndK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::BAnd, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::BAnd, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::BOrK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::BOr, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::BOr, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::BXorK { dst, a, k: kk } => {
-                arith!($crate::vm::ops::ArithOp::BXor, dst, a, &$k[kk as usize], $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
+                let y = &$k[kk as usize];
+                arith!($crate::vm::ops::ArithOp::BXor, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::AddI { dst, a, imm } => {
                 let x = r!(a);
