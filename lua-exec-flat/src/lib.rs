@@ -66,16 +66,15 @@
 
 mod window;
 
-use lua_bytecode::{MULTRET, Op};
+use lua_bytecode::Op;
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
 use lua_runtime::vm::frame::{FrameFlags, FrameFn, Ret};
-use lua_runtime::vm::interp::{self, Called, TailCalled};
-use lua_runtime::vm::ops::VarInfo;
+use lua_runtime::vm::interp::{self, Called};
 use lua_runtime::vm::regs::Window;
 use lua_runtime::vm::run;
-use lua_runtime::{Executor, NativeKind, State, Value};
+use lua_runtime::{Executor, State, Value};
 
 /// The flat (program-counter) executor.
 #[derive(Clone, Copy, Debug, Default)]
@@ -128,7 +127,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
         let mut maxr = cl.shape.max_registers as usize;
         // lua-bytecode guarantees it (`FlatCode`); `window::fetch` relies on it.
         debug_assert!(lua_bytecode::ends_closed(code));
-        // The instruction pointer; `pc!()` is its index (the frame's pc).
+        // The instruction pointer; `cur_pc!()` is its index (the frame's pc).
         // A frame resuming after a call continues after the instruction
         // whose address `save_pc!` stored with the pc: one load from the
         // frame, not the walk closure -> prototype -> code.
@@ -331,6 +330,31 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 }
             }};
         }
+        macro_rules! before_call {
+            () => {};
+        }
+        // A Lua callee's frame was pushed: switch to it in place.
+        macro_rules! enter_lua {
+            ($c:expr, $base:expr) => {{
+                fi += 1;
+                enter_start!($c, $base);
+                continue;
+            }};
+        }
+        // The callee's frame replaced this one (same index): enter it in
+        // place.
+        macro_rules! tail_entered {
+            () => {{
+                let fr = &st.th.frames[fi];
+                if let FrameFn::Lua(c) = fr.func_fn {
+                    let nb = fr.base;
+                    enter_start!(c, nb);
+                    continue;
+                }
+                fresh = true;
+                continue 'frame;
+            }};
+        }
         macro_rules! returned {
             ($t:expr) => {{
                 *top = $t;
@@ -347,91 +371,6 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
             // `window` module's invariant).
             let op: &Op = unsafe { window::fetch(ip) };
             lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top) {
-                &Op::Call {
-                    func,
-                    nargs,
-                    nresults,
-                } => {
-                    let fa = base + func as usize;
-                    let na = if nargs == MULTRET {
-                        *top - fa - 1
-                    } else {
-                        nargs as usize
-                    };
-                    let want = if nresults == MULTRET {
-                        -1
-                    } else {
-                        nresults as i32
-                    };
-                    save_pc!();
-                    if let Value::LuaFn(c) = *reg!(func) {
-                        let nb = interp::push_lua_frame(st, c, fa, na, Ret::Normal { want }, FrameFlags::empty())?;
-                        fi += 1;
-                        enter_start!(c, nb);
-                        continue;
-                    }
-                    if let Value::Native(nf) = *reg!(func)
-                        && nf.kind == NativeKind::Plain
-                    {
-                        let ret = Ret::Normal { want };
-                        *top = interp::call_native(st, nf, fa, na, ret, FrameFlags::empty(), base + maxr)?;
-                        refresh!();
-                    } else {
-                        let c = interp::precall(
-                            st,
-                            fa,
-                            na,
-                            Ret::Normal { want },
-                            FrameFlags::empty(),
-                            VarInfo::Reg(func),
-                        )?;
-                        after_call!(c);
-                    }
-                }
-                &Op::TailCall { func, nargs } => {
-                    let fa = base + func as usize;
-                    let na = if nargs == MULTRET {
-                        *top - fa - 1
-                    } else {
-                        nargs as usize
-                    };
-                    save_pc!();
-                    match interp::tail_call(st, fa, na, func)? {
-                        TailCalled::Lua => {
-                            // The callee's frame replaced this one (same
-                            // index): enter it in place.
-                            let fr = &st.th.frames[fi];
-                            if let FrameFn::Lua(c) = fr.func_fn {
-                                let nb = fr.base;
-                                enter_start!(c, nb);
-                                continue;
-                            }
-                            fresh = true;
-                            continue 'frame;
-                        }
-                        TailCalled::Returned(t) => returned!(t),
-                    }
-                }
-                &Op::Return { first, n } => {
-                    let f = base + first as usize;
-                    let n = if n == MULTRET { *top - f } else { n as usize };
-                    quick_return!(f, n);
-                    save_pc!();
-                    let t = interp::do_return(st, f, n)?;
-                    returned!(t);
-                }
-                &Op::Return0 => {
-                    quick_return!(base, 0);
-                    save_pc!();
-                    let t = interp::do_return(st, base, 0)?;
-                    returned!(t);
-                }
-                &Op::Return1 { src } => {
-                    quick_return!(base + src as usize, 1);
-                    save_pc!();
-                    let t = interp::do_return(st, base + src as usize, 1)?;
-                    returned!(t);
-                }
                 &Op::Jmp { target } => {
                     ip = window::at(code, target as usize);
                     continue;

@@ -31,12 +31,12 @@
 //! only a leaf that needs a metamethod, a call or an error runs (from that
 //! node on) under a cursor of its own.
 
-use lua_bytecode::{MULTRET, Node, Op, Proto};
+use lua_bytecode::{Node, Op, Proto};
 use lua_runtime::error::LuaResult;
-use lua_runtime::vm::frame::{Cursor, FrameFlags, FrameFn, Ret};
-use lua_runtime::vm::interp::{self, Called, TailCalled};
-use lua_runtime::vm::ops::VarInfo;
-use lua_runtime::{NativeKind, State, Value};
+use lua_runtime::vm::frame::{Cursor, FrameFlags, FrameFn};
+use lua_runtime::vm::interp::{self, Called};
+
+use lua_runtime::{State, Value};
 
 use crate::ITER;
 use crate::blocks::Blocks;
@@ -261,6 +261,31 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 }
             }};
         }
+        // The frame resumes after the call from its cursor.
+        macro_rules! before_call {
+            () => {
+                save_pos!(node_pos!() + 1)
+            };
+        }
+        macro_rules! enter_lua {
+            ($c:expr, $base:expr) => {{
+                let _ = ($c, $base);
+                continue 'frame;
+            }};
+        }
+        macro_rules! after_call {
+            ($c:expr) => {
+                match $c {
+                    Called::Lua => continue 'frame,
+                    Called::Done(t) => *top = t,
+                }
+            };
+        }
+        macro_rules! tail_entered {
+            () => {
+                continue 'frame
+            };
+        }
         macro_rules! returned {
             ($t:expr) => {{
                 *top = $t;
@@ -324,74 +349,6 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                             };
                         }
                         lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top) {
-                            &Op::Call {
-                                func,
-                                nargs,
-                                nresults,
-                            } => {
-                                let fa = base + func as usize;
-                                let na = if nargs == MULTRET {
-                                    *top - fa - 1
-                                } else {
-                                    nargs as usize
-                                };
-                                let want = if nresults == MULTRET {
-                                    -1
-                                } else {
-                                    nresults as i32
-                                };
-                                save_pc!();
-                                save_pos!(node_pos!() + 1);
-                                let ret = Ret::Normal { want };
-                                if let Value::LuaFn(c) = r!(func) {
-                                    interp::push_lua_frame(st, c, fa, na, ret, FrameFlags::empty())?;
-                                    continue 'frame;
-                                }
-                                if let Value::Native(nf) = r!(func)
-                                    && nf.kind == NativeKind::Plain
-                                {
-                                    *top =
-                                        interp::call_native(st, nf, fa, na, ret, FrameFlags::empty(), base + maxr)?;
-                                } else {
-                                    match interp::precall(st, fa, na, ret, FrameFlags::empty(), VarInfo::Reg(func))? {
-                                        Called::Lua => continue 'frame,
-                                        Called::Done(t) => *top = t,
-                                    }
-                                }
-                            }
-                            &Op::TailCall { func, nargs } => {
-                                let fa = base + func as usize;
-                                let na = if nargs == MULTRET {
-                                    *top - fa - 1
-                                } else {
-                                    nargs as usize
-                                };
-                                save_pc!();
-                                match interp::tail_call(st, fa, na, func)? {
-                                    TailCalled::Lua => continue 'frame,
-                                    TailCalled::Returned(t) => returned!(t),
-                                }
-                            }
-                            &Op::Return { first, n } => {
-                                let f = base + first as usize;
-                                let n = if n == MULTRET { *top - f } else { n as usize };
-                                quick_return!(f, n);
-                                save_pc!();
-                                let t = interp::do_return(st, f, n)?;
-                                returned!(t);
-                            }
-                            &Op::Return0 => {
-                                quick_return!(base, 0);
-                                save_pc!();
-                                let t = interp::do_return(st, base, 0)?;
-                                returned!(t);
-                            }
-                            &Op::Return1 { src } => {
-                                quick_return!(base + src as usize, 1);
-                                save_pc!();
-                                let t = interp::do_return(st, base + src as usize, 1)?;
-                                returned!(t);
-                            }
                             Op::Jmp { .. }
                             | Op::JumpIf { .. }
                             | Op::JumpIfNot { .. }

@@ -3,11 +3,13 @@
 //!
 //! The two executors differ in how they fetch an instruction (an index into
 //! a flat array, a node of a structured list) and how control moves (jumps,
-//! nested blocks, calls, returns); the other instructions (moves, loads,
-//! upvalues, table access, arithmetic, length, concatenation, closures,
-//! varargs) have the same body in both. [`vm_instructions!`](crate::vm_instructions) expands to a
-//! `match` over an `&Op` holding those bodies, followed by the arms the
-//! executor passes in (its control flow). Being a macro, the bodies are
+//! nested blocks, where a call or a return continues); everything else
+//! (moves, loads, upvalues, table access, arithmetic, length,
+//! concatenation, closures, varargs, and the operand handling of calls and
+//! returns) has the same body in both.
+//! [`vm_instructions!`](crate::vm_instructions) expands to a `match` over an
+//! `&Op` holding those bodies, followed by the arms the executor passes in
+//! (its jumps and loops). Being a macro, the bodies are
 //! compiled inside each executor's loop with its own locals in machine
 //! registers, exactly as if written there; a function per instruction
 //! would cost the hot loop the call and the spills around it.
@@ -32,6 +34,15 @@
 //!   leave the instruction and run the new frame. When the running frame
 //!   resumes, [`finish_reg`](crate::vm::interp::finish_reg) says where the
 //!   metamethod's result goes.
+//! - Calls and returns: `before_call!()` (record what the frame needs to
+//!   resume after the call), `enter_lua!(c, base)` (closure `c`'s frame was
+//!   pushed at `base`: run it), `after_call!(called)` (after
+//!   [`precall`](crate::vm::interp::precall): run a pushed frame, or go on
+//!   with the results of a finished call), `tail_entered!()` (a tail call
+//!   replaced the running frame with a Lua one), `quick_return!(first, n)`
+//!   (the common return, if it applies; else fall through to the general
+//!   one), `returned!(top)` (the running frame returned through the
+//!   general path).
 //!
 //! Besides, the expansion names the loop's locals it reads: the state, the
 //! running closure, its constants, the frame's `base`, its register count,
@@ -405,6 +416,79 @@ macro_rules! vm_instructions {
             &$crate::vm::Op::SetList { table, n, offset } => {
                 $crate::vm::interp::set_list($st, $base, $maxr, table, n, offset, *$top);
                 refresh!();
+            }
+            &$crate::vm::Op::Call {
+                func,
+                nargs,
+                nresults,
+            } => {
+                let fa = $base + func as usize;
+                let na = if nargs == $crate::vm::MULTRET {
+                    *$top - fa - 1
+                } else {
+                    nargs as usize
+                };
+                let want = if nresults == $crate::vm::MULTRET {
+                    -1
+                } else {
+                    nresults as i32
+                };
+                save_pc!();
+                before_call!();
+                let ret = $crate::vm::frame::Ret::Normal { want };
+                let none = $crate::vm::frame::FrameFlags::empty();
+                if let $crate::Value::LuaFn(c) = *reg!(func) {
+                    let nb = $crate::vm::interp::push_lua_frame($st, c, fa, na, ret, none)?;
+                    enter_lua!(c, nb);
+                }
+                if let $crate::Value::Native(nf) = *reg!(func)
+                    && nf.kind == $crate::NativeKind::Plain
+                {
+                    let keep = $base + $maxr;
+                    *$top = $crate::vm::interp::call_native($st, nf, fa, na, ret, none, keep)?;
+                    refresh!();
+                } else {
+                    let info = $crate::vm::ops::VarInfo::Reg(func);
+                    let c = $crate::vm::interp::precall($st, fa, na, ret, none, info)?;
+                    after_call!(c);
+                }
+            }
+            &$crate::vm::Op::TailCall { func, nargs } => {
+                let fa = $base + func as usize;
+                let na = if nargs == $crate::vm::MULTRET {
+                    *$top - fa - 1
+                } else {
+                    nargs as usize
+                };
+                save_pc!();
+                match $crate::vm::interp::tail_call($st, fa, na, func)? {
+                    $crate::vm::interp::TailCalled::Lua => tail_entered!(),
+                    $crate::vm::interp::TailCalled::Returned(t) => returned!(t),
+                }
+            }
+            &$crate::vm::Op::Return { first, n } => {
+                let f = $base + first as usize;
+                let n = if n == $crate::vm::MULTRET {
+                    *$top - f
+                } else {
+                    n as usize
+                };
+                quick_return!(f, n);
+                save_pc!();
+                let t = $crate::vm::interp::do_return($st, f, n)?;
+                returned!(t);
+            }
+            &$crate::vm::Op::Return0 => {
+                quick_return!($base, 0);
+                save_pc!();
+                let t = $crate::vm::interp::do_return($st, $base, 0)?;
+                returned!(t);
+            }
+            &$crate::vm::Op::Return1 { src } => {
+                quick_return!($base + src as usize, 1);
+                save_pc!();
+                let t = $crate::vm::interp::do_return($st, $base + src as usize, 1)?;
+                returned!(t);
             }
             $($arms)*
         }
