@@ -53,6 +53,19 @@ pub fn open(st: &mut State) {
             ("ult", ult),
         ],
     );
+    #[cfg(feature = "compat53")]
+    st.register(
+        t,
+        &[
+            ("cosh", cosh),
+            ("sinh", sinh),
+            ("tanh", tanh),
+            ("pow", pow),
+            ("frexp", frexp),
+            ("ldexp", ldexp),
+            ("log10", log10),
+        ],
+    );
     st.set_field(t, "pi", Value::Float(std::f64::consts::PI));
     st.set_field(t, "huge", Value::Float(f64::INFINITY));
     st.set_field(t, "maxinteger", Value::Int(i64::MAX));
@@ -89,6 +102,102 @@ fn int_case_ceil(st: &mut State, i: i64) -> LuaResult<usize> {
 
 fn num(st: &mut State, v: f64) -> LuaResult<usize> {
     st.ret(Value::Float(v))
+}
+
+// The functions lmathlib keeps under `LUA_COMPAT_MATHLIB`, which Lua 5.4's
+// release build (`LUA_COMPAT_5_3`) turns on: the `compat53` feature.
+
+#[cfg(feature = "compat53")]
+fn cosh(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    num(st, x.cosh())
+}
+
+#[cfg(feature = "compat53")]
+fn sinh(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    num(st, x.sinh())
+}
+
+#[cfg(feature = "compat53")]
+fn tanh(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    num(st, x.tanh())
+}
+
+#[cfg(feature = "compat53")]
+fn pow(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    let y = st.check_number(a, 2)?;
+    num(st, x.powf(y))
+}
+
+#[cfg(feature = "compat53")]
+fn log10(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    num(st, x.log10())
+}
+
+/// `m, e` with `x == m * 2^e`, `0.5 <= |m| < 1` (C's `frexp`).
+#[cfg(feature = "compat53")]
+fn frexp(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    let (m, e) = frexp_f64(x);
+    st.push(Value::Float(m));
+    st.push(Value::Int(i64::from(e)));
+    Ok(2)
+}
+
+/// C's `frexp`: zero, infinities and NaN come back unchanged with 0.
+#[cfg(feature = "compat53")]
+fn frexp_f64(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp_f64(x * f64::from_bits(0x4350_0000_0000_0000)); // 2^54
+        return (m, e - 54);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
+/// C's `scalbn` (musl's): `x * 2^n` with one rounding, also where the
+/// result is subnormal.
+#[cfg(feature = "compat53")]
+fn scalbn(mut x: f64, mut n: i32) -> f64 {
+    let p1023 = f64::from_bits(0x7fe0_0000_0000_0000); // 2^1023
+    // 2^-1022 * 2^53: keeps the last step's n below -53, so a subnormal
+    // result is rounded once.
+    let down = f64::from_bits(0x0010_0000_0000_0000) * f64::from_bits(0x4340_0000_0000_0000);
+    if n > 1023 {
+        x *= p1023;
+        n -= 1023;
+        if n > 1023 {
+            x *= p1023;
+            n = (n - 1023).min(1023);
+        }
+    } else if n < -1022 {
+        x *= down;
+        n += 1022 - 53;
+        if n < -1022 {
+            x *= down;
+            n = (n + 1022 - 53).max(-1022);
+        }
+    }
+    x * f64::from_bits(((0x3ff + n) as u64) << 52)
+}
+
+/// `x * 2^e` (C's `ldexp`; the exponent converted to a C `int` as
+/// lmathlib's cast does).
+#[cfg(feature = "compat53")]
+fn ldexp(st: &mut State, a: Args) -> LuaResult<usize> {
+    let x = st.check_number(a, 1)?;
+    let e = st.check_int(a, 2)? as i32;
+    num(st, scalbn(x, e))
 }
 
 /// lmathlib's `pushnumint`: an integer if the float has an exact integer

@@ -424,6 +424,11 @@ impl State {
                     h = self.get_tm(b, tm);
                 }
                 if h.is_nil() {
+                    if cmp == Cmp::Le
+                        && let Some(v) = self.le_by_lt(a, b)?
+                    {
+                        return done(v);
+                    }
                     return Err(self.compare_error(a, b));
                 }
                 Ok(Step::call(h, [a, b, Value::Nil], 2))
@@ -478,9 +483,36 @@ impl State {
             h = self.get_tm(b, tm);
         }
         if h.is_nil() {
+            if tm == Tm::Le
+                && let Some(v) = self.le_by_lt(a, b)?
+            {
+                return Ok(v);
+            }
             return Err(self.compare_error(a, b));
         }
         Ok(self.call1(h, &[a, b])?.truthy())
+    }
+
+    /// `a <= b` as `not (b < a)` through an `__lt` metamethod when neither
+    /// operand has `__le` (5.4's `LUA_COMPAT_LT_LE`, the `compat53`
+    /// feature); `None` when there is no `__lt` either. The metamethod is
+    /// called here rather than as a frame (its result must be negated), so
+    /// a coroutine cannot yield inside it.
+    #[cfg(feature = "compat53")]
+    fn le_by_lt(&mut self, a: Value, b: Value) -> LuaResult<Option<bool>> {
+        let mut h = self.get_tm(b, Tm::Lt);
+        if h.is_nil() {
+            h = self.get_tm(a, Tm::Lt);
+        }
+        if h.is_nil() {
+            return Ok(None);
+        }
+        Ok(Some(!self.call1(h, &[b, a])?.truthy()))
+    }
+
+    #[cfg(not(feature = "compat53"))]
+    fn le_by_lt(&mut self, _a: Value, _b: Value) -> LuaResult<Option<bool>> {
+        Ok(None)
     }
 
     pub fn compare_error(&mut self, a: Value, b: Value) -> crate::error::LuaError {
