@@ -1055,8 +1055,12 @@ impl<'a> Compiler<'a> {
         let mut e1 = self.expr(lhs)?;
         if let Some(v) = e1.as_const() {
             let truthy = !matches!(v, KVal::Nil | KVal::Bool(false));
+            // As `luaK_posfix`: the result is one value even when `b` is
+            // a call or `...` (`3 and f()` gives f's first result only).
             return if (op == BinOp::And) == truthy {
-                self.expr(rhs)
+                let mut e2 = self.expr(rhs)?;
+                self.discharge_vars(&mut e2, rhs.line);
+                Ok(e2)
             } else {
                 Ok(e1)
             };

@@ -296,15 +296,25 @@ fn assert(st: &mut State, a: Args) -> LuaResult<usize> {
         st.th.stack.extend(vals);
         return Ok(a.n);
     }
-    if a.n >= 2 {
-        return Err(LuaError::new(a.get(st, 2)));
-    }
-    Err(st.error("assertion failed!"))
+    // As lbaselib: the message (or the default) goes through `error` at
+    // level 1, so a string gets the position of assert's caller.
+    let msg = if a.n >= 2 {
+        a.get(st, 2)
+    } else {
+        st.str_value("assertion failed!")
+    };
+    Err(error_at(st, msg, 1))
 }
 
 fn error(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = a.get(st, 1);
     let level = st.opt_int(a, 2, 1)?;
+    Err(error_at(st, v, level))
+}
+
+/// `error(v, level)`: a string message gets the position of the function
+/// `level` levels up from the running native.
+fn error_at(st: &mut State, v: Value, level: i64) -> LuaError {
     if let Value::Str(s) = v
         && level > 0
     {
@@ -312,10 +322,10 @@ fn error(st: &mut State, a: Args) -> LuaResult<usize> {
         if !w.is_empty() {
             let mut b = w.into_bytes();
             b.extend_from_slice(s.as_bytes());
-            return Err(LuaError::new(st.str_value(&b)));
+            return LuaError::new(st.str_value(&b));
         }
     }
-    Err(LuaError::new(v))
+    LuaError::new(v)
 }
 
 /// Fallback `pcall` (executors intercept `NativeKind::PCall` and run it

@@ -385,7 +385,8 @@ pub fn precall(
             f => {
                 let h = st.get_tm(f, Tm::Call);
                 if h.is_nil() || tries >= crate::vm::ops::MAX_TAG_LOOP {
-                    let info = if tries == 0 { info } else { VarInfo::None };
+                    // The slot is the same after `__call`s were inserted
+                    // in front: lua5.4 names it all the same.
                     return Err(st.call_error(f, info));
                 }
                 tries += 1;

@@ -106,9 +106,25 @@ pub enum Step {
     Call(Value, [Value; 3], usize),
 }
 
-impl Step {
-    fn call(h: Value, args: [Value; 3], n: usize) -> Step {
-        Step::Call(h, args, n)
+impl State {
+    /// Metamethod `h` of event `tm` to be called with `args[..n]`, as a
+    /// step.
+    fn tm_step(&mut self, h: Value, tm: Tm, args: [Value; 3], n: usize) -> LuaResult<Step> {
+        self.check_tm_callable(h, tm)?;
+        Ok(Step::Call(h, args, n))
+    }
+
+    /// A metamethod that cannot be called fails as lua5.4 words it, naming
+    /// the event: "attempt to call a number value (metamethod 'add')".
+    fn check_tm_callable(&mut self, h: Value, tm: Tm) -> LuaResult<()> {
+        if h.is_function() || !self.get_tm(h, Tm::Call).is_nil() {
+            return Ok(());
+        }
+        let t = self.obj_typename(h);
+        let event = &tm.name()[2..];
+        Err(self.rt_error(format!(
+            "attempt to call a {t} value (metamethod '{event}')"
+        )))
     }
 }
 
@@ -323,7 +339,7 @@ impl State {
         for (v, _) in [(a, ia), (b, ib)] {
             let h = self.get_tm(v, tm);
             if !h.is_nil() {
-                return Ok(Step::call(h, [a, b, Value::Nil], 2));
+                return self.tm_step(h, tm, [a, b, Value::Nil], 2);
             }
         }
         if op.is_bitwise() {
@@ -397,7 +413,7 @@ impl State {
                         if h.is_nil() {
                             done(false)
                         } else {
-                            Ok(Step::call(h, [a, b, Value::Nil], 2))
+                            self.tm_step(h, Tm::Eq, [a, b, Value::Nil], 2)
                         }
                     }
                     _ => done(false),
@@ -431,7 +447,7 @@ impl State {
                     }
                     return Err(self.compare_error(a, b));
                 }
-                Ok(Step::call(h, [a, b, Value::Nil], 2))
+                self.tm_step(h, tm, [a, b, Value::Nil], 2)
             }
         }
     }
@@ -443,7 +459,7 @@ impl State {
             _ => {
                 let h = self.get_tm(v, Tm::Len);
                 if !h.is_nil() {
-                    return Ok(Step::call(h, [v, v, Value::Nil], 2));
+                    return self.tm_step(h, Tm::Len, [v, v, Value::Nil], 2);
                 }
                 match v {
                     Value::Table(t) => Ok(Step::Done(Value::Int(t.len()))),
@@ -490,6 +506,7 @@ impl State {
             }
             return Err(self.compare_error(a, b));
         }
+        self.check_tm_callable(h, tm)?;
         Ok(self.call1(h, &[a, b])?.truthy())
     }
 
@@ -600,6 +617,7 @@ impl State {
                     };
                     return Err(self.type_error(bad, "concatenate", info));
                 }
+                self.check_tm_callable(h, Tm::Concat)?;
                 let r = self.call1(h, &[a, b])?;
                 self.th.stack[start + top - 2] = r;
                 top -= 1;
@@ -651,7 +669,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return Ok(Step::call(h, [t, key, Value::Nil], 2));
+                return Ok(Step::Call(h, [t, key, Value::Nil], 2));
             }
             t = h;
         }
@@ -723,7 +741,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return Ok(Step::call(h, [t, key, val], 3));
+                return Ok(Step::Call(h, [t, key, val], 3));
             }
             t = h;
         }
