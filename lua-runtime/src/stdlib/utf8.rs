@@ -125,6 +125,10 @@ fn iter_aux(st: &mut State, a: Args, strict: bool) -> LuaResult<usize> {
 fn codes(st: &mut State, a: Args) -> LuaResult<usize> {
     let lax = a.get(st, 2).truthy();
     let s = st.check_str(a, 1)?;
+    // 5.4.6: a string starting with a continuation byte is refused here.
+    if s.as_bytes().first().is_some_and(|&b| utf8::is_cont(b)) {
+        return Err(st.arg_error(1, utf8::MSG_INVALID));
+    }
     let f = match st.th.frames.last().map(|f| f.func_fn) {
         Some(FrameFn::Native(nf)) => nf
             .upvalues

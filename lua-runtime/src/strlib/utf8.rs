@@ -12,7 +12,8 @@ pub const CHARPATTERN: &[u8] = b"[\0-\x7F\xC2-\xFD][\x80-\xBF]*";
 /// The error of a bad sequence.
 pub const MSG_INVALID: &str = "invalid UTF-8 code";
 
-fn is_cont(b: u8) -> bool {
+/// Is `b` a continuation byte (`10xxxxxx`)?
+pub fn is_cont(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
@@ -241,8 +242,12 @@ pub fn codes_step(
         return Ok(None);
     }
     match decode(s, n as usize, strict) {
-        None => Err(MSG_INVALID),
-        Some((code, _)) => Ok(Some((n as i64 + 1, code as i64))),
+        // 5.4.6: a continuation byte right after a character is an error
+        // too (5.4.4 skipped it silently).
+        Some((code, size)) if !s.get(n as usize + size).is_some_and(|&b| is_cont(b)) => {
+            Ok(Some((n as i64 + 1, code as i64)))
+        }
+        _ => Err(MSG_INVALID),
     }
 }
 
@@ -251,6 +256,15 @@ mod tests {
     use super::*;
 
     const S: &[u8] = "aé中b".as_bytes();
+
+    #[test]
+    fn codes_refuses_stray_continuation_bytes_as_5_4_6() {
+        // After "in", a continuation byte follows a complete character.
+        assert_eq!(codes_step(b"in\x80valid", 1, true), Err(MSG_INVALID));
+        assert_eq!(codes_step(b"ab\xff", 2, true), Err(MSG_INVALID));
+        assert_eq!(codes_step(S, 0, true), Ok(Some((1, 'a' as i64))));
+        assert_eq!(codes_step(S, 1, true), Ok(Some((2, 'é' as i64))));
+    }
 
     #[test]
     fn offset_as_lua() {
