@@ -473,6 +473,24 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
     r
 }
 
+/// Close everything down to `level`, as PUC's `luaD_closeprotected`: an
+/// error raised by a `__close` handler becomes the error the remaining
+/// handlers receive, and the result; `Ok` when none failed.
+pub fn close_all_protected(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<()> {
+    let mut err = err;
+    let mut result = Ok(());
+    loop {
+        // Each round pops at least the handler that failed.
+        match close_all(st, level, err) {
+            Ok(()) => return result,
+            Err(e) => {
+                err = Some(e.value);
+                result = Err(e);
+            }
+        }
+    }
+}
+
 /// Unwind to the nearest protected frame above `boundary` (the frame count
 /// when the executor's `call` started; `cursor_mark` the cursor count then;
 /// `func`/`flags` the arguments of that `call`). `Ok(Some(top))`: caught,
@@ -522,7 +540,7 @@ pub fn handle_error(
                 {
                     e.traceback = Some(st.traceback(None, 0));
                 }
-                if let Err(e2) = close_all(st, func, Some(e.value)) {
+                if let Err(e2) = close_all_protected(st, func, Some(e.value)) {
                     e = e2;
                 }
                 release_c_calls(st, boundary);
