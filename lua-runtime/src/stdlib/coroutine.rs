@@ -162,11 +162,7 @@ fn close(st: &mut State, a: Args) -> LuaResult<usize> {
         std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
         std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
         st.current = co;
-        let err = match result {
-            Err(e) => Some(e),
-            Ok(()) => None,
-        };
-        let r = crate::vm::interp::close_all_protected(st, 0, err);
+        let r = crate::vm::interp::close_all_protected(st, 0, result.err());
         std::mem::swap(&mut st.th, &mut *co.saved.borrow_mut());
         std::mem::swap(&mut st.th, &mut *prev.saved.borrow_mut());
         st.current = prev;
