@@ -15,7 +15,7 @@ use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
-use rustyline::{Config, Context, Editor, Helper};
+use rustyline::{CompletionType, Config, Context, Editor, Helper};
 
 use lua_runtime::{Gc, LuaError, State, Table, Value};
 
@@ -169,7 +169,13 @@ impl<'a> Input<'a> {
             let config = Config::builder()
                 .max_history_size(HISTORY_SIZE)
                 .and_then(|b| b.history_ignore_dups(true))
-                .map(|b| b.auto_add_history(false).build());
+                .map(|b| {
+                    b.auto_add_history(false)
+                        // Tab completes the common prefix, a second Tab
+                        // lists the candidates (as a shell does).
+                        .completion_type(CompletionType::List)
+                        .build()
+                });
             let ed = config.and_then(Editor::<LuaHelper<'a>, DefaultHistory>::with_config);
             if let Ok(mut ed) = ed {
                 if let Some(h) = &history {
@@ -230,7 +236,13 @@ impl<'a> Input<'a> {
                     let mut l = String::new();
                     return match std::io::stdin().read_line(&mut l) {
                         Ok(0) | Err(_) => None,
-                        Ok(_) => Some(l.strip_suffix('\n').unwrap_or(&l).to_string()),
+                        Ok(_) => {
+                            let l = l.strip_suffix('\n').unwrap_or(&l).to_string();
+                            // lua5.4 (readline reading a pipe) echoes the
+                            // line, so a transcript shows what ran.
+                            let _ = writeln!(out, "{l}");
+                            Some(l)
+                        }
                     };
                 }
             }
