@@ -139,9 +139,11 @@ impl Cli<'_> {
                 let _ = writeln!(self.st.output(), "{}", version_line());
                 repl::run(self.st);
             } else {
-                // lua.c's `dofile(L, NULL)`: stdin as a file, no arguments.
+                // lua.c's `dofile(L, NULL)`: stdin as a file, no arguments;
+                // lua.c reports an error but ignores it for the exit
+                // status (0), unlike a script named `-`.
                 let r = load_file(self.st, None).and_then(|f| docall(self.st, f, &[], 0));
-                return self.report(r.map(drop));
+                self.report(r.map(drop));
             }
         }
         true
