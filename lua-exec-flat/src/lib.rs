@@ -330,6 +330,26 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 }
             }};
         }
+        // A backward jump: stop here if an `Interrupter` asked for it.
+        // Every loop jumps backwards, and there it stops if an
+        // `Interrupter` asked for it.
+        macro_rules! check_interrupt {
+            () => {
+                if st.interrupt_requested() {
+                    return Err(interrupted(st, fi, ip));
+                }
+            };
+        }
+        macro_rules! jump {
+            ($target:expr) => {{
+                let dest = window::at(code, $target as usize);
+                if dest <= ip {
+                    check_interrupt!();
+                }
+                ip = dest;
+                continue;
+            }};
+        }
         macro_rules! before_call {
             () => {};
         }
@@ -371,24 +391,19 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
             // `window` module's invariant).
             let op: &Op = unsafe { window::fetch(ip) };
             lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top) {
-                &Op::Jmp { target } => {
-                    ip = window::at(code, target as usize);
-                    continue;
-                }
+                &Op::Jmp { target } => jump!(target),
                 // The test is read in place from the instruction (a copy
                 // would go through the stack to be passed by reference).
                 Op::JumpIf { test, target } => {
                     let target = *target;
                     if test!(test) {
-                        ip = window::at(code, target as usize);
-                        continue;
+                        jump!(target);
                     }
                 }
                 Op::JumpIfNot { test, target } => {
                     let target = *target;
                     if !test!(test) {
-                        ip = window::at(code, target as usize);
-                        continue;
+                        jump!(target);
                     }
                 }
                 &Op::ForPrep { base: b, target } => {
@@ -412,10 +427,16 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                             Value::store_int(&mut regs[1], count - 1);
                             Value::store_int(&mut regs[0], ni);
                             Value::store_int(&mut regs[3], ni);
+                            // Every 1024th iteration only: the counter is
+                            // in a register, the flag two loads away.
+                            if count & 1023 == 0 {
+                                check_interrupt!();
+                            }
                             ip = window::at(code, target as usize);
                             continue;
                         }
                     } else if interp::for_step(regs) {
+                        check_interrupt!();
                         ip = window::at(code, target as usize);
                         continue;
                     }
@@ -437,6 +458,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                     let v = r!(b + 4);
                     if !v.is_nil() {
                         w!(b + 2, v);
+                        check_interrupt!();
                         ip = window::at(code, target as usize);
                         continue;
                     }
@@ -445,4 +467,13 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
             ip = ip.wrapping_add(1);
         }
     }
+}
+
+/// The "interrupted!" error at instruction `ip` of frame `fi`: out of line,
+/// so the check in the loop is a load and a branch.
+#[cold]
+#[inline(never)]
+fn interrupted(st: &mut State, fi: usize, ip: *const Op) -> lua_runtime::LuaError {
+    st.th.frames[fi].ip = ip as usize;
+    st.take_interrupt()
 }

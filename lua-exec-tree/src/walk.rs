@@ -286,6 +286,16 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 continue 'frame
             };
         }
+        // The end of a loop's body (or a `goto`): stop here if an
+        // `Interrupter` asked for it (the position is the last one the
+        // frame saved).
+        macro_rules! check_interrupt {
+            () => {
+                if st.interrupt_requested() {
+                    return Err(st.take_interrupt());
+                }
+            };
+        }
         macro_rules! returned {
             ($t:expr) => {{
                 *top = $t;
@@ -398,7 +408,11 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                         enter!(node, &f.body.nodes, 0, f.body.nodes.len());
                     }
                     Node::Break { levels, .. } => jump!(*levels, None::<u32>),
-                    Node::Goto { levels, target, .. } => jump!(*levels, Some(*target)),
+                    Node::Goto { levels, target, .. } => {
+                        // A `goto` may close a loop.
+                        check_interrupt!();
+                        jump!(*levels, Some(*target))
+                    }
                 }
             }
 
@@ -460,6 +474,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
             }
             match node {
                 Node::NumericFor(f) => {
+                    check_interrupt!();
                     // SAFETY: the loop's registers are the running frame's
                     // (see `reg!`).
                     let regs = unsafe { regs::for_regs(st, base, f.base) };
@@ -481,6 +496,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                     leave!();
                 }
                 Node::Loop(_) => {
+                    check_interrupt!();
                     it = block.iter();
                     continue 'walk;
                 }
@@ -496,6 +512,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 }
                 Node::While(b) => {
                     let go = if sub == 0 {
+                        check_interrupt!();
                         cond_fast(st, base, k, &cl.upvals, &b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
@@ -514,6 +531,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 }
                 Node::Repeat(b) => {
                     let go = if sub == 0 {
+                        check_interrupt!();
                         cond_fast(st, base, k, &cl.upvals, &b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
@@ -539,6 +557,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                         w!(f.base + 2, v);
                         switch!(&f.body.nodes, 0);
                     }
+                    check_interrupt!();
                     // Call the iterator: R[ra+4..] := R[ra](R[ra+1], R[ra+2]).
                     let ra = base + f.base as usize;
                     save_pc!(f.call_pc);

@@ -75,6 +75,6 @@ pub use error::{LuaError, LuaResult};
 pub use gc::Gc;
 pub use object::string::LuaStr;
 pub use object::{Args, NativeFnPtr, NativeKind, Table};
-pub use state::State;
+pub use state::{Interrupter, State};
 pub use value::Value;
 pub use vm::executor::{Executor, Resumed};

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use lua_bytecode::Proto;
 
@@ -27,6 +29,24 @@ pub const MAX_STACK: usize = 1_000_000;
 
 /// Where `print` and `io.write` go.
 pub type Output = Box<dyn Write>;
+
+/// Stops the Lua code running in a [`State`] (made by
+/// [`State::interrupter`]): after [`Interrupter::interrupt`], the running
+/// code raises the error "interrupted!" (with its position, as lua.c's
+/// Ctrl-C hook does) at its next loop iteration or tail call; the request
+/// is cleared when the error is raised. Natives are not interrupted (a
+/// long `string.rep` finishes first), as in lua.c. Cheap to clone, `Send`
+/// and `Sync`: hand it to a signal handler or another thread.
+#[derive(Clone, Debug)]
+pub struct Interrupter(Arc<AtomicBool>);
+
+impl Interrupter {
+    /// Ask the running code to stop (async-signal-safe: lock-free atomic
+    /// operations only).
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
 
 /// A Lua state.
 pub struct State {
@@ -74,6 +94,10 @@ pub struct State {
     /// (`thread::FRAME_TRACEBACK`): an error leaving a nested executor call
     /// captures its traceback where it was raised, before frames unwind.
     pub(crate) want_traceback: u32,
+    /// Set by an [`Interrupter`] (from any thread, e.g. a signal handler);
+    /// the running Lua code raises "interrupted!" at its next loop
+    /// iteration or tail call and clears it.
+    interrupt: Arc<AtomicBool>,
 }
 
 impl State {
@@ -110,6 +134,7 @@ impl State {
             nny: 0,
             yielding: false,
             want_traceback: 0,
+            interrupt: Arc::new(AtomicBool::new(false)),
         };
         let k = st.str_value("_LOADED");
         let _ = registry.raw_mut().set(k, Value::Table(loaded));
@@ -626,6 +651,33 @@ impl State {
     /// Flush the output sink.
     pub fn flush(&mut self) {
         let _ = self.out.flush();
+    }
+
+    /// A handle that stops the Lua code this state runs, from any thread:
+    /// what lua.c does on Ctrl-C with a hook.
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(self.interrupt.clone())
+    }
+
+    /// Has an [`Interrupter`] asked the running code to stop? The
+    /// executors check at loop iterations and tail calls, then raise
+    /// [`State::take_interrupt`] with the running instruction saved.
+    #[inline(always)]
+    pub fn interrupt_requested(&self) -> bool {
+        self.interrupt.load(Ordering::Relaxed)
+    }
+
+    /// The "interrupted!" error (with the running position, as
+    /// `luaL_error`), clearing the request.
+    #[cold]
+    #[inline(never)]
+    pub fn take_interrupt(&mut self) -> LuaError {
+        self.clear_interrupt();
+        self.rt_error("interrupted!")
+    }
+
+    fn clear_interrupt(&self) {
+        self.interrupt.store(false, Ordering::Relaxed);
     }
 
     /// Where `print` and `io.write` write (standard output unless replaced

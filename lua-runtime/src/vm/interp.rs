@@ -633,6 +633,10 @@ pub enum TailCalled {
 /// `return f(args)` from the running Lua frame: the callee at `fa` with
 /// `na` arguments; `func_reg` names it in errors.
 pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResult<TailCalled> {
+    // A loop of tail calls never grows the stack: it is interrupted here.
+    if st.interrupt_requested() {
+        return Err(st.take_interrupt());
+    }
     let callee = st.th.stack[fa];
     if !callee.is_function() && st.get_tm(callee, Tm::Call).is_nil() {
         return Err(st.call_error(callee, VarInfo::Reg(func_reg)));
