@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 /// How long to wait for expected output before failing.
 const LIMIT: Duration = Duration::from_secs(30);
 
+/// How long typed keys may take to be echoed before they are typed again.
+const ECHO_LIMIT: Duration = Duration::from_secs(3);
+
 fn have_tmux() -> bool {
     let ok = Command::new("tmux")
         .arg("-V")
@@ -38,8 +41,16 @@ struct Term {
 }
 
 impl Term {
-    /// Starts `luna` (with `LUNA_HISTORY=history`) in a 120x50 terminal.
+    /// Starts `luna` (with `LUNA_HISTORY=history`) in a 120x50 terminal
+    /// and waits for its prompt.
     fn start(history: &Path) -> Term {
+        let t = Term::spawn(history, "");
+        t.wait_for(">");
+        t
+    }
+
+    /// Starts `luna` with `args` (shell words) in a 120x50 terminal.
+    fn spawn(history: &Path, args: &str) -> Term {
         static N: AtomicUsize = AtomicUsize::new(0);
         let socket = format!(
             "luna-repl-test-{}-{}",
@@ -49,7 +60,7 @@ impl Term {
         // After luna exits the pane stays (sleep) so its last screen and
         // exit status can be read.
         let cmd = format!(
-            "LUNA_HISTORY='{}' '{}'; echo \"EXIT=$?\"; sleep 60",
+            "LUNA_HISTORY='{}' '{}' {args}; echo \"EXIT=$?\"; sleep 60",
             history.display(),
             env!("CARGO_BIN_EXE_luna")
         );
@@ -59,9 +70,7 @@ impl Term {
             .status()
             .is_ok_and(|s| s.success());
         assert!(ok, "tmux new-session failed");
-        let t = Term { socket };
-        t.wait_for(">");
-        t
+        Term { socket }
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -85,24 +94,51 @@ impl Term {
         self.tmux(&args);
     }
 
-    /// Waits for a prompt, then types `text`: rustyline reads the
-    /// terminal's answer to a cursor query before it prompts, and drops
-    /// keys typed ahead of that answer.
+    /// Waits for a prompt, then types `text` and waits for its echo.
+    /// rustyline asks the terminal where the cursor is before it prompts
+    /// and may drop keys that arrive while it reads the answer; keys that
+    /// were not echoed are typed again.
     fn start_line(&self, text: &str) {
         let start = Instant::now();
         loop {
-            let s = self.screen();
-            let last = s.lines().last().unwrap_or("");
-            if PROMPTS.contains(&last) {
-                break;
+            self.wait_until("a prompt", |last| PROMPTS.contains(&last));
+            self.type_text(text);
+            let echoed = Instant::now();
+            while echoed.elapsed() < ECHO_LIMIT {
+                let s = self.screen();
+                let last = s.lines().last().unwrap_or("");
+                if PROMPTS.iter().any(|p| {
+                    last.strip_prefix(p)
+                        .is_some_and(|r| r.trim() == text.trim())
+                }) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
             }
             assert!(
                 start.elapsed() < LIMIT,
-                "timed out waiting for a prompt; the screen:\n{s}"
+                "timed out typing {text:?}; the screen:\n{}",
+                self.screen()
+            );
+            // Clear what did arrive and type the line again.
+            self.keys(&["C-u"]);
+        }
+    }
+
+    /// Waits until the last line of the screen satisfies `ok`.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(s.lines().last().unwrap_or("")) {
+                return;
+            }
+            assert!(
+                start.elapsed() < LIMIT,
+                "timed out waiting for {what}; the screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        self.type_text(text);
     }
 
     /// Types the rest of the line being edited and presses Enter.
@@ -310,4 +346,20 @@ fn history_keeps_a_multi_line_chunk_as_one_entry() {
     t.wait_for("> total\n106\n>");
     t.keys(&["C-d"]);
     t.wait_for("EXIT=0");
+}
+
+/// Ctrl-C stops a script too: "interrupted!" with a traceback, status 1.
+#[test]
+fn ctrl_c_interrupts_a_script() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("spin.lua");
+    std::fs::write(&script, "print('spin' .. 'ning')\nwhile true do end\n").expect("write");
+    let t = Term::spawn(&history_in(&dir), &format!("'{}'", script.display()));
+    t.wait_for("spinning");
+    t.keys(&["C-c"]);
+    t.wait_for("interrupted!\nstack traceback:");
+    t.wait_for("EXIT=1");
 }
