@@ -2,15 +2,18 @@
 //!
 //! [`run`] takes the whole argument vector and returns the exit status, so
 //! the binary (`src/main.rs`) is one line and tests run the CLI in-process.
-//! The command line follows `lua5.4`'s (`-e`, `-l`, `-i`, `-v`, `-E`, `-W`,
-//! `--`, `-`, `script args...`, see [`args`]) plus luna's long options.
-//! Scripts and `-e` chunks run on the executor `--executor=tree|flat` (or
-//! `LUNA_EXECUTOR`) names, flat by default, with lua.c's error reporting
-//! (the `runner` module); `-i` and a terminal without a script start the
-//! REPL. `luna --check FILE...` parses and compiles every file (in
-//! parallel) and reports each error as `luna: <message>` on stderr, in
-//! argument order, exiting with 1 if any file failed; `--list[=tree|flat]`
-//! prints bytecode listings.
+//! The command line is `lua5.4`'s (`-e`, `-l`, `-i`, `-v`, `-E`, `-W`,
+//! `--`, `-`, `script args...`, see [`args`]) plus luna's long options,
+//! and runs as lua.c's `pmain` does (the `runner` module): `LUA_INIT_5_4`
+//! or `LUA_INIT`, the options in order, the script, the REPL (`repl`, with
+//! rustyline: history, Tab completion from the live state in `complete`);
+//! messages are prefixed with `argv[0]` as lua.c's. Code runs on the
+//! executor `--executor=tree|flat` (or `LUNA_EXECUTOR`) names, flat by
+//! default; Ctrl-C stops a running chunk (`interrupt`). `luna --check
+//! FILE...` parses and compiles every file (in parallel) and reports each
+//! error as `luna: <message>` on stderr, in argument order, exiting with 1
+//! if any file failed; `--list[=tree|flat]` prints bytecode listings;
+//! `--help` prints the usage.
 //!
 //! ```
 //! let dir = tempfile::tempdir().unwrap();
