@@ -154,3 +154,76 @@ fn is_name(b: &[u8]) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
         && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    /// A state after `setup`, and its globals table.
+    fn state(setup: &str) -> (State, Gc<Table>) {
+        let mut st = State::new(Rc::new(lua_exec_flat::FlatExecutor));
+        st.push_host_frame();
+        let f = st.load(setup.as_bytes(), "=setup", "t", None).unwrap();
+        st.call(f, &[]).unwrap();
+        let f = st.load(b"return _ENV", "=env", "t", None).unwrap();
+        let Some(Value::Table(g)) = st.call(f, &[]).unwrap().first().copied() else {
+            panic!("no _ENV");
+        };
+        (st, g)
+    }
+
+    fn names(st: &State, g: Gc<Table>, line: &str) -> (usize, Vec<String>) {
+        complete(st, g, line, line.len())
+    }
+
+    #[test]
+    fn keywords_globals_and_paths() {
+        let (st, g) = state("my_global = { inner = { deep = 1, other = 2 }, f = print }");
+        assert_eq!(
+            names(&st, g, "x = my_g"),
+            (4, vec!["my_global".to_string()])
+        );
+        assert_eq!(names(&st, g, "retu").1, vec!["return".to_string()]);
+        assert_eq!(
+            names(&st, g, "my_global.inner."),
+            (16, vec!["deep".to_string(), "other".to_string()])
+        );
+        assert_eq!(names(&st, g, "string.fo").1, vec!["format".to_string()]);
+        // Only functions after a colon.
+        assert_eq!(names(&st, g, "my_global:").1, vec!["f".to_string()]);
+        assert!(names(&st, g, "nosuch.x").1.is_empty());
+        assert!(names(&st, g, "my_global.inner.deep.").1.is_empty());
+    }
+
+    #[test]
+    fn methods_through_index_tables_only() {
+        let (st, g) = state(
+            "s = 'abc'
+             called = false
+             obj = setmetatable({ own = 1 }, { __index = { inherited = function() end } })
+             fun = setmetatable({}, { __index = function() called = true end })",
+        );
+        assert!(names(&st, g, "s:upp").1.contains(&"upper".to_string()));
+        assert_eq!(
+            names(&st, g, "obj.").1,
+            vec!["inherited".to_string(), "own".to_string()]
+        );
+        assert!(names(&st, g, "fun.").1.is_empty());
+        assert!(matches!(
+            field(&st, Value::Table(g), b"called"),
+            Some(Value::Bool(false))
+        ));
+    }
+
+    #[test]
+    fn nothing_inside_strings_or_after_calls() {
+        let (st, g) = state("");
+        assert!(names(&st, g, "print('str").1.is_empty());
+        assert!(names(&st, g, "f().str").1.is_empty());
+        assert!(names(&st, g, "t[1].x").1.is_empty());
+        assert!(names(&st, g, "x = 1").1.is_empty());
+        // A cursor inside a multi-byte character completes nothing.
+        assert_eq!(complete(&st, g, "é", 1), (1, Vec::new()));
+    }
+}
