@@ -6,7 +6,7 @@
 //! multi-line chunk is one entry), Tab completion (`complete`), Ctrl-C
 //! clearing the line (or dropping a chunk being continued), Ctrl-D ending.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use rustyline::completion::{Completer, Pair};
@@ -91,12 +91,12 @@ fn loadline(input: &mut Input<'_>) -> Option<Result<Value, LuaError>> {
 fn loadline_once(input: &mut Input<'_>) -> Option<Option<Result<Value, LuaError>>> {
     let mut line = input.read(true)?;
     // lua.c keeps 5.2's `=expr` for `return expr`.
-    if let Some(rest) = line.strip_prefix('=') {
-        line = format!("return {rest}");
+    if let Some(rest) = line.strip_prefix(b"=") {
+        line = [b"return ", rest].concat();
     }
     let st = input.state();
-    let as_expr = format!("return {line};");
-    if let Ok(f) = st.load(as_expr.as_bytes(), "=stdin", "t", None) {
+    let as_expr = [b"return ", &line[..], b";"].concat();
+    if let Ok(f) = st.load(&as_expr, "=stdin", "t", None) {
         if !line.is_empty() {
             input.save(&line);
         }
@@ -104,14 +104,14 @@ fn loadline_once(input: &mut Input<'_>) -> Option<Option<Result<Value, LuaError>
     }
     // lua.c's `multiline`: add lines while the error is at `<eof>`.
     loop {
-        let r = input.state().load(line.as_bytes(), "=stdin", "t", None);
+        let r = input.state().load(&line, "=stdin", "t", None);
         if let Err(e) = &r
             && incomplete(e)
         {
             match input.read(false) {
                 Some(more) => {
-                    line.push('\n');
-                    line.push_str(&more);
+                    line.push(b'\n');
+                    line.extend_from_slice(&more);
                     continue;
                 }
                 None if input.dropped => {
@@ -211,15 +211,16 @@ impl<'a> Input<'a> {
 
     /// A line (without its newline) read after the prompt for a first or
     /// continuation line; `None` at end of input, or after Ctrl-C on a
-    /// continuation line (with `dropped` set).
-    fn read(&mut self, first: bool) -> Option<String> {
+    /// continuation line (with `dropped` set). Bytes, as lua.c reads them:
+    /// a piped line need not be UTF-8.
+    fn read(&mut self, first: bool) -> Option<Vec<u8>> {
         loop {
             let st = self.state();
             let p = prompt(st, first);
             st.flush();
             match &mut self.reader {
                 Reader::Editor(ed) => match ed.readline(&p) {
-                    Ok(l) => return Some(l),
+                    Ok(l) => return Some(l.into_bytes()),
                     // Ctrl-C: the line is cleared; a chunk being continued
                     // is dropped.
                     Err(ReadlineError::Interrupted) if first => continue,
@@ -233,14 +234,15 @@ impl<'a> Input<'a> {
                     let mut out = std::io::stdout();
                     let _ = write!(out, "{p}");
                     let _ = out.flush();
-                    let mut l = String::new();
-                    return match std::io::stdin().read_line(&mut l) {
+                    let mut l = Vec::new();
+                    return match std::io::stdin().lock().read_until(b'\n', &mut l) {
                         Ok(0) | Err(_) => None,
                         Ok(_) => {
-                            let l = l.strip_suffix('\n').unwrap_or(&l).to_string();
+                            let l = l.strip_suffix(b"\n").unwrap_or(&l).to_vec();
                             // lua5.4 (readline reading a pipe) echoes the
                             // line, so a transcript shows what ran.
-                            let _ = writeln!(out, "{l}");
+                            let _ = out.write_all(&l);
+                            let _ = writeln!(out);
                             Some(l)
                         }
                     };
@@ -252,9 +254,13 @@ impl<'a> Input<'a> {
     /// lua.c's `lua_saveline`: one history entry (a multi-line chunk
     /// whole), appended to the history file at once so that a session
     /// that is killed keeps it.
-    fn save(&mut self, chunk: &str) {
+    fn save(&mut self, chunk: &[u8]) {
+        // Editor lines are UTF-8 (rustyline reads text), so this copies.
         if let Reader::Editor(ed) = &mut self.reader
-            && matches!(ed.add_history_entry(chunk), Ok(true))
+            && matches!(
+                ed.add_history_entry(String::from_utf8_lossy(chunk)),
+                Ok(true)
+            )
             && let Some(h) = &self.history
         {
             let _ = ed.append_history(h);
