@@ -1,21 +1,25 @@
 //! Command-line parsing, shaped like `lua.c`'s `collectargs`.
 //!
 //! `lua [options] [script [args]]` where options are `-e stat`, `-l mod`
-//! (`-lmod` too), `-i`, `-v`, `-E`, `-W`, `--` (stop handling options) and
-//! `-` (run stdin). luna adds long options: `--check FILE...`,
-//! `--list[=tree|flat]`, `--executor=tree|flat`. Parsing stops at the first
-//! argument that is not an option: that is the script, and what follows are
-//! its arguments.
+//! (`-lmod`, `-l g=mod` too), `-i`, `-v`, `-E`, `-W`, `--` (stop handling
+//! options) and `-` (run stdin). luna adds long options: `--check FILE...`,
+//! `--list[=tree|flat]`, `--executor=tree|flat`, `--help`. Parsing stops at
+//! the first argument that is not an option: that is the script, and what
+//! follows are its arguments. As in lua.c, a bad option anywhere stops
+//! everything before any code runs.
 
 use std::ffi::OsString;
 
-/// One `-e` or `-l`, in command-line order (lua.c runs them in order).
+/// One option that lua.c's `runargs` acts on, in command-line order (it
+/// runs them in order, so `-e "warn'x'" -W` warns nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// `-e stat`
     Exec(OsString),
     /// `-l mod` (or `-l g=mod`)
     Require(OsString),
+    /// `-W`
+    Warnings,
 }
 
 /// Which executor runs the code.
@@ -33,33 +37,47 @@ pub enum ListForm {
     Flat,
 }
 
+/// The script operand: where it is in the argument vector and whether it
+/// means standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    pub name: OsString,
+    /// `-` not preceded by `--`: read the script from stdin (lua.c's
+    /// `handle_script` opens a file named `-` after `--`).
+    pub stdin: bool,
+    /// Position in the argument vector without the program name; lua.c's
+    /// `arg` table numbers arguments relative to it.
+    pub index: usize,
+}
+
 /// The parsed command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
+    /// `-e`, `-l` and `-W`, in order.
     pub actions: Vec<Action>,
     /// `-i`
     pub interactive: bool,
-    /// `-v`
+    /// `-v` (or `-i`, which implies it)
     pub version: bool,
+    /// Whether there was an `-e`: with one, a missing script does not mean
+    /// "read stdin or start the REPL".
+    pub has_exec: bool,
     /// `-E`
     pub ignore_env: bool,
-    /// `-W`
-    pub warnings: bool,
     /// `--check`: parse (and compile) the files instead of running them.
     pub check: bool,
     /// `--list[=tree|flat]`
     pub list: Option<ListForm>,
     /// `--executor=...`
     pub executor: Option<Executor>,
-    /// The script (`-` for stdin) and its arguments; `script_index` is the
-    /// position of the script in the original argument vector (lua.c's
-    /// `arg` table numbers arguments relative to it).
-    pub script: Option<OsString>,
+    /// `--help`
+    pub help: bool,
+    pub script: Option<Script>,
+    /// The arguments after the script (for `--check`/`--list`, more files).
     pub script_args: Vec<OsString>,
-    pub script_index: usize,
 }
 
-/// A command-line error, printed as lua.c prints it.
+/// A command-line error, printed as lua.c's `print_usage` prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArgError {
     /// An option lua does not know (`unrecognized option '-x'`).
@@ -84,6 +102,7 @@ impl std::fmt::Display for ArgError {
 pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
     let mut o = Options::default();
     let mut i = 0;
+    let mut after_dashdash = false;
     while i < args.len() {
         let a = args[i].to_string_lossy().into_owned();
         if !a.starts_with('-') || a == "-" {
@@ -91,10 +110,13 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
         }
         i += 1;
         match a.as_str() {
-            "--" => break,
+            "--" => {
+                after_dashdash = true;
+                break;
+            }
             "--check" => o.check = true,
-            "--list" => o.list = Some(ListForm::Flat),
-            "--list=flat" => o.list = Some(ListForm::Flat),
+            "--help" => o.help = true,
+            "--list" | "--list=flat" => o.list = Some(ListForm::Flat),
             "--list=tree" => o.list = Some(ListForm::Tree),
             "--executor=flat" => o.executor = Some(Executor::Flat),
             "--executor=tree" => o.executor = Some(Executor::Tree),
@@ -107,10 +129,12 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
             }
             "-v" => o.version = true,
             "-E" => o.ignore_env = true,
-            "-W" => o.warnings = true,
+            "-W" => o.actions.push(Action::Warnings),
             _ if a.starts_with("-e") || a.starts_with("-l") => {
+                // The value is the rest of this argument, or the next
+                // argument if that is not an option (lua.c's rule).
                 let value = if a.len() > 2 {
-                    OsString::from(&a[2..])
+                    os_suffix(&args[i - 1], 2)
                 } else {
                     match args.get(i) {
                         Some(v) if !v.to_string_lossy().starts_with('-') => {
@@ -120,21 +144,39 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
                         _ => return Err(ArgError::NeedsArgument(a[..2].to_string())),
                     }
                 };
-                o.actions.push(if a.starts_with("-e") {
-                    Action::Exec(value)
+                if a.starts_with("-e") {
+                    o.has_exec = true;
+                    o.actions.push(Action::Exec(value));
                 } else {
-                    Action::Require(value)
-                });
+                    o.actions.push(Action::Require(value));
+                }
             }
             _ => return Err(ArgError::Unrecognized(a)),
         }
     }
     if i < args.len() {
-        o.script = Some(args[i].clone());
-        o.script_index = i;
+        o.script = Some(Script {
+            name: args[i].clone(),
+            stdin: args[i] == "-" && !after_dashdash,
+            index: i,
+        });
         o.script_args = args[i + 1..].to_vec();
     }
     Ok(o)
+}
+
+/// `s` without its first `n` bytes (`n` falls on an ASCII boundary: the
+/// caller matched an ASCII option prefix), keeping non-UTF-8 bytes.
+fn os_suffix(s: &OsString, n: usize) -> OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        OsString::from_vec(s.as_bytes()[n..].to_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        OsString::from(s.to_string_lossy()[n..].to_string())
+    }
 }
 
 #[cfg(test)]
@@ -151,30 +193,43 @@ mod tests {
         let o = p(&["-e", "x=1", "-lfoo", "-W", "s.lua", "a", "-e"]).unwrap();
         assert_eq!(
             o.actions,
-            vec![Action::Exec("x=1".into()), Action::Require("foo".into())]
+            vec![
+                Action::Exec("x=1".into()),
+                Action::Require("foo".into()),
+                Action::Warnings
+            ]
         );
-        assert!(o.warnings);
-        assert_eq!(o.script, Some("s.lua".into()));
+        assert!(o.has_exec);
+        let s = o.script.unwrap();
+        assert_eq!(s.name, "s.lua");
+        assert_eq!(s.index, 4);
+        assert!(!s.stdin);
         assert_eq!(
             o.script_args,
             vec![OsString::from("a"), OsString::from("-e")]
         );
-        assert_eq!(o.script_index, 4);
     }
 
     #[test]
     fn stops_at_dashdash_and_dash() {
         let o = p(&["--", "-v"]).unwrap();
-        assert_eq!(o.script, Some("-v".into()));
+        assert_eq!(o.script.unwrap().name, "-v");
         assert!(!o.version);
         let o = p(&["-", "x"]).unwrap();
-        assert_eq!(o.script, Some("-".into()));
+        assert!(o.script.unwrap().stdin);
+        let o = p(&["--", "-"]).unwrap();
+        assert!(!o.script.unwrap().stdin);
+        let o = p(&["--"]).unwrap();
+        assert_eq!(o.script, None);
     }
 
     #[test]
     fn errors() {
         assert_eq!(p(&["-x"]), Err(ArgError::Unrecognized("-x".into())));
+        assert_eq!(p(&["-ix"]), Err(ArgError::Unrecognized("-ix".into())));
+        assert_eq!(p(&["--x"]), Err(ArgError::Unrecognized("--x".into())));
         assert_eq!(p(&["-e"]), Err(ArgError::NeedsArgument("-e".into())));
+        assert_eq!(p(&["-l", "-v"]), Err(ArgError::NeedsArgument("-l".into())));
         assert_eq!(
             p(&["--executor=fast"]),
             Err(ArgError::BadValue("--executor=fast".into()))
@@ -185,10 +240,11 @@ mod tests {
     fn luna_options() {
         let o = p(&["--check", "a.lua", "b.lua"]).unwrap();
         assert!(o.check);
-        assert_eq!(o.script, Some("a.lua".into()));
+        assert_eq!(o.script.unwrap().name, "a.lua");
         assert_eq!(o.script_args, vec![OsString::from("b.lua")]);
         let o = p(&["--list=tree", "--executor=tree", "x"]).unwrap();
         assert_eq!(o.list, Some(ListForm::Tree));
         assert_eq!(o.executor, Some(Executor::Tree));
+        assert!(p(&["--help"]).unwrap().help);
     }
 }

@@ -1,19 +1,26 @@
-//! Running code: scripts, `-e`, `-` (stdin), the `arg` table, executor
-//! choice and uncaught-error reporting, as `lua.c` does them.
+//! Running code as `lua.c`'s `pmain` does: `LUA_INIT`, then `-e`/`-l`/`-W`
+//! in order, then the script (or stdin), then the REPL; the `arg` table;
+//! executor choice; uncaught-error reporting (`msghandler` + `report`).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Read, Write};
 use std::rc::Rc;
 
 use lua_runtime::vm::frame::FrameFlags;
+use lua_runtime::vm::meta::Tm;
 use lua_runtime::{Executor, LuaError, State, Value};
 
-use crate::PROGNAME;
 use crate::args::{self, Action, Options};
+use crate::{interrupt, repl};
 
 /// Stack for the interpreter thread: natives and metamethods recurse on the
 /// Rust stack (up to the C-call limit), give them room.
 const STACK_SIZE: usize = 256 << 20;
+
+/// What `-v` prints (lua.c prints `LUA_COPYRIGHT`).
+pub fn version_line() -> String {
+    format!("luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"))
+}
 
 /// Pick the executor from the options and `LUNA_EXECUTOR`.
 fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
@@ -36,28 +43,31 @@ fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
 }
 
 /// Run everything the options ask for; returns the exit status.
-pub fn run_options(opts: Options, argv: Vec<OsString>) -> i32 {
+pub fn run_options(opts: Options, argv: Vec<OsString>, progname: String) -> i32 {
     let h = std::thread::Builder::new()
         .stack_size(STACK_SIZE)
-        .spawn(move || run_inner(&opts, &argv));
+        .spawn(move || run_inner(&opts, &argv, &progname));
     match h.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            let _ = writeln!(std::io::stderr(), "{PROGNAME}: internal error");
+            let _ = writeln!(std::io::stderr(), "{}: internal error", crate::PROGNAME);
             1
         }
     }
 }
 
-fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
+fn run_inner(opts: &Options, argv: &[OsString], progname: &str) -> i32 {
     let exec = match choose_executor(opts) {
         Ok(e) => e,
         Err(m) => {
-            let _ = writeln!(std::io::stderr(), "{PROGNAME}: {m}");
+            let _ = writeln!(std::io::stderr(), "{progname}: {m}");
             return 1;
         }
     };
     let mut st = State::new(exec);
+    if opts.version {
+        let _ = writeln!(st.output(), "{}", version_line());
+    }
     if opts.ignore_env {
         // `-E`: package.path/cpath ignore LUA_PATH*/LUA_CPATH*, as lua.c.
         lua_runtime::stdlib::package::ignore_env(&mut st);
@@ -65,31 +75,31 @@ fn run_inner(opts: &Options, argv: &[OsString]) -> i32 {
     st.push_host_frame();
     // lua.c 5.4 switches the collector to generational mode at start.
     st.set_generational(true);
-    if opts.warnings {
-        st.set_warnings(true);
-    }
-    // The `arg` table: script at index 0, interpreter and options below.
-    let script_pos = if opts.script.is_some() {
-        opts.script_index + 1
-    } else {
-        0
+    create_arg_table(&mut st, argv, opts);
+    let mut cli = Cli {
+        st: &mut st,
+        progname,
     };
+    let code = i32::from(!cli.pmain(opts));
+    st.flush();
+    code
+}
+
+/// lua.c's `createargtable`: the script at index 0, the interpreter and
+/// the options before it at negative indices, its arguments after it
+/// (with no script, the program name is at 0).
+fn create_arg_table(st: &mut State, argv: &[OsString], opts: &Options) {
+    let script_pos = opts.script.as_ref().map_or(0, |s| s.index + 1);
     let argt = st.new_table();
     for (i, a) in argv.iter().enumerate() {
         let v = st.str_value(os_bytes(a));
         st.raw_set_int(argt, i as i64 - script_pos as i64, v);
     }
     st.set_global("arg", Value::Table(argt));
-
-    if opts.version {
-        let _ = writeln!(st.output(), "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
-    }
-    let code = run_actions(&mut st, opts);
-    st.flush();
-    code
 }
 
-fn os_bytes(s: &OsString) -> Vec<u8> {
+/// The raw bytes of an argument.
+pub fn os_bytes(s: &OsStr) -> Vec<u8> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -101,218 +111,248 @@ fn os_bytes(s: &OsString) -> Vec<u8> {
     }
 }
 
-fn run_actions(st: &mut State, opts: &Options) -> i32 {
-    for a in &opts.actions {
-        let r = match a {
-            Action::Exec(code) => {
-                let src = os_bytes(code);
-                st.load(&src, "=(command line)", "bt", None)
-                    .and_then(|f| call_chunk(st, f, &[]))
+/// The state and the name that prefixes error messages.
+pub struct Cli<'a> {
+    pub st: &'a mut State,
+    pub progname: &'a str,
+}
+
+impl Cli<'_> {
+    /// lua.c's `pmain` after the state is set up; false if something
+    /// failed (and was reported).
+    fn pmain(&mut self, opts: &Options) -> bool {
+        if !opts.ignore_env && !self.handle_luainit() {
+            return false;
+        }
+        if !self.run_actions(opts) {
+            return false;
+        }
+        if let Some(script) = &opts.script
+            && !self.handle_script(script)
+        {
+            return false;
+        }
+        if opts.interactive {
+            repl::run(self.st);
+        } else if opts.script.is_none() && !opts.has_exec && !opts.version {
+            if std::io::stdin().is_terminal() {
+                let _ = writeln!(self.st.output(), "{}", version_line());
+                repl::run(self.st);
+            } else {
+                // lua.c's `dofile(L, NULL)`: stdin as a file, no arguments;
+                // lua.c reports an error but ignores it for the exit
+                // status (0), unlike a script named `-`.
+                let r = load_file(self.st, None).and_then(|f| docall(self.st, f, &[], 0));
+                self.report(r.map(drop));
             }
-            Action::Require(m) => {
-                let name = String::from_utf8_lossy(&os_bytes(m)).into_owned();
-                let (global, module) = match name.split_once('=') {
-                    Some((g, m)) => (g.to_string(), m.to_string()),
-                    None => (name.clone(), name.clone()),
-                };
-                let req = st.get_global("require");
-                let mv = st.str_value(&module);
-                st.call(req, &[mv]).map(|r| {
-                    let v = r.first().copied().unwrap_or(Value::Nil);
-                    st.set_global(Box::leak(global.into_boxed_str()), v);
-                })
-            }
+        }
+        true
+    }
+
+    /// lua.c's `handle_luainit`: `LUA_INIT_5_4`, else `LUA_INIT`; `@file`
+    /// runs a file, anything else is a chunk named after the variable.
+    fn handle_luainit(&mut self) -> bool {
+        let (name, init) = match std::env::var_os("LUA_INIT_5_4") {
+            Some(v) => ("=LUA_INIT_5_4", v),
+            None => match std::env::var_os("LUA_INIT") {
+                Some(v) => ("=LUA_INIT", v),
+                None => return true,
+            },
         };
-        if let Err(e) = r {
-            report(st, e);
-            return 1;
+        let init = os_bytes(&init);
+        let r = match init.strip_prefix(b"@") {
+            Some(file) => load_file(self.st, Some(&bytes_os(file))),
+            None => self.st.load(&init, name, "bt", None),
+        };
+        let r = r.and_then(|f| docall(self.st, f, &[], 0));
+        self.report(r.map(drop))
+    }
+
+    /// lua.c's `runargs`: `-e`, `-l` and `-W` in command-line order.
+    fn run_actions(&mut self, opts: &Options) -> bool {
+        for a in &opts.actions {
+            let r = match a {
+                Action::Exec(code) => {
+                    let src = os_bytes(code);
+                    self.st
+                        .load(&src, "=(command line)", "bt", None)
+                        .and_then(|f| docall(self.st, f, &[], 0))
+                        .map(drop)
+                }
+                Action::Require(m) => self.dolibrary(&os_bytes(m)),
+                Action::Warnings => {
+                    self.st.set_warnings(true);
+                    Ok(())
+                }
+            };
+            if !self.report(r) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// lua.c's `dolibrary`: `-l g=mod` runs `g = require("mod")`; `-l mod`
+    /// is `-l mod=mod`.
+    fn dolibrary(&mut self, spec: &[u8]) -> Result<(), LuaError> {
+        let (global, module) = match spec.iter().position(|&b| b == b'=') {
+            Some(p) => (&spec[..p], &spec[p + 1..]),
+            None => (spec, spec),
+        };
+        let req = self.st.get_global("require");
+        let m = self.st.str_value(module);
+        let r = docall(self.st, req, &[m], 1)?;
+        let v = r.first().copied().unwrap_or(Value::Nil);
+        self.st.set_global(&String::from_utf8_lossy(global), v);
+        Ok(())
+    }
+
+    /// lua.c's `handle_script`: load the script (stdin for `-`), call it
+    /// with the positive entries of the global `arg` as arguments.
+    fn handle_script(&mut self, script: &args::Script) -> bool {
+        let name = (!script.stdin).then_some(script.name.as_os_str());
+        let r = load_file(self.st, name).and_then(|f| {
+            let args = script_args(self.st)?;
+            docall(self.st, f, &args, 0)
+        });
+        self.report(r.map(drop))
+    }
+
+    /// lua.c's `report`: print an error (already turned into its message
+    /// by [`message`]) prefixed by the program name; true if no error.
+    fn report(&mut self, r: Result<(), LuaError>) -> bool {
+        match r {
+            Ok(()) => true,
+            Err(e) => {
+                let msg = message(self.st, e);
+                let _ = writeln!(std::io::stderr(), "{}: {}", self.progname, msg);
+                false
+            }
         }
     }
-    let script = match &opts.script {
-        Some(s) => Some(s.clone()),
-        None if opts.actions.is_empty() && !opts.version && !opts.interactive => {
-            if std::io::stdin().is_terminal() {
-                let _ = writeln!(st.output(), "luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"));
-                repl(st);
-                return 0;
-            }
-            Some(OsString::from("-"))
-        }
-        None => None,
+}
+
+/// lua.c's `pushargs`: `arg[1]`, ..., `arg[#arg]` (raw reads).
+fn script_args(st: &mut State) -> Result<Vec<Value>, LuaError> {
+    let Value::Table(t) = st.get_global("arg") else {
+        return Err(st.plain_error("'arg' is not a table"));
     };
-    if let Some(s) = script {
-        let (src, name) = if s == "-" {
+    let n = t.len();
+    Ok((1..=n).map(|i| t.get_int(i)).collect())
+}
+
+/// Bytes back into an `OsString` (for a file name taken from `LUA_INIT`).
+fn bytes_os(b: &[u8]) -> OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        OsString::from_vec(b.to_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        OsString::from(String::from_utf8_lossy(b).into_owned())
+    }
+}
+
+/// `luaL_loadfile`: the file `name` (stdin for `None`) as a chunk named
+/// `@name` (`=stdin`), a first `#` line skipped; errors worded as lauxlib's
+/// `errfile` (`cannot open x: No such file or directory`).
+pub fn load_file(st: &mut State, name: Option<&OsStr>) -> Result<Value, LuaError> {
+    let (src, chunkname) = match name {
+        None => {
             st.flush();
             let mut b = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut b);
+            if let Err(e) = std::io::stdin().read_to_end(&mut b) {
+                let msg = format!("cannot read stdin: {}", os_error_text(&e));
+                return Err(st.plain_error(msg));
+            }
             (b, "=stdin".to_string())
-        } else {
-            let n = String::from_utf8_lossy(&os_bytes(&s)).into_owned();
-            match std::fs::read(&s) {
-                Ok(b) => (b, format!("@{}", n)),
-                Err(_) => {
-                    let _ = writeln!(std::io::stderr(), "{PROGNAME}: cannot open {}", n);
-                    return 1;
-                }
-            }
-        };
-        let args: Vec<Value> = opts
-            .script_args
-            .iter()
-            .map(|a| st.str_value(os_bytes(a)))
-            .collect();
-        let body = lua_runtime::stdlib::base::skip_shebang(&src).to_vec();
-        let r = st
-            .load(&body, &name, "bt", None)
-            .and_then(|f| call_chunk(st, f, &args));
-        if let Err(e) = r {
-            report(st, e);
-            return 1;
         }
-    }
-    if opts.interactive {
-        repl(st);
-    }
-    0
-}
-
-/// A source line reader: rustyline on a terminal, plain lines otherwise.
-enum LineReader {
-    Editor(Box<rustyline::DefaultEditor>),
-    Plain,
-}
-
-impl LineReader {
-    fn new() -> LineReader {
-        if std::io::stdin().is_terminal()
-            && let Ok(ed) = rustyline::DefaultEditor::new()
-        {
-            return LineReader::Editor(Box::new(ed));
-        }
-        LineReader::Plain
-    }
-
-    fn read(&mut self, prompt: &str) -> Option<String> {
-        match self {
-            LineReader::Editor(ed) => match ed.readline(prompt) {
-                Ok(l) => {
-                    let _ = ed.add_history_entry(l.as_str());
-                    Some(l)
-                }
-                Err(_) => None,
-            },
-            LineReader::Plain => {
-                let mut out = std::io::stdout();
-                let _ = write!(out, "{}", prompt);
-                let _ = out.flush();
-                let mut l = String::new();
-                match std::io::stdin().read_line(&mut l) {
-                    Ok(0) | Err(_) => None,
-                    Ok(_) => Some(l.trim_end_matches(['\n', '\r']).to_string()),
-                }
-            }
-        }
-    }
-}
-
-/// lua.c's REPL: each line is tried as `return <line>` first, then as a
-/// statement; an incomplete statement (error at `<eof>`) reads more lines
-/// with the `>>` prompt; results are printed with `print`.
-fn repl(st: &mut State) {
-    let mut rd = LineReader::new();
-    loop {
-        st.flush();
-        let Some(first) = rd.read("> ") else {
-            let _ = writeln!(st.output());
-            break;
-        };
-        let mut buf = first;
-        let f = loop {
-            let as_expr = format!("return {}", buf);
-            if let Ok(f) = st.load(as_expr.as_bytes(), "=stdin", "t", None) {
-                break Some(f);
-            }
-            match st.load(buf.as_bytes(), "=stdin", "t", None) {
-                Ok(f) => break Some(f),
+        Some(n) => {
+            let shown = n.to_string_lossy();
+            let mut f = match std::fs::File::open(n) {
+                Ok(f) => f,
                 Err(e) => {
-                    let msg = match e.value {
-                        Value::Str(s) => s.to_str_lossy().into_owned(),
-                        _ => String::new(),
-                    };
-                    if msg.ends_with("<eof>") {
-                        match rd.read(">> ") {
-                            Some(more) => {
-                                buf.push('\n');
-                                buf.push_str(&more);
-                                continue;
-                            }
-                            None => break None,
-                        }
-                    }
-                    report(st, e);
-                    break None;
+                    let msg = format!("cannot open {shown}: {}", os_error_text(&e));
+                    return Err(st.plain_error(msg));
                 }
+            };
+            let mut b = Vec::new();
+            if let Err(e) = f.read_to_end(&mut b) {
+                let msg = format!("cannot read {shown}: {}", os_error_text(&e));
+                return Err(st.plain_error(msg));
             }
-        };
-        let Some(f) = f else { continue };
-        let func = st.th.stack.len();
-        st.push(f);
-        match st.call_at_flags(func, -1, FrameFlags::TRACEBACK) {
-            Ok(()) => {
-                let results: Vec<Value> = st.th.stack.drain(func..).collect();
-                if !results.is_empty() {
-                    let p = st.get_global("print");
-                    if let Err(e) = st.call(p, &results) {
-                        report(st, e);
-                    }
-                }
-            }
-            Err(e) => report(st, e),
+            (b, format!("@{shown}"))
         }
-    }
+    };
+    let body = lua_runtime::stdlib::base::skip_shebang(&src);
+    st.load(body, &chunkname, "bt", None)
 }
 
-/// Call a loaded chunk asking for a traceback on error.
-fn call_chunk(st: &mut State, f: Value, args: &[Value]) -> Result<(), LuaError> {
+fn os_error_text(e: &std::io::Error) -> String {
+    lua_runtime::stdlib::base::os_error_text(e)
+}
+
+/// lua.c's `docall`: call `f` with `args` under the message handler (a
+/// traceback is captured) and with Ctrl-C turned into an "interrupted!"
+/// error; `nresults` as `lua_pcall`'s (-1 for all). Returns the results.
+pub fn docall(
+    st: &mut State,
+    f: Value,
+    args: &[Value],
+    nresults: i32,
+) -> Result<Vec<Value>, LuaError> {
     let func = st.th.stack.len();
     st.push(f);
     for &a in args {
         st.push(a);
     }
-    st.call_at_flags(func, 0, FrameFlags::TRACEBACK)?;
-    st.th.stack.truncate(func);
-    Ok(())
+    let r = {
+        let _guard = interrupt::Armed::new(st);
+        st.call_at_flags(func, nresults, FrameFlags::TRACEBACK)
+    };
+    match r {
+        Ok(()) => Ok(st.th.stack.drain(func..).collect()),
+        Err(e) => {
+            st.th.stack.truncate(func);
+            Err(e)
+        }
+    }
 }
 
-/// Print an uncaught error as lua.c's `msghandler` + `l_message` do.
-fn report(st: &mut State, e: LuaError) {
+/// The text lua.c prints for an uncaught error: its `msghandler`'s result.
+/// A string (or number) with the traceback; an object whose `__tostring`
+/// gives a string is that string alone; anything else is `(error object
+/// is a T value)` with the traceback.
+pub fn message(st: &mut State, e: LuaError) -> String {
     st.flush();
-    let msg = match e.value {
+    let text = match e.value {
         Value::Str(s) => s.to_str_lossy().into_owned(),
+        v @ (Value::Int(_) | Value::Float(_)) => {
+            let mut b = Vec::new();
+            lua_runtime::vm::ops::append_plain(&mut b, v);
+            String::from_utf8_lossy(&b).into_owned()
+        }
         v => {
-            let h = st.get_tm(v, lua_runtime::vm::meta::Tm::ToString);
+            let h = st.get_tm(v, Tm::ToString);
             if !h.is_nil() {
-                // lua.c: an object with `__tostring` is the whole message,
-                // without a traceback.
-                let m = match st.tostring(v) {
-                    Ok(s) => s.to_str_lossy().into_owned(),
-                    Err(_) => format!("(error object is a {} value)", v.type_name()),
-                };
-                let _ = writeln!(std::io::stderr(), "{PROGNAME}: {}", m);
-                return;
-            } else if let Value::Int(_) | Value::Float(_) = v {
-                let mut b = Vec::new();
-                lua_runtime::vm::ops::append_plain(&mut b, v);
-                String::from_utf8_lossy(&b).into_owned()
-            } else {
-                format!("(error object is a {} value)", v.type_name())
+                // Keep the error object reachable while the metamethod
+                // runs (it may collect).
+                let base = st.th.stack.len();
+                st.push(v);
+                let r = st.call(h, &[v]);
+                st.th.stack.truncate(base);
+                if let Ok(r) = r
+                    && let Some(Value::Str(s)) = r.first()
+                {
+                    return s.to_str_lossy().into_owned();
+                }
             }
+            format!("(error object is a {} value)", v.type_name())
         }
     };
-    let mut out = format!("{PROGNAME}: {}", msg);
-    if let Some(tb) = e.traceback {
-        out.push('\n');
-        out.push_str(&tb);
+    match e.traceback {
+        Some(tb) => format!("{text}\n{tb}"),
+        None => text,
     }
-    let _ = writeln!(std::io::stderr(), "{}", out);
 }
