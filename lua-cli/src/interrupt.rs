@@ -77,6 +77,9 @@ pub struct Armed {
 
 impl Armed {
     pub fn new(st: &State) -> Armed {
+        // A Ctrl-C that came after the previous chunk's last check is not
+        // for this one.
+        st.clear_interrupt();
         let i = std::ptr::from_ref(interrupter_of(st)).cast_mut();
         let previous = CURRENT.swap(i, Ordering::AcqRel);
         set_sigint(true);

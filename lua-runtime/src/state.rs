@@ -667,16 +667,21 @@ impl State {
         self.interrupt.load(Ordering::Relaxed)
     }
 
-    /// The "interrupted!" error (with the running position, as
-    /// `luaL_error`), clearing the request.
+    /// The "interrupted!" error, clearing the request. It carries the
+    /// position lua.c's hook gives it: `luaL_error` from a hook running
+    /// inside the interrupted function names that function's caller (no
+    /// position when the host called it).
     #[cold]
     #[inline(never)]
     pub fn take_interrupt(&mut self) -> LuaError {
         self.clear_interrupt();
-        self.rt_error("interrupted!")
+        let w = self.where_(1);
+        self.plain_error(format!("{w}interrupted!"))
     }
 
-    fn clear_interrupt(&self) {
+    /// Drop a pending interrupt request (one that came after the code it
+    /// was meant for had finished).
+    pub fn clear_interrupt(&self) {
         self.interrupt.store(false, Ordering::Relaxed);
     }
 

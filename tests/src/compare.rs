@@ -40,7 +40,10 @@ pub fn normalise_stderr(stderr: &[u8], keep_traceback: bool) -> Vec<u8> {
         if !keep_traceback && (line == b"stack traceback:\n" || line == b"stack traceback:") {
             break;
         }
-        match line.strip_prefix(LUA_PREFIX) {
+        match line
+            .strip_prefix(LUA_PREFIX)
+            .or_else(|| strip_luna_path(line))
+        {
             Some(rest) => {
                 out.extend_from_slice(LUNA_PREFIX);
                 out.extend_from_slice(rest);
@@ -49,6 +52,17 @@ pub fn normalise_stderr(stderr: &[u8], keep_traceback: bool) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The rest of a line that starts with a path to luna as the program name
+/// (`target/release/luna: msg`: luna, as lua.c, names itself by `argv[0]`,
+/// which is a path when the corpus runs a built binary).
+fn strip_luna_path(line: &[u8]) -> Option<&[u8]> {
+    let end = line
+        .windows(LUNA_PREFIX.len())
+        .position(|w| w == LUNA_PREFIX)?;
+    let path = &line[..end];
+    (path.ends_with(b"/") && !path.contains(&b' ')).then(|| &line[end + LUNA_PREFIX.len()..])
 }
 
 /// The line of a Rust panic message in a child's stderr, if it panicked.
@@ -214,6 +228,18 @@ mod tests {
         assert_eq!(
             err,
             "stdout line 2: expected \"2\\n\" got \"2.0\\n\" (1 of 3 lines differ)"
+        );
+    }
+
+    #[test]
+    fn a_path_to_luna_is_the_program_name() {
+        assert_eq!(
+            normalise_stderr(b"target/release/luna: boom\n", true),
+            b"luna: boom\n"
+        );
+        assert_eq!(
+            normalise_stderr(b"x y/luna: boom\n", true),
+            b"x y/luna: boom\n"
         );
     }
 

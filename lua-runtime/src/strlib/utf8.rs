@@ -310,7 +310,8 @@ mod tests {
             all_codes(S, true),
             (vec![(1, 97), (2, 233), (4, 20013), (7, 98)], None)
         );
-        assert_eq!(all_codes(b"a\x80b", true), (vec![(1, 97), (3, 98)], None));
+        // 5.4.6: a stray continuation byte after a character is an error.
+        assert_eq!(all_codes(b"a\x80b", true), (vec![], Some(MSG_INVALID)));
         assert_eq!(all_codes(b"\x80b", true), (vec![(2, 98)], None));
         assert_eq!(
             all_codes(b"a\xed\xa0\x80", true),
@@ -324,7 +325,10 @@ mod tests {
             all_codes(b"ab\xe4\xb8", true),
             (vec![(1, 97), (2, 98)], Some(MSG_INVALID))
         );
-        assert_eq!(all_codes(b"\xc3\xa9\x80", true), (vec![(1, 233)], None));
+        assert_eq!(
+            all_codes(b"\xc3\xa9\x80", true),
+            (vec![], Some(MSG_INVALID))
+        );
     }
 
     #[test]
