@@ -473,6 +473,16 @@ impl Heap {
         }
     }
 
+    /// [`Heap::new_str`] for a buffer the caller gives up: a long string
+    /// takes it without a copy.
+    pub fn new_str_owned(&mut self, bytes: Vec<u8>) -> Gc<LuaStr> {
+        if bytes.len() <= MAX_SHORT_STR {
+            self.new_str(&bytes)
+        } else {
+            self.alloc(LuaStr::from_vec(bytes))
+        }
+    }
+
     /// Account for memory an object acquired after allocation (a table
     /// growing): it adds to the debt.
     #[inline]

@@ -189,6 +189,12 @@ impl State {
         Value::Str(self.heap.new_str(b.as_ref()))
     }
 
+    /// [`State::str_value`] for a buffer the caller gives up (no copy of a
+    /// long string).
+    pub fn str_value_owned(&mut self, b: Vec<u8>) -> Value {
+        Value::Str(self.heap.new_str_owned(b))
+    }
+
     pub fn new_table(&mut self) -> Gc<Table> {
         self.heap.alloc(Table::new(RawTable::new()))
     }

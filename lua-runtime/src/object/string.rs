@@ -25,6 +25,16 @@ impl LuaStr {
             bytes: bytes.into(),
         }
     }
+
+    /// The string of `bytes`, taking the buffer instead of copying it: a
+    /// long string built by a library function (`string.rep`,
+    /// `table.concat`, `..`) never exists twice.
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> LuaStr {
+        LuaStr {
+            hash: hash_bytes(&bytes),
+            bytes: bytes.into_boxed_slice(),
+        }
+    }
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes

@@ -205,9 +205,12 @@ fn rep(st: &mut State, a: Args) -> LuaResult<usize> {
     };
     match bytes::rep(s.as_bytes(), n, sep_bytes) {
         Ok(r) => {
-            let v = st.str_value(r);
+            let v = st.str_value_owned(r);
             st.ret(v)
         }
+        // Running out of memory is an error without a position, as
+        // lua5.4's LUA_ERRMEM.
+        Err(e @ bytes::RepError::NoMemory) => Err(st.plain_error(e.message())),
         Err(e) => Err(st.error(e.message())),
     }
 }
@@ -238,7 +241,7 @@ fn char(st: &mut State, a: Args) -> LuaResult<usize> {
             None => return Err(st.arg_error(i, "value out of range")),
         }
     }
-    let v = st.str_value(out);
+    let v = st.str_value_owned(out);
     st.ret(v)
 }
 
@@ -510,7 +513,7 @@ fn format(st: &mut State, a: Args) -> LuaResult<usize> {
     let r = format::format(f.as_bytes(), &mut FmtArgs { st, a });
     match r {
         Ok(out) => {
-            let v = st.str_value(out);
+            let v = st.str_value_owned(out);
             st.ret(v)
         }
         Err(FormatError::Arg(e)) => Err(e),
@@ -579,7 +582,7 @@ fn pack(st: &mut State, a: Args) -> LuaResult<usize> {
     let f = st.check_str(a, 1)?;
     match pack::pack(f.as_bytes(), &mut PkArgs { st, a }) {
         Ok(out) => {
-            let v = st.str_value(out);
+            let v = st.str_value_owned(out);
             st.ret(v)
         }
         Err(e) => Err(pack_error(st, e)),

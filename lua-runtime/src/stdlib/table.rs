@@ -244,6 +244,15 @@ fn concat(st: &mut State, a: Args) -> LuaResult<usize> {
         let v = geti(st, t, i)?;
         match v {
             Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+                // The value and a separator, at most: a buffer that cannot
+                // grow is lua5.4's "not enough memory", not an abort.
+                let need = match v {
+                    Value::Str(s) => s.len(),
+                    _ => 44,
+                };
+                if buf.try_reserve(need.saturating_add(sep.len())).is_err() {
+                    return Err(st.plain_error("not enough memory"));
+                }
                 ops::append_plain(buf, v);
                 Ok(())
             }
@@ -264,7 +273,7 @@ fn concat(st: &mut State, a: Args) -> LuaResult<usize> {
     if i == last {
         add(st, &mut buf, i)?;
     }
-    let s = st.str_value(&buf);
+    let s = st.str_value_owned(buf);
     st.ret(s)
 }
 
