@@ -26,10 +26,15 @@ impl LuaStr {
         }
     }
 
-    /// The string of `bytes`, taking the buffer instead of copying it: a
-    /// long string built by a library function (`string.rep`,
-    /// `table.concat`, `..`) never exists twice.
+    /// The string of `bytes`, taking the buffer instead of copying it when
+    /// it is exactly full: a long string built to its size (`string.rep`,
+    /// `..` of strings) never exists twice.
     pub(crate) fn from_vec(bytes: Vec<u8>) -> LuaStr {
+        if bytes.capacity() != bytes.len() {
+            // Shrinking the buffer in place is a reallocation that may copy
+            // anyway (to a smaller size class): copy once, exactly.
+            return LuaStr::new(&bytes);
+        }
         LuaStr {
             hash: hash_bytes(&bytes),
             bytes: bytes.into_boxed_slice(),

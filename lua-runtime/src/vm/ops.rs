@@ -577,18 +577,18 @@ impl State {
             .iter()
             .all(|v| matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_)));
         if all_plain {
-            // Strings' lengths known up front, numbers at most 44 bytes
-            // each: one reservation, failing as a Lua error rather than an
-            // abort when memory runs out.
+            // The strings' lengths up front (numbers add at most 44 bytes
+            // each, reserved as they come): one reservation that fails as
+            // a Lua error rather than an abort when memory runs out.
             let need: usize = self.th.stack[start..start + n]
                 .iter()
                 .map(|v| match v {
                     Value::Str(s) => s.len(),
-                    _ => 44,
+                    _ => 0,
                 })
                 .fold(0usize, usize::saturating_add);
             let mut buf: Vec<u8> = Vec::new();
-            if buf.try_reserve_exact(need).is_err() {
+            if buf.try_reserve(need).is_err() {
                 return Err(self.plain_error("not enough memory"));
             }
             for i in 0..n {
