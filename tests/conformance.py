@@ -43,12 +43,13 @@ EXECUTORS = ("tree", "flat")
 
 def run_one(luna, suite, executor, name, timeout):
     """(passed, reason): reason is the first line of stderr on failure."""
-    cmd = [luna, f"--executor={executor}", "-e", "_port=true _soft=true", name]
+    # argv[0] is "luna": messages name the program as lua.c does.
+    cmd = ["luna", f"--executor={executor}", "-e", "_port=true _soft=true", name]
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("LUA_INIT", "LUA_PATH", "LUA_CPATH", "LUNA_"))}
     try:
-        p = subprocess.run(cmd, cwd=suite, capture_output=True, timeout=timeout,
-                           stdin=subprocess.DEVNULL, env=env)
+        p = subprocess.run(cmd, executable=luna, cwd=suite, capture_output=True,
+                           timeout=timeout, stdin=subprocess.DEVNULL, env=env)
     except subprocess.TimeoutExpired:
         return False, f"timeout after {timeout:.0f} s"
     if p.returncode == 0:
@@ -71,7 +72,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--write", action="store_true", help="rewrite docs/CONFORMANCE.md")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
 
     suite = os.path.abspath(args.suite)
     luna = os.path.abspath(args.luna)

@@ -136,7 +136,9 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
         } else if saved_ip != 0 {
             window::after(saved_ip)
         } else {
-            window::at(code, saved_pc as usize + 1)
+            // After the instruction at the saved pc (`NOT_STARTED` wraps to
+            // the first: a frame a native's continuation pushed).
+            window::at(code, saved_pc.wrapping_add(1) as usize)
         };
         if let Some(end) = ret_end.take() {
             // As `post_call`: the caller's registers, or up to the results.

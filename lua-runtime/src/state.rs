@@ -30,6 +30,13 @@ pub const MAX_STACK: usize = 1_000_000;
 /// Where `print` and `io.write` go.
 pub type Output = Box<dyn Write>;
 
+/// A call a `CallK` native asks for (see [`State::call_k`]).
+pub(crate) struct CallRequest {
+    pub(crate) func: usize,
+    pub(crate) want: i32,
+    pub(crate) k: crate::object::ContFn,
+}
+
 /// Stops the Lua code running in a [`State`] (made by
 /// [`State::interrupter`]): after [`Interrupter::interrupt`], the running
 /// code raises the error "interrupted!" (with its position, as lua.c's
@@ -98,6 +105,9 @@ pub struct State {
     /// the running Lua code raises "interrupted!" at its next loop
     /// iteration or tail call and clears it.
     interrupt: Arc<AtomicBool>,
+    /// The call a `CallK` native asked for with [`State::call_k`], taken
+    /// by the call protocol when the native returns.
+    call_request: Option<CallRequest>,
 }
 
 impl State {
@@ -135,6 +145,7 @@ impl State {
             yielding: false,
             want_traceback: 0,
             interrupt: Arc::new(AtomicBool::new(false)),
+            call_request: None,
         };
         let k = st.str_value("_LOADED");
         let _ = registry.raw_mut().set(k, Value::Table(loaded));
@@ -657,6 +668,20 @@ impl State {
     /// Flush the output sink.
     pub fn flush(&mut self) {
         let _ = self.out.flush();
+    }
+
+    /// From a native of kind [`NativeKind::CallK`](crate::NativeKind::CallK)
+    /// (as `return st.call_k(...)`): call the value at stack index `func`
+    /// with the values above it as arguments, as a frame of the executor's
+    /// loop (so a coroutine may yield inside it), `want` results (-1: all),
+    /// then finish in the continuation `k` (PUC's `lua_callk`).
+    pub fn call_k(&mut self, func: usize, want: i32, k: crate::object::ContFn) -> LuaResult<usize> {
+        self.call_request = Some(CallRequest { func, want, k });
+        Ok(0)
+    }
+
+    pub(crate) fn take_call_request(&mut self) -> Option<CallRequest> {
+        self.call_request.take()
     }
 
     /// A handle that stops the Lua code this state runs, from any thread:

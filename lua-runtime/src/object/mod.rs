@@ -338,7 +338,20 @@ pub enum NativeKind {
     PCall,
     /// `xpcall(f, msgh, ...)`.
     XPCall,
+    /// A native that may call a function as a frame of the executor's loop
+    /// and finish in a continuation when it returns
+    /// ([`State::call_k`](crate::State::call_k), as `lua_callk`), so a
+    /// coroutine can yield inside that call (`pairs` with `__pairs`,
+    /// `dofile`). Never run by the executors' in-place call of plain
+    /// natives.
+    CallK,
 }
+
+/// A native's continuation (see [`NativeKind::CallK`]): called with the
+/// native's arguments and the stack index where the results of the call it
+/// made start (they run to the top of the stack); returns, as a native
+/// does, how many results it leaves on top, or asks for another call.
+pub type ContFn = fn(&mut State, Args, usize) -> LuaResult<usize>;
 
 /// A native (Rust) function value, with optional upvalues.
 pub struct NativeFunction {

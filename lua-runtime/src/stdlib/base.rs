@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::error::{LuaError, LuaResult};
 use crate::number::{self, Num};
-use crate::object::{Args, NativeKind};
+use crate::object::{Args, NativeFnPtr, NativeKind};
 use crate::state::State;
 use crate::value::Value;
 use crate::vm::meta::Tm;
@@ -20,7 +20,6 @@ pub fn open(st: &mut State) {
             ("tostring", tostring),
             ("tonumber", tonumber),
             ("ipairs", ipairs),
-            ("pairs", pairs),
             ("next", next),
             ("select", select),
             ("rawget", rawget),
@@ -33,7 +32,6 @@ pub fn open(st: &mut State) {
             ("error", error),
             ("load", load),
             ("loadfile", loadfile),
-            ("dofile", dofile),
             ("collectgarbage", collectgarbage),
             ("warn", warn),
         ],
@@ -42,6 +40,12 @@ pub fn open(st: &mut State) {
     st.set_field(g, "pcall", p);
     let x = st.new_native_kind("xpcall", xpcall, NativeKind::XPCall, Vec::new());
     st.set_field(g, "xpcall", x);
+    // They call Lua through a continuation, so a coroutine can yield
+    // inside `__pairs` or the file `dofile` runs.
+    for (name, f) in [("pairs", pairs as NativeFnPtr), ("dofile", dofile)] {
+        let v = st.new_native_kind(name, f, NativeKind::CallK, Vec::new());
+        st.set_field(g, name, v);
+    }
     st.set_field(g, "_G", Value::Table(g));
     let v = st.str_value("Lua 5.4");
     st.set_field(g, "_VERSION", v);
@@ -188,12 +192,11 @@ fn pairs(st: &mut State, a: Args) -> LuaResult<usize> {
     let t = st.check_any(a, 1)?;
     let h = st.get_tm(t, Tm::Pairs);
     if !h.is_nil() {
-        let r = st.call(h, &[t])?;
-        for i in 0..3 {
-            let v = r.get(i).copied().unwrap_or(Value::Nil);
-            st.push(v);
-        }
-        return Ok(3);
+        // `__pairs(t)`'s first three results are pairs' own.
+        let func = st.th.stack.len();
+        st.push(h);
+        st.push(t);
+        return st.call_k(func, 3, |_, _, _| Ok(3));
     }
     if !matches!(t, Value::Table(_)) {
         return Err(st.type_arg_error(a, 1, "table"));
@@ -523,8 +526,8 @@ fn dofile(st: &mut State, a: Args) -> LuaResult<usize> {
     let f = load_file(st, fname.as_deref(), "bt", None)?;
     let func = st.th.stack.len();
     st.push(f);
-    st.call_at(func, -1)?;
-    Ok(st.th.stack.len() - func)
+    // Every result of the chunk is dofile's.
+    st.call_k(func, -1, |st, _, first| Ok(st.th.stack.len() - first))
 }
 
 fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
@@ -626,11 +629,7 @@ fn warn(st: &mut State, a: Args) -> LuaResult<usize> {
 impl State {
     /// A native function cached in the registry under `name` (so `ipairs`
     /// returns the same iterator every time, as PUC does).
-    pub fn get_global_native(
-        &mut self,
-        name: &'static str,
-        f: crate::object::NativeFnPtr,
-    ) -> Value {
+    pub fn get_global_native(&mut self, name: &'static str, f: NativeFnPtr) -> Value {
         let reg = self.registry;
         let key = self.str_value(name);
         let v = reg.get(key);

@@ -80,8 +80,27 @@ bitflags::bitflags! {
         /// as in PUC); if it completes out of line (after a coroutine
         /// yield), the caller must return its results.
         const TAILRET = 64;
+        /// A `CallK` native waiting for the call it made; its continuation
+        /// is the last entry of `ThreadStacks::conts` for this frame.
+        const CONT = 128;
     }
 }
+
+/// The continuation of a `CallK` native frame waiting for a call.
+#[derive(Clone, Copy, Debug)]
+pub struct PendingCont {
+    /// The frame's index in the frame stack.
+    pub frame: usize,
+    pub k: crate::object::ContFn,
+    /// Where the call's results start.
+    pub results: usize,
+}
+
+/// The `pc` of a Lua frame that has not run an instruction yet: resuming
+/// it "after instruction `pc`" (`pc + 1`, wrapping) starts it at 0, so an
+/// executor can enter a frame pushed behind its back (by a native's
+/// continuation) as it resumes any other.
+pub const NOT_STARTED: u32 = u32::MAX;
 
 /// One activation record.
 #[derive(Clone, Copy, Debug)]
@@ -120,7 +139,8 @@ impl CallFrame {
             let start = c.flat_code().as_ptr() as usize;
             return ((self.ip - start) / std::mem::size_of::<lua_bytecode::Op>()) as u32;
         }
-        self.pc
+        // `NOT_STARTED` reads as the first instruction.
+        if self.pc == NOT_STARTED { 0 } else { self.pc }
     }
 
     pub fn closure(&self) -> Option<Gc<LuaClosure>> {
@@ -150,6 +170,11 @@ pub struct ThreadStacks {
     pub cursors: Vec<Cursor>,
     /// Stack slots of pending to-be-closed variables, ascending.
     pub tbc: Vec<usize>,
+    /// Continuations of `CallK` native frames (flag `CONT`), by frame
+    /// index, ascending. Entries of frames an error unwound are dropped
+    /// lazily: an entry whose frame index is at or above a frame being
+    /// given a continuation or finishing one is stale.
+    pub conts: Vec<PendingCont>,
 }
 
 impl ThreadStacks {

@@ -37,7 +37,7 @@ use crate::gc::Gc;
 use crate::object::{Args, FnProto, LuaClosure, NativeFunction, NativeKind};
 use crate::state::{MAX_STACK, State};
 use crate::value::Value;
-use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, Ret};
+use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, NOT_STARTED, PendingCont, Ret};
 use crate::vm::meta::Tm;
 use crate::vm::ops::{ArithOp, VarInfo};
 
@@ -250,7 +250,7 @@ pub fn push_lua_frame(
         base,
         nvarargs: nvar,
         ret,
-        pc: 0,
+        pc: NOT_STARTED,
         cursor_base: cb,
         flags,
         ip: 0,
@@ -331,6 +331,17 @@ pub fn precall(
                         let top = call_native(st, nf, func, nargs, ret, flags, keep)?;
                         return Ok(Called::Done(top));
                     }
+                    NativeKind::CallK => {
+                        st.th.frames.push(fr);
+                        let n = (nf.f)(
+                            st,
+                            Args {
+                                base: func + 1,
+                                n: nargs,
+                            },
+                        )?;
+                        return native_returned(st, n);
+                    }
                     NativeKind::PCall => {
                         st.th.frames.push(fr);
                         if nargs == 0 {
@@ -351,7 +362,7 @@ pub fn precall(
                             VarInfo::None,
                         )? {
                             Called::Lua => Ok(Called::Lua),
-                            Called::Done(top) => Ok(Called::Done(finish_protected(st, top))),
+                            Called::Done(top) => finish_natives(st, top),
                         };
                     }
                     NativeKind::XPCall => {
@@ -377,7 +388,7 @@ pub fn precall(
                             VarInfo::None,
                         )? {
                             Called::Lua => Ok(Called::Lua),
-                            Called::Done(top) => Ok(Called::Done(finish_protected(st, top))),
+                            Called::Done(top) => finish_natives(st, top),
                         };
                     }
                 }
@@ -417,12 +428,34 @@ fn release_c_calls(st: &mut State, from: usize) {
     st.c_calls -= n;
 }
 
-/// After a call returned into a protected (pcall/xpcall) frame: complete
-/// that frame with `true` and the results, and any further protected
-/// frames that thereby complete. Returns the new top.
-pub fn finish_protected(st: &mut State, mut top: usize) -> usize {
+/// After a call returned into a native frame of the loop: complete it. A
+/// protected (pcall/xpcall) frame completes with `true` and the results; a
+/// `CallK` native waiting for the call runs its continuation. Frames that
+/// thereby complete are completed in turn. `Called::Done(top)`: the new
+/// top; `Called::Lua`: a continuation called a Lua function, whose frame is
+/// now on top (not started).
+pub fn finish_natives(st: &mut State, mut top: usize) -> LuaResult<Called> {
     while let Some(pf) = st.th.frames.last().copied() {
-        if !pf.flags.contains(FrameFlags::PROTECTED) || matches!(pf.func_fn, FrameFn::Lua(_)) {
+        if matches!(pf.func_fn, FrameFn::Lua(_)) {
+            break;
+        }
+        if pf.flags.contains(FrameFlags::CONT) {
+            let fi = st.th.frames.len() - 1;
+            st.th.frames[fi].flags.remove(FrameFlags::CONT);
+            while st.th.conts.last().is_some_and(|c| c.frame > fi) {
+                st.th.conts.pop();
+            }
+            let Some(c) = st.th.conts.pop() else {
+                return Err(st.rt_error("internal error: lost continuation"));
+            };
+            let args = Args {
+                base: pf.base,
+                n: pf.nvarargs,
+            };
+            let n = (c.k)(st, args, c.results)?;
+            return native_returned(st, n);
+        }
+        if !pf.flags.contains(FrameFlags::PROTECTED) {
             break;
         }
         let slot = if pf.flags.contains(FrameFlags::XPCALL) {
@@ -442,7 +475,41 @@ pub fn finish_protected(st: &mut State, mut top: usize) -> usize {
             break;
         }
     }
-    top
+    Ok(Called::Done(top))
+}
+
+/// A `CallK` native (the frame on top) returned `n`: start the call it
+/// asked for with [`State::call_k`], or complete its frame with the `n`
+/// values on top of the stack as its results.
+fn native_returned(st: &mut State, n: usize) -> LuaResult<Called> {
+    if let Some(req) = st.take_call_request() {
+        let fi = st.th.frames.len() - 1;
+        st.th.frames[fi].flags.insert(FrameFlags::CONT);
+        while st.th.conts.last().is_some_and(|c| c.frame >= fi) {
+            st.th.conts.pop();
+        }
+        st.th.conts.push(PendingCont {
+            frame: fi,
+            k: req.k,
+            results: req.func,
+        });
+        let nargs = st.th.stack.len() - req.func - 1;
+        let ret = Ret::Normal { want: req.want };
+        return match precall(st, req.func, nargs, ret, FrameFlags::empty(), VarInfo::None)? {
+            Called::Lua => Ok(Called::Lua),
+            Called::Done(top) => finish_natives(st, top),
+        };
+    }
+    let Some(fr) = st.th.frames.pop() else {
+        return Err(no_frame(st));
+    };
+    st.th.cursors.truncate(fr.cursor_base as usize);
+    let first = st.th.stack.len() - n;
+    let top = post_call(st, &fr, first, n);
+    if matches!(fr.ret, Ret::Host { .. }) {
+        return Ok(Called::Done(top));
+    }
+    finish_natives(st, top)
 }
 
 /// Close upvalues and call pending `__close` handlers down to `level`.
@@ -532,7 +599,15 @@ pub fn handle_error(
                 if matches!(pf.ret, Ret::Host { .. }) {
                     return Ok(None);
                 }
-                return Ok(Some(finish_protected(st, top)));
+                match finish_natives(st, top) {
+                    Ok(Called::Done(t)) => return Ok(Some(t)),
+                    // A continuation's call: its frame is on top.
+                    Ok(Called::Lua) => return Ok(Some(st.th.stack.len())),
+                    Err(e2) => {
+                        e = e2;
+                        continue;
+                    }
+                }
             }
             None => {
                 if (flags.contains(FrameFlags::TRACEBACK) || st.want_traceback > 0)
@@ -583,10 +658,18 @@ pub fn do_return(st: &mut State, first: usize, n: usize) -> LuaResult<usize> {
     }
     st.th.cursors.truncate(cursor_base as usize);
     let t = post_call_to(st, func, ret, first, n);
-    Ok(if matches!(ret, Ret::Normal { .. }) {
-        finish_protected(st, t)
-    } else {
-        t
+    if !matches!(ret, Ret::Normal { .. }) {
+        return Ok(t);
+    }
+    finished_top(st, t)
+}
+
+/// [`finish_natives`] where only the top matters: the executor reloads the
+/// frame on top anyway (a continuation's Lua call starts there).
+fn finished_top(st: &mut State, top: usize) -> LuaResult<usize> {
+    Ok(match finish_natives(st, top)? {
+        Called::Done(t) => t,
+        Called::Lua => st.th.stack.len(),
     })
 }
 
@@ -710,7 +793,7 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
         Called::Lua => Ok(TailCalled::Lua),
         Called::Done(t) => Ok(TailCalled::Returned(
             if matches!(cur_fr.ret, Ret::Normal { .. }) {
-                finish_protected(st, t)
+                finished_top(st, t)?
             } else {
                 t
             },
@@ -1088,11 +1171,17 @@ pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
         return ResumeStart::Returned;
     }
     if !y.flags.contains(FrameFlags::TAILRET) {
-        let top = finish_protected(st, t);
-        return ResumeStart::Run {
-            top,
-            pending: None,
-            fresh: false,
+        return match finished_top(st, t) {
+            Ok(top) => ResumeStart::Run {
+                top,
+                pending: None,
+                fresh: false,
+            },
+            Err(e) => ResumeStart::Run {
+                top: 0,
+                pending: Some(e),
+                fresh: false,
+            },
         };
     }
     // `return coroutine.yield(...)`: the caller returns now.
