@@ -228,6 +228,21 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 Op::JumpIfNot { target, .. } if !v.truthy() => {
                     ip = window::at(code, target as usize)
                 }
+                Op::Concat { first, n } => {
+                    match interp::finish_concat(st, fi, base, maxr, (first, n), v)? {
+                        Some(r) => {
+                            regs = Window::of(st, base);
+                            w!(first, r);
+                            st.gc_check();
+                            regs = Window::of(st, base);
+                        }
+                        // The next `__concat`'s frame.
+                        None => {
+                            fresh = true;
+                            continue 'frame;
+                        }
+                    }
+                }
                 _ => {
                     if let Some(d) = interp::finish_reg(op) {
                         w!(d, v);

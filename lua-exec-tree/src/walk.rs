@@ -165,6 +165,20 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
             st.th.frames[fi].flags.remove(FrameFlags::FINISH);
             let v = st.th.stack[base + maxr];
             match block.get(pos) {
+                Some(Node::Op {
+                    op: Op::Concat { first, n },
+                    ..
+                }) => match interp::finish_concat(st, fi, base, maxr, (*first, *n), v)? {
+                    Some(r) => {
+                        // SAFETY: a register of the running frame (the
+                        // `regs` module's invariant).
+                        unsafe { regs::set(st, base, *first, r) };
+                        st.gc_check();
+                        pos += 1;
+                    }
+                    // The next `__concat`'s frame: run it, this node waits.
+                    None => continue 'frame,
+                },
                 Some(Node::Op { op, .. }) => {
                     if let Some(d) = interp::finish_reg(op) {
                         // SAFETY: a register of the running frame (the

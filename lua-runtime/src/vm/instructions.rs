@@ -381,11 +381,16 @@ macro_rules! vm_instructions {
             }
             &$crate::vm::Op::Concat { first, n } => {
                 save_pc!();
-                let v = $st.concat($base + first as usize, n as usize, first)?;
-                refresh!();
-                w!(first, v);
-                $st.gc_check();
-                refresh!();
+                match $crate::vm::interp::concat($st, $fi, $base, $maxr, first, n)? {
+                    Some(v) => {
+                        refresh!();
+                        w!(first, v);
+                        $st.gc_check();
+                        refresh!();
+                    }
+                    // A `__concat` written in Lua runs as a frame.
+                    None => suspend!(),
+                }
             }
             &$crate::vm::Op::Close { from } => {
                 save_pc!();

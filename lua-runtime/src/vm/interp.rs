@@ -39,7 +39,7 @@ use crate::state::{MAX_STACK, State};
 use crate::value::Value;
 use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, NOT_STARTED, PendingCont, Ret};
 use crate::vm::meta::Tm;
-use crate::vm::ops::{ArithOp, VarInfo};
+use crate::vm::ops::{ArithOp, Concatenated, VarInfo};
 
 /// What [`precall`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1286,4 +1286,43 @@ pub fn quick_return(
         }
     }
     Some(func + count)
+}
+
+/// `Concat { first, n }` in the Lua frame `fi` at `base` with `maxr`
+/// registers: `Some(v)`, the result; `None`, a `__concat` written in Lua
+/// was pushed as a frame above (marked `FINISH`; [`finish_concat`] goes on
+/// when it returns), so a coroutine can yield inside it.
+pub fn concat(
+    st: &mut State,
+    fi: usize,
+    base: usize,
+    maxr: usize,
+    first: u8,
+    n: u8,
+) -> LuaResult<Option<Value>> {
+    let start = base + first as usize;
+    let n = n as usize;
+    let r = st.concat_range(start, n, start, n, first, Some((fi, base + maxr)))?;
+    Ok(match r {
+        Concatenated::Done(v) => Some(v),
+        Concatenated::Suspended => None,
+    })
+}
+
+/// The `__concat` frame [`concat`] pushed returned `v`: finish the
+/// instruction (`Some`, its result) or run the next one (`None`).
+pub fn finish_concat(
+    st: &mut State,
+    fi: usize,
+    base: usize,
+    maxr: usize,
+    (first, n): (u8, u8),
+    v: Value,
+) -> LuaResult<Option<Value>> {
+    let start = base + first as usize;
+    let r = st.finish_concat(start, n as usize, first, v, (fi, base + maxr))?;
+    Ok(match r {
+        Concatenated::Done(v) => Some(v),
+        Concatenated::Suspended => None,
+    })
 }

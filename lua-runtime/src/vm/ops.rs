@@ -26,6 +26,14 @@ use crate::value::Value;
 use crate::vm::frame::FrameFn;
 use crate::vm::meta::Tm;
 
+/// How a concatenation that may run `__concat` as a frame stands.
+pub(crate) enum Concatenated {
+    Done(Value),
+    /// A Lua `__concat`'s frame was pushed above the running frame (marked
+    /// `FINISH`): the executor runs it, then [`State::finish_concat`].
+    Suspended,
+}
+
 /// Where an operand came from, for "(local 'x')"-style error suffixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarInfo {
@@ -570,8 +578,35 @@ impl State {
 
     /// Concatenate the `n` values at stack indices `start..start+n`, the
     /// first of them being register `first_reg` of the running function;
-    /// the result is returned (the stack slots are used as scratch).
+    /// the result is returned (the stack slots are used as scratch). A
+    /// `__concat` metamethod is called here (recursively).
     pub fn concat(&mut self, start: usize, n: usize, first_reg: u8) -> LuaResult<Value> {
+        match self.concat_range(start, n, start, n, first_reg, None)? {
+            Concatenated::Done(v) => Ok(v),
+            // Only with a frame to suspend.
+            Concatenated::Suspended => Err(self.rt_error("internal error: concat suspended")),
+        }
+    }
+
+    /// Concatenate the `cnt` values at `lo..lo+cnt`, which lie at the right
+    /// end of the instruction's operand region `start..start+n`. With
+    /// `frame = Some((fi, scratch))` (the running Lua frame and the slot
+    /// above its registers) a `__concat` written in Lua runs as a frame of
+    /// the executor's loop, so a coroutine can yield inside it: the values
+    /// still pending are moved to the right end of the region, their count
+    /// stored in its first slot, and [`State::finish_concat`] goes on when
+    /// the metamethod returns (PUC's `luaV_finishOp` for `OP_CONCAT`).
+    pub(crate) fn concat_range(
+        &mut self,
+        region: usize,
+        n: usize,
+        start: usize,
+        cnt: usize,
+        first_reg: u8,
+        frame: Option<(usize, usize)>,
+    ) -> LuaResult<Concatenated> {
+        let n_region = n;
+        let n = cnt;
         // Fast path: everything is a string or a number.
         let all_plain = self.th.stack[start..start + n]
             .iter()
@@ -594,7 +629,7 @@ impl State {
             for i in 0..n {
                 append_plain(&mut buf, self.th.stack[start + i]);
             }
-            return Ok(self.str_value_owned(buf));
+            return Ok(Concatenated::Done(self.str_value_owned(buf)));
         }
         // General case, right to left as luaV_concat.
         let mut top = n; // values start..start+top are pending
@@ -631,12 +666,44 @@ impl State {
                     return Err(self.type_error(bad, "concatenate", info));
                 }
                 self.check_tm_callable(h, Tm::Concat)?;
+                if let (Some((fi, scratch)), Value::LuaFn(_)) = (frame, h) {
+                    // Pending after the call: the `top - 2` values left of
+                    // the pair, then its result (at the region's end).
+                    let left = top - 2;
+                    let to = region + n_region - 1 - left;
+                    self.th.stack.copy_within(start..start + left, to);
+                    self.th.stack[region] = Value::Int((left + 1) as i64);
+                    crate::vm::interp::push_meta_frame(self, fi, scratch, h, &[a, b])?;
+                    return Ok(Concatenated::Suspended);
+                }
                 let r = self.call1(h, &[a, b])?;
                 self.th.stack[start + top - 2] = r;
                 top -= 1;
             }
         }
-        Ok(self.th.stack[start])
+        Ok(Concatenated::Done(self.th.stack[start]))
+    }
+
+    /// A `__concat` frame started by [`State::concat_range`] returned `v`:
+    /// go on with the values pending in the region `start..start+n`
+    /// (register `first_reg` first). `Done`: the whole concatenation.
+    pub(crate) fn finish_concat(
+        &mut self,
+        start: usize,
+        n: usize,
+        first_reg: u8,
+        v: Value,
+        frame: (usize, usize),
+    ) -> LuaResult<Concatenated> {
+        let Value::Int(k) = self.th.stack[start] else {
+            return Err(self.rt_error("internal error: concat state lost"));
+        };
+        let k = k as usize;
+        self.th.stack[start + n - 1] = v;
+        let lo = start + n - k;
+        let reg = first_reg as usize + (n - k);
+        let reg = u8::try_from(reg).unwrap_or(u8::MAX);
+        self.concat_range(start, n, lo, k, reg, Some(frame))
     }
 
     // ---------------------------------------------------------------
