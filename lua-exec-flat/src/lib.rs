@@ -66,7 +66,7 @@
 
 mod window;
 
-use lua_bytecode::Op;
+use lua_bytecode::{MULTRET, Op};
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
@@ -227,6 +227,17 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 Op::JumpIf { target, .. } if v.truthy() => ip = window::at(code, target as usize),
                 Op::JumpIfNot { target, .. } if !v.truthy() => {
                     ip = window::at(code, target as usize)
+                }
+                // A `__close` frame returned: run the instruction again to
+                // close the rest (a return to the top gets its result count
+                // back from the slot above the registers).
+                Op::Close { .. } | Op::Return0 | Op::Return1 { .. } => ip = window::at(code, at),
+                Op::Return { first, n } => {
+                    let end = interp::finish_close_return(st, base, maxr, base + first as usize);
+                    if n == MULTRET {
+                        *top = end;
+                    }
+                    ip = window::at(code, at);
                 }
                 Op::Concat { first, n } => {
                     match interp::finish_concat(st, fi, base, maxr, (first, n), v)? {

@@ -165,6 +165,22 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
             st.th.frames[fi].flags.remove(FrameFlags::FINISH);
             let v = st.th.stack[base + maxr];
             match block.get(pos) {
+                // A `__close` frame returned: the node runs again to close
+                // the rest (a return to the top gets its result count back
+                // from the slot above the registers).
+                Some(Node::Op {
+                    op: Op::Close { .. } | Op::Return0 | Op::Return1 { .. },
+                    ..
+                }) => {}
+                Some(Node::Op {
+                    op: Op::Return { first, n },
+                    ..
+                }) => {
+                    let end = interp::finish_close_return(st, base, maxr, base + *first as usize);
+                    if *n == lua_bytecode::MULTRET {
+                        *top = end;
+                    }
+                }
                 Some(Node::Op {
                     op: Op::Concat { first, n },
                     ..

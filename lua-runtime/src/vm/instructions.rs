@@ -145,6 +145,22 @@ macro_rules! vm_instructions {
                 }
             }};
         }
+        // A return that closes, its `$n` results at `$f`: its `__close`
+        // handlers written in Lua run as frames (the return runs again
+        // afterwards, its result count kept above the registers).
+        macro_rules! close_for_return {
+            ($f:expr, $n:expr) => {
+                // Only to-be-closed variables call handlers; upvalues are
+                // closed by `do_return` as before.
+                if $cl.shape.needs_close && $st.th.tbc.last().is_some_and(|&s| s >= $base) {
+                    let scratch = $base + $maxr;
+                    let ret = Some(($f, $n));
+                    if !$crate::vm::interp::close_frame($st, $fi, $base, scratch, ret)? {
+                        suspend!();
+                    }
+                }
+            };
+        }
         macro_rules! rk {
             ($v:expr) => {
                 match $v {
@@ -394,7 +410,13 @@ macro_rules! vm_instructions {
             }
             &$crate::vm::Op::Close { from } => {
                 save_pc!();
-                $crate::vm::interp::close_all($st, $base + from as usize, None)?;
+                let level = $base + from as usize;
+                let scratch = $base + $maxr;
+                if !$crate::vm::interp::close_frame($st, $fi, level, scratch, None)? {
+                    // A `__close` written in Lua runs as a frame; this
+                    // instruction runs again when it returns.
+                    suspend!();
+                }
                 refresh!();
             }
             &$crate::vm::Op::Tbc { reg } => {
@@ -480,18 +502,21 @@ macro_rules! vm_instructions {
                 };
                 quick_return!(f, n);
                 save_pc!();
+                close_for_return!(f, n);
                 let t = $crate::vm::interp::do_return($st, f, n)?;
                 returned!(t);
             }
             &$crate::vm::Op::Return0 => {
                 quick_return!($base, 0);
                 save_pc!();
+                close_for_return!($base, 0);
                 let t = $crate::vm::interp::do_return($st, $base, 0)?;
                 returned!(t);
             }
             &$crate::vm::Op::Return1 { src } => {
                 quick_return!($base + src as usize, 1);
                 save_pc!();
+                close_for_return!($base + src as usize, 1);
                 let t = $crate::vm::interp::do_return($st, $base + src as usize, 1)?;
                 returned!(t);
             }

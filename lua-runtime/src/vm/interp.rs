@@ -540,6 +540,72 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
     r
 }
 
+/// Close upvalues and to-be-closed variables down to `level` on a normal
+/// exit from the Lua frame `fi` (a block's end, a return that closes). A
+/// `__close` written in Lua runs as a frame above the frame's registers
+/// (marked `FINISH`), so a coroutine can yield inside it: `false` means
+/// such a frame was pushed, and the instruction is to run again when the
+/// frame resumes, to close what is left (PUC's `luaV_finishOp` for
+/// `OP_CLOSE`/`OP_RETURN`). `scratch` is the slot above the registers. For
+/// a return, `ret` gives its results (`n` at `f`): their count waits in
+/// the scratch slot (the results above it moved up one) for
+/// [`finish_close_return`].
+pub fn close_frame(
+    st: &mut State,
+    fi: usize,
+    level: usize,
+    scratch: usize,
+    ret: Option<(usize, usize)>,
+) -> LuaResult<bool> {
+    st.th.close_upvals(level);
+    while let Some(&slot) = st.th.tbc.last() {
+        if slot < level {
+            break;
+        }
+        st.th.tbc.pop();
+        let v = st.th.stack[slot];
+        let h = st.get_tm(v, Tm::Close);
+        if let Value::LuaFn(_) = h {
+            let call = match ret {
+                None => scratch,
+                Some((f, n)) if f + n <= scratch => {
+                    fill_nil_to(&mut st.th.stack, scratch + 1);
+                    st.th.stack[scratch] = Value::Int(n as i64);
+                    scratch + 1
+                }
+                Some((f, n)) => {
+                    // `return ...` past the registers.
+                    st.th.stack.truncate(f + n);
+                    st.th.stack.insert(scratch, Value::Int(n as i64));
+                    f + n + 1
+                }
+            };
+            push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
+            return Ok(false);
+        }
+        if !h.is_nil() {
+            st.call(h, &[v, Value::Nil])?;
+        }
+    }
+    Ok(true)
+}
+
+/// A return's `__close` frame returned into the frame at `base` with
+/// `maxr` registers: take back the result count [`close_frame`] kept (and
+/// the results it moved) for the return's results at `f`; their end, for a
+/// return to the top. The return then runs again.
+pub fn finish_close_return(st: &mut State, base: usize, maxr: usize, f: usize) -> usize {
+    let scratch = base + maxr;
+    let Value::Int(count) = st.th.stack[scratch] else {
+        return f;
+    };
+    let count = count as usize;
+    if f + count > scratch {
+        st.th.stack.remove(scratch);
+    }
+    f + count
+}
+
 /// Close everything down to `level`, as PUC's `luaD_closeprotected`: an
 /// error raised by a `__close` handler becomes the error the remaining
 /// handlers receive, and the result; `Ok` when none failed.
