@@ -670,7 +670,7 @@ impl State {
         let _ = self.out.flush();
     }
 
-    /// From a native of kind [`NativeKind::CallK`](crate::NativeKind::CallK)
+    /// From a native of kind [`NativeKind::CallK`]
     /// (as `return st.call_k(...)`): call the value at stack index `func`
     /// with the values above it as arguments, as a frame of the executor's
     /// loop (so a coroutine may yield inside it), `want` results (-1: all),

@@ -1375,7 +1375,7 @@ pub fn concat(
     })
 }
 
-/// The `__concat` frame [`concat`] pushed returned `v`: finish the
+/// The `__concat` frame [`concat()`] pushed returned `v`: finish the
 /// instruction (`Some`, its result) or run the next one (`None`).
 pub fn finish_concat(
     st: &mut State,
