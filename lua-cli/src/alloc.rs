@@ -20,8 +20,36 @@
 //! library crates do not set one.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use mimalloc::MiMalloc;
+
+// Index in `mi_option_e` of mimalloc v3's mimalloc.h (the version
+// libmimalloc-sys 0.1.49 builds by default); the sys crate does not name
+// it.
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// mimalloc is set up on its first use, which comes before `main` (the
+/// Rust runtime allocates first): there is no earlier place to do it.
+static CONFIGURED: AtomicBool = AtomicBool::new(false);
+
+/// Commit arena memory as it is used rather than up front, so a small
+/// script's peak RSS stays near lua5.4's.
+#[cold]
+fn configure() {
+    // SAFETY: a plain option setter; before mimalloc's first allocation,
+    // so its arena is made with the option.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+    CONFIGURED.store(true, Ordering::Relaxed);
+}
+
+#[inline(always)]
+fn mimalloc() -> MiMalloc {
+    if !CONFIGURED.load(Ordering::Relaxed) {
+        configure();
+    }
+    MiMalloc
+}
 
 /// Blocks of at least this many bytes come from the system allocator.
 pub const BIG: usize = 1024;
@@ -45,7 +73,7 @@ unsafe impl GlobalAlloc for SplitAlloc {
             if is_big(&layout) {
                 System.alloc(layout)
             } else {
-                MiMalloc.alloc(layout)
+                mimalloc().alloc(layout)
             }
         }
     }
@@ -57,7 +85,7 @@ unsafe impl GlobalAlloc for SplitAlloc {
             if is_big(&layout) {
                 System.alloc_zeroed(layout)
             } else {
-                MiMalloc.alloc_zeroed(layout)
+                mimalloc().alloc_zeroed(layout)
             }
         }
     }
