@@ -333,6 +333,9 @@ pub fn precall(
                     }
                     NativeKind::CallK => {
                         st.th.frames.push(fr);
+                        // A request left by a native of another kind (a
+                        // misuse of `call_k`) is not this one's.
+                        let _ = st.take_call_request();
                         let n = (nf.f)(
                             st,
                             Args {
