@@ -231,7 +231,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// Index just past the single-character class starting at `p`.
-    #[inline]
+    #[inline(always)]
     fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
         let c = self.p(p);
         p += 1;
