@@ -504,7 +504,6 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
             }
             match node {
                 Node::NumericFor(f) => {
-                    check_interrupt!();
                     // SAFETY: the loop's registers are the running frame's
                     // (see `reg!`).
                     let regs = unsafe { regs::for_regs(st, base, f.base) };
@@ -516,10 +515,17 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                             Value::store_int(&mut regs[1], nc);
                             Value::store_int(&mut regs[0], ni);
                             Value::store_int(&mut regs[3], ni);
+                            // Every 1024th iteration only, as the flat
+                            // loop: the counter is at hand, the flag two
+                            // loads away.
+                            if nc & 1023 == 0 {
+                                check_interrupt!();
+                            }
                             it = block.iter();
                             continue 'walk;
                         }
                     } else if interp::for_step(regs) {
+                        check_interrupt!();
                         it = block.iter();
                         continue 'walk;
                     }
