@@ -1,6 +1,7 @@
 //! `luna --check`, run in-process through `lua_cli::run` and as the real
 //! binary (for stderr and the exit status).
 
+mod common;
 use std::process::Command;
 
 fn luna() -> Command {
@@ -69,22 +70,8 @@ fn unreadable_paths() {
     );
 }
 
-/// Whether the oracle `luac5.4` can be run. Missing, the comparison is
-/// skipped with a note, except under `CI=true`, where a skipped comparison
-/// would pass without checking anything: there the test fails.
 fn have_luac() -> bool {
-    let ok = Command::new("luac5.4")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "luac5.4 is not installed and CI=true: the comparison must run in CI"
-        );
-        eprintln!("luac5.4 not installed: skipped");
-    }
-    ok
+    common::tool_available("luac5.4", &["-v"])
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //!
 //! Skips with a note when `lua5.4` is not installed, unless `CI=true`.
 
+mod common;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -172,20 +173,8 @@ const FILES: &[(&str, &str)] = &[
     ("mod.lua", "return { name = 'the module' }\n"),
 ];
 
-/// Whether lua5.4 can run; if not, skip (or fail on CI).
 fn have_lua() -> bool {
-    let ok = Command::new("lua5.4")
-        .args(["-e", ""])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "lua5.4 is required on CI"
-        );
-        eprintln!("note: lua5.4 not found; skipping the comparison with it");
-    }
-    ok
+    common::tool_available("lua5.4", &["-e", ""])
 }
 
 struct Observed {

@@ -5,6 +5,7 @@
 //!
 //! Skips with a note when tmux is not installed, unless `CI=true`.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,18 +18,7 @@ const LIMIT: Duration = Duration::from_secs(30);
 const ECHO_LIMIT: Duration = Duration::from_secs(3);
 
 fn have_tmux() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required on CI"
-        );
-        eprintln!("note: tmux not found; skipping the terminal tests of the REPL");
-    }
-    ok
+    common::tool_available("tmux", &["-V"])
 }
 
 /// The prompts the tests meet (as tmux shows them, without their final

@@ -754,11 +754,17 @@ fn compile_chunk(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, String> {
 mod tests {
     use super::*;
 
-    /// An executor that runs nothing: these tests only use the heap.
-    struct NoExec;
+    /// An executor that runs nothing: these tests only use the heap. `flat`:
+    /// it claims to run flat code.
+    struct NoExec {
+        flat: bool,
+    }
     impl Executor for NoExec {
         fn name(&self) -> &'static str {
             "none"
+        }
+        fn runs_flat_code(&self) -> bool {
+            self.flat
         }
         fn call(
             &self,
@@ -772,27 +778,7 @@ mod tests {
     }
 
     fn state() -> State {
-        State::bare(Rc::new(NoExec))
-    }
-
-    /// The same, claiming to run flat code.
-    struct FlatNoExec;
-    impl Executor for FlatNoExec {
-        fn name(&self) -> &'static str {
-            "flat-none"
-        }
-        fn runs_flat_code(&self) -> bool {
-            true
-        }
-        fn call(
-            &self,
-            _: &mut State,
-            _: usize,
-            _: i32,
-            _: crate::vm::frame::FrameFlags,
-        ) -> LuaResult<()> {
-            Ok(())
-        }
+        State::bare(Rc::new(NoExec { flat: false }))
     }
 
     #[test]
@@ -803,7 +789,7 @@ mod tests {
         };
         st.push(Value::LuaFn(f));
         assert!(f.flat_code().is_empty());
-        st.set_executor(Rc::new(FlatNoExec));
+        st.set_executor(Rc::new(NoExec { flat: true }));
         assert!(!f.flat_code().is_empty());
         let Value::LuaFn(g) = st.load(b"return 2", "=t", "t", None).unwrap() else {
             panic!("load gave no Lua function");
