@@ -66,12 +66,12 @@
 
 mod window;
 
-use lua_bytecode::{MULTRET, Op};
+use lua_bytecode::Op;
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
 use lua_runtime::vm::frame::{FrameFlags, FrameFn, Ret};
-use lua_runtime::vm::interp::{self, Called};
+use lua_runtime::vm::interp::{self, Called, Finish};
 use lua_runtime::vm::regs::Window;
 use lua_runtime::vm::run;
 use lua_runtime::{Executor, State, Value};
@@ -215,49 +215,15 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
         if !fresh && flags.contains(FrameFlags::FINISH) {
             // A metamethod frame returned: its result (just above the
             // registers) completes the instruction at the saved pc.
-            st.th.frames[fi].flags.remove(FrameFlags::FINISH);
-            let v = st.th.stack[base + maxr];
-            let at = if saved_ip != 0 {
-                window::index_of(code, saved_ip as *const Op)
-            } else {
-                saved_pc as usize
-            };
-            let op = &code[at];
-            match *op {
-                Op::JumpIf { target, .. } if v.truthy() => ip = window::at(code, target as usize),
-                Op::JumpIfNot { target, .. } if !v.truthy() => {
-                    ip = window::at(code, target as usize)
+            match finish(st, fi, (base, maxr), code, (saved_pc, saved_ip), top)? {
+                Some(next) => {
+                    ip = next;
+                    // The completion may have moved the stack.
+                    regs = Window::of(st, base);
                 }
-                // A `__close` frame returned: run the instruction again to
-                // close the rest (a return to the top gets its result count
-                // back from the slot above the registers).
-                Op::Close { .. } | Op::Return0 | Op::Return1 { .. } => ip = window::at(code, at),
-                Op::Return { first, n } => {
-                    let end = interp::finish_close_return(st, base, maxr, base + first as usize);
-                    if n == MULTRET {
-                        *top = end;
-                    }
-                    ip = window::at(code, at);
-                }
-                Op::Concat { first, n } => {
-                    match interp::finish_concat(st, fi, base, maxr, (first, n), v)? {
-                        Some(r) => {
-                            regs = Window::of(st, base);
-                            w!(first, r);
-                            st.gc_check();
-                            regs = Window::of(st, base);
-                        }
-                        // The next `__concat`'s frame.
-                        None => {
-                            fresh = true;
-                            continue 'frame;
-                        }
-                    }
-                }
-                _ => {
-                    if let Some(d) = interp::finish_reg(op) {
-                        w!(d, v);
-                    }
+                None => {
+                    fresh = true;
+                    continue 'frame;
                 }
             }
         }
@@ -504,4 +470,39 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
 fn interrupted(st: &mut State, fi: usize, ip: *const Op) -> lua_runtime::LuaError {
     st.th.frames[fi].ip = ip as usize;
     st.take_interrupt()
+}
+
+/// Complete the instruction frame `fi` was running when the metamethod
+/// frame it started returned (`interp::finish_op`): where the frame goes
+/// on, or `None` when another metamethod frame was pushed. Out of line:
+/// the frame entry it sits in shares its function with the hot loop.
+#[cold]
+#[inline(never)]
+fn finish(
+    st: &mut State,
+    fi: usize,
+    frame: (usize, usize),
+    code: &[Op],
+    (saved_pc, saved_ip): (u32, usize),
+    top: &mut usize,
+) -> LuaResult<Option<*const Op>> {
+    let at = if saved_ip != 0 {
+        window::index_of(code, saved_ip as *const Op)
+    } else {
+        saved_pc as usize
+    };
+    let op = &code[at];
+    // After the instruction: it falls through (a return, the only kind
+    // that may be last, is never `Done`).
+    let next = || window::at(code, at + 1);
+    Ok(match interp::finish_op(st, fi, frame, op, top)? {
+        Finish::Done => Some(next()),
+        Finish::Again => Some(window::at(code, at)),
+        Finish::Test(b) => Some(match *op {
+            Op::JumpIf { target, .. } if b => window::at(code, target as usize),
+            Op::JumpIfNot { target, .. } if !b => window::at(code, target as usize),
+            _ => next(),
+        }),
+        Finish::Suspended => None,
+    })
 }

@@ -34,7 +34,7 @@
 use lua_bytecode::{Node, Op, Proto};
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::frame::{Cursor, FrameFlags, FrameFn};
-use lua_runtime::vm::interp::{self, Called};
+use lua_runtime::vm::interp::{self, Called, Finish};
 
 use lua_runtime::{State, Value};
 
@@ -90,6 +90,41 @@ fn parent_node<'a>(blocks: &Blocks<'a>, curs: &[Cursor]) -> Option<&'a Node> {
     }
     let pos = curs.get(d - 2)?.pos as usize;
     blocks.get(d - 2).get(pos)
+}
+
+/// How the node a frame was running goes on after the metamethod frame it
+/// started returned.
+enum Resumed {
+    /// Complete: the next node.
+    Next,
+    /// Run the node again.
+    Again,
+    /// The end of a condition leaf's `pre` block: the comparison's outcome.
+    Leaf(bool),
+    /// Another metamethod frame was pushed: run it, the node waits.
+    Suspended,
+}
+
+/// Complete `node` (`None`: the end of a condition leaf's `pre` block)
+/// with `interp::finish_op`. Out of line: the frame entry it sits in
+/// shares its function with the walk's hot loop.
+#[inline(never)]
+fn finish(
+    st: &mut State,
+    fi: usize,
+    frame: (usize, usize),
+    node: Option<&Node>,
+    top: &mut usize,
+) -> LuaResult<Resumed> {
+    let Some(Node::Op { op, .. }) = node else {
+        st.th.frames[fi].flags.remove(FrameFlags::FINISH);
+        return Ok(Resumed::Leaf(st.th.stack[frame.0 + frame.1].truthy()));
+    };
+    Ok(match interp::finish_op(st, fi, frame, op, top)? {
+        Finish::Done | Finish::Test(_) => Resumed::Next,
+        Finish::Again => Resumed::Again,
+        Finish::Suspended => Resumed::Suspended,
+    })
 }
 
 #[cold]
@@ -162,50 +197,11 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
         if fflags.contains(FrameFlags::FINISH) {
             // A metamethod frame returned: its result (just above the
             // registers) completes the node the cursor still points at.
-            st.th.frames[fi].flags.remove(FrameFlags::FINISH);
-            let v = st.th.stack[base + maxr];
-            match block.get(pos) {
-                // A `__close` frame returned: the node runs again to close
-                // the rest (a return to the top gets its result count back
-                // from the slot above the registers).
-                Some(Node::Op {
-                    op: Op::Close { .. } | Op::Return0 | Op::Return1 { .. },
-                    ..
-                }) => {}
-                Some(Node::Op {
-                    op: Op::Return { first, n },
-                    ..
-                }) => {
-                    let end = interp::finish_close_return(st, base, maxr, base + *first as usize);
-                    if *n == lua_bytecode::MULTRET {
-                        *top = end;
-                    }
-                }
-                Some(Node::Op {
-                    op: Op::Concat { first, n },
-                    ..
-                }) => match interp::finish_concat(st, fi, base, maxr, (*first, *n), v)? {
-                    Some(r) => {
-                        // SAFETY: a register of the running frame (the
-                        // `regs` module's invariant).
-                        unsafe { regs::set(st, base, *first, r) };
-                        st.gc_check();
-                        pos += 1;
-                    }
-                    // The next `__concat`'s frame: run it, this node waits.
-                    None => continue 'frame,
-                },
-                Some(Node::Op { op, .. }) => {
-                    if let Some(d) = interp::finish_reg(op) {
-                        // SAFETY: a register of the running frame (the
-                        // `regs` module's invariant).
-                        unsafe { regs::set(st, base, d, v) };
-                    }
-                    pos += 1;
-                }
-                // At the end of a condition's `pre` block: the comparison
-                // metamethod decided the leaf.
-                _ => pending = Some(v.truthy()),
+            match finish(st, fi, (base, maxr), block.get(pos), top)? {
+                Resumed::Next => pos += 1,
+                Resumed::Again => {}
+                Resumed::Leaf(v) => pending = Some(v),
+                Resumed::Suspended => continue 'frame,
             }
         }
 

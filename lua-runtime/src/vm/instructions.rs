@@ -32,12 +32,11 @@
 //! - `suspend!()`: a Lua metamethod's frame was just pushed above the
 //!   running frame, which is marked [`FrameFlags::FINISH`](crate::vm::frame::FrameFlags::FINISH):
 //!   leave the instruction and run the new frame. When the running frame
-//!   resumes, the executor completes the instruction: the result goes
-//!   where [`finish_reg`](crate::vm::interp::finish_reg) says, a
-//!   concatenation goes on ([`finish_concat`](crate::vm::interp::finish_concat)),
-//!   a `Close` or a return runs again (after
-//!   [`finish_close_return`](crate::vm::interp::finish_close_return)), a
-//!   conditional jump takes the result's truthiness.
+//!   resumes, the executor completes the instruction with
+//!   [`finish_op`](crate::vm::interp::finish_op) (PUC's `luaV_finishOp`):
+//!   the result goes to its register, a concatenation goes on, a `Close`
+//!   or a return runs again, a conditional jump takes the result's
+//!   truthiness.
 //! - Calls and returns: `before_call!()` (record what the frame needs to
 //!   resume after the call), `enter_lua!(c, base)` (closure `c`'s frame was
 //!   pushed at `base`: run it), `after_call!(called)` (after

@@ -552,7 +552,7 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
 /// `OP_CLOSE`/`OP_RETURN`). `scratch` is the slot above the registers. For
 /// a return, `ret` gives its results (`n` at `f`): their count waits in
 /// the scratch slot (the results above it moved up one) for
-/// [`finish_close_return`].
+/// [`finish_op`].
 pub fn close_frame(
     st: &mut State,
     fi: usize,
@@ -597,7 +597,7 @@ pub fn close_frame(
 /// `maxr` registers: take back the result count [`close_frame`] kept (and
 /// the results it moved) for the return's results at `f`; their end, for a
 /// return to the top. The return then runs again.
-pub fn finish_close_return(st: &mut State, base: usize, maxr: usize, f: usize) -> usize {
+fn finish_close_return(st: &mut State, base: usize, maxr: usize, f: usize) -> usize {
     let scratch = base + maxr;
     let Value::Int(count) = st.th.stack[scratch] else {
         return f;
@@ -1297,14 +1297,71 @@ pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
 }
 
 /// The register a metamethod's result completes when the frame that ran
-/// the instruction resumes (PUC's `luaV_finishOp`): the instruction's
-/// destination. `None` for a conditional (the result's truthiness decides
-/// it) and for instructions without one.
-pub fn finish_reg(op: &Op) -> Option<u8> {
+/// the instruction resumes: the instruction's destination. `None` for
+/// instructions without one.
+fn finish_reg(op: &Op) -> Option<u8> {
     match *op {
         Op::Method { dst, .. } => Some(dst),
         mut op => op.dst_mut().copied(),
     }
+}
+
+/// What an executor does with an instruction after the metamethod frame
+/// it started has returned (see [`finish_op`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    /// The instruction is complete: go on after it.
+    Done,
+    /// Run the instruction again (a `Close` or a return closing what is
+    /// left).
+    Again,
+    /// A conditional jump: the metamethod's result decided the test.
+    Test(bool),
+    /// Another metamethod frame was pushed (a concatenation going on): run
+    /// it; the instruction waits.
+    Suspended,
+}
+
+/// Complete the instruction `op` of the Lua frame `fi` (at `base`, `maxr`
+/// registers) whose metamethod frame has returned, its result in the slot
+/// above the registers: PUC's `luaV_finishOp`, for both executors. The
+/// frame's `FINISH` mark is cleared; `top` is the executor's stack top (a
+/// return to the top gets it back).
+pub fn finish_op(
+    st: &mut State,
+    fi: usize,
+    (base, maxr): (usize, usize),
+    op: &Op,
+    top: &mut usize,
+) -> LuaResult<Finish> {
+    st.th.frames[fi].flags.remove(FrameFlags::FINISH);
+    let v = st.th.stack[base + maxr];
+    Ok(match *op {
+        Op::JumpIf { .. } | Op::JumpIfNot { .. } => Finish::Test(v.truthy()),
+        // A `__close` frame returned: close the rest.
+        Op::Close { .. } | Op::Return0 | Op::Return1 { .. } => Finish::Again,
+        Op::Return { first, n } => {
+            let end = finish_close_return(st, base, maxr, base + first as usize);
+            if n == MULTRET {
+                *top = end;
+            }
+            Finish::Again
+        }
+        Op::Concat { first, n } => match finish_concat(st, fi, base, maxr, (first, n), v)? {
+            Some(r) => {
+                st.th.stack[base + first as usize] = r;
+                st.gc_check();
+                Finish::Done
+            }
+            None => Finish::Suspended,
+        },
+        _ => {
+            if let Some(d) = finish_reg(op) {
+                st.th.stack[base + d as usize] = v;
+            }
+            Finish::Done
+        }
+    })
 }
 
 /// The common return, without [`do_return`]: the Lua frame `fi` on top
@@ -1359,7 +1416,7 @@ pub fn quick_return(
 
 /// `Concat { first, n }` in the Lua frame `fi` at `base` with `maxr`
 /// registers: `Some(v)`, the result; `None`, a `__concat` written in Lua
-/// was pushed as a frame above (marked `FINISH`; [`finish_concat`] goes on
+/// was pushed as a frame above (marked `FINISH`; [`finish_op`] goes on
 /// when it returns), so a coroutine can yield inside it.
 pub fn concat(
     st: &mut State,
@@ -1380,7 +1437,7 @@ pub fn concat(
 
 /// The `__concat` frame [`concat()`] pushed returned `v`: finish the
 /// instruction (`Some`, its result) or run the next one (`None`).
-pub fn finish_concat(
+fn finish_concat(
     st: &mut State,
     fi: usize,
     base: usize,
