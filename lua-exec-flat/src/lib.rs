@@ -71,9 +71,10 @@ use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
 use lua_runtime::vm::frame::{FrameFlags, FrameFn, Ret};
+use lua_runtime::vm::hook;
 use lua_runtime::vm::interp::{self, Called, Finish};
 use lua_runtime::vm::regs::Window;
-use lua_runtime::vm::run;
+use lua_runtime::vm::run::{self, Walked};
 use lua_runtime::{Executor, State, Value};
 
 /// The flat (program-counter) executor.
@@ -102,7 +103,20 @@ impl Executor for FlatExecutor {
 /// `boundary` (`Ok`) or an error escapes (`Err`; the caller unwinds).
 /// `fresh`: the frame on top has not started yet (else it resumes after
 /// the call instruction at its saved pc).
-fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> LuaResult<()> {
+fn walk(st: &mut State, boundary: usize, top: &mut usize, fresh: bool) -> LuaResult<()> {
+    run::hookable(st, boundary, top, fresh, walk_in::<false>, walk_in::<true>)
+}
+
+/// The walk, plain (`HOOKS == false`: no hook is set, nothing looks at
+/// them) or hooked (every instruction, call and return raises its debug
+/// hook events; see lua-runtime's `vm::hook`). Each hands over to the
+/// other when the hook mask changes.
+fn walk_in<const HOOKS: bool>(
+    st: &mut State,
+    boundary: usize,
+    top: &mut usize,
+    mut fresh: bool,
+) -> LuaResult<Walked> {
     // Set by the quick return: the end of the results just delivered; the
     // stack is sized for the caller once its frame is loaded (its register
     // count is at hand then).
@@ -149,6 +163,12 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
             } else {
                 stack.truncate(ext);
             }
+        }
+        if HOOKS == st.th.hook.mask.is_empty() {
+            return Ok(Walked::Switch { fresh });
+        }
+        if HOOKS && fresh {
+            hook::call(st, fi)?;
         }
         // The register window; re-made after every call out of the loop
         // (`refresh!`), since a call may move the stack (see `Window`).
@@ -266,6 +286,18 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                 }
             };
         }
+        macro_rules! hooked {
+            () => {
+                HOOKS
+            };
+        }
+        macro_rules! hooks_changed {
+            () => {
+                if !HOOKS && !st.th.hook.mask.is_empty() {
+                    return Ok(Walked::Switch { fresh: false });
+                }
+            };
+        }
         // After a call completed (natives) or the frame on top changed.
         macro_rules! after_call {
             ($c:expr) => {
@@ -277,6 +309,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                     Called::Done(t) => {
                         *top = t;
                         refresh!();
+                        hooks_changed!();
                     }
                 }
             };
@@ -320,7 +353,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
                     let func = fr.func;
                     st.th.frames.pop();
                     *top = interp::move_results(st, func, want, first, n, 0);
-                    return Ok(());
+                    return Ok(Walked::Done);
                 }
             }};
         }
@@ -351,6 +384,11 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
         macro_rules! enter_lua {
             ($c:expr, $base:expr) => {{
                 fi += 1;
+                if HOOKS {
+                    // The frame entry raises the call event.
+                    fresh = true;
+                    continue 'frame;
+                }
                 enter_start!($c, $base);
                 continue;
             }};
@@ -360,7 +398,9 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
         macro_rules! tail_entered {
             () => {{
                 let fr = &st.th.frames[fi];
-                if let FrameFn::Lua(c) = fr.func_fn {
+                if let FrameFn::Lua(c) = fr.func_fn
+                    && !HOOKS
+                {
                     let nb = fr.base;
                     enter_start!(c, nb);
                     continue;
@@ -373,7 +413,7 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
             ($t:expr) => {{
                 *top = $t;
                 if st.th.frames.len() <= boundary {
-                    return Ok(());
+                    return Ok(Walked::Done);
                 }
                 fresh = false;
                 continue 'frame;
@@ -381,6 +421,11 @@ fn walk(st: &mut State, boundary: usize, top: &mut usize, mut fresh: bool) -> Lu
         }
 
         loop {
+            if HOOKS {
+                save_pc!();
+                hook::step(st, fi, cur_pc!())?;
+                refresh!();
+            }
             // SAFETY: `ip` stays inside the running frame's code (the
             // `window` module's invariant).
             let op: &Op = unsafe { window::fetch(ip) };

@@ -111,6 +111,14 @@ pub(crate) fn leaf_pre(c: &Cond, i: usize) -> &[Node] {
     }
 }
 
+/// The pc of leaf `i` of `c` (its test's).
+pub(crate) fn leaf_pc(c: &Cond, i: usize) -> u32 {
+    match leaf(c, i) {
+        Cond::Leaf { pc, .. } => *pc,
+        _ => 0,
+    }
+}
+
 /// Where a condition's evaluation stands after [`cond_fast`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Go {
@@ -129,7 +137,7 @@ pub(crate) fn cond_fast(
     st: &mut State,
     base: usize,
     k: &[Value],
-    upvals: &[Gc<UpVal>],
+    upvals: &[std::cell::Cell<Gc<UpVal>>],
     c: &Cond,
     mut i: usize,
 ) -> Go {
@@ -171,7 +179,7 @@ fn pre_fast(
     st: &mut State,
     base: usize,
     k: &[Value],
-    upvals: &[Gc<UpVal>],
+    upvals: &[std::cell::Cell<Gc<UpVal>>],
     nodes: &[Node],
 ) -> usize {
     // `t[key]` when no call decides it.
@@ -200,11 +208,11 @@ fn pre_fast(
             Op::LoadK { dst, k: kk } => (dst, k[kk as usize]),
             Op::LoadFalse { dst } => (dst, Value::Bool(false)),
             Op::LoadTrue { dst } => (dst, Value::Bool(true)),
-            Op::GetUpval { dst, up } => (dst, st.upval_get(upvals[up as usize])),
+            Op::GetUpval { dst, up } => (dst, st.upval_get(upvals[up as usize].get())),
             Op::Not { dst, src } => (dst, Value::Bool(!reg!(st, base, src).truthy())),
             Op::GetTabUp { dst, up, key } => {
                 let key = k[key as usize];
-                let t = st.upval_get(upvals[up as usize]);
+                let t = st.upval_get(upvals[up as usize].get());
                 match index(st, t, key, |tab| tab.get_str(key)) {
                     Some(v) => (dst, v),
                     None => return n,

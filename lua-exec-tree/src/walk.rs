@@ -40,8 +40,10 @@ use lua_runtime::{State, Value};
 
 use crate::ITER;
 use crate::blocks::Blocks;
-use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pre};
+use crate::cond::{CondNext, Go, cond_fast, cond_step, leaf_pc, leaf_pre};
+use lua_runtime::vm::hook;
 use lua_runtime::vm::regs;
+use lua_runtime::vm::run::{self, Walked};
 
 #[inline(always)]
 fn cur(sub: u32, pos: usize) -> Cursor {
@@ -127,6 +129,16 @@ fn finish(
     })
 }
 
+/// A `Break`/`Goto` that is the whole then-block of an `If` without
+/// else: the flat form folds it into the condition's jump, so it is no
+/// instruction of its own (and raises no line event).
+fn folded_jump(parent: Option<&Node>, sub: u32) -> bool {
+    match parent {
+        Some(Node::If(b)) => sub == 0 && b.then_.nodes.len() == 1 && b.else_.nodes.is_empty(),
+        _ => false,
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn internal(st: &mut State, what: &str) -> lua_runtime::error::LuaError {
@@ -135,8 +147,21 @@ fn internal(st: &mut State, what: &str) -> lua_runtime::error::LuaError {
 
 /// Run Lua frames from the one on top until the frame count drops to
 /// `boundary` (`Ok`) or an error escapes (`Err`; the caller unwinds).
+pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, fresh: bool) -> LuaResult<()> {
+    run::hookable(st, boundary, top, fresh, run_in::<false>, run_in::<true>)
+}
+
+/// The walk, plain (`HOOKS == false`: nothing looks at hooks) or hooked
+/// (every instruction, call and return raises its debug hook events, and
+/// conditions run leaf by leaf so each test is traced; see lua-runtime's
+/// `vm::hook`). Each hands over to the other when the hook mask changes.
 /// `_fresh` is not needed: a frame that has not started has no cursors.
-pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool) -> LuaResult<()> {
+fn run_in<const HOOKS: bool>(
+    st: &mut State,
+    boundary: usize,
+    top: &mut usize,
+    _fresh: bool,
+) -> LuaResult<Walked> {
     // Set by the quick return: the end of the results just delivered; the
     // stack is sized for the caller once its frame is loaded (its register
     // count is at hand then).
@@ -165,6 +190,13 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 stack.truncate(ext);
             }
         }
+        let ncur = st.th.cursors.len() - cb;
+        if HOOKS == st.th.hook.mask.is_empty() {
+            return Ok(Walked::Switch { fresh: ncur == 0 });
+        }
+        if HOOKS && ncur == 0 {
+            hook::call(st, fi)?;
+        }
         let body: &[Node] = &proto.code.nodes;
         let mut blocks = Blocks::new(body);
         let mut pos: usize;
@@ -173,7 +205,6 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
         // (`sub`): what the end of the block does.
         let mut parent: Option<&Node>;
         let mut sub: u32;
-        let ncur = st.th.cursors.len() - cb;
         if ncur == 0 {
             // A frame that has just been pushed: its body is the first block.
             st.th.cursors.push(cur(0, 0));
@@ -299,11 +330,49 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 continue 'frame;
             }};
         }
+        macro_rules! hooked {
+            () => {
+                HOOKS
+            };
+        }
+        // The position was saved by `before_call!`.
+        macro_rules! hooks_changed {
+            () => {
+                if !HOOKS && !st.th.hook.mask.is_empty() {
+                    return Ok(Walked::Switch { fresh: false });
+                }
+            };
+        }
         macro_rules! after_call {
             ($c:expr) => {
                 match $c {
                     Called::Lua => continue 'frame,
-                    Called::Done(t) => *top = t,
+                    Called::Done(t) => {
+                        *top = t;
+                        hooks_changed!();
+                    }
+                }
+            };
+        }
+        // A condition's first leaf from `$i` on: in place as far as fast
+        // paths go, or (hooked) leaf by leaf under a cursor, so that each
+        // instruction is traced.
+        macro_rules! cond_from {
+            ($c:expr, $i:expr) => {
+                if HOOKS {
+                    Go::Leaf($i, 0)
+                } else {
+                    cond_fast(st, base, k, &cl.upvals, $c, $i)
+                }
+            };
+        }
+        // Before the instruction at `$pc`: the line and count events.
+        macro_rules! trace {
+            ($pc:expr) => {
+                if HOOKS {
+                    let pc = $pc;
+                    st.th.frames[fi].pc = pc;
+                    hook::step(st, fi, pc)?;
                 }
             };
         }
@@ -326,7 +395,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
             ($t:expr) => {{
                 *top = $t;
                 if st.th.frames.len() <= boundary {
-                    return Ok(());
+                    return Ok(Walked::Done);
                 }
                 continue 'frame;
             }};
@@ -374,6 +443,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 match node {
                     Node::Op { op, pc } => {
                         let pc = *pc;
+                        trace!(pc);
                         macro_rules! save_pc {
                             () => {
                                 st.th.frames[fi].pc = pc
@@ -400,7 +470,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                             }
                         });
                     }
-                    Node::If(b) => match cond_fast(st, base, k, &cl.upvals, &b.cond, 0) {
+                    Node::If(b) => match cond_from!(&b.cond, 0) {
                         Go::Done(true) => {
                             if !b.then_.nodes.is_empty() {
                                 enter!(node, &b.then_.nodes, 0, 0);
@@ -413,7 +483,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                         }
                         Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, p),
                     },
-                    Node::While(b) => match cond_fast(st, base, k, &cl.upvals, &b.cond, 0) {
+                    Node::While(b) => match cond_from!(&b.cond, 0) {
                         Go::Done(true) => enter!(node, &b.body.nodes, 0, 0),
                         Go::Done(false) => {}
                         Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, p),
@@ -421,20 +491,30 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                     Node::Repeat(b) => enter!(node, &b.body.nodes, 0, 0),
                     Node::Loop(b) => enter!(node, &b.body.nodes, 0, 0),
                     Node::NumericFor(f) => {
+                        trace!(f.prep_pc);
                         save_pc!(f.prep_pc);
                         if interp::for_prep(st, base + f.base as usize)? {
                             enter!(node, &f.body.nodes, 0, 0);
                         }
                     }
                     Node::GenericFor(f) => {
+                        trace!(f.prep_pc);
                         save_pc!(f.prep_pc);
                         interp::tfor_prep(st, base + f.base as usize)?;
                         // Start at the end of the body: the block-end step
                         // calls the iterator.
                         enter!(node, &f.body.nodes, 0, f.body.nodes.len());
                     }
-                    Node::Break { levels, .. } => jump!(*levels, None::<u32>),
-                    Node::Goto { levels, target, .. } => {
+                    Node::Break { levels, pc } => {
+                        if HOOKS && !folded_jump(parent, sub) {
+                            trace!(*pc);
+                        }
+                        jump!(*levels, None::<u32>)
+                    }
+                    Node::Goto { levels, target, pc } => {
+                        if HOOKS && !folded_jump(parent, sub) {
+                            trace!(*pc);
+                        }
                         // A `goto` may close a loop.
                         check_interrupt!();
                         jump!(*levels, Some(*target))
@@ -491,15 +571,19 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                     let c = $c;
                     save_pos!(block.len());
                     let i = (sub - 2) as usize;
+                    if pending.is_none() {
+                        trace!(leaf_pc(c, i));
+                    }
                     match cond_step(st, base, maxr, k, fi, c, i, &mut pending)? {
                         None => continue 'frame,
                         Some(CondNext::Done(v)) => Go::Done(v),
-                        Some(CondNext::Leaf(j)) => cond_fast(st, base, k, &cl.upvals, c, j),
+                        Some(CondNext::Leaf(j)) => cond_from!(c, j),
                     }
                 }};
             }
             match node {
                 Node::NumericFor(f) => {
+                    trace!(f.loop_pc);
                     // SAFETY: the loop's registers are the running frame's
                     // (see `reg!`).
                     let regs = unsafe { regs::for_regs(st, base, f.base) };
@@ -545,7 +629,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 Node::While(b) => {
                     let go = if sub == 0 {
                         check_interrupt!();
-                        cond_fast(st, base, k, &cl.upvals, &b.cond, 0)
+                        cond_from!(&b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
                     };
@@ -564,7 +648,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 Node::Repeat(b) => {
                     let go = if sub == 0 {
                         check_interrupt!();
-                        cond_fast(st, base, k, &cl.upvals, &b.cond, 0)
+                        cond_from!(&b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
                     };
@@ -582,6 +666,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                 }
                 Node::GenericFor(f) => {
                     if sub == ITER {
+                        trace!(f.loop_pc);
                         let v = r!(f.base + 4);
                         if v.is_nil() {
                             leave!();
@@ -590,6 +675,7 @@ pub(crate) fn run(st: &mut State, boundary: usize, top: &mut usize, _fresh: bool
                         switch!(&f.body.nodes, 0);
                     }
                     check_interrupt!();
+                    trace!(f.call_pc);
                     // Call the iterator: R[ra+4..] := R[ra](R[ra+1], R[ra+2]).
                     let ra = base + f.base as usize;
                     save_pc!(f.call_pc);

@@ -244,7 +244,11 @@ impl Tracer {
             Value::Native(f) => self.mark(f),
             Value::UserData(u) => self.mark(u),
             Value::Thread(t) => self.mark(t),
-            Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+            Value::Nil
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::LightUserData(_) => {}
         }
     }
 

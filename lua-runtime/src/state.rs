@@ -1,6 +1,7 @@
 //! `State`: one Lua universe — heap, globals, registry, metatables, the
 //! running thread's stacks, the executor and the output sink.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -242,7 +243,11 @@ impl State {
         })
     }
 
-    pub fn new_closure(&mut self, p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>) -> Gc<LuaClosure> {
+    pub fn new_closure(
+        &mut self,
+        p: Rc<FnProto>,
+        upvals: Box<[Cell<Gc<UpVal>>]>,
+    ) -> Gc<LuaClosure> {
         self.heap.alloc(LuaClosure::new(p, upvals, self.flat_code))
     }
 
@@ -435,7 +440,7 @@ impl State {
         let mut ups = Vec::with_capacity(nup);
         for i in 0..nup {
             let v = if i == 0 { env } else { Value::Nil };
-            ups.push(self.new_upval(UpState::Closed(v)));
+            ups.push(Cell::new(self.new_upval(UpState::Closed(v))));
         }
         let c = self.new_closure(fp, ups.into_boxed_slice());
         Ok(Value::LuaFn(c))

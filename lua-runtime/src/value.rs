@@ -47,6 +47,9 @@ pub enum Value {
     Native(Gc<NativeFunction>),
     UserData(Gc<UserData>),
     Thread(Gc<Thread>),
+    /// A light userdata: a bare address with no metatable of its own
+    /// (`debug.upvalueid` returns one; an embedder may store pointers).
+    LightUserData(usize),
 }
 
 /// Basic type tags, ordered as PUC's `LUA_T*` (used for per-type metatables).
@@ -186,6 +189,7 @@ impl Value {
             Value::LuaFn(_) | Value::Native(_) => Type::Function,
             Value::UserData(_) => Type::UserData,
             Value::Thread(_) => Type::Thread,
+            Value::LightUserData(_) => Type::LightUserData,
         }
     }
 
@@ -242,6 +246,7 @@ impl Value {
             (Value::Native(a), Value::Native(b)) => Gc::ptr_eq(*a, *b),
             (Value::UserData(a), Value::UserData(b)) => Gc::ptr_eq(*a, *b),
             (Value::Thread(a), Value::Thread(b)) => Gc::ptr_eq(*a, *b),
+            (Value::LightUserData(a), Value::LightUserData(b)) => a == b,
             _ => false,
         }
     }
@@ -255,6 +260,7 @@ impl Value {
             Value::Native(f) => f.addr(),
             Value::UserData(u) => u.addr(),
             Value::Thread(t) => t.addr(),
+            Value::LightUserData(p) => *p,
             _ => 0,
         }
     }
@@ -309,7 +315,7 @@ impl TableValue for Value {
     /// below), so the value is rebuilt as it was, in one 16-byte move.
     #[inline(always)]
     unsafe fn from_key_parts(tag: u8, bits: u64) -> Self {
-        debug_assert!(tag <= 9 && (tag != 1 || bits <= 1));
+        debug_assert!(tag <= 10 && (tag != 1 || bits <= 1));
         // SAFETY: the caller passes the parts of a live value (trait
         // contract), which are its two words: a valid tag, and a payload
         // that is a boolean 0/1, any integer or float bits, or the address

@@ -83,6 +83,10 @@ pub struct Block<'a> {
     /// `RETURN` and closes upvalues at this line, except for the main
     /// chunk: see [`Chunk::return_line`].
     pub end_line: u32,
+    /// PUC's `lastline` where the block ends: the line of its last token
+    /// (of the token before it when it is empty). The jump at the end of a
+    /// `then` part or of a `while` body is on this line.
+    pub last_line: u32,
 }
 
 /// `return e1, e2, ...` (the optional `;` is not recorded).
@@ -164,6 +168,9 @@ pub struct IfArm<'a> {
     pub body: Block<'a>,
     /// Line of the `if`/`elseif` keyword.
     pub line: u32,
+    /// Line of the `then` keyword: PUC tests a condition that is not a
+    /// comparison there.
+    pub then_line: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

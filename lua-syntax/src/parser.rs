@@ -643,6 +643,7 @@ impl<'a, 's> Parser<'a, 's> {
             stats: self.finish(stats),
             ret,
             end_line: self.t.line,
+            last_line: self.prev_line,
         })
     }
 
@@ -792,6 +793,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.next()?;
         let cond = self.expr()?;
         self.check_next(Tk::Then)?;
+        let then_line = self.prev_line;
         if self.t.kind == Tk::Break {
             // `if x then break`: PUC reads the break without a statement level.
             let bline = self.linenumber();
@@ -812,6 +814,7 @@ impl<'a, 's> Parser<'a, 's> {
                 self.statlist_into(&mut stats)?
             };
             let end_line = self.t.line;
+            let last_line = self.prev_line;
             self.leave_block()?;
             return Ok(IfArm {
                 cond,
@@ -819,14 +822,21 @@ impl<'a, 's> Parser<'a, 's> {
                     stats: self.finish(stats),
                     ret,
                     end_line,
+                    last_line,
                 },
                 line,
+                then_line,
             });
         }
         self.enter_block(false);
         let body = self.statlist()?;
         self.leave_block()?;
-        Ok(IfArm { cond, body, line })
+        Ok(IfArm {
+            cond,
+            body,
+            line,
+            then_line,
+        })
     }
 
     fn ifstat(&mut self, line: u32) -> R<StatKind<'a>> {

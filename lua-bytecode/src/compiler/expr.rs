@@ -875,6 +875,9 @@ impl<'a> Compiler<'a> {
             }
             Concat => {
                 let mut e1 = self.expr(lhs)?;
+                // The left operand is discharged once the operator is read
+                // (`luaK_infix`): on the operator's line.
+                e1.line = 0;
                 let r1 = self.exp2nextreg(&mut e1, line)?;
                 let mut e2 = self.expr(rhs)?;
                 let r2 = self.exp2nextreg(&mut e2, line)?;
@@ -906,6 +909,8 @@ impl<'a> Compiler<'a> {
             _ => {
                 let mut e1 = self.expr(lhs)?;
                 if e1.numeral().is_none() {
+                    // As for `..`: on the operator's line.
+                    e1.line = 0;
                     self.exp2anyreg(&mut e1, line)?;
                 }
                 let mut e2 = self.expr(rhs)?;

@@ -667,7 +667,7 @@ impl<'a> Compiler<'a> {
         self.funcs.push(fs);
         self.enter_scope(false, 0);
         self.block_body(&chunk.block)?;
-        self.finish_body(&chunk.block)?;
+        self.finish_body(&chunk.block, chunk.return_line)?;
         Ok(self.close_func())
     }
 
@@ -687,7 +687,7 @@ impl<'a> Compiler<'a> {
         }
         self.fs().num_params = body.params.len() as u8;
         self.block_body(&body.body)?;
-        self.finish_body(&body.body)?;
+        self.finish_body(&body.body, body.body.end_line)?;
         let proto = self.close_func();
         let fs = self.fs();
         fs.protos.push(proto);
@@ -695,14 +695,12 @@ impl<'a> Compiler<'a> {
     }
 
     /// The final `return` of a function body (unless the body already ends
-    /// with one).
-    fn finish_body(&mut self, block: &'a ast::Block<'a>) -> CResult<()> {
+    /// with one), at `line`.
+    fn finish_body(&mut self, block: &'a ast::Block<'a>, line: u32) -> CResult<()> {
         if block.ret.is_none() {
-            self.emit(Op::Return0, block.end_line);
+            self.emit(Op::Return0, line);
         }
-        let line = block.end_line;
         self.fs().scopes.pop();
-        let _ = line;
         self.remove_vars(0);
         Ok(())
     }

@@ -6,8 +6,8 @@ use lua_syntax::ast::{self, Attrib, Expr, ExprKind, Stat, StatKind};
 use super::expr::{Exp, ExpKind, is_const_false, is_const_true, last_line};
 use super::{CResult, Compiler, Label, MAX_VARS};
 use crate::flatten::single_jump;
-use crate::opcode::{MULTRET, Op, Reg};
-use crate::proto::{self, Block, Node};
+use crate::opcode::{MULTRET, Op, Reg, Test};
+use crate::proto::{self, Block, Cond, Node};
 
 impl<'a> Compiler<'a> {
     /// The statements of `block` in the current (already entered) scope.
@@ -390,13 +390,13 @@ impl<'a> Compiler<'a> {
         let level = self.fsr().nregvars;
         if is_const_true(cond) {
             let b = self.loop_body(body, level, false, true)?;
-            self.count_jump(body.end_line);
+            self.count_jump(body.last_line);
             self.push_node(Node::Loop(Box::new(proto::Loop { body: b })));
             return Ok(());
         }
         let c = self.cond(cond)?;
         let b = self.loop_body(body, level, false, true)?;
-        self.count_jump(body.end_line);
+        self.count_jump(body.last_line);
         self.push_node(Node::While(Box::new(proto::While { cond: c, body: b })));
         Ok(())
     }
@@ -462,10 +462,14 @@ impl<'a> Compiler<'a> {
             return Ok(());
         };
         let c = self.cond(&arm.cond)?;
+        // PUC tests a value (not a comparison) once it has read `then`.
+        if let Some((pc, Test::Truthy(_))) = last_leaf(&c) {
+            self.fs().lines[pc as usize] = arm.then_line;
+        }
         self.open_block();
         self.scoped_block(&arm.body)?;
         let then_ = self.close_block();
-        self.count_jump(arm.body.end_line);
+        self.count_jump(arm.body.last_line);
         self.open_block();
         if arms.len() > 1 {
             self.if_stat(&arms[1..], orelse)?;
@@ -650,5 +654,16 @@ impl<'a> Compiler<'a> {
         });
         self.fs().has_goto = true;
         Ok(())
+    }
+}
+
+/// The pc and test of the last leaf of `c` in evaluation order.
+fn last_leaf(c: &Cond) -> Option<(u32, Test)> {
+    let mut c = c;
+    loop {
+        match c {
+            Cond::Leaf { pc, test, .. } => return Some((*pc, *test)),
+            Cond::And(_, b, _) | Cond::Or(_, b, _) => c = b,
+        }
     }
 }

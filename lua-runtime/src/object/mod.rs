@@ -206,7 +206,8 @@ impl FnProto {
 /// A Lua function value.
 pub struct LuaClosure {
     pub p: Rc<FnProto>,
-    pub upvals: Box<[Gc<UpVal>]>,
+    /// In a `Cell` so that `debug.upvaluejoin` can re-point one.
+    pub upvals: Box<[Cell<Gc<UpVal>>]>,
     /// Copies of the prototype's frame shape, one load away from the
     /// closure: a call needs them before anything else, and reaching them
     /// through `p.proto` is two more dependent loads on every call.
@@ -225,7 +226,7 @@ pub struct LuaClosure {
 impl LuaClosure {
     /// A closure of `p`; `flat`: give it its flat code now (flattening the
     /// prototype if no closure of it had it yet).
-    pub fn new(p: Rc<FnProto>, upvals: Box<[Gc<UpVal>]>, flat: bool) -> LuaClosure {
+    pub fn new(p: Rc<FnProto>, upvals: Box<[Cell<Gc<UpVal>>]>, flat: bool) -> LuaClosure {
         let shape = FrameShape::of(&p.proto);
         let c = LuaClosure {
             p,
@@ -282,7 +283,7 @@ impl GcObject for LuaClosure {
     const KIND: Kind = Kind::LuaClosure;
     fn trace(&self, t: &mut Tracer) {
         self.p.trace(t);
-        for &u in self.upvals.iter() {
+        for u in self.upvals.iter().map(Cell::get) {
             t.mark(u);
         }
     }
@@ -376,6 +377,9 @@ pub struct UserData {
     pub meta: Cell<Option<Gc<Table>>>,
     pub data: RefCell<Box<dyn Any>>,
     pub user_value: Cell<Value>,
+    /// How many user values it has (0 or 1; `lua_newuserdatauv`'s `nuvalue`,
+    /// for `debug.getuservalue`): the library's own userdata have none.
+    pub nuvalue: u8,
 }
 
 impl GcObject for UserData {

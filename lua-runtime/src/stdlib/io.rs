@@ -634,6 +634,7 @@ fn new_handle(st: &mut State, s: Stream) -> Value {
         meta: std::cell::Cell::new(mt),
         data: RefCell::new(Box::new(h)),
         user_value: std::cell::Cell::new(Value::Nil),
+        nuvalue: 0,
     });
     Value::UserData(ud)
 }

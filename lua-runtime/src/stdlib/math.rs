@@ -77,6 +77,7 @@ pub fn open(st: &mut State) {
         meta: std::cell::Cell::new(None),
         data: RefCell::new(Box::new(rng)),
         user_value: std::cell::Cell::new(Value::Nil),
+        nuvalue: 0,
     });
     let fs: [(&'static str, NativeFnPtr); 2] = [("random", random), ("randomseed", randomseed)];
     for (name, f) in fs {

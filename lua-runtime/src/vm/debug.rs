@@ -6,7 +6,7 @@ use lua_bytecode::{NameKind, Op, Proto};
 
 use crate::state::State;
 use crate::value::Value;
-use crate::vm::frame::{FrameFlags, FrameFn};
+use crate::vm::frame::{CallFrame, FrameFlags, FrameFn};
 
 /// Line of instruction `pc` of `proto`.
 pub fn line_of(proto: &Proto, pc: u32) -> u32 {
@@ -21,21 +21,25 @@ pub fn short_src(proto: &Proto) -> String {
 const LEVELS1: usize = 10;
 const LEVELS2: usize = 11;
 
-impl State {
-    /// How the frame at index `i` was called, as the caller's code names it:
-    /// ("local", "f"), ("method", "m"), ("for iterator", "for iterator"), ...
-    pub fn frame_call_name(&self, i: usize) -> Option<(String, String)> {
-        if i == 0 {
-            return None;
-        }
-        let f = &self.th.frames[i];
-        if f.flags.contains(FrameFlags::TAIL) {
-            return None;
-        }
-        let caller = &self.th.frames[i - 1];
-        let FrameFn::Lua(c) = caller.func_fn else {
-            return None;
-        };
+/// How the frame at index `i` of `frames` was called, as the caller's
+/// code names it (PUC's `getfuncname`): ("local", "f"), ("method", "m"),
+/// ("for iterator", "for iterator"), ("hook", "?"), ...
+pub fn call_name(frames: &[CallFrame], i: usize) -> Option<(String, String)> {
+    if i == 0 || i >= frames.len() {
+        return None;
+    }
+    let f = &frames[i];
+    if f.flags.contains(FrameFlags::TAIL) {
+        return None;
+    }
+    let caller = &frames[i - 1];
+    if caller.flags.contains(FrameFlags::HOOKED) {
+        return Some(("hook".into(), "?".into()));
+    }
+    let FrameFn::Lua(c) = caller.func_fn else {
+        return None;
+    };
+    {
         let proto = &c.p.proto;
         let op = proto
             .flat()
@@ -95,6 +99,21 @@ impl State {
         };
         Some((kind.to_string(), String::from_utf8_lossy(name).into_owned()))
     }
+}
+
+/// The function value running in `f`.
+pub fn frame_value(f: &CallFrame) -> Value {
+    match f.func_fn {
+        FrameFn::Lua(c) => Value::LuaFn(c),
+        FrameFn::Native(n) => Value::Native(n),
+    }
+}
+
+impl State {
+    /// [`call_name`] of the running thread's frame `i`.
+    pub fn frame_call_name(&self, i: usize) -> Option<(String, String)> {
+        call_name(&self.th.frames, i)
+    }
 
     /// `pushglobalfuncname`: "name" or "mod.name" if `f` is a field of a
     /// loaded module (`_G.` stripped).
@@ -126,24 +145,17 @@ impl State {
         None
     }
 
-    fn frame_value(&self, i: usize) -> Value {
-        match self.th.frames[i].func_fn {
-            FrameFn::Lua(c) => Value::LuaFn(c),
-            FrameFn::Native(n) => Value::Native(n),
-        }
-    }
-
-    /// Description of frame `i` for a traceback line ("function 'f'",
-    /// "local 'f'", "main chunk", "function <file:3>", "?").
-    pub fn frame_description(&self, i: usize) -> String {
-        let fv = self.frame_value(i);
+    /// Description of frame `i` of `frames` for a traceback line
+    /// ("function 'f'", "local 'f'", "main chunk", "function <file:3>", "?").
+    fn frame_description(&self, frames: &[CallFrame], i: usize) -> String {
+        let fv = frame_value(&frames[i]);
         if let Some(n) = self.global_func_name(fv) {
             return format!("function '{}'", n);
         }
-        if let Some((kind, name)) = self.frame_call_name(i) {
+        if let Some((kind, name)) = call_name(frames, i) {
             return format!("{} '{}'", kind, name);
         }
-        match self.th.frames[i].func_fn {
+        match frames[i].func_fn {
             FrameFn::Lua(c) => {
                 let p = &c.p.proto;
                 if p.line_defined == 0 {
@@ -159,13 +171,18 @@ impl State {
     /// `luaL_traceback` over the running thread's frames, starting `level`
     /// frames below the top (0 = the running function).
     pub fn traceback(&self, msg: Option<&str>, level: usize) -> String {
+        self.traceback_of(&self.th.frames, msg, level)
+    }
+
+    /// `luaL_traceback` over `frames` (any thread's).
+    pub fn traceback_of(&self, frames: &[CallFrame], msg: Option<&str>, level: usize) -> String {
         let mut out = String::new();
         if let Some(m) = msg {
             out.push_str(m);
             out.push('\n');
         }
         out.push_str("stack traceback:");
-        let n = self.th.frames.len();
+        let n = frames.len();
         if level >= n {
             return out;
         }
@@ -180,7 +197,7 @@ impl State {
                 continue;
             }
             let i = idxs[k];
-            let f = &self.th.frames[i];
+            let f = &frames[i];
             out.push_str("\n\t");
             match f.func_fn {
                 FrameFn::Lua(c) => {
@@ -193,7 +210,7 @@ impl State {
                 FrameFn::Native(_) => out.push_str("[C]:"),
             }
             out.push_str(" in ");
-            out.push_str(&self.frame_description(i));
+            out.push_str(&self.frame_description(frames, i));
             if f.flags.contains(FrameFlags::TAIL) {
                 out.push_str("\n\t(...tail calls...)");
             }

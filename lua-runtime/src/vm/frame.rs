@@ -59,7 +59,7 @@ impl Ret {
 bitflags::bitflags! {
     /// What is special about a frame.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct FrameFlags: u8 {
+    pub struct FrameFlags: u16 {
         /// The frame was entered by a tail call.
         const TAIL = 1;
         /// A `pcall`/`xpcall` frame that catches errors.
@@ -83,6 +83,9 @@ bitflags::bitflags! {
         /// A `CallK` native waiting for the call it made; its continuation
         /// is the last entry of `ThreadStacks::conts` for this frame.
         const CONT = 128;
+        /// This frame is running a debug hook (PUC's `CIST_HOOKED`): a
+        /// function it calls is named "hook" by `debug.getinfo`.
+        const HOOKED = 256;
     }
 }
 
@@ -175,6 +178,8 @@ pub struct ThreadStacks {
     /// lazily: an entry whose frame index is at or above a frame being
     /// given a continuation or finishing one is stale.
     pub conts: Vec<PendingCont>,
+    /// The thread's debug hook (`debug.sethook` is per thread).
+    pub hook: crate::vm::hook::Hook,
 }
 
 impl ThreadStacks {
@@ -191,6 +196,7 @@ impl ThreadStacks {
         for &u in &self.open_upvals {
             t.mark(u);
         }
+        t.mark_value(self.hook.func);
     }
 
     /// Close every open upvalue at stack index `level` or above.

@@ -47,6 +47,12 @@
 //!   one), `returned!(top)` (the running frame returned through the
 //!   general path).
 //!
+//! - Hooks: `hooked!()` (a constant: this is the hooked instantiation of
+//!   the walk, see [`crate::vm::hook`]; calls and returns then raise their
+//!   events and skip the inline fast paths), `hooks_changed!()` (after a
+//!   native returned: hand over to the other instantiation if the hook
+//!   mask no longer suits this one).
+//!
 //! Besides, the expansion names the loop's locals it reads: the state, the
 //! running closure, its constants, the frame's `base`, its register count,
 //! its index in the frame stack and the stack top of the last call.
@@ -164,6 +170,16 @@ macro_rules! vm_instructions {
                 }
             };
         }
+        // A return's event, after its to-be-closed variables are closed
+        // (as `luaD_poscall` raises it).
+        macro_rules! return_hook {
+            ($f:expr, $n:expr) => {
+                if hooked!() {
+                    $crate::vm::hook::ret($st, $fi, $f, $n)?;
+                    refresh!();
+                }
+            };
+        }
         macro_rules! rk {
             ($v:expr) => {
                 match $v {
@@ -186,14 +202,14 @@ macro_rules! vm_instructions {
                 }
             }
             &$crate::vm::Op::GetUpval { dst, up } => {
-                w!(dst, $st.upval_get($cl.upvals[up as usize]));
+                w!(dst, $st.upval_get($cl.upvals[up as usize].get()));
             }
             &$crate::vm::Op::SetUpval { up, src } => {
                 let v = r!(src);
-                $st.upval_set($cl.upvals[up as usize], v);
+                $st.upval_set($cl.upvals[up as usize].get(), v);
             }
             &$crate::vm::Op::GetTabUp { dst, up, key } => {
-                let t = $st.upval_get($cl.upvals[up as usize]);
+                let t = $st.upval_get($cl.upvals[up as usize].get());
                 let key = $k[key as usize];
                 get_into!(dst, t, key, |tab: $crate::Gc<$crate::Table>| tab.get_str(key), $crate::vm::ops::VarInfo::Upval(up));
             }
@@ -214,7 +230,7 @@ macro_rules! vm_instructions {
                 get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
             }
             &$crate::vm::Op::SetTabUp { up, key, val } => {
-                let t = $st.upval_get($cl.upvals[up as usize]);
+                let t = $st.upval_get($cl.upvals[up as usize].get());
                 let v = rk!(val);
                 set_into!(t, $k[key as usize], v, $crate::vm::ops::VarInfo::Upval(up));
             }
@@ -475,8 +491,13 @@ macro_rules! vm_instructions {
                     && nf.kind == $crate::NativeKind::Plain
                 {
                     let keep = $base + $maxr;
-                    *$top = $crate::vm::interp::call_native($st, nf, fa, na, ret, none, keep)?;
+                    *$top = if hooked!() {
+                        $crate::vm::interp::call_native_hooked($st, nf, fa, na, ret, none, keep)?
+                    } else {
+                        $crate::vm::interp::call_native($st, nf, fa, na, ret, none, keep)?
+                    };
                     refresh!();
+                    hooks_changed!();
                 } else {
                     let info = $crate::vm::ops::VarInfo::Reg(func);
                     let c = $crate::vm::interp::precall($st, fa, na, ret, none, info)?;
@@ -503,23 +524,32 @@ macro_rules! vm_instructions {
                 } else {
                     n as usize
                 };
-                quick_return!(f, n);
+                if !hooked!() {
+                    quick_return!(f, n);
+                }
                 save_pc!();
                 close_for_return!(f, n);
+                return_hook!(f, n);
                 let t = $crate::vm::interp::do_return($st, f, n)?;
                 returned!(t);
             }
             &$crate::vm::Op::Return0 => {
-                quick_return!($base, 0);
+                if !hooked!() {
+                    quick_return!($base, 0);
+                }
                 save_pc!();
                 close_for_return!($base, 0);
+                return_hook!($base, 0);
                 let t = $crate::vm::interp::do_return($st, $base, 0)?;
                 returned!(t);
             }
             &$crate::vm::Op::Return1 { src } => {
-                quick_return!($base + src as usize, 1);
+                if !hooked!() {
+                    quick_return!($base + src as usize, 1);
+                }
                 save_pc!();
                 close_for_return!($base + src as usize, 1);
+                return_hook!($base + src as usize, 1);
                 let t = $crate::vm::interp::do_return($st, $base + src as usize, 1)?;
                 returned!(t);
             }

@@ -28,6 +28,7 @@
 //! sends every error to [`handle_error`], which either resumes the loop in
 //! a protected frame's caller or unwinds everything the call pushed.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use lua_bytecode::{MULTRET, Op, Proto, Test};
@@ -38,6 +39,7 @@ use crate::object::{Args, FnProto, LuaClosure, NativeFunction, NativeKind};
 use crate::state::{MAX_STACK, State};
 use crate::value::Value;
 use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, NOT_STARTED, PendingCont, Ret};
+use crate::vm::hook;
 use crate::vm::meta::Tm;
 use crate::vm::ops::{ArithOp, Concatenated, VarInfo};
 
@@ -143,6 +145,39 @@ pub fn call_native(
     let end = move_results(st, func, ret.want(), first, n, keep);
     // A safepoint: natives allocate (string.format, string.rep, tostring,
     // ...), and a loop calling only them must still run in bounded memory.
+    st.gc_check();
+    Ok(end)
+}
+
+/// [`call_native`] while a debug hook is set: the call and return events
+/// around the native (`precallC`, `rethook`). Out of line: executors call
+/// it only from their hooked walks.
+#[inline(never)]
+pub fn call_native_hooked(
+    st: &mut State,
+    nf: Gc<NativeFunction>,
+    func: usize,
+    nargs: usize,
+    ret: Ret,
+    flags: FrameFlags,
+    keep: usize,
+) -> LuaResult<usize> {
+    st.th.stack.truncate(func + 1 + nargs);
+    let fr = native_frame(st, nf, func, nargs, ret, flags);
+    st.th.frames.push(fr);
+    let fi = st.th.frames.len() - 1;
+    hook::call(st, fi)?;
+    let n = (nf.f)(
+        st,
+        Args {
+            base: func + 1,
+            n: nargs,
+        },
+    )?;
+    hook::ret(st, fi, st.th.stack.len() - n, n)?;
+    st.th.frames.truncate(fi);
+    let first = st.th.stack.len() - n;
+    let end = move_results(st, func, ret.want(), first, n, keep);
     st.gc_check();
     Ok(end)
 }
@@ -328,7 +363,11 @@ pub fn precall(
                 match nf.kind {
                     NativeKind::Plain => {
                         let keep = caller_keep(st, ret);
-                        let top = call_native(st, nf, func, nargs, ret, flags, keep)?;
+                        let top = if st.th.hook.mask.is_empty() {
+                            call_native(st, nf, func, nargs, ret, flags, keep)?
+                        } else {
+                            call_native_hooked(st, nf, func, nargs, ret, flags, keep)?
+                        };
                         return Ok(Called::Done(top));
                     }
                     NativeKind::CallK => {
@@ -825,7 +864,12 @@ pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResul
             FrameFlags::TAILRET,
             VarInfo::Reg(func_reg),
         )? {
-            Called::Done(t) => Ok(TailCalled::Returned(do_return(st, fa, t - fa)?)),
+            Called::Done(t) => {
+                if !st.th.hook.mask.is_empty() {
+                    hook::ret(st, st.th.frames.len() - 1, fa, t - fa)?;
+                }
+                Ok(TailCalled::Returned(do_return(st, fa, t - fa)?))
+            }
             Called::Lua => Err(st.rt_error("internal error: native tail call")),
         };
     }
@@ -1046,9 +1090,9 @@ pub fn make_closure(
     let mut ups = Vec::with_capacity(child.proto.upvalues.len());
     for d in child.proto.upvalues.iter() {
         if d.in_stack {
-            ups.push(st.find_upval(base + d.index as usize));
+            ups.push(Cell::new(st.find_upval(base + d.index as usize)));
         } else {
-            ups.push(cl.upvals[d.index as usize]);
+            ups.push(cl.upvals[d.index as usize].clone());
         }
     }
     st.new_closure(child.clone(), ups.into_boxed_slice())

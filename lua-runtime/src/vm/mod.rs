@@ -23,6 +23,8 @@
 //!   [`meta`]: the one metamethod lookup path.
 //! - [`coroutine`]: moving a coroutine's stacks in and out, yields.
 //! - [`debug`]: line information, function names, tracebacks.
+//! - [`hook`]: debug hooks: per-thread state and the events the hooked
+//!   walks raise.
 //! - [`instructions`]: the instruction bodies both executors share
 //!   (the `vm_instructions!` and `vm_step!` macros).
 
@@ -31,6 +33,7 @@ pub mod debug;
 pub mod executor;
 pub mod fast;
 pub mod frame;
+pub mod hook;
 pub mod interp;
 pub mod meta;
 pub mod ops;

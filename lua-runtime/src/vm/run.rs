@@ -27,6 +27,47 @@ use crate::vm::ops::VarInfo;
 pub trait Walk: Fn(&mut State, usize, &mut usize, bool) -> LuaResult<()> {}
 impl<F: Fn(&mut State, usize, &mut usize, bool) -> LuaResult<()>> Walk for F {}
 
+/// How one instantiation of an executor's walk stopped.
+pub enum Walked {
+    /// The frame count dropped to the boundary.
+    Done,
+    /// The running thread's hook mask was set or cleared: go on in the
+    /// other instantiation (`fresh` as for [`Walk`]).
+    Switch { fresh: bool },
+}
+
+/// An executor's walk built from its two instantiations: `plain` never
+/// looks at hooks, `hooked` raises their events ([`crate::vm::hook`]).
+/// Each returns [`Walked::Switch`] when the mask no longer suits it.
+#[inline(always)]
+pub fn hookable(
+    st: &mut State,
+    boundary: usize,
+    top: &mut usize,
+    mut fresh: bool,
+    plain: impl Fn(&mut State, usize, &mut usize, bool) -> LuaResult<Walked>,
+    hooked: impl Fn(&mut State, usize, &mut usize, bool) -> LuaResult<Walked>,
+) -> LuaResult<()> {
+    loop {
+        let r = if st.th.hook.mask.is_empty() {
+            let r = plain(st, boundary, top, fresh)?;
+            if let (Walked::Switch { fresh: false }, Some(f)) = (&r, st.th.frames.last()) {
+                // A hook was just set (by a native the frame on top
+                // called): its next instruction is traced against the
+                // call, as after any return.
+                st.th.hook.old_pc = f.current_pc();
+            }
+            r
+        } else {
+            hooked(st, boundary, top, fresh)?
+        };
+        match r {
+            Walked::Done => return Ok(()),
+            Walked::Switch { fresh: f } => fresh = f,
+        }
+    }
+}
+
 /// What a run loop unwinds to: the frame and cursor counts when it
 /// started, and the `Executor::call` arguments.
 #[derive(Clone, Copy)]
