@@ -868,6 +868,13 @@ impl<'a> Compiler<'a> {
     ) -> CResult<Exp<'a>> {
         use BinOp::*;
         match op {
+            // Comparisons joined by `and`/`or` give a boolean: one
+            // condition with one `true`/`false` at its end, as PUC's jump
+            // lists do, rather than a value per operand.
+            And | Or if is_boolean(whole) => {
+                let c = self.cond(whole)?;
+                self.cond_value(c, line)
+            }
             And | Or => self.and_or(op, lhs, rhs, line),
             Eq | Ne | Lt | Le | Gt | Ge => {
                 let c = self.cond(whole)?;
@@ -1340,6 +1347,32 @@ pub(crate) fn is_const_false(e: &ast::Expr<'_>) -> bool {
 /// attributes some instructions to the last token read when they are
 /// emitted; closing brackets and parentheses are not in the AST, so their
 /// line is approximated by their content's).
+/// `e` always gives a boolean: a comparison, a `not`, or `and`/`or` of
+/// such. Left-deep chains are walked in a loop (they can be very long);
+/// right operands recurse, bounded by the parser's nesting limit.
+fn is_boolean(e: &Expr<'_>) -> bool {
+    let mut e = e;
+    loop {
+        match &e.kind {
+            ExprKind::Paren(inner) => e = inner,
+            ExprKind::Unary { op: UnOp::Not, .. } => return true,
+            ExprKind::Binary { op, lhs, rhs } => match op {
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    return true;
+                }
+                BinOp::And | BinOp::Or => {
+                    if !is_boolean(rhs) {
+                        return false;
+                    }
+                    e = lhs;
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
 pub(crate) fn last_line(e: &Expr<'_>) -> u32 {
     let inner = match &e.kind {
         ExprKind::Binary { rhs, .. } => last_line(rhs),

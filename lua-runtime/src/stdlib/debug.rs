@@ -204,8 +204,15 @@ fn getinfo(st: &mut State, a: Args) -> LuaResult<usize> {
         let v = match lua {
             Some(c) => {
                 let lines = st.new_table();
-                for &l in &c.p.proto.debug.lines {
+                let p = &c.p.proto;
+                for &l in &p.debug.lines {
                     st.raw_set_int(lines, i64::from(l), Value::Bool(true));
+                }
+                // PUC ends every function with a return at its `end`, even
+                // after an explicit one (luna leaves out the unreachable
+                // instruction): its line is active.
+                if p.line_defined > 0 && !p.debug.lines.is_empty() {
+                    st.raw_set_int(lines, i64::from(p.last_line_defined), Value::Bool(true));
                 }
                 Value::Table(lines)
             }
@@ -319,7 +326,8 @@ fn getlocal(st: &mut State, a: Args) -> LuaResult<usize> {
     let level = st.check_int(a, arg + 1)?;
     let found = with_stacks(st, th, |s| {
         let i = level_index(&s.frames, level)?;
-        Some(find_local(s, i, n).map(|(name, slot)| (name, s.stack[slot])))
+        // A dead coroutine keeps its frames, not its values.
+        Some(find_local(s, i, n).and_then(|(name, slot)| Some((name, *s.stack.get(slot)?))))
     });
     match found {
         None => Err(st.arg_error(arg + 1, "level out of range")),
@@ -345,7 +353,7 @@ fn setlocal(st: &mut State, a: Args) -> LuaResult<usize> {
     let name = with_stacks(st, th, |s| {
         let i = level_index(&s.frames, level)?;
         let (name, slot) = find_local(s, i, n)?;
-        s.stack[slot] = v;
+        *s.stack.get_mut(slot)? = v;
         Some(name)
     });
     let r = match name {

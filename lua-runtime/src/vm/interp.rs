@@ -727,9 +727,17 @@ pub fn handle_error(
                     e = e2;
                 }
                 release_c_calls(st, boundary);
+                // A coroutine that dies keeps its frames (not its values)
+                // for `debug.traceback(co)` and `debug.getinfo(co, ..)`, as
+                // lua5.4 leaves a dead coroutine's stack unwound.
+                let dead = (boundary == 0 && !Gc::ptr_eq(st.current, st.main_thread))
+                    .then(|| st.th.frames.clone());
                 st.th.frames.truncate(boundary);
                 st.th.cursors.truncate(cursor_mark);
                 st.th.stack.truncate(func);
+                if let Some(frames) = dead {
+                    st.th.frames = frames;
+                }
                 return Err(e);
             }
         }
