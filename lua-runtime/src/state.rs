@@ -2,6 +2,7 @@
 //! running thread's stacks, the executor and the output sink.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -106,6 +107,9 @@ pub struct State {
     /// the running Lua code raises "interrupted!" at its next loop
     /// iteration or tail call and clears it.
     interrupt: Arc<AtomicBool>,
+    /// Message handlers (`xpcall`) running: they may use the extra stack
+    /// zone past `MAX_STACK` (see `interp::call_handler`).
+    pub(crate) in_handler: u32,
     /// The call a `CallK` native asked for with [`State::call_k`], taken
     /// by the call protocol when the native returns.
     call_request: Option<CallRequest>,
@@ -146,6 +150,7 @@ impl State {
             yielding: false,
             want_traceback: 0,
             interrupt: Arc::new(AtomicBool::new(false)),
+            in_handler: 0,
             call_request: None,
         };
         let k = st.str_value("_LOADED");
@@ -448,12 +453,27 @@ impl State {
 
     /// Build the runtime prototype tree (constants as Values).
     pub fn materialize(&mut self, proto: &Rc<Proto>) -> Rc<FnProto> {
+        self.materialize_in(proto, &mut HashMap::default())
+    }
+
+    /// `materialize`, with the long strings already made for this chunk:
+    /// equal string constants of one chunk are one object, as PUC's lexer
+    /// makes them (short strings are interned anyway).
+    fn materialize_in(
+        &mut self,
+        proto: &Rc<Proto>,
+        longs: &mut HashMap<Rc<[u8]>, Value>,
+    ) -> Rc<FnProto> {
         let consts: Vec<Value> = proto
             .constants
             .iter()
-            .map(|k| self.constant_value(k))
+            .map(|k| self.constant_value(k, longs))
             .collect();
-        let children: Vec<Rc<FnProto>> = proto.protos.iter().map(|p| self.materialize(p)).collect();
+        let children: Vec<Rc<FnProto>> = proto
+            .protos
+            .iter()
+            .map(|p| self.materialize_in(p, longs))
+            .collect();
         Rc::new(FnProto::new(
             proto.clone(),
             consts.into_boxed_slice(),
@@ -461,13 +481,25 @@ impl State {
         ))
     }
 
-    fn constant_value(&mut self, k: &lua_bytecode::Constant) -> Value {
+    fn constant_value(
+        &mut self,
+        k: &lua_bytecode::Constant,
+        longs: &mut HashMap<Rc<[u8]>, Value>,
+    ) -> Value {
         use lua_bytecode::Constant as C;
         match k {
             C::Nil => Value::Nil,
             C::Bool(b) => Value::Bool(*b),
             C::Int(i) => Value::Int(*i),
             C::Float(f) => Value::Float(*f),
+            C::Str(s) if s.len() > crate::gc::MAX_SHORT_STR => {
+                if let Some(&v) = longs.get(s) {
+                    return v;
+                }
+                let v = self.str_value(&s[..]);
+                longs.insert(s.clone(), v);
+                v
+            }
             C::Str(s) => self.str_value(&s[..]),
         }
     }

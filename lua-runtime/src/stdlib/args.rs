@@ -72,6 +72,8 @@ impl State {
         let v = a.get(self, arg);
         let got = if a.is_none(arg) {
             "no value".to_string()
+        } else if let Value::LightUserData(_) = v {
+            "light userdata".to_string()
         } else {
             match self.metatable(v).map(|mt| self.tm_of(mt, Tm::Name)) {
                 Some(Value::Str(s)) => s.to_str_lossy().into_owned(),

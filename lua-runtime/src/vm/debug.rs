@@ -76,7 +76,9 @@ pub fn call_name(frames: &[CallFrame], i: usize) -> Option<(String, String)> {
             Op::BNot { .. } => return mm("bnot"),
             Op::Len { .. } => return mm("len"),
             Op::Concat { .. } => return mm("concat"),
-            Op::Close { .. } | Op::Return { .. } => return mm("close"),
+            Op::Close { .. } | Op::Return { .. } | Op::Return0 | Op::Return1 { .. } => {
+                return mm("close");
+            }
             Op::JumpIf { test, .. } | Op::JumpIfNot { test, .. } => {
                 use lua_bytecode::Test;
                 return match test {

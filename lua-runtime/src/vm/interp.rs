@@ -264,7 +264,7 @@ pub fn push_lua_frame(
         (func + 1, 0)
     };
     if base + maxr + 7 > MAX_STACK {
-        return Err(st.rt_error("stack overflow"));
+        stack_overflow(st, base + maxr + 7)?;
     }
     let stack = &mut st.th.stack;
     if nvar > 0 {
@@ -571,8 +571,11 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
         st.th.tbc.pop();
         let v = st.th.stack[slot];
         let h = st.get_tm(v, Tm::Close);
-        if !h.is_nil()
-            && let Err(x) = st.call(h, &[v, e])
+        // A metamethod removed since the variable was declared fails as a
+        // call of nil.
+        if let Err(x) = st
+            .check_tm_callable(h, Tm::Close)
+            .and_then(|()| st.call(h, &[v, e]))
         {
             r = Err(x);
             break;
@@ -625,9 +628,8 @@ pub fn close_frame(
             push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
             return Ok(false);
         }
-        if !h.is_nil() {
-            st.call(h, &[v, Value::Nil])?;
-        }
+        st.check_tm_callable(h, Tm::Close)?;
+        st.call(h, &[v, Value::Nil])?;
     }
     Ok(true)
 }
@@ -693,6 +695,12 @@ pub fn handle_error(
                     let h = st.th.stack[pf.func + 1];
                     ev = call_handler(st, h, ev);
                 }
+                // The frames above the protected one go before its
+                // pending `__close` handlers run: they run called by
+                // `pcall`, as in lua5.4 (`debug.getinfo(2)` names it).
+                release_c_calls(st, i + 1);
+                st.th.frames.truncate(i + 1);
+                st.th.cursors.truncate(pf.cursor_base as usize);
                 if let Err(e2) = close_all(st, pf.func + 1, Some(ev)) {
                     e = e2;
                     continue;
@@ -1262,6 +1270,19 @@ pub enum ResumeStart {
 /// the `coroutine.yield` frame on top (returning at once for
 /// `return coroutine.yield(...)`).
 pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
+    // The yield returns (with the resume's arguments): its return event.
+    if !st.th.hook.mask.is_empty() && !st.th.frames.is_empty() {
+        let fi = st.th.frames.len() - 1;
+        let first = st.th.stack.len() - nargs;
+        if let Err(e) = hook::ret(st, fi, first, nargs) {
+            st.th.frames.pop();
+            return ResumeStart::Run {
+                top: 0,
+                pending: Some(e),
+                fresh: false,
+            };
+        }
+    }
     // A started coroutine is suspended in its `coroutine.yield` frame.
     let Some(y) = st.th.frames.pop() else {
         return match precall(
@@ -1320,6 +1341,21 @@ pub fn resume_start(st: &mut State, nargs: usize) -> ResumeStart {
     }
 }
 
+/// Extra stack slots a message handler may use beyond [`MAX_STACK`]
+/// (PUC's `ERRORSTACKSIZE`), so that it can handle a stack overflow.
+const ERROR_STACK_EXTRA: usize = 1000;
+
+/// A frame would need the stack up to `need`, past [`MAX_STACK`]: "stack
+/// overflow", unless a message handler runs and the extra zone has room.
+#[cold]
+#[inline(never)]
+fn stack_overflow(st: &mut State, need: usize) -> LuaResult<()> {
+    if st.in_handler > 0 && need <= MAX_STACK + ERROR_STACK_EXTRA {
+        return Ok(());
+    }
+    Err(st.rt_error("stack overflow"))
+}
+
 /// Run an `xpcall` message handler on `err`; an error inside the handler
 /// is handled by the handler again, until the C-call limit turns it into
 /// "error in error handling" (as lua5.4).
@@ -1327,7 +1363,10 @@ pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
     let mut err = err;
     let saved = st.c_calls;
     loop {
-        match st.call(h, &[err]) {
+        st.in_handler += 1;
+        let r = st.call(h, &[err]);
+        st.in_handler -= 1;
+        match r {
             Ok(r) => {
                 st.c_calls = saved;
                 return r.first().copied().unwrap_or(Value::Nil);

@@ -124,7 +124,7 @@ impl State {
 
     /// A metamethod that cannot be called fails as lua5.4 words it, naming
     /// the event: "attempt to call a number value (metamethod 'add')".
-    fn check_tm_callable(&mut self, h: Value, tm: Tm) -> LuaResult<()> {
+    pub(crate) fn check_tm_callable(&mut self, h: Value, tm: Tm) -> LuaResult<()> {
         if h.is_function() || !self.get_tm(h, Tm::Call).is_nil() {
             return Ok(());
         }
