@@ -712,6 +712,10 @@ pub fn handle_error(
                 st.th.stack.push(Value::Bool(false));
                 st.th.stack.push(ev);
                 let top = post_call(st, &pf, pf.func, 2);
+                if !st.th.hook.mask.is_empty() {
+                    // The caller's next line is traced against its call.
+                    hook::set_old_pc_to_caller(st, i);
+                }
                 if matches!(pf.ret, Ret::Host { .. }) {
                     return Ok(None);
                 }
