@@ -289,12 +289,18 @@ pub struct If {
     pub cond: Cond,
     pub then_: Block,
     pub else_: Block,
+    /// The pc of the flat `Jmp` over `else_` at the end of `then_`
+    /// (meaningful only when `else_` is not empty): the tree executor
+    /// traces it for line hooks as the flat executor runs it.
+    pub jump_pc: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct While {
     pub cond: Cond,
     pub body: Block,
+    /// The pc of the flat `Jmp` back to the condition (see [`If::jump_pc`]).
+    pub back_pc: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -307,6 +313,9 @@ pub struct Repeat {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loop {
     pub body: Block,
+    /// The pc of the flat `Jmp` back to the body's start (see
+    /// [`If::jump_pc`]).
+    pub back_pc: u32,
 }
 
 /// `for v = R[base], R[base+1], R[base+2] do body end`; the body sees the

@@ -611,13 +611,17 @@ fn run_in<const HOOKS: bool>(
                     }
                     leave!();
                 }
-                Node::Loop(_) => {
+                Node::Loop(b) => {
+                    trace!(b.back_pc);
                     check_interrupt!();
                     it = block.iter();
                     continue 'walk;
                 }
                 Node::If(b) => {
                     if sub < 2 {
+                        if sub == 0 && !b.else_.nodes.is_empty() {
+                            trace!(b.jump_pc);
+                        }
                         leave!();
                     }
                     match cond_after_pre!(&b.cond) {
@@ -628,6 +632,7 @@ fn run_in<const HOOKS: bool>(
                 }
                 Node::While(b) => {
                     let go = if sub == 0 {
+                        trace!(b.back_pc);
                         check_interrupt!();
                         cond_from!(&b.cond, 0)
                     } else {

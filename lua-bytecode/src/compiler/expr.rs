@@ -1095,6 +1095,7 @@ impl<'a> Compiler<'a> {
             cond,
             then_,
             else_: Block::default(),
+            jump_pc: 0,
         })));
         Ok(Exp::new(ExpKind::NonReloc(r)))
     }
@@ -1106,11 +1107,16 @@ impl<'a> Compiler<'a> {
         self.open_block();
         self.emit(Op::LoadTrue { dst: r }, line);
         let then_ = self.close_block();
-        self.count_jump(line);
+        let jump_pc = self.count_jump(line);
         self.open_block();
         self.emit(Op::LoadFalse { dst: r }, line);
         let else_ = self.close_block();
-        self.push_node(Node::If(Box::new(If { cond, then_, else_ })));
+        self.push_node(Node::If(Box::new(If {
+            cond,
+            then_,
+            else_,
+            jump_pc,
+        })));
         Ok(Exp::new(ExpKind::NonReloc(r)))
     }
 

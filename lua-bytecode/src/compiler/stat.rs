@@ -390,14 +390,18 @@ impl<'a> Compiler<'a> {
         let level = self.fsr().nregvars;
         if is_const_true(cond) {
             let b = self.loop_body(body, level, false, true)?;
-            self.count_jump(body.last_line);
-            self.push_node(Node::Loop(Box::new(proto::Loop { body: b })));
+            let back_pc = self.count_jump(body.last_line);
+            self.push_node(Node::Loop(Box::new(proto::Loop { body: b, back_pc })));
             return Ok(());
         }
         let c = self.cond(cond)?;
         let b = self.loop_body(body, level, false, true)?;
-        self.count_jump(body.last_line);
-        self.push_node(Node::While(Box::new(proto::While { cond: c, body: b })));
+        let back_pc = self.count_jump(body.last_line);
+        self.push_node(Node::While(Box::new(proto::While {
+            cond: c,
+            body: b,
+            back_pc,
+        })));
         Ok(())
     }
 
@@ -414,8 +418,8 @@ impl<'a> Compiler<'a> {
         if is_const_false(cond) {
             self.leave_scope(true, cond.line);
             let b = self.close_block();
-            self.count_jump(cond.line);
-            self.push_node(Node::Loop(Box::new(proto::Loop { body: b })));
+            let back_pc = self.count_jump(cond.line);
+            self.push_node(Node::Loop(Box::new(proto::Loop { body: b, back_pc })));
             return Ok(());
         }
         let c = self.cond(cond)?;
@@ -429,7 +433,7 @@ impl<'a> Compiler<'a> {
             let pc = self.count_jump(cond.line);
             self.push_node(Node::Break { levels: 2, pc });
             let then_ = self.close_block();
-            self.count_jump(cond.line);
+            let jump_pc = self.count_jump(cond.line);
             self.open_block();
             self.emit(Op::Close { from }, cond.line);
             let else_ = self.close_block();
@@ -437,11 +441,12 @@ impl<'a> Compiler<'a> {
                 cond: c,
                 then_,
                 else_,
+                jump_pc,
             })));
             self.leave_scope(false, line);
             let b = self.close_block();
-            self.count_jump(cond.line);
-            self.push_node(Node::Loop(Box::new(proto::Loop { body: b })));
+            let back_pc = self.count_jump(cond.line);
+            self.push_node(Node::Loop(Box::new(proto::Loop { body: b, back_pc })));
         } else {
             self.leave_scope(false, line);
             let b = self.close_block();
@@ -469,7 +474,7 @@ impl<'a> Compiler<'a> {
         self.open_block();
         self.scoped_block(&arm.body)?;
         let then_ = self.close_block();
-        self.count_jump(arm.body.last_line);
+        let jump_pc = self.count_jump(arm.body.last_line);
         self.open_block();
         if arms.len() > 1 {
             self.if_stat(&arms[1..], orelse)?;
@@ -487,6 +492,7 @@ impl<'a> Compiler<'a> {
             cond: c,
             then_,
             else_,
+            jump_pc,
         })));
         Ok(())
     }
