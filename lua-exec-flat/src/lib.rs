@@ -265,10 +265,11 @@ fn walk_in<const HOOKS: bool>(
                 window::index_of(code, ip) as u32
             };
         }
-        // A Lua metamethod's frame was pushed: run it.
+        // A Lua metamethod's frame was pushed: run it; or a native one
+        // already returned into this frame: complete the instruction.
         macro_rules! suspend {
             () => {{
-                fresh = true;
+                fresh = st.th.frames.len() - 1 != fi;
                 continue 'frame;
             }};
         }
@@ -378,6 +379,10 @@ fn walk_in<const HOOKS: bool>(
             }};
         }
         macro_rules! before_call {
+            () => {};
+        }
+        // `save_pc!` already recorded the instruction.
+        macro_rules! save_resume {
             () => {};
         }
         // A Lua callee's frame was pushed: switch to it in place.

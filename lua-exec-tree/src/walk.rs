@@ -318,6 +318,12 @@ fn run_in<const HOOKS: bool>(
                 }
             }};
         }
+        // The frame resumes at this node from its cursor.
+        macro_rules! save_resume {
+            () => {
+                save_pos!(node_pos!())
+            };
+        }
         // The frame resumes after the call from its cursor.
         macro_rules! before_call {
             () => {

@@ -30,13 +30,17 @@
 //! - `refresh!()`: re-derive register access after a call out of the loop
 //!   (a call may move the value stack).
 //! - `suspend!()`: a Lua metamethod's frame was just pushed above the
-//!   running frame, which is marked [`FrameFlags::FINISH`](crate::vm::frame::FrameFlags::FINISH):
-//!   leave the instruction and run the new frame. When the running frame
+//!   running frame (or a native `__close` handler already returned into
+//!   it), which is marked [`FrameFlags::FINISH`](crate::vm::frame::FrameFlags::FINISH):
+//!   leave the instruction and run the frame on top. When the running frame
 //!   resumes, the executor completes the instruction with
 //!   [`finish_op`](crate::vm::interp::finish_op) (PUC's `luaV_finishOp`):
 //!   the result goes to its register, a concatenation goes on, a `Close`
 //!   or a return runs again, a conditional jump takes the result's
 //!   truthiness.
+//! - `save_resume!()`: record that the frame resumes at this instruction
+//!   (to complete it with `finish_op`), before a `__close` handler that
+//!   may yield without returning here (a native `coroutine.yield`).
 //! - Calls and returns: `before_call!()` (record what the frame needs to
 //!   resume after the call), `enter_lua!(c, base)` (closure `c`'s frame was
 //!   pushed at `base`: run it), `after_call!(called)` (after
@@ -162,6 +166,7 @@ macro_rules! vm_instructions {
                 // Only to-be-closed variables call handlers; upvalues are
                 // closed by `do_return` as before.
                 if $cl.shape.needs_close && $st.th.tbc.last().is_some_and(|&s| s >= $base) {
+                    save_resume!();
                     let scratch = $base + $maxr;
                     let ret = Some(($f, $n));
                     if !$crate::vm::interp::close_frame($st, $fi, $base, scratch, ret)? {
@@ -429,6 +434,7 @@ macro_rules! vm_instructions {
             }
             &$crate::vm::Op::Close { from } => {
                 save_pc!();
+                save_resume!();
                 let level = $base + from as usize;
                 let scratch = $base + $maxr;
                 if !$crate::vm::interp::close_frame($st, $fi, level, scratch, None)? {

@@ -587,11 +587,12 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
 
 /// Close upvalues and to-be-closed variables down to `level` on a normal
 /// exit from the Lua frame `fi` (a block's end, a return that closes). A
-/// `__close` written in Lua runs as a frame above the frame's registers
-/// (marked `FINISH`), so a coroutine can yield inside it: `false` means
-/// such a frame was pushed, and the instruction is to run again when the
-/// frame resumes, to close what is left (PUC's `luaV_finishOp` for
-/// `OP_CLOSE`/`OP_RETURN`). `scratch` is the slot above the registers. For
+/// `__close` handler runs as a step of the loop, so a coroutine can yield
+/// inside it: one written in Lua as a frame above the frame's registers, a
+/// native one at once (`coroutine.yield` leaves its frame on top). Then
+/// `false`: the frame is marked `FINISH`, and the instruction runs again
+/// when the frame resumes, to close what is left (PUC's `luaV_finishOp`
+/// for `OP_CLOSE`/`OP_RETURN`). `scratch` is the slot above the registers. For
 /// a return, `ret` gives its results (`n` at `f`): their count waits in
 /// the scratch slot (the results above it moved up one) for
 /// [`finish_op`].
@@ -610,7 +611,11 @@ pub fn close_frame(
         st.th.tbc.pop();
         let v = st.th.stack[slot];
         let h = st.get_tm(v, Tm::Close);
-        if let Value::LuaFn(_) = h {
+        st.check_tm_callable(h, Tm::Close)?;
+        // Every handler runs as a step of the loop (a native one, e.g.
+        // `coroutine.yield`, at once, or it yields): the instruction runs
+        // again when the frame resumes, to close what is left.
+        {
             let call = match ret {
                 None => scratch,
                 Some((f, n)) if f + n <= scratch => {
@@ -628,8 +633,6 @@ pub fn close_frame(
             push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
             return Ok(false);
         }
-        st.check_tm_callable(h, Tm::Close)?;
-        st.call(h, &[v, Value::Nil])?;
     }
     Ok(true)
 }
@@ -1197,12 +1200,20 @@ pub fn push_meta_frame(
     st.th.stack.extend_from_slice(args);
     st.th.frames[fi].flags.insert(FrameFlags::FINISH);
     st.enter_c_call()?;
+    // Only a Lua frame keeps the C-call level until it returns; a native
+    // runs here and now (or stays on top, yielded).
+    let lua = matches!(h, Value::LuaFn(_));
+    let flags = if lua {
+        FrameFlags::CCALL
+    } else {
+        FrameFlags::empty()
+    };
     let r = precall(
         st,
         scratch,
         args.len(),
         Ret::Normal { want: 1 },
-        FrameFlags::CCALL,
+        flags,
         VarInfo::None,
     );
     if !matches!(r, Ok(Called::Lua)) {
