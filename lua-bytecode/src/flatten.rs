@@ -346,11 +346,15 @@ fn unreachable_target() -> Target {
 }
 
 /// `if c then break end` / `if c then goto l end`: the then-branch is one
-/// jump and there is no else, so the condition jumps there directly. The
-/// compiler relies on the same test to number instructions.
+/// jump that leaves it and there is no else, so the condition jumps there
+/// directly. A `goto` that stays in the then-branch (`if c then ::l::
+/// goto l end`, `levels == 0`) is not folded: its target is a position
+/// in the branch, which has no code of its own once folded. The compiler
+/// relies on the same test to number instructions.
 pub(crate) fn single_jump<'b>(then_: &'b Block, else_: &Block) -> Option<&'b Node> {
     match (then_.nodes.as_slice(), else_.nodes.is_empty()) {
-        ([n @ (Node::Break { .. } | Node::Goto { .. })], true) => Some(n),
+        ([n @ Node::Break { .. }], true) => Some(n),
+        ([n @ Node::Goto { levels, .. }], true) if *levels > 0 => Some(n),
         _ => None,
     }
 }
