@@ -57,16 +57,20 @@
 #![forbid(unsafe_code)]
 
 mod compiler;
+pub mod dump;
 pub mod flatten;
 pub mod listing;
 pub mod opcode;
 pub mod proto;
+pub mod undump;
 pub mod verify;
 
 pub use compiler::{CompileError, compile, compile_source, compile_with_source};
 pub use flatten::{ends_closed, flatten};
 pub use listing::{Form, list};
 pub use opcode::{MULTRET, Op, RK, Reg, Test};
+pub use dump::dump;
+pub use undump::undump;
 pub use verify::verify;
 pub use proto::{
     Block, Cond, Constant, DebugInfo, FlatCode, GenericFor, If, LocalVar, Loop, NameKind, Node,

@@ -1014,7 +1014,9 @@ pub fn mark_tbc(st: &mut State, proto: &Proto, base: usize, reg: u8, pc: u32) ->
                 .debug
                 .local_name(reg, pc + 1)
                 .or_else(|| proto.debug.local_name(reg, pc))
-                .unwrap_or("?")
+                // `luaG_findlocal`'s name for a register of a Lua
+                // function without a local's name (a stripped chunk).
+                .unwrap_or("(temporary)")
                 .to_string();
             return Err(st.rt_error(format!("variable '{}' got a non-closable value", name)));
         }
@@ -1097,7 +1099,9 @@ pub fn set_list(
         let last = offset as usize + cnt;
         {
             let mut raw = t.raw_mut();
-            if last > raw.array_len() {
+            // Only for a list continuing the array part: the offset of a
+            // binary chunk made by hand could ask for any size.
+            if last > raw.array_len() && offset as usize <= raw.array_len() {
                 let nhash = raw.hash_capacity();
                 raw.resize(last, nhash);
             }
