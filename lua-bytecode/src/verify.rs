@@ -788,3 +788,246 @@ fn multret_need(op: &Op) -> Option<u32> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::proto::UpvalDesc;
+
+    /// Compile `src`, break its main function with `f`, verify.
+    fn broken(src: &str, f: impl FnOnce(&mut Proto)) -> String {
+        let p = crate::compile_source(src.as_bytes(), "=t").unwrap();
+        verify(&p).unwrap();
+        let mut p = Rc::try_unwrap(p).unwrap();
+        f(&mut p);
+        p.flat = Default::default();
+        verify(&p).expect_err("verify accepted a broken function")
+    }
+
+    /// The first ordinary instruction (depth first) matching `pred`.
+    fn find_op<'a>(b: &'a mut Block, pred: &dyn Fn(&Op) -> bool) -> Option<&'a mut Op> {
+        for n in &mut b.nodes {
+            let found = match n {
+                Node::Op { op, .. } if pred(op) => return Some(op),
+                Node::Op { .. } | Node::Break { .. } | Node::Goto { .. } => None,
+                Node::If(i) => find_op(&mut i.then_, pred).or_else(|| find_op(&mut i.else_, pred)),
+                Node::While(w) => find_op(&mut w.body, pred),
+                Node::Repeat(r) => find_op(&mut r.body, pred),
+                Node::Loop(l) => find_op(&mut l.body, pred),
+                Node::NumericFor(f) => find_op(&mut f.body, pred),
+                Node::GenericFor(f) => find_op(&mut f.body, pred),
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    fn set_op(p: &mut Proto, pred: &dyn Fn(&Op) -> bool, new: Op) {
+        *find_op(&mut p.code, pred).expect("no such instruction") = new;
+    }
+
+    fn has(e: &str, what: &str) {
+        assert!(e.contains(what), "{e:?} does not say {what:?}");
+    }
+
+    #[test]
+    fn registers_and_ranges() {
+        has(&broken("local a, b = 1, 2", |p| p.max_registers = 1), "registers 1..2");
+        // A count of 255 is not "up to top" for LoadNil or Concat.
+        has(
+            &broken("local a", |p| {
+                set_op(p, &|o| matches!(o, Op::LoadNil { .. }), Op::LoadNil { dst: 0, n: 255 })
+            }),
+            "registers 0..255",
+        );
+        has(
+            &broken("local a, b = 'x', 'y' local c = a .. b", |p| {
+                set_op(p, &|o| matches!(o, Op::Concat { .. }), Op::Concat { first: 2, n: 1 })
+            }),
+            "concatenation of 1 values",
+        );
+        has(
+            &broken("local t = {} t:m()", |p| {
+                p.max_registers = 3;
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::Method { .. }),
+                    Op::Method { dst: 2, obj: 0, key: 0 },
+                )
+            }),
+            "registers 2..4",
+        );
+        has(
+            &broken("for k in next, {} do end", |p| p.max_registers -= 1),
+            "registers",
+        );
+    }
+
+    #[test]
+    fn top_is_set_before_it_is_used() {
+        // `f(g())`: the call of `f` takes its arguments up to top.
+        let e = broken("f(g())", |p| {
+            set_op(
+                p,
+                &|o| matches!(o, Op::Call { nresults: MULTRET, .. }),
+                Op::Call { func: 1, nargs: 0, nresults: 1 },
+            )
+        });
+        has(&e, "sets top");
+        // A producer below the consumer's first argument.
+        let e = broken("local a = 1 return a, ...", |p| {
+            set_op(p, &|o| matches!(o, Op::Vararg { .. }), Op::Vararg { dst: 0, n: MULTRET })
+        });
+        has(&e, "sets top");
+        // A goto landing on the consumer.
+        let e = broken("local n = 0 ::l:: n = n + 1 if n < 2 then goto l end print(...)", |p| {
+            let i = p
+                .code
+                .nodes
+                .iter()
+                .position(|n| matches!(n, Node::Op { op: Op::Call { nargs: MULTRET, .. }, .. }))
+                .unwrap();
+            let Some(Node::If(b)) = p.code.nodes.iter_mut().find(|n| matches!(n, Node::If(_))) else {
+                panic!("no if");
+            };
+            let Node::Goto { target, .. } = &mut b.then_.nodes[0] else { panic!("no goto") };
+            *target = i as u32;
+        });
+        has(&e, "takes values up to top");
+    }
+
+    #[test]
+    fn indices_and_constant_types() {
+        has(
+            &broken("local x = 'a'", |p| {
+                set_op(p, &|o| matches!(o, Op::LoadK { .. }), Op::LoadK { dst: 0, k: 7 })
+            }),
+            "constant 7 of 1",
+        );
+        has(
+            &broken("local t = {} t.x = 1 return t.y", |p| p.constants[2] = Constant::Int(3)),
+            "not a string",
+        );
+        has(
+            &broken("local x = ... return x + 0.5", |p| p.constants[0] = Constant::Nil),
+            "not a number",
+        );
+        has(&broken("x = 1", |p| p.upvalues.clear()), "upvalue 0 of 0");
+        has(
+            &broken("local f = function() end", |p| {
+                set_op(p, &|o| matches!(o, Op::Closure { .. }), Op::Closure { dst: 0, proto: 1 })
+            }),
+            "function 1 of 1",
+        );
+        has(
+            &broken("local a local f = function() return a end", |p| {
+                Rc::get_mut(&mut p.protos[0]).unwrap().upvalues[0] = UpvalDesc {
+                    name: "a".into(),
+                    in_stack: true,
+                    index: 9,
+                };
+            }),
+            "captures a missing slot",
+        );
+        has(
+            &broken("local f = function() return x end", |p| {
+                Rc::get_mut(&mut p.protos[0]).unwrap().upvalues[0].index = 3;
+            }),
+            "captures a missing slot",
+        );
+        has(
+            &broken("local x <close> = nil", |p| p.needs_close = false),
+            "needs_close",
+        );
+        has(
+            &broken("local a local f = function() return a end", |p| p.needs_close = false),
+            "needs_close",
+        );
+        has(&broken("return ...", |p| p.is_vararg = false), "vararg in a function");
+        has(
+            &broken("local x = 1", |p| {
+                set_op(p, &|o| matches!(o, Op::LoadI { .. }), Op::Jmp { target: 0 })
+            }),
+            "flat-only",
+        );
+    }
+
+    #[test]
+    fn structure_and_layout() {
+        // A break whose last block left is not a loop body.
+        has(
+            &broken("while x do if y then break end end", |p| {
+                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
+                let Node::If(i) = &mut w.body.nodes[0] else { panic!() };
+                i.then_.nodes[0] = Node::Break { levels: 4, pc: 0 };
+            }),
+            "break leaves 4 of 3",
+        );
+        has(
+            &broken("while x do if y then break end end", |p| {
+                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
+                let Node::If(i) = &mut w.body.nodes[0] else { panic!() };
+                i.then_.nodes[0] = Node::Break { levels: 3, pc: 0 };
+            }),
+            "does not end a loop",
+        );
+        has(
+            &broken("while x do local a = 1 if y then break end end", |p| {
+                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
+                let Node::If(i) = &mut w.body.nodes[1] else { panic!() };
+                i.else_.nodes.push(Node::Op { op: Op::Return0, pc: 0 });
+                i.then_.nodes[0] = Node::Goto { levels: 2, target: 9, pc: 0 };
+            }),
+            "goto to node 9",
+        );
+        // pcs that the flat layout does not give.
+        has(
+            &broken("local a = 1 local b = 2", |p| {
+                let Node::Op { pc, .. } = &mut p.code.nodes[0] else { panic!() };
+                *pc = 1;
+            }),
+            "where the layout puts 0",
+        );
+        has(&broken("local a = 1", |p| p.code_len += 1), "code_len");
+        // The body runs off its end.
+        has(
+            &broken("local a = 1", |p| {
+                p.code.nodes.pop();
+                p.code_len -= 1;
+                p.debug.lines.pop();
+                p.debug.locals.clear();
+            }),
+            "off its end",
+        );
+        has(
+            &broken("if a and b then end", |p| {
+                let Node::If(i) = &mut p.code.nodes[0] else { panic!() };
+                let Cond::And(_, _, n) = &mut i.cond else { panic!() };
+                *n = 2;
+            }),
+            "left leaves",
+        );
+        // A jump inside a condition's pre block.
+        has(
+            &broken("while x do if f() then end end", |p| {
+                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
+                let Node::If(i) = &mut w.body.nodes[0] else { panic!() };
+                let Cond::Leaf { pre, .. } = &mut i.cond else { panic!() };
+                pre.nodes.insert(0, Node::Break { levels: 2, pc: 0 });
+            }),
+            "pre block",
+        );
+        has(
+            &broken("local a = 1", |p| p.debug.lines.push(1)),
+            "3 lines for 2 instructions",
+        );
+        has(
+            &broken("local a = 1", |p| p.debug.locals[0].end_pc = 5),
+            "bad local",
+        );
+    }
+}
