@@ -208,6 +208,10 @@ fn jump_target(op: &Op) -> Option<u32> {
 /// Each ordinary instruction, test and loop instruction sits in the flat
 /// code at the pc the structured code recorded.
 fn check_placed(b: &Block, flat: &[Op]) -> Result<(), String> {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || check_placed_in(b, flat))
+}
+
+fn check_placed_in(b: &Block, flat: &[Op]) -> Result<(), String> {
     let at = |pc: u32, what: &dyn Fn(&Op) -> bool| -> Result<(), String> {
         match flat.get(pc as usize) {
             Some(op) if what(op) => Ok(()),
@@ -249,6 +253,10 @@ fn check_placed(b: &Block, flat: &[Op]) -> Result<(), String> {
 }
 
 fn check_placed_cond(c: &Cond, flat: &[Op]) -> Result<(), String> {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || check_placed_cond_in(c, flat))
+}
+
+fn check_placed_cond_in(c: &Cond, flat: &[Op]) -> Result<(), String> {
     match c {
         Cond::Leaf { pre, test, pc, .. } => {
             check_placed(pre, flat)?;

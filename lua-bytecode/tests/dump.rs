@@ -232,8 +232,43 @@ fn nesting_limits() {
         same(&p, &q, "deep");
     }
 
-    // Hand-made: a block nested far beyond any compiled code (each level
-    // a `loop` node whose body holds the next one).
+    // Hand-made: `n` nested endless loops, the innermost one's body a
+    // `break` out of all of them, then a return. Up to the nesting limit
+    // it loads (and flattens without overflowing this thread's stack).
+    let uvar = |out: &mut Vec<u8>, mut v: u64| {
+        while v >= 0x80 {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    };
+    let loops = |n: u64| {
+        let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
+        // source absent, lines 0 0, no params, no flags, 2 registers.
+        b.extend_from_slice(&[0, 0, 0, 0, 0, 2]);
+        uvar(&mut b, n + 2); // code_len
+        b.extend_from_slice(&[0, 0, 0]); // constants, upvalues, functions
+        b.push(2); // the body: the loops and a return
+        for _ in 0..n {
+            b.extend_from_slice(&[4, 1]); // a loop whose body has one node
+        }
+        b.push(7); // break
+        uvar(&mut b, n);
+        b.push(0); // at pc 0
+        b.extend_from_slice(&[0, 55]); // Return0
+        uvar(&mut b, n + 1);
+        b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+        b
+    };
+    let deepest = lua_bytecode::verify::MAX_NESTING as u64 - 1;
+    let p = undump_detailed(&loops(deepest)).unwrap();
+    check_loaded(&p);
+    assert!(matches!(p.flat().code[0], lua_bytecode::Op::Jmp { target } if target as u64 == deepest + 1));
+    let e = undump_detailed(&loops(deepest + 1)).unwrap_err();
+    assert_eq!(e.why, Why::Corrupted, "{e}");
+
+    // A block nested far beyond any compiled code (each level a `loop`
+    // node whose body holds the next one), cut short.
     let n = 100_000;
     let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
     // source absent, lines 0 0, params 0, flags 0, 2 registers, code_len 1,

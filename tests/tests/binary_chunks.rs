@@ -327,3 +327,73 @@ fn luac_chunks_are_a_format_mismatch() {
         );
     }
 }
+
+fn uvar(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A chunk (lua-bytecode's format) whose main function has the given
+/// code (`nodes` nodes, `code_len` instructions), two registers and no
+/// constants.
+fn chunk(code_len: u64, nodes: u64, code: &[u8]) -> Vec<u8> {
+    let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
+    // No source, lines 0 0, no params, no flags, 2 registers.
+    b.extend_from_slice(&[0, 0, 0, 0, 0, 2]);
+    uvar(&mut b, code_len);
+    b.extend_from_slice(&[0, 0, 0]); // constants, upvalues, functions
+    uvar(&mut b, nodes);
+    b.extend_from_slice(code);
+    b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+    b
+}
+
+/// Code nested as deeply as the loader allows runs on both executors,
+/// on a test thread's ordinary stack: loops nested 3999 deep left by one
+/// `break`, and a condition of 3990 leaves, all true, nested to the
+/// right (the tree executor finds a leaf by walking down to it).
+#[test]
+fn deepest_chunks_run() {
+    let n = 3990u64;
+    let mut loops = Vec::new();
+    for _ in 0..n {
+        loops.extend_from_slice(&[4, 1]); // a loop whose body has one node
+    }
+    loops.push(7); // break out of all of them
+    uvar(&mut loops, n);
+    loops.push(0); // at pc 0
+    loops.extend_from_slice(&[0, 5, 1]); // LoadTrue R1
+    uvar(&mut loops, n + 1);
+    loops.extend_from_slice(&[0, 56, 1]); // Return1 R1
+    uvar(&mut loops, n + 2);
+    let loops = chunk(n + 3, 3, &loops);
+
+    let mut cond = vec![0, 5, 0, 0]; // LoadTrue R0 at pc 0
+    cond.push(1); // if
+    for k in 1..=n {
+        if k < n {
+            cond.extend_from_slice(&[1, 1]); // and, one leaf on the left
+        }
+        cond.extend_from_slice(&[0, 0, 0, 0, 0]); // leaf: no pre, Truthy(R0), not negated
+        uvar(&mut cond, k);
+    }
+    cond.extend_from_slice(&[1, 0, 5, 1]); // then: LoadTrue R1
+    uvar(&mut cond, n + 1);
+    cond.push(0); // no else
+    cond.extend_from_slice(&[0, 56, 1]); // Return1 R1
+    uvar(&mut cond, n + 2);
+    let cond = chunk(n + 3, 3, &cond);
+
+    for ex in executors() {
+        let name = ex.name();
+        let mut st = State::new(ex);
+        for c in [&loops, &cond] {
+            let f = st.load(c, "=deep", "b", None).unwrap();
+            let r = st.call(f, &[]).unwrap_or_else(|_| panic!("{name}"));
+            assert!(matches!(r[..], [Value::Bool(true)]), "{name}");
+        }
+    }
+}
