@@ -335,7 +335,11 @@ impl Writer {
                 self.uvar(key as u64);
             }
             GetTable { dst, obj, key } => self.out.extend_from_slice(&[dst, obj, key]),
-            GetI { dst, obj, index: key }
+            GetI {
+                dst,
+                obj,
+                index: key,
+            }
             | GetField { dst, obj, key }
             | Method { dst, obj, key } => {
                 self.out.extend_from_slice(&[dst, obj]);
@@ -390,7 +394,10 @@ impl Writer {
                 self.out.extend_from_slice(&[dst, a]);
                 self.uvar(k as u64);
             }
-            AddI { dst, a, imm } | SubI { dst, a, imm } | ShlI { dst, a, imm } | ShrI { dst, a, imm } => {
+            AddI { dst, a, imm }
+            | SubI { dst, a, imm }
+            | ShlI { dst, a, imm }
+            | ShrI { dst, a, imm } => {
                 self.out.extend_from_slice(&[dst, a]);
                 self.svar(imm as i64);
             }

@@ -86,13 +86,13 @@ pub mod undump;
 pub mod verify;
 
 pub use compiler::{CompileError, compile, compile_source, compile_with_source};
+pub use dump::dump;
 pub use flatten::{ends_closed, flatten};
 pub use listing::{Form, list};
 pub use opcode::{MULTRET, Op, RK, Reg, Test};
-pub use dump::dump;
-pub use undump::undump;
-pub use verify::verify;
 pub use proto::{
     Block, Cond, Constant, DebugInfo, FlatCode, GenericFor, If, LocalVar, Loop, NameKind, Node,
     NumericFor, OperandName, Proto, Repeat, UpvalDesc, While,
 };
+pub use undump::undump;
+pub use verify::verify;

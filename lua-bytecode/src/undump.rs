@@ -202,7 +202,10 @@ impl<'b> Reader<'b> {
     fn count(&mut self) -> R<usize> {
         let n = self.uvar()?;
         if n > self.left() as u64 {
-            return err(Why::Truncated, format!("{n} items, {} bytes left", self.left()));
+            return err(
+                Why::Truncated,
+                format!("{n} items, {} bytes left", self.left()),
+            );
         }
         Ok(n as usize)
     }
@@ -428,7 +431,9 @@ impl<'b> Reader<'b> {
                 let cond = self.cond()?;
                 Node::Repeat(Box::new(Repeat { body, cond }))
             }
-            4 => Node::Loop(Box::new(Loop { body: self.block()? })),
+            4 => Node::Loop(Box::new(Loop {
+                body: self.block()?,
+            })),
             5 => {
                 let base = self.u8()?;
                 let prep_pc = self.pc()?;

@@ -136,7 +136,10 @@ fn check_fn(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
             c.pc, p.code_len
         ));
     }
-    let captures = p.protos.iter().any(|c| c.upvalues.iter().any(|u| u.in_stack));
+    let captures = p
+        .protos
+        .iter()
+        .any(|c| c.upvalues.iter().any(|u| u.in_stack));
     if (c.closes || captures) && !p.needs_close {
         return Err("needs_close is not set".into());
     }
@@ -677,7 +680,10 @@ impl<'a> Checker<'a> {
                 self.reg(a)?;
                 self.knum(k)
             }
-            AddI { dst, a, .. } | SubI { dst, a, .. } | ShlI { dst, a, .. } | ShrI { dst, a, .. } => {
+            AddI { dst, a, .. }
+            | SubI { dst, a, .. }
+            | ShlI { dst, a, .. }
+            | ShrI { dst, a, .. } => {
                 self.reg(dst)?;
                 self.reg(a)
             }
@@ -844,17 +850,28 @@ mod tests {
 
     #[test]
     fn registers_and_ranges() {
-        has(&broken("local a, b = 1, 2", |p| p.max_registers = 1), "registers 1..2");
+        has(
+            &broken("local a, b = 1, 2", |p| p.max_registers = 1),
+            "registers 1..2",
+        );
         // A count of 255 is not "up to top" for LoadNil or Concat.
         has(
             &broken("local a", |p| {
-                set_op(p, &|o| matches!(o, Op::LoadNil { .. }), Op::LoadNil { dst: 0, n: 255 })
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::LoadNil { .. }),
+                    Op::LoadNil { dst: 0, n: 255 },
+                )
             }),
             "registers 0..255",
         );
         has(
             &broken("local a, b = 'x', 'y' local c = a .. b", |p| {
-                set_op(p, &|o| matches!(o, Op::Concat { .. }), Op::Concat { first: 2, n: 1 })
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::Concat { .. }),
+                    Op::Concat { first: 2, n: 1 },
+                )
             }),
             "concatenation of 1 values",
         );
@@ -864,7 +881,11 @@ mod tests {
                 set_op(
                     p,
                     &|o| matches!(o, Op::Method { .. }),
-                    Op::Method { dst: 2, obj: 0, key: 0 },
+                    Op::Method {
+                        dst: 2,
+                        obj: 0,
+                        key: 0,
+                    },
                 )
             }),
             "registers 2..4",
@@ -881,30 +902,60 @@ mod tests {
         let e = broken("f(g())", |p| {
             set_op(
                 p,
-                &|o| matches!(o, Op::Call { nresults: MULTRET, .. }),
-                Op::Call { func: 1, nargs: 0, nresults: 1 },
+                &|o| {
+                    matches!(
+                        o,
+                        Op::Call {
+                            nresults: MULTRET,
+                            ..
+                        }
+                    )
+                },
+                Op::Call {
+                    func: 1,
+                    nargs: 0,
+                    nresults: 1,
+                },
             )
         });
         has(&e, "sets top");
         // A producer below the consumer's first argument.
         let e = broken("local a = 1 return a, ...", |p| {
-            set_op(p, &|o| matches!(o, Op::Vararg { .. }), Op::Vararg { dst: 0, n: MULTRET })
+            set_op(
+                p,
+                &|o| matches!(o, Op::Vararg { .. }),
+                Op::Vararg { dst: 0, n: MULTRET },
+            )
         });
         has(&e, "sets top");
         // A goto landing on the consumer.
-        let e = broken("local n = 0 ::l:: n = n + 1 if n < 2 then goto l end print(...)", |p| {
-            let i = p
-                .code
-                .nodes
-                .iter()
-                .position(|n| matches!(n, Node::Op { op: Op::Call { nargs: MULTRET, .. }, .. }))
-                .unwrap();
-            let Some(Node::If(b)) = p.code.nodes.iter_mut().find(|n| matches!(n, Node::If(_))) else {
-                panic!("no if");
-            };
-            let Node::Goto { target, .. } = &mut b.then_.nodes[0] else { panic!("no goto") };
-            *target = i as u32;
-        });
+        let e = broken(
+            "local n = 0 ::l:: n = n + 1 if n < 2 then goto l end print(...)",
+            |p| {
+                let i = p
+                    .code
+                    .nodes
+                    .iter()
+                    .position(|n| {
+                        matches!(
+                            n,
+                            Node::Op {
+                                op: Op::Call { nargs: MULTRET, .. },
+                                ..
+                            }
+                        )
+                    })
+                    .unwrap();
+                let Some(Node::If(b)) = p.code.nodes.iter_mut().find(|n| matches!(n, Node::If(_)))
+                else {
+                    panic!("no if");
+                };
+                let Node::Goto { target, .. } = &mut b.then_.nodes[0] else {
+                    panic!("no goto")
+                };
+                *target = i as u32;
+            },
+        );
         has(&e, "takes values up to top");
     }
 
@@ -912,22 +963,34 @@ mod tests {
     fn indices_and_constant_types() {
         has(
             &broken("local x = 'a'", |p| {
-                set_op(p, &|o| matches!(o, Op::LoadK { .. }), Op::LoadK { dst: 0, k: 7 })
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::LoadK { .. }),
+                    Op::LoadK { dst: 0, k: 7 },
+                )
             }),
             "constant 7 of 1",
         );
         has(
-            &broken("local t = {} t.x = 1 return t.y", |p| p.constants[2] = Constant::Int(3)),
+            &broken("local t = {} t.x = 1 return t.y", |p| {
+                p.constants[2] = Constant::Int(3)
+            }),
             "not a string",
         );
         has(
-            &broken("local x = ... return x + 0.5", |p| p.constants[0] = Constant::Nil),
+            &broken("local x = ... return x + 0.5", |p| {
+                p.constants[0] = Constant::Nil
+            }),
             "not a number",
         );
         has(&broken("x = 1", |p| p.upvalues.clear()), "upvalue 0 of 0");
         has(
             &broken("local f = function() end", |p| {
-                set_op(p, &|o| matches!(o, Op::Closure { .. }), Op::Closure { dst: 0, proto: 1 })
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::Closure { .. }),
+                    Op::Closure { dst: 0, proto: 1 },
+                )
             }),
             "function 1 of 1",
         );
@@ -952,10 +1015,15 @@ mod tests {
             "needs_close",
         );
         has(
-            &broken("local a local f = function() return a end", |p| p.needs_close = false),
+            &broken("local a local f = function() return a end", |p| {
+                p.needs_close = false
+            }),
             "needs_close",
         );
-        has(&broken("return ...", |p| p.is_vararg = false), "vararg in a function");
+        has(
+            &broken("return ...", |p| p.is_vararg = false),
+            "vararg in a function",
+        );
         has(
             &broken("local x = 1", |p| {
                 set_op(p, &|o| matches!(o, Op::LoadI { .. }), Op::Jmp { target: 0 })
@@ -969,33 +1037,54 @@ mod tests {
         // A break whose last block left is not a loop body.
         has(
             &broken("while x do if y then break end end", |p| {
-                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
-                let Node::If(i) = &mut w.body.nodes[0] else { panic!() };
+                let Node::While(w) = &mut p.code.nodes[0] else {
+                    panic!()
+                };
+                let Node::If(i) = &mut w.body.nodes[0] else {
+                    panic!()
+                };
                 i.then_.nodes[0] = Node::Break { levels: 4, pc: 0 };
             }),
             "break leaves 4 of 3",
         );
         has(
             &broken("while x do if y then break end end", |p| {
-                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
-                let Node::If(i) = &mut w.body.nodes[0] else { panic!() };
+                let Node::While(w) = &mut p.code.nodes[0] else {
+                    panic!()
+                };
+                let Node::If(i) = &mut w.body.nodes[0] else {
+                    panic!()
+                };
                 i.then_.nodes[0] = Node::Break { levels: 3, pc: 0 };
             }),
             "does not end a loop",
         );
         has(
             &broken("while x do local a = 1 if y then break end end", |p| {
-                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
-                let Node::If(i) = &mut w.body.nodes[1] else { panic!() };
-                i.else_.nodes.push(Node::Op { op: Op::Return0, pc: 0 });
-                i.then_.nodes[0] = Node::Goto { levels: 2, target: 9, pc: 0 };
+                let Node::While(w) = &mut p.code.nodes[0] else {
+                    panic!()
+                };
+                let Node::If(i) = &mut w.body.nodes[1] else {
+                    panic!()
+                };
+                i.else_.nodes.push(Node::Op {
+                    op: Op::Return0,
+                    pc: 0,
+                });
+                i.then_.nodes[0] = Node::Goto {
+                    levels: 2,
+                    target: 9,
+                    pc: 0,
+                };
             }),
             "goto to node 9",
         );
         // pcs that the flat layout does not give.
         has(
             &broken("local a = 1 local b = 2", |p| {
-                let Node::Op { pc, .. } = &mut p.code.nodes[0] else { panic!() };
+                let Node::Op { pc, .. } = &mut p.code.nodes[0] else {
+                    panic!()
+                };
                 *pc = 1;
             }),
             "where the layout puts 0",
@@ -1013,8 +1102,12 @@ mod tests {
         );
         has(
             &broken("if a and b then end", |p| {
-                let Node::If(i) = &mut p.code.nodes[0] else { panic!() };
-                let Cond::And(_, _, n) = &mut i.cond else { panic!() };
+                let Node::If(i) = &mut p.code.nodes[0] else {
+                    panic!()
+                };
+                let Cond::And(_, _, n) = &mut i.cond else {
+                    panic!()
+                };
                 *n = 2;
             }),
             "left leaves",
@@ -1022,9 +1115,15 @@ mod tests {
         // A jump inside a condition's pre block.
         has(
             &broken("while x do if f() then end end", |p| {
-                let Node::While(w) = &mut p.code.nodes[0] else { panic!() };
-                let Node::If(i) = &mut w.body.nodes[0] else { panic!() };
-                let Cond::Leaf { pre, .. } = &mut i.cond else { panic!() };
+                let Node::While(w) = &mut p.code.nodes[0] else {
+                    panic!()
+                };
+                let Node::If(i) = &mut w.body.nodes[0] else {
+                    panic!()
+                };
+                let Cond::Leaf { pre, .. } = &mut i.cond else {
+                    panic!()
+                };
                 pre.nodes.insert(0, Node::Break { levels: 2, pc: 0 });
             }),
             "pre block",

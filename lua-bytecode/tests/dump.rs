@@ -201,7 +201,10 @@ fn single_byte_changes_never_panic() {
             }
         }
     }
-    assert!(loaded > 1000 && refused > 1000, "{loaded} loaded, {refused} refused");
+    assert!(
+        loaded > 1000 && refused > 1000,
+        "{loaded} loaded, {refused} refused"
+    );
 }
 
 /// Deeply nested code and functions within the parser's limits round-trip;
@@ -223,7 +226,10 @@ fn nesting_limits() {
     for _ in 0..150 {
         deep.push_str("end ");
     }
-    let cond = format!("if {} then end", "(a or ".repeat(60) + "b" + &")".repeat(60));
+    let cond = format!(
+        "if {} then end",
+        "(a or ".repeat(60) + "b" + &")".repeat(60)
+    );
     for s in [src, deep, cond] {
         let p = compile_source(s.as_bytes(), "=deep").unwrap();
         verify(&p).unwrap();
@@ -263,7 +269,9 @@ fn nesting_limits() {
     let deepest = lua_bytecode::verify::MAX_NESTING as u64 - 1;
     let p = undump_detailed(&loops(deepest)).unwrap();
     check_loaded(&p);
-    assert!(matches!(p.flat().code[0], lua_bytecode::Op::Jmp { target } if target as u64 == deepest + 1));
+    assert!(
+        matches!(p.flat().code[0], lua_bytecode::Op::Jmp { target } if target as u64 == deepest + 1)
+    );
     let e = undump_detailed(&loops(deepest + 1)).unwrap_err();
     assert_eq!(e.why, Why::Corrupted, "{e}");
 
