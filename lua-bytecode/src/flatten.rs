@@ -30,6 +30,7 @@
 
 use crate::opcode::{Op, Test};
 use crate::proto::{Block, Cond, FlatCode, Node, Proto};
+use crate::verify::{RED_ZONE, STACK_SEGMENT};
 
 /// Lower `proto`'s structured code to flat code. Prefer [`Proto::flat`],
 /// which caches the result.
@@ -142,9 +143,13 @@ impl Flattener {
     /// `end` (called before the frame is popped) emits the loop's
     /// continuation, which is where the end of the body lands.
     fn block(&mut self, block: &Block, exit: Option<u32>) {
-        self.open(exit);
-        self.nodes(block);
-        self.close();
+        // Nesting is bounded (`verify::MAX_NESTING` for loaded code), but
+        // deep enough that a small thread stack needs more room.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.open(exit);
+            self.nodes(block);
+            self.close();
+        })
     }
 
     fn open(&mut self, exit: Option<u32>) {
@@ -299,6 +304,12 @@ impl Flattener {
     /// Emit `cond` so that control goes to `target` when the condition's
     /// value equals `jump_when` and falls through otherwise.
     fn cond(&mut self, cond: &Cond, jump_when: bool, target: Target) {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.cond_inner(cond, jump_when, target)
+        })
+    }
+
+    fn cond_inner(&mut self, cond: &Cond, jump_when: bool, target: Target) {
         match cond {
             Cond::Leaf {
                 pre, test, negate, ..
@@ -346,11 +357,15 @@ fn unreachable_target() -> Target {
 }
 
 /// `if c then break end` / `if c then goto l end`: the then-branch is one
-/// jump and there is no else, so the condition jumps there directly. The
-/// compiler relies on the same test to number instructions.
-pub(crate) fn single_jump<'b>(then_: &'b Block, else_: &Block) -> Option<&'b Node> {
+/// jump that leaves it and there is no else, so the condition jumps there
+/// directly. A `goto` that stays in the then-branch (`if c then ::l::
+/// goto l end`, `levels == 0`) is not folded: its target is a position
+/// in the branch, which has no code of its own once folded. The compiler
+/// relies on the same test to number instructions.
+pub fn single_jump<'b>(then_: &'b Block, else_: &Block) -> Option<&'b Node> {
     match (then_.nodes.as_slice(), else_.nodes.is_empty()) {
-        ([n @ (Node::Break { .. } | Node::Goto { .. })], true) => Some(n),
+        ([n @ Node::Break { .. }], true) => Some(n),
+        ([n @ Node::Goto { levels, .. }], true) if *levels > 0 => Some(n),
         _ => None,
     }
 }

@@ -20,9 +20,14 @@ mod common;
 
 const MAX_EVENTS: usize = 3000;
 
+/// Jumps taken without recording anything (a `goto` to itself is a cycle
+/// of jumps alone, as `::l:: goto l` is): both walkers stop there.
+const MAX_JUMPS: usize = 100_000;
+
 struct Oracle {
     state: u64,
     events: Vec<u32>,
+    jumps: usize,
 }
 
 impl Oracle {
@@ -37,6 +42,12 @@ impl Oracle {
     fn record(&mut self, pc: u32) -> bool {
         self.events.push(pc);
         self.events.len() < MAX_EVENTS
+    }
+
+    /// A jump: `false` when there were too many.
+    fn jump(&mut self) -> bool {
+        self.jumps += 1;
+        self.jumps < MAX_JUMPS
     }
 }
 
@@ -117,6 +128,9 @@ fn tree_block(b: &Block, o: &mut Oracle) -> Flow {
             Node::Goto {
                 levels: 0, target, ..
             } => {
+                if !o.jump() {
+                    return Flow::Stop;
+                }
                 i = *target as usize;
                 continue 'nodes;
             }
@@ -229,6 +243,9 @@ fn flat_run(code: &[Op], o: &mut Oracle) {
         pc += 1;
         match *op {
             Op::Jmp { target } => {
+                if !o.jump() {
+                    return;
+                }
                 pc = target as usize;
                 continue;
             }
@@ -257,10 +274,12 @@ fn check_proto(p: &Rc<Proto>, what: &str) {
         let mut a = Oracle {
             state: seed * 0x2545_F491,
             events: Vec::new(),
+            jumps: 0,
         };
         let mut b = Oracle {
             state: seed * 0x2545_F491,
             events: Vec::new(),
+            jumps: 0,
         };
         tree_block(&p.code, &mut a);
         flat_run(&p.flat().code, &mut b);

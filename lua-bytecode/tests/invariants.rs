@@ -5,7 +5,9 @@
 //!   form recorded, and each condition leaf's test at its recorded pc;
 //! - the side tables are indexed by those pcs (one line per instruction);
 //! - no instruction names a register at or beyond `max_registers`;
-//! - every jump target is inside the code.
+//! - every jump target is inside the code;
+//! - the verifier the binary-chunk loader runs accepts it
+//!   (`lua_bytecode::verify`, which checks all of the above and more).
 
 use std::path::Path;
 use std::rc::Rc;
@@ -157,6 +159,9 @@ fn invariants_hold_on_every_lua_file() {
         compiled += 1;
         let mut errs = Vec::new();
         check_proto(&p, &mut errs);
+        if let Err(e) = lua_bytecode::verify(&p) {
+            errs.push(format!("verify: {e}"));
+        }
         if !errs.is_empty() {
             failures.push(format!("{}:\n  {}", f.display(), errs.join("\n  ")));
         }

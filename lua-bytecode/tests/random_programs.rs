@@ -3,7 +3,8 @@
 //! locals and captured variables) and checks that compiling never panics and
 //! the structural invariants of `tests/invariants.rs` hold: the flat form
 //! puts every op at its recorded pc, and no op names a register at or beyond
-//! `max_registers`.
+//! `max_registers`; the verifier accepts them, and their binary chunks load
+//! back to the same code.
 
 use lua_bytecode::{Block, Cond, Node, Op, Proto, compile_source};
 
@@ -83,6 +84,19 @@ fn random_programs_compile_with_invariants() {
                 parsed += 1;
                 let mut errs = Vec::new();
                 check(&p, &mut errs);
+                if let Err(e) = lua_bytecode::verify(&p) {
+                    errs.push(format!("verify: {e}"));
+                }
+                // A binary chunk of it loads back to the same code.
+                let d = lua_bytecode::dump(&p, false);
+                match lua_bytecode::undump(&d, "=random") {
+                    Ok(q) => {
+                        if q.flat().code != p.flat().code || lua_bytecode::dump(&q, false) != d {
+                            errs.push("the loaded chunk differs".into());
+                        }
+                    }
+                    Err(e) => errs.push(format!("undump: {e}")),
+                }
                 assert!(errs.is_empty(), "seed {seed}:\n{src}\n{}", errs.join("\n"));
             }
             Err(e) => {

@@ -6,7 +6,9 @@
 //!
 //! The running frame's code is `Proto::flat()` code, which lua-bytecode
 //! guarantees ends with an instruction that never falls through, with
-//! every jump target inside it (`FlatCode`). An instruction pointer that
+//! every jump target inside it (`FlatCode`; `flatten` makes it so of any
+//! structured code, and `verify`, which a binary chunk must pass, checks
+//! it). An instruction pointer that
 //! starts inside the code and moves only one step past an instruction that
 //! falls through, or to a jump target, therefore stays inside it; the code
 //! lives as long as the frame's closure, which the frame stack keeps alive.

@@ -134,7 +134,9 @@ fn finish(
 /// instruction of its own (and raises no line event).
 fn folded_jump(parent: Option<&Node>, sub: u32) -> bool {
     match parent {
-        Some(Node::If(b)) => sub == 0 && b.then_.nodes.len() == 1 && b.else_.nodes.is_empty(),
+        Some(Node::If(b)) => {
+            sub == 0 && lua_bytecode::flatten::single_jump(&b.then_, &b.else_).is_some()
+        }
         _ => false,
     }
 }

@@ -407,8 +407,11 @@ impl State {
     // ---------------------------------------------------------------
     // Loading and calling
 
-    /// Compile `source` into a function value whose first upvalue (`_ENV`)
-    /// is `env` (the globals table by default). `mode` is "t", "b" or "bt".
+    /// Compile `source` (or, if it starts with `"\x1b"`, read it as a
+    /// binary chunk of `string.dump`) into a function value with fresh
+    /// upvalues, the first one (`_ENV` for a main chunk) set to `env` (the
+    /// globals table by default), the others nil. `mode` is "t", "b" or
+    /// "bt".
     pub fn load(
         &mut self,
         source: &[u8],
@@ -425,19 +428,17 @@ impl State {
             let m = format!("attempt to load a text chunk (mode is '{}')", mode);
             return Err(self.plain_error(m));
         }
-        if is_binary {
-            let m = format!(
-                "{}: bad binary format (precompiled chunks are not supported)",
-                lua_syntax::chunk_id(chunkname)
-            );
-            return Err(self.plain_error(m));
-        }
-        let proto = match compile_chunk(source, chunkname) {
+        // A binary chunk is read and verified (lua-bytecode's `undump`):
+        // whatever its bytes, the result is a function both executors can
+        // run safely, or lua5.4's "bad binary format" message.
+        let loaded = if is_binary {
+            lua_bytecode::undump(source, chunkname)
+        } else {
+            compile_chunk(source, chunkname)
+        };
+        let proto = match loaded {
             Ok(p) => p,
-            Err(e) => {
-                let m = e.to_string();
-                return Err(self.plain_error(m));
-            }
+            Err(e) => return Err(self.plain_error(e)),
         };
         let fp = self.materialize(&proto);
         let env = env.unwrap_or(Value::Table(self.globals));
@@ -636,9 +637,23 @@ impl State {
     /// `luaG_runerror`: `msg` prefixed by the position of the running
     /// function if it is a Lua function.
     pub fn rt_error(&mut self, msg: impl AsRef<str>) -> LuaError {
-        let w = self.where_(0);
+        let w = self.runerror_where();
         let m = format!("{}{}", w, msg.as_ref());
         self.plain_error(m)
+    }
+
+    /// `luaG_runerror`'s position: "chunk:line: " of the running function
+    /// if it is a Lua function, the line `-1` when it has no line
+    /// information (a stripped binary chunk: "?:-1: "), else "".
+    fn runerror_where(&self) -> String {
+        match self.th.frames.last().map(|f| (f.func_fn, f.current_pc())) {
+            Some((FrameFn::Lua(c), pc)) => {
+                let line = crate::vm::debug::current_line(&c.p.proto, pc);
+                let src = crate::vm::debug::short_src(&c.p.proto);
+                format!("{}:{}: ", src, line.map_or(-1, i64::from))
+            }
+            _ => String::new(),
+        }
     }
 
     /// `luaL_error` from a native: position of the function that called it.
@@ -649,7 +664,8 @@ impl State {
     }
 
     /// `luaL_where`: "chunk:line: " of the function `level` frames down
-    /// (0 = the running one), or "" if it is not a Lua function.
+    /// (0 = the running one), or "" if it is not a Lua function or has no
+    /// line information (a stripped binary chunk).
     pub fn where_(&self, level: usize) -> String {
         let n = self.th.frames.len();
         if level >= n {
@@ -657,10 +673,10 @@ impl State {
         }
         let f = &self.th.frames[n - 1 - level];
         match f.func_fn {
-            FrameFn::Lua(c) => {
-                let line = crate::vm::debug::line_of(&c.p.proto, f.current_pc());
-                format!("{}:{}: ", crate::vm::debug::short_src(&c.p.proto), line)
-            }
+            FrameFn::Lua(c) => match crate::vm::debug::current_line(&c.p.proto, f.current_pc()) {
+                Some(line) => format!("{}:{}: ", crate::vm::debug::short_src(&c.p.proto), line),
+                None => String::new(),
+            },
             FrameFn::Native(_) => String::new(),
         }
     }

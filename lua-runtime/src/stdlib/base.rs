@@ -473,10 +473,12 @@ fn load_file(
 /// numbers stay right).
 pub fn skip_shebang(b: &[u8]) -> &[u8] {
     // As luaL_loadfilex: a UTF-8 byte-order mark first, then a `#` line
-    // (its newline is kept so that line numbers still count it).
+    // (its newline is kept so that line numbers still count it, unless a
+    // binary chunk follows).
     let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
     if b.first() == Some(&b'#') {
         match b.iter().position(|&c| c == b'\n') {
+            Some(p) if b.get(p + 1) == Some(&0x1b) => &b[p + 1..],
             Some(p) => &b[p..],
             None => &[],
         }

@@ -245,12 +245,18 @@ fn char(st: &mut State, a: Args) -> LuaResult<usize> {
     st.ret(v)
 }
 
+/// `string.dump(f [, strip])`: the binary chunk of Lua function `f`
+/// (lua-bytecode's format, luna's own; `load` reads it back).
 fn dump(st: &mut State, a: Args) -> LuaResult<usize> {
-    st.check_function(a, 1)?;
-    // luna has no binary chunk format yet (`load` rejects binary chunks),
-    // so no function can be dumped into something loadable: say so, as
-    // lua5.4 does for functions it cannot dump.
-    Err(st.error("unable to dump given function"))
+    let f = st.check_function(a, 1)?;
+    let strip = a.get(st, 2).truthy();
+    let Value::LuaFn(c) = f else {
+        // A native has no prototype to dump (lua_dump returns 1).
+        return Err(st.error("unable to dump given function"));
+    };
+    let bytes = lua_bytecode::dump(&c.p.proto, strip);
+    let v = st.str_value_owned(bytes);
+    st.ret(v)
 }
 
 // ---------------------------------------------------------------------

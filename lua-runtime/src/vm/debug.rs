@@ -8,9 +8,15 @@ use crate::state::State;
 use crate::value::Value;
 use crate::vm::frame::{CallFrame, FrameFlags, FrameFn};
 
-/// Line of instruction `pc` of `proto`.
-pub fn line_of(proto: &Proto, pc: u32) -> u32 {
-    proto.debug.line(pc)
+/// Line of instruction `pc` of `proto`; `None` when the prototype has no
+/// line information (loaded from a stripped binary chunk), where lua5.4's
+/// `currentline` is -1.
+pub fn current_line(proto: &Proto, pc: u32) -> Option<u32> {
+    if proto.debug.lines.is_empty() {
+        None
+    } else {
+        Some(proto.debug.line(pc))
+    }
 }
 
 /// The `short_src` of a prototype ("file.lua", "[string \"...\"]").
@@ -204,10 +210,13 @@ impl State {
             match f.func_fn {
                 FrameFn::Lua(c) => {
                     let p = &c.p.proto;
+                    // `luaL_traceback` leaves out an unknown line.
                     out.push_str(&short_src(p));
                     out.push(':');
-                    out.push_str(&line_of(p, f.current_pc()).to_string());
-                    out.push(':');
+                    if let Some(line) = current_line(p, f.current_pc()) {
+                        out.push_str(&line.to_string());
+                        out.push(':');
+                    }
                 }
                 FrameFn::Native(_) => out.push_str("[C]:"),
             }

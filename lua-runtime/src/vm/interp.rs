@@ -604,37 +604,32 @@ pub fn close_frame(
     ret: Option<(usize, usize)>,
 ) -> LuaResult<bool> {
     st.th.close_upvals(level);
-    while let Some(&slot) = st.th.tbc.last() {
-        if slot < level {
-            break;
+    // One handler per call: it runs as a step of the loop (a native one,
+    // e.g. `coroutine.yield`, at once, or it yields), and the instruction
+    // runs again when the frame resumes, to close what is left.
+    let Some(&slot) = st.th.tbc.last().filter(|&&s| s >= level) else {
+        return Ok(true);
+    };
+    st.th.tbc.pop();
+    let v = st.th.stack[slot];
+    let h = st.get_tm(v, Tm::Close);
+    st.check_tm_callable(h, Tm::Close)?;
+    let call = match ret {
+        None => scratch,
+        Some((f, n)) if f + n <= scratch => {
+            fill_nil_to(&mut st.th.stack, scratch + 1);
+            st.th.stack[scratch] = Value::Int(n as i64);
+            scratch + 1
         }
-        st.th.tbc.pop();
-        let v = st.th.stack[slot];
-        let h = st.get_tm(v, Tm::Close);
-        st.check_tm_callable(h, Tm::Close)?;
-        // Every handler runs as a step of the loop (a native one, e.g.
-        // `coroutine.yield`, at once, or it yields): the instruction runs
-        // again when the frame resumes, to close what is left.
-        {
-            let call = match ret {
-                None => scratch,
-                Some((f, n)) if f + n <= scratch => {
-                    fill_nil_to(&mut st.th.stack, scratch + 1);
-                    st.th.stack[scratch] = Value::Int(n as i64);
-                    scratch + 1
-                }
-                Some((f, n)) => {
-                    // `return ...` past the registers.
-                    st.th.stack.truncate(f + n);
-                    st.th.stack.insert(scratch, Value::Int(n as i64));
-                    f + n + 1
-                }
-            };
-            push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
-            return Ok(false);
+        Some((f, n)) => {
+            // `return ...` past the registers.
+            st.th.stack.truncate(f + n);
+            st.th.stack.insert(scratch, Value::Int(n as i64));
+            f + n + 1
         }
-    }
-    Ok(true)
+    };
+    push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
+    Ok(false)
 }
 
 /// A return's `__close` frame returned into the frame at `base` with
@@ -1081,7 +1076,9 @@ pub fn mark_tbc(st: &mut State, proto: &Proto, base: usize, reg: u8, pc: u32) ->
                 .debug
                 .local_name(reg, pc + 1)
                 .or_else(|| proto.debug.local_name(reg, pc))
-                .unwrap_or("?")
+                // `luaG_findlocal`'s name for a register of a Lua
+                // function without a local's name (a stripped chunk).
+                .unwrap_or("(temporary)")
                 .to_string();
             return Err(st.rt_error(format!("variable '{}' got a non-closable value", name)));
         }
@@ -1164,7 +1161,9 @@ pub fn set_list(
         let last = offset as usize + cnt;
         {
             let mut raw = t.raw_mut();
-            if last > raw.array_len() {
+            // Only for a list continuing the array part: the offset of a
+            // binary chunk made by hand could ask for any size.
+            if last > raw.array_len() && offset as usize <= raw.array_len() {
                 let nhash = raw.hash_capacity();
                 raw.resize(last, nhash);
             }

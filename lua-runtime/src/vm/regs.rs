@@ -17,7 +17,8 @@
 //! else (natives, metamethods through `State::call`) only pushes above the
 //! current length and truncates back to it. lua-bytecode guarantees that no
 //! instruction, test or loop names a register `>= max_registers` (checked
-//! on every file of the repository by its `tests/invariants.rs`). Both
+//! on every file of the repository by its `tests/invariants.rs`, and by
+//! `lua_bytecode::verify` on every binary chunk `load` reads). Both
 //! halves are checked by `debug_assert!` in debug builds. Callers must
 //! only pass the `base` of the Lua frame that is running.
 
@@ -72,7 +73,8 @@ pub unsafe fn set(st: &mut State, base: usize, r: u8, v: Value) {
 }
 
 /// The four registers of a numeric `for` loop starting at `R[r]` (the
-/// compiler allots `r..r+4` to the loop, so `r + 3 < max_registers`).
+/// compiler allots `r..r+4` to the loop, so `r + 3 < max_registers`, which
+/// `lua_bytecode::verify` checks of loaded code).
 ///
 /// # Safety
 /// `base` is the running Lua frame's and `r` the first register of one of
