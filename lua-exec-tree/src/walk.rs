@@ -53,7 +53,9 @@ fn cur(sub: u32, pos: usize) -> Cursor {
     }
 }
 
-/// The block `sub` of control node `node`.
+/// The block `sub` of control node `node`. Always inlined: resuming a
+/// frame after a call walks its cursors through it.
+#[inline(always)]
 fn sub_block(node: &Node, sub: u32) -> &[Node] {
     match node {
         Node::If(b) => match sub {
