@@ -913,9 +913,11 @@ fn io_close(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn f_gc(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = a.get(st, 1);
-    if let Some(h) = handle_of(st, v)
-        && !h.borrow().is_closed()
-    {
+    // `luaL_checkudata`, as lua5.4's `f_gc`.
+    let Some(h) = handle_of(st, v) else {
+        return Err(st.type_arg_error(a, 1, "FILE*"));
+    };
+    if !h.borrow().is_closed() {
         // The close results are dropped: __gc/__close return nothing.
         let top = st.top();
         aux_close(st, &h)?;
