@@ -81,7 +81,8 @@ fn run_inner(opts: &Options, argv: &[OsString], progname: &str) -> i32 {
         progname,
     };
     let code = i32::from(!cli.pmain(opts));
-    st.flush();
+    // lua.c ends with `lua_close`: pending finalizers run.
+    st.close_state();
     code
 }
 

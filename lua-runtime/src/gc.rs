@@ -94,10 +94,13 @@ pub struct Header {
     next: Cell<Option<NonNull<Header>>>,
     marked: Cell<bool>,
     kind: Kind,
-    /// Spare per-object bits (finalizer pending, weak mode, ...).
-    #[allow(dead_code)]
+    /// Per-object bits: [`FINOBJ`].
     flags: Cell<u8>,
 }
+
+/// Header flag: the object is registered for finalization (it is in
+/// `Heap::finobj`).
+const FINOBJ: u8 = 1;
 
 #[repr(C)]
 struct GcBox<T> {
@@ -189,6 +192,12 @@ pub struct Tracer {
     /// Edges still to visit: objects (never strings) that were reached but
     /// whose mark bit has not been checked yet. See [`Tracer::drain`].
     gray: Vec<NonNull<Header>>,
+    /// The interned `"__mode"`: a table whose metatable has it is weak.
+    mode_key: Option<Gc<LuaStr>>,
+    /// Weak tables reached in this cycle, by what is weak.
+    weak_values: Vec<Gc<Table>>,
+    weak_keys: Vec<Gc<Table>>,
+    weak_both: Vec<Gc<Table>>,
     /// Bytes of every object marked so far in this cycle: after marking,
     /// the live size (sweep then needs to touch no object's body).
     live: usize,
@@ -294,7 +303,10 @@ impl Tracer {
             self.live += unsafe {
                 match hdr.kind {
                     Kind::Str => box_bytes::<LuaStr>(h),
-                    Kind::Table => trace_box::<Table>(h, self),
+                    Kind::Table => self.trace_table(Gc {
+                        ptr: h.cast(),
+                        _p: PhantomData,
+                    }),
                     Kind::LuaClosure => trace_box::<LuaClosure>(h, self),
                     Kind::Native => trace_box::<NativeFunction>(h, self),
                     Kind::UpVal => trace_box::<UpVal>(h, self),
@@ -304,6 +316,113 @@ impl Tracer {
             };
         }
     }
+}
+
+impl Tracer {
+    /// Trace table `g` and return its size. A weak table (`__mode` in its
+    /// metatable holding `k`, `v` or both) goes on a list instead of having
+    /// its weak parts marked: strong keys and values are marked (strings
+    /// always: they are values, not objects, for weakness); weak values are
+    /// cleared after marking; a weak key's value is marked only once its
+    /// key is (an ephemeron, see [`Tracer::converge`]).
+    fn trace_table(&mut self, g: Gc<Table>) -> usize {
+        let t: &Table = &g;
+        let size = std::mem::size_of::<GcBox<Table>>() + t.extra_bytes();
+        let (weak_k, weak_v) = match (t.metatable(), self.mode_key) {
+            (Some(m), Some(key)) => match m.get_str(Value::Str(key)) {
+                Value::Str(mode) => (
+                    mode.as_bytes().contains(&b'k'),
+                    mode.as_bytes().contains(&b'v'),
+                ),
+                _ => (false, false),
+            },
+            _ => (false, false),
+        };
+        if !weak_k && !weak_v {
+            t.trace(self);
+            return size;
+        }
+        if let Some(m) = t.metatable() {
+            self.mark(m);
+        }
+        t.raw().for_each(|k, v| {
+            if !weak_k || matches!(k, Value::Str(_)) {
+                self.mark_value(k);
+            }
+            if matches!(v, Value::Str(_)) || (!weak_v && !weak_k) {
+                self.mark_value(v);
+            }
+        });
+        match (weak_k, weak_v) {
+            (true, true) => self.weak_both.push(g),
+            (true, false) => self.weak_keys.push(g),
+            _ => self.weak_values.push(g),
+        }
+        size
+    }
+
+    /// Mark the values of weak-keyed tables whose keys are marked, until
+    /// nothing changes: a value reachable only through its own weak key
+    /// (even across several such tables) does not keep the key alive.
+    fn converge(&mut self) {
+        loop {
+            let mut changed = false;
+            let mut i = 0;
+            while i < self.weak_keys.len() {
+                let e = self.weak_keys[i];
+                e.raw().for_each(|k, v| {
+                    if value_marked(k) && !value_marked(v) {
+                        self.mark_value(v);
+                        changed = true;
+                    }
+                });
+                i += 1;
+            }
+            self.drain();
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    /// Remove the entries of weak-valued tables whose value is dead.
+    fn clear_values(&self) {
+        for t in self.weak_values.iter().chain(&self.weak_both) {
+            t.raw_mut().retain(|_, v| value_marked(v));
+        }
+    }
+
+    /// Remove the entries of weak-keyed tables whose key is dead.
+    fn clear_keys(&self) {
+        for t in self.weak_keys.iter().chain(&self.weak_both) {
+            t.raw_mut().retain(|k, _| value_marked(k));
+        }
+    }
+}
+
+/// Whether `v` survives this cycle: marked, or not an object.
+fn value_marked(v: Value) -> bool {
+    header_of(v).is_none_or(|h| h.marked.get())
+}
+
+/// The header of the object `v` is, if it is one. The reference is used
+/// at once by the callers, while the object is alive (I1).
+fn header_of<'a>(v: Value) -> Option<&'a Header> {
+    let p: NonNull<Header> = match v {
+        Value::Str(g) => g.ptr.cast(),
+        Value::Table(g) => g.ptr.cast(),
+        Value::LuaFn(g) => g.ptr.cast(),
+        Value::Native(g) => g.ptr.cast(),
+        Value::UserData(g) => g.ptr.cast(),
+        Value::Thread(g) => g.ptr.cast(),
+        Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::LightUserData(_) => {
+            return None;
+        }
+    };
+    // SAFETY: (I1) `v` is a live object (callers pass values read from
+    // live objects or roots during a collection); the header is the first
+    // field of its repr(C) box.
+    Some(unsafe { p.as_ref() })
 }
 
 /// Trace a box's children and return its size (read while the body is in
@@ -366,6 +485,18 @@ pub struct Heap {
     pub collections: u64,
     epoch: u32,
     objects: usize,
+    /// Objects (tables, userdata) whose metatable had `__gc` when it was
+    /// set, oldest first: not roots; when one is found unreachable it is
+    /// resurrected and moved to `tobefnz`.
+    finobj: Vec<Value>,
+    /// Objects whose finalizer is due, in the order to run them (newest
+    /// registration first); roots until run.
+    tobefnz: Vec<Value>,
+    /// A finalizer is running: no collection starts (PUC's `GCSTPGC`).
+    pub in_finalizer: bool,
+    /// The interned `"__mode"` (rooted by the state's metamethod names):
+    /// without it no table is weak.
+    pub mode_key: Option<Gc<LuaStr>>,
 }
 
 /// The layout of the boxes kept on the spare list.
@@ -403,7 +534,44 @@ impl Heap {
             collections: 0,
             epoch: 0,
             objects: 0,
+            finobj: Vec::new(),
+            tobefnz: Vec::new(),
+            in_finalizer: false,
+            mode_key: None,
         }
+    }
+
+    /// `setmetatable` gave object `v` a metatable with `__gc`: it is
+    /// finalized when found unreachable (once; registering it again after
+    /// its finalizer ran makes it finalizable again).
+    pub fn register_finalizer(&mut self, v: Value) {
+        if let Some(h) = header_of(v)
+            && h.flags.get() & FINOBJ == 0
+        {
+            h.flags.set(h.flags.get() | FINOBJ);
+            self.finobj.push(v);
+        }
+    }
+
+    /// The next object whose finalizer is due.
+    pub fn next_finalizer(&mut self) -> Option<Value> {
+        if self.tobefnz.is_empty() {
+            None
+        } else {
+            Some(self.tobefnz.remove(0))
+        }
+    }
+
+    /// Closing the state: every object registered for finalization is
+    /// due now (after those already due), newest first, as `lua_close`.
+    pub fn finalize_all(&mut self) {
+        let all: Vec<Value> = self.finobj.drain(..).rev().collect();
+        for &v in &all {
+            if let Some(h) = header_of(v) {
+                h.flags.set(h.flags.get() & !FINOBJ);
+            }
+        }
+        self.tobefnz.extend(all);
     }
 
     /// Allocate a new object.
@@ -505,19 +673,60 @@ impl Heap {
     /// Whether a collection is due at the next safepoint.
     #[inline]
     pub fn should_collect(&self) -> bool {
-        self.running && (self.stress || self.bytes >= self.threshold)
+        self.running && !self.in_finalizer && (self.stress || self.bytes >= self.threshold)
+    }
+
+    /// Whether finalizers are due (run them at the next safepoint).
+    pub fn finalizers_due(&self) -> bool {
+        !self.tobefnz.is_empty() && !self.in_finalizer
     }
 
     /// Run a full collection. `roots` marks every root.
+    ///
+    /// The order is PUC's `atomic`: mark from the roots (and the objects
+    /// whose finalizers are due), converge the ephemerons, clear weak
+    /// values; then the registered objects left unmarked are resurrected
+    /// (marked, with everything they reach) and their finalizers become
+    /// due; converge again, clear weak keys, and weak values again (for
+    /// weak tables reached only now); sweep.
     pub fn collect(&mut self, roots: impl FnOnce(&mut Tracer)) {
         self.epoch = self.epoch.wrapping_add(1);
         let mut t = Tracer {
             gray: std::mem::take(&mut self.gray),
+            mode_key: self.mode_key,
+            weak_values: Vec::new(),
+            weak_keys: Vec::new(),
+            weak_both: Vec::new(),
             live: 0,
             epoch: self.epoch,
         };
         roots(&mut t);
+        for &v in &self.tobefnz {
+            t.mark_value(v);
+        }
         t.drain();
+        t.converge();
+        t.clear_values();
+        let mut dying = Vec::new();
+        self.finobj.retain(|&v| {
+            let live = value_marked(v);
+            if !live {
+                dying.push(v);
+            }
+            live
+        });
+        // Newest registration first.
+        for &v in dying.iter().rev() {
+            if let Some(h) = header_of(v) {
+                h.flags.set(h.flags.get() & !FINOBJ);
+            }
+            t.mark_value(v);
+            self.tobefnz.push(v);
+        }
+        t.drain();
+        t.converge();
+        t.clear_keys();
+        t.clear_values();
         self.release_spares();
         self.sweep();
         self.bytes = t.live;

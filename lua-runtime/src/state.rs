@@ -21,7 +21,7 @@ use crate::object::{Thread, ThreadStatus};
 use crate::value::Value;
 use crate::vm::executor::Executor;
 use crate::vm::frame::{FrameFlags, FrameFn, ThreadStacks};
-use crate::vm::meta::{TM_COUNT, TM_NAMES};
+use crate::vm::meta::{TM_COUNT, TM_NAMES, Tm};
 
 /// PUC's `LUAI_MAXCCALLS`: nesting limit of Rust-recursive calls (natives
 /// calling back into Lua, metamethods called recursively).
@@ -124,6 +124,7 @@ impl State {
         let registry = heap.alloc(Table::new(RawTable::new()));
         let loaded = heap.alloc(Table::new(RawTable::new()));
         let tm_names = TM_NAMES.map(|n| heap.new_str(n.as_bytes()));
+        heap.mode_key = Some(tm_names[crate::vm::meta::Tm::Mode as usize]);
         let main_thread = heap.alloc(Thread::new(ThreadStatus::Running));
         let mut st = State {
             heap,
@@ -355,10 +356,77 @@ impl State {
         if self.heap.should_collect() {
             self.full_gc();
         }
+        if self.heap.finalizers_due() {
+            self.run_finalizers();
+        }
+    }
+
+    /// `setmetatable` gave `v` (a table or userdata) metatable `mt`: with
+    /// a `__gc` field present now, `v` is finalized when collected (as
+    /// lua5.4, a `__gc` added to `mt` later does not count).
+    pub fn check_finalizer(&mut self, v: Value, mt: Option<Gc<Table>>) {
+        if let Some(mt) = mt
+            && !self.tm_of(mt, Tm::Gc).is_nil()
+        {
+            self.heap.register_finalizer(v);
+        }
+    }
+
+    /// Run the finalizers that are due (PUC's `GCTM`), newest registration
+    /// first, each once, with collection stopped meanwhile. The frame on
+    /// top is marked `FINALIZER`, so the finalizer is named "__gc"
+    /// (metamethod) by `debug.getinfo`; an error in one becomes a warning,
+    /// "error in __gc (msg)", as in lua5.4.
+    pub fn run_finalizers(&mut self) {
+        if self.heap.in_finalizer {
+            return;
+        }
+        while let Some(o) = self.heap.next_finalizer() {
+            let h = self.get_tm(o, Tm::Gc);
+            if h.is_nil() {
+                continue;
+            }
+            self.heap.in_finalizer = true;
+            let top = self.th.frames.len();
+            let flagged = top > 0
+                && !self.th.frames[top - 1]
+                    .flags
+                    .contains(FrameFlags::FINALIZER);
+            if flagged {
+                self.th.frames[top - 1].flags.insert(FrameFlags::FINALIZER);
+            }
+            let r = self.call(h, &[o]);
+            if flagged && let Some(f) = self.th.frames.get_mut(top - 1) {
+                f.flags.remove(FrameFlags::FINALIZER);
+            }
+            self.heap.in_finalizer = false;
+            if let Err(e) = r {
+                let msg = match e.value {
+                    Value::Str(s) => s.to_str_lossy().into_owned(),
+                    _ => "error object is not a string".to_string(),
+                };
+                self.warning(format!("error in __gc ({msg})").as_bytes());
+            }
+        }
+    }
+
+    /// Emit a warning (`warn`'s output), if warnings are on.
+    pub fn warning(&mut self, msg: &[u8]) {
+        if self.warn_on {
+            self.flush();
+            let mut e = std::io::stderr();
+            let _ = e.write_all(b"Lua warning: ");
+            let _ = e.write_all(msg);
+            let _ = e.write_all(b"\n");
+        }
     }
 
     /// Collect now.
     pub fn full_gc(&mut self) {
+        if self.heap.in_finalizer {
+            // As lua5.4: no collection from inside a finalizer.
+            return;
+        }
         let State {
             heap,
             th,
@@ -715,6 +783,8 @@ impl State {
             }
         }
         self.th.close_upvals(0);
+        self.heap.finalize_all();
+        self.run_finalizers();
         self.flush();
     }
 
@@ -801,6 +871,18 @@ fn compile_chunk(source: &[u8], chunkname: &str) -> Result<Rc<Proto>, String> {
     let chunk = lua_syntax::parse_text(&arena, source, chunkname).map_err(|e| e.message)?;
     // With the source at hand, limit errors get PUC's "near" token.
     lua_bytecode::compile_with_source(&chunk, source, chunkname).map_err(|e| e.to_string())
+}
+
+/// Dropping a state closes it as `lua_close` does: the finalizers of
+/// every object that has one run (not during a panic's unwinding).
+impl Drop for State {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.heap.finalize_all();
+            self.run_finalizers();
+            self.flush();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -277,6 +277,7 @@ fn setmetatable(st: &mut State, a: Args) -> LuaResult<usize> {
         return Err(st.error("cannot change a protected metatable"));
     }
     t.set_metatable(mt);
+    st.check_finalizer(Value::Table(t), mt);
     st.ret(Value::Table(t))
 }
 
@@ -558,6 +559,7 @@ fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
         }
         "collect" => {
             st.full_gc();
+            st.run_finalizers();
             st.ret(Value::Int(0))
         }
         "count" => {
@@ -566,6 +568,7 @@ fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
         }
         "step" => {
             st.full_gc();
+            st.run_finalizers();
             st.ret(Value::Bool(true))
         }
         "setpause" => {
@@ -618,13 +621,7 @@ fn warn(st: &mut State, a: Args) -> LuaResult<usize> {
         }
         return Ok(0);
     }
-    if st.warn_on {
-        st.flush();
-        let mut e = std::io::stderr();
-        let _ = e.write_all(b"Lua warning: ");
-        let _ = e.write_all(&msg);
-        let _ = e.write_all(b"\n");
-    }
+    st.warning(&msg);
     Ok(0)
 }
 

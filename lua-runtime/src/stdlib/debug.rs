@@ -478,6 +478,9 @@ fn setmetatable(st: &mut State, a: Args) -> LuaResult<usize> {
         Value::UserData(u) => u.meta.set(mt),
         other => st.type_metas[other.type_of() as usize] = mt,
     }
+    if matches!(v, Value::Table(_) | Value::UserData(_)) {
+        st.check_finalizer(v, mt);
+    }
     st.ret(v)
 }
 

@@ -42,6 +42,9 @@ pub fn call_name(frames: &[CallFrame], i: usize) -> Option<(String, String)> {
     if caller.flags.contains(FrameFlags::HOOKED) {
         return Some(("hook".into(), "?".into()));
     }
+    if caller.flags.contains(FrameFlags::FINALIZER) {
+        return Some(("metamethod".into(), "__gc".into()));
+    }
     let FrameFn::Lua(c) = caller.func_fn else {
         return None;
     };

@@ -86,6 +86,9 @@ bitflags::bitflags! {
         /// This frame is running a debug hook (PUC's `CIST_HOOKED`): a
         /// function it calls is named "hook" by `debug.getinfo`.
         const HOOKED = 256;
+        /// This frame is running a finalizer (PUC's `CIST_FIN`): the
+        /// function it calls is named "__gc" (metamethod).
+        const FINALIZER = 512;
     }
 }
 

@@ -1,7 +1,11 @@
 -- __gc finalizers: run after collection, in reverse order of marking, once;
 -- resurrected objects; pending finalizers run when the state closes at exit.
 local log = {}
-for i = 1, 3 do setmetatable({}, {__gc = function() log[#log + 1] = "gc" .. i end}) end
+-- (kept alive together until now, so that a collection at any moment,
+-- as under GC stress, finds them unreachable at once)
+local objs = {}
+for i = 1, 3 do objs[i] = setmetatable({}, {__gc = function() log[#log + 1] = "gc" .. i end}) end
+objs = nil
 collectgarbage()
 print(table.concat(log, " "))
 local saved
