@@ -321,10 +321,11 @@ impl Tracer {
 impl Tracer {
     /// Trace table `g` and return its size. A weak table (`__mode` in its
     /// metatable holding `k`, `v` or both) goes on a list instead of having
-    /// its weak parts marked: strong keys and values are marked (strings
-    /// always: they are values, not objects, for weakness); weak values are
-    /// cleared after marking; a weak key's value is marked only once its
-    /// key is (an ephemeron, see [`Tracer::converge`]).
+    /// its weak parts marked: its strong keys are marked now; a weak key's
+    /// value is marked only once its key is (an ephemeron, see
+    /// [`Tracer::converge`]); dead entries are cleared after marking.
+    /// Strings are values, not objects, for weakness: never cleared, and
+    /// marked for the entries that stay ([`Tracer::mark_weak_strings`]).
     fn trace_table(&mut self, g: Gc<Table>) -> usize {
         let t: &Table = &g;
         let size = std::mem::size_of::<GcBox<Table>>() + t.extra_bytes();
@@ -345,14 +346,9 @@ impl Tracer {
         if let Some(m) = t.metatable() {
             self.mark(m);
         }
-        t.raw().for_each(|k, v| {
-            if !weak_k || matches!(k, Value::Str(_)) {
-                self.mark_value(k);
-            }
-            if matches!(v, Value::Str(_)) || (!weak_v && !weak_k) {
-                self.mark_value(v);
-            }
-        });
+        if !weak_k {
+            t.raw().for_each(|k, _| self.mark_value(k));
+        }
         match (weak_k, weak_v) {
             (true, true) => self.weak_both.push(g),
             (true, false) => self.weak_keys.push(g),
@@ -398,11 +394,33 @@ impl Tracer {
             t.raw_mut().retain(|k, _| value_marked(k));
         }
     }
+
+    /// Mark the strings of the weak tables' remaining entries (they were
+    /// left unmarked so that a cleared entry's string can go).
+    fn mark_weak_strings(&mut self) {
+        let tables: Vec<Gc<Table>> = self
+            .weak_values
+            .iter()
+            .chain(&self.weak_keys)
+            .chain(&self.weak_both)
+            .copied()
+            .collect();
+        for t in tables {
+            t.raw().for_each(|k, v| {
+                for x in [k, v] {
+                    if let Value::Str(s) = x {
+                        self.mark(s);
+                    }
+                }
+            });
+        }
+    }
 }
 
-/// Whether `v` survives this cycle: marked, or not an object.
+/// Whether `v` survives this cycle as far as weak tables go: marked, or
+/// not an object, or a string (a value, for weakness).
 fn value_marked(v: Value) -> bool {
-    header_of(v).is_none_or(|h| h.marked.get())
+    matches!(v, Value::Str(_)) || header_of(v).is_none_or(|h| h.marked.get())
 }
 
 /// The header of the object `v` is, if it is one. The reference is used
@@ -727,6 +745,7 @@ impl Heap {
         t.converge();
         t.clear_keys();
         t.clear_values();
+        t.mark_weak_strings();
         self.release_spares();
         self.sweep();
         self.bytes = t.live;

@@ -361,6 +361,25 @@ impl State {
         }
     }
 
+    /// [`State::gc_check`] from an instruction that just wrote register
+    /// `live - 1` of the running frame, the newest one in use: the
+    /// compiler allocates registers as a stack, so the registers above it
+    /// hold only dead temporaries (PUC's `checkGC` sets the top there).
+    /// They are cleared before a collection, so that a value only a stale
+    /// register still holds is collected (and finalized) as in lua5.4.
+    #[inline]
+    pub fn gc_check_live(&mut self, live: usize) {
+        if self.heap.should_collect() {
+            if let Some(dead) = self.th.stack.get_mut(live..) {
+                dead.fill(Value::Nil);
+            }
+            self.full_gc();
+        }
+        if self.heap.finalizers_due() {
+            self.run_finalizers();
+        }
+    }
+
     /// `setmetatable` gave `v` (a table or userdata) metatable `mt`: with
     /// a `__gc` field present now, `v` is finalized when collected (as
     /// lua5.4, a `__gc` added to `mt` later does not count).

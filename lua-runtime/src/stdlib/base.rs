@@ -548,6 +548,11 @@ fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
         "",
     ];
     let o = st.check_option(a, 1, Some("collect"), &OPTS[..10])?;
+    if st.heap.in_finalizer {
+        // As lua5.4: the collector cannot be driven from a finalizer;
+        // every option fails.
+        return st.ret(Value::Nil);
+    }
     match OPTS[o] {
         "stop" => {
             st.heap.running = false;

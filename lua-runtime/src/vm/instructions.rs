@@ -255,7 +255,7 @@ macro_rules! vm_instructions {
                 let t = $st.new_table_with(array as usize, hash as usize);
                 w!(dst, $crate::Value::Table(t));
                 save_pc!();
-                $st.gc_check();
+                $st.gc_check_live($base + dst as usize + 1);
                 refresh!();
             }
             &$crate::vm::Op::Method { dst, obj, key } => {
@@ -425,7 +425,7 @@ macro_rules! vm_instructions {
                     Some(v) => {
                         refresh!();
                         w!(first, v);
-                        $st.gc_check();
+                        $st.gc_check_live($base + first as usize + 1);
                         refresh!();
                     }
                     // A `__concat` written in Lua runs as a frame.
@@ -462,7 +462,7 @@ macro_rules! vm_instructions {
                 refresh!();
                 w!(dst, $crate::Value::LuaFn(c));
                 save_pc!();
-                $st.gc_check();
+                $st.gc_check_live($base + dst as usize + 1);
                 refresh!();
             }
             &$crate::vm::Op::SetList { table, n, offset } => {

@@ -108,6 +108,13 @@ pub fn move_results(
         fill_nil_to(stack, end.max(stack.len()));
         stack[func + moved..end].fill(Value::Nil);
     }
+    // A native leaves its results above its arguments, which may be the
+    // caller's registers: what stays there past the moved results is
+    // cleared, or a register the program never writes again would keep
+    // the value alive (and its finalizer from ever running).
+    for slot in end.max(first)..(first + n).min(keep) {
+        stack[slot] = Value::Nil;
+    }
     fill_nil_to(stack, keep.max(end));
     end
 }
