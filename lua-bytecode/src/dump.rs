@@ -153,7 +153,9 @@ impl Writer {
         for u in &p.upvalues {
             self.u8(u.in_stack as u8);
             self.u8(u.index);
-            let name: &str = if self.strip { "?" } else { &u.name };
+            // Stripped: no name (lua5.4's NULL; "?" in messages, "(no
+            // name)" for `debug.getupvalue`).
+            let name: &str = if self.strip { "" } else { &u.name };
             self.bytes(name.as_bytes());
         }
         self.uvar(p.protos.len() as u64);

@@ -61,7 +61,7 @@ fn stripped(p: &Proto, q: &Proto, what: &str) {
     assert_eq!(&*q.source, "=?", "{what}");
     assert!(q.debug.lines.is_empty(), "{what}");
     assert!(q.debug.locals.is_empty(), "{what}");
-    assert!(q.upvalues.iter().all(|u| &*u.name == "?"), "{what}");
+    assert!(q.upvalues.iter().all(|u| u.name.is_empty()), "{what}");
     assert!(p.code == q.code, "{what}: code differs");
     assert_eq!(p.line_defined, q.line_defined, "{what}");
     for (x, y) in p.protos.iter().zip(&q.protos) {

@@ -74,6 +74,18 @@ fn programs() -> Vec<PathBuf> {
 
 #[test]
 fn tree_and_flat_raise_the_same_hook_events() {
+    // The programs recurse through Rust as deep as luna allows (200 C
+    // levels), which a debug build's frames do not fit in a test thread's
+    // 2 MiB: run where `luna`'s main thread would, with room to spare.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(compare_all)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn compare_all() {
     let mut differ = Vec::new();
     let files = programs();
     assert!(files.len() > 100, "programs not found");

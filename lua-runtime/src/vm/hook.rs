@@ -80,7 +80,8 @@ fn raise(
         return Ok(());
     }
     let ev = st.str_value(event);
-    let line = line.map_or(Value::Nil, Value::Int);
+    // No line information (a stripped function): nil, as lua5.4's hookf.
+    let line = line.filter(|&l| l >= 0).map_or(Value::Nil, Value::Int);
     st.th.hook.running = true;
     st.th.hook.transfer = transfer.map(|(f, n)| (fi, f, n));
     let had = st.th.frames[fi].flags.contains(FrameFlags::HOOKED);

@@ -112,8 +112,8 @@ pub fn move_results(
     // caller's registers: what stays there past the moved results is
     // cleared, or a register the program never writes again would keep
     // the value alive (and its finalizer from ever running).
-    for slot in end.max(first)..(first + n).min(keep) {
-        stack[slot] = Value::Nil;
+    if let Some(stale) = stack.get_mut(end.max(first)..(first + n).min(keep)) {
+        stale.fill(Value::Nil);
     }
     fill_nil_to(stack, keep.max(end));
     end

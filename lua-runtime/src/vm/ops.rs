@@ -270,6 +270,9 @@ impl State {
             VarInfo::None => String::new(),
             VarInfo::ForIterator => " (for iterator 'for iterator')".to_string(),
             VarInfo::Upval(u) => match proto.upvalues.get(u as usize) {
+                // A stripped function's upvalues have no name: "?" (PUC's
+                // `upvalname`).
+                Some(d) if d.name.is_empty() => " (upvalue '?')".to_string(),
                 Some(d) => format!(" (upvalue '{}')", d.name),
                 None => String::new(),
             },
