@@ -89,6 +89,10 @@ bitflags::bitflags! {
         /// This frame is running a finalizer (PUC's `CIST_FIN`): the
         /// function it calls is named "__gc" (metamethod).
         const FINALIZER = 512;
+        /// A protected frame that caught an error (kept at its `func + 1`)
+        /// and is closing its to-be-closed variables, each handler a call
+        /// of the loop (`interp::close_step`).
+        const CLOSING = 1024;
     }
 }
 

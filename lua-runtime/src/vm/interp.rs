@@ -488,6 +488,10 @@ pub fn finish_natives(st: &mut State, mut top: usize) -> LuaResult<Called> {
         if matches!(pf.func_fn, FrameFn::Lua(_)) {
             break;
         }
+        if pf.flags.contains(FrameFlags::CLOSING) {
+            // A `__close` handler of a pcall that caught an error returned.
+            return close_step(st, st.th.frames.len() - 1);
+        }
         if pf.flags.contains(FrameFlags::CONT) {
             let fi = st.th.frames.len() - 1;
             st.th.frames[fi].flags.remove(FrameFlags::CONT);
@@ -696,7 +700,10 @@ pub fn handle_error(
             Some(i) => {
                 let pf = st.th.frames[i];
                 let mut ev = e.value;
-                if pf.flags.contains(FrameFlags::XPCALL) {
+                // An error in a `__close` handler of a pcall that is
+                // already closing replaces the error, unhandled.
+                if pf.flags.contains(FrameFlags::XPCALL) && !pf.flags.contains(FrameFlags::CLOSING)
+                {
                     let h = st.th.stack[pf.func + 1];
                     ev = call_handler(st, h, ev);
                 }
@@ -706,28 +713,15 @@ pub fn handle_error(
                 release_c_calls(st, i + 1);
                 st.th.frames.truncate(i + 1);
                 st.th.cursors.truncate(pf.cursor_base as usize);
-                if let Err(e2) = close_all(st, pf.func + 1, Some(ev)) {
-                    e = e2;
-                    continue;
-                }
-                release_c_calls(st, i);
-                st.th.frames.truncate(i);
-                st.th.cursors.truncate(pf.cursor_base as usize);
-                st.th.stack.truncate(pf.func);
-                st.th.stack.push(Value::Bool(false));
-                st.th.stack.push(ev);
-                let top = post_call(st, &pf, pf.func, 2);
-                if !st.th.hook.mask.is_empty() {
-                    // The caller's next line is traced against its call.
-                    hook::set_old_pc_to_caller(st, i);
-                }
-                if matches!(pf.ret, Ret::Host { .. }) {
-                    return Ok(None);
-                }
-                match finish_natives(st, top) {
+                st.th.frames[i].flags.insert(FrameFlags::CLOSING);
+                st.th.stack[pf.func + 1] = ev;
+                match close_step(st, i) {
+                    Ok(Called::Done(_)) if matches!(pf.ret, Ret::Host { .. }) => return Ok(None),
                     Ok(Called::Done(t)) => return Ok(Some(t)),
-                    // A continuation's call: its frame is on top.
+                    // A handler's frame, or a continuation's call: on top.
                     Ok(Called::Lua) => return Ok(Some(st.th.stack.len())),
+                    // A handler yielded: the coroutine's loop stops.
+                    Err(e2) if st.yielding => return Err(e2),
                     Err(e2) => {
                         e = e2;
                         continue;
@@ -759,6 +753,62 @@ pub fn handle_error(
             }
         }
     }
+}
+
+/// The protected frame `i` caught an error (kept at its `func + 1`) and
+/// closes its pending to-be-closed variables (flag `CLOSING`), each
+/// handler a call of the loop, so a coroutine can yield inside one (as
+/// lua5.4.6's `luaD_pcall` closes with `yy`): a handler written in Lua
+/// is pushed (`Called::Lua`), and when it returns into this frame
+/// `finish_natives` comes back here for the next one. An error in a
+/// handler replaces the error. When none is left the frame returns
+/// `false` and the error, and the frames below it complete.
+fn close_step(st: &mut State, i: usize) -> LuaResult<Called> {
+    let pf = st.th.frames[i];
+    let level = pf.func + 2;
+    st.th.close_upvals(level);
+    while let Some(&slot) = st.th.tbc.last().filter(|&&s| s >= level) {
+        st.th.tbc.pop();
+        let v = st.th.stack[slot];
+        let ev = st.th.stack[pf.func + 1];
+        let h = st.get_tm(v, Tm::Close);
+        let func = st.th.stack.len();
+        st.th.stack.extend_from_slice(&[h, v, ev]);
+        match precall(
+            st,
+            func,
+            2,
+            Ret::Normal { want: 0 },
+            FrameFlags::empty(),
+            VarInfo::None,
+        ) {
+            Ok(Called::Lua) => return Ok(Called::Lua),
+            Ok(Called::Done(_)) => st.th.stack.truncate(func),
+            Err(e) if st.yielding => return Err(e),
+            Err(e) => {
+                release_c_calls(st, i + 1);
+                st.th.frames.truncate(i + 1);
+                st.th.stack.truncate(func);
+                st.th.stack[pf.func + 1] = e.value;
+            }
+        }
+    }
+    let ev = st.th.stack[pf.func + 1];
+    release_c_calls(st, i);
+    st.th.frames.truncate(i);
+    st.th.cursors.truncate(pf.cursor_base as usize);
+    st.th.stack.truncate(pf.func);
+    st.th.stack.push(Value::Bool(false));
+    st.th.stack.push(ev);
+    let top = post_call(st, &pf, pf.func, 2);
+    if !st.th.hook.mask.is_empty() {
+        // The caller's next line is traced against its call.
+        hook::set_old_pc_to_caller(st, i);
+    }
+    if matches!(pf.ret, Ret::Host { .. }) {
+        return Ok(Called::Done(top));
+    }
+    finish_natives(st, top)
 }
 
 /// Return from the running Lua frame with `n` results at `first`: close
