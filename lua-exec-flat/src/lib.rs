@@ -167,7 +167,9 @@ fn walk_in<const HOOKS: bool>(
         if HOOKS == st.th.hook.mask.is_empty() {
             return Ok(Walked::Switch { fresh });
         }
-        if HOOKS && fresh {
+        // A frame pushed behind the loop's back (a native's continuation,
+        // a pcall's `__close` handler) starts here too: its call event.
+        if HOOKS && (fresh || (saved_ip == 0 && saved_pc == lua_runtime::vm::frame::NOT_STARTED)) {
             hook::call(st, fi)?;
         }
         // The register window; re-made after every call out of the loop

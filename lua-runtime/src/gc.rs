@@ -510,7 +510,8 @@ pub struct Heap {
     /// Objects whose finalizer is due, in the order to run them (newest
     /// registration first); roots until run.
     tobefnz: Vec<Value>,
-    /// A finalizer is running: no collection starts (PUC's `GCSTPGC`).
+    /// A finalizer is running (PUC's `GCSTPGC`): `running` is off
+    /// meanwhile, and `collectgarbage` fails.
     pub in_finalizer: bool,
     /// The interned `"__mode"` (rooted by the state's metamethod names):
     /// without it no table is weak.
@@ -691,12 +692,7 @@ impl Heap {
     /// Whether a collection is due at the next safepoint.
     #[inline]
     pub fn should_collect(&self) -> bool {
-        self.running && !self.in_finalizer && (self.stress || self.bytes >= self.threshold)
-    }
-
-    /// Whether finalizers are due (run them at the next safepoint).
-    pub fn finalizers_due(&self) -> bool {
-        !self.tobefnz.is_empty() && !self.in_finalizer
+        self.running && (self.stress || self.bytes >= self.threshold)
     }
 
     /// Run a full collection. `roots` marks every root.

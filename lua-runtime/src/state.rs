@@ -354,11 +354,17 @@ impl State {
     #[inline]
     pub fn gc_check(&mut self) {
         if self.heap.should_collect() {
-            self.full_gc();
+            self.collect_and_finalize();
         }
-        if self.heap.finalizers_due() {
-            self.run_finalizers();
-        }
+    }
+
+    /// A collection is due at a safepoint: collect, then run the
+    /// finalizers it made due (finalizers become due only in a
+    /// collection).
+    #[inline(never)]
+    fn collect_and_finalize(&mut self) {
+        self.full_gc();
+        self.run_finalizers();
     }
 
     /// [`State::gc_check`] from an instruction that just wrote register
@@ -373,16 +379,14 @@ impl State {
             if let Some(dead) = self.th.stack.get_mut(live..) {
                 dead.fill(Value::Nil);
             }
-            self.full_gc();
-        }
-        if self.heap.finalizers_due() {
-            self.run_finalizers();
+            self.collect_and_finalize();
         }
     }
 
     /// `setmetatable` gave `v` (a table or userdata) metatable `mt`: with
     /// a `__gc` field present now, `v` is finalized when collected (as
     /// lua5.4, a `__gc` added to `mt` later does not count).
+    #[inline]
     pub fn check_finalizer(&mut self, v: Value, mt: Option<Gc<Table>>) {
         if let Some(mt) = mt
             && !self.tm_of(mt, Tm::Gc).is_nil()
@@ -406,6 +410,7 @@ impl State {
                 continue;
             }
             self.heap.in_finalizer = true;
+            let running = std::mem::replace(&mut self.heap.running, false);
             let top = self.th.frames.len();
             let flagged = top > 0
                 && !self.th.frames[top - 1]
@@ -419,6 +424,7 @@ impl State {
                 f.flags.remove(FrameFlags::FINALIZER);
             }
             self.heap.in_finalizer = false;
+            self.heap.running = running;
             if let Err(e) = r {
                 let msg = match e.value {
                     Value::Str(s) => s.to_str_lossy().into_owned(),

@@ -108,13 +108,6 @@ pub fn move_results(
         fill_nil_to(stack, end.max(stack.len()));
         stack[func + moved..end].fill(Value::Nil);
     }
-    // A native leaves its results above its arguments, which may be the
-    // caller's registers: what stays there past the moved results is
-    // cleared, or a register the program never writes again would keep
-    // the value alive (and its finalizer from ever running).
-    if let Some(stale) = stack.get_mut(end.max(first)..(first + n).min(keep)) {
-        stale.fill(Value::Nil);
-    }
     fill_nil_to(stack, keep.max(end));
     end
 }
@@ -152,7 +145,9 @@ pub fn call_native(
     let end = move_results(st, func, ret.want(), first, n, keep);
     // A safepoint: natives allocate (string.format, string.rep, tostring,
     // ...), and a loop calling only them must still run in bounded memory.
-    st.gc_check();
+    // Above the results only dead temporaries are left (the native's
+    // arguments and its copies of the results): a collection clears them.
+    st.gc_check_live(end);
     Ok(end)
 }
 
@@ -185,7 +180,7 @@ pub fn call_native_hooked(
     st.th.frames.truncate(fi);
     let first = st.th.stack.len() - n;
     let end = move_results(st, func, ret.want(), first, n, keep);
-    st.gc_check();
+    st.gc_check_live(end);
     Ok(end)
 }
 
