@@ -376,11 +376,17 @@ impl State {
     #[inline]
     pub fn gc_check_live(&mut self, live: usize) {
         if self.heap.should_collect() {
-            if let Some(dead) = self.th.stack.get_mut(live..) {
-                dead.fill(Value::Nil);
-            }
-            self.collect_and_finalize();
+            self.collect_live(live);
         }
+    }
+
+    /// [`State::gc_check_live`]'s collection, out of line.
+    #[inline(never)]
+    fn collect_live(&mut self, live: usize) {
+        if let Some(dead) = self.th.stack.get_mut(live..) {
+            dead.fill(Value::Nil);
+        }
+        self.collect_and_finalize();
     }
 
     /// `setmetatable` gave `v` (a table or userdata) metatable `mt`: with
