@@ -52,14 +52,22 @@
 //!   unreachable when swept, and nothing can reach a dead object). Only
 //!   `Heap::alloc` writes a new box into it.
 //!
-//! # Room for what comes later
+//! # Weak tables and finalizers
 //!
-//! Weak tables and ephemerons: the tracer can defer tables with `__mode` to
-//! a list and clear dead entries (with `Table::retain`) between mark and
-//! sweep. Finalizers (`__gc`): objects with a finalizer move to a separate
-//! list at `setmetatable` time; at sweep, unmarked ones are resurrected
-//! (marked again) and queued instead of freed. The header's `kind` and the
-//! spare `flags` byte are there for such per-object state.
+//! Between mark and sweep, in PUC's order (`Heap::collect`): a table whose
+//! metatable has `__mode` is put on a list while marking instead of having
+//! its weak parts marked; weak-keyed tables are ephemerons, whose values
+//! are marked once their keys are, until nothing changes
+//! (`Tracer::converge`); weak values are cleared; the objects registered
+//! for finalization (`Heap::register_finalizer`, header flag `FINOBJ`, at
+//! `setmetatable` time) that are still unmarked are resurrected (marked
+//! with everything they reach) and their finalizers become due
+//! (`tobefnz`, run by the `State` after the collection); then weak keys
+//! are cleared, weak values again, and the strings of the entries that
+//! stay are marked (strings are values for weakness). Dead entries stay
+//! as dead keys (`Table::retain`).
+//!
+//! Incremental and generational collection are planned (issue 13).
 //!
 //! This is the only module of the runtime that uses `unsafe` on the heap.
 
