@@ -108,15 +108,8 @@ struct Flattener {
 }
 
 fn set_target(op: &mut Op, pc: u32) {
-    match op {
-        Op::Jmp { target }
-        | Op::JumpIf { target, .. }
-        | Op::JumpIfNot { target, .. }
-        | Op::ForPrep { target, .. }
-        | Op::ForLoop { target, .. }
-        | Op::TForPrep { target, .. }
-        | Op::TForLoop { target, .. } => *target = pc,
-        _ => {}
+    if let Some(t) = op.target_mut() {
+        *t = pc;
     }
 }
 
@@ -375,18 +368,7 @@ mod tests {
     use super::*;
 
     fn targets(code: &[Op]) -> Vec<u32> {
-        code.iter()
-            .filter_map(|op| match *op {
-                Op::Jmp { target }
-                | Op::JumpIf { target, .. }
-                | Op::JumpIfNot { target, .. }
-                | Op::ForPrep { target, .. }
-                | Op::ForLoop { target, .. }
-                | Op::TForPrep { target, .. }
-                | Op::TForLoop { target, .. } => Some(target),
-                _ => None,
-            })
-            .collect()
+        code.iter().filter_map(Op::jump_target).collect()
     }
 
     /// A body without its final return (as no compiled function is, but a

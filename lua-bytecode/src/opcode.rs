@@ -257,6 +257,27 @@ pub enum Op {
 }
 
 impl Op {
+    /// The target of a flat-only jump (`Jmp`, the conditional jumps and
+    /// the loops' instructions), to patch.
+    pub fn target_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Op::Jmp { target }
+            | Op::JumpIf { target, .. }
+            | Op::JumpIfNot { target, .. }
+            | Op::ForPrep { target, .. }
+            | Op::ForLoop { target, .. }
+            | Op::TForPrep { target, .. }
+            | Op::TForLoop { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// The target of a flat-only jump (see [`Op::target_mut`]).
+    pub fn jump_target(&self) -> Option<u32> {
+        let mut op = *self;
+        op.target_mut().copied()
+    }
+
     /// The register this instruction writes its single result to, if it
     /// has one (used by the compiler to retarget a result).
     pub fn dst_mut(&mut self) -> Option<&mut Reg> {

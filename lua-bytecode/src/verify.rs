@@ -186,26 +186,13 @@ fn check_flat(p: &Proto) -> Result<(), String> {
         return Err("the flat code does not end with a return or a jump".into());
     }
     for (pc, op) in code.iter().enumerate() {
-        if let Some(t) = jump_target(op)
+        if let Some(t) = op.jump_target()
             && t as usize >= code.len()
         {
             return Err(format!("pc {pc}: jump to {t}, outside the code"));
         }
     }
     check_placed(&p.code, code)
-}
-
-fn jump_target(op: &Op) -> Option<u32> {
-    match *op {
-        Op::Jmp { target }
-        | Op::JumpIf { target, .. }
-        | Op::JumpIfNot { target, .. }
-        | Op::ForPrep { target, .. }
-        | Op::ForLoop { target, .. }
-        | Op::TForPrep { target, .. }
-        | Op::TForLoop { target, .. } => Some(target),
-        _ => None,
-    }
 }
 
 /// Each ordinary instruction, test and loop instruction sits in the flat

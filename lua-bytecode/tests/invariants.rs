@@ -111,17 +111,7 @@ fn check_proto(p: &Rc<Proto>, errs: &mut Vec<String>) {
                 p.max_registers
             ));
         }
-        let target = match op {
-            Op::Jmp { target }
-            | Op::JumpIf { target, .. }
-            | Op::JumpIfNot { target, .. }
-            | Op::ForPrep { target, .. }
-            | Op::ForLoop { target, .. }
-            | Op::TForPrep { target, .. }
-            | Op::TForLoop { target, .. } => Some(*target),
-            _ => None,
-        };
-        if let Some(t) = target
+        if let Some(t) = op.jump_target()
             && t as usize >= flat.len()
         {
             errs.push(format!("pc {pc}: jump to {t} outside the code"));

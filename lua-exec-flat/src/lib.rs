@@ -289,18 +289,6 @@ fn walk_in<const HOOKS: bool>(
                 }
             };
         }
-        macro_rules! hooked {
-            () => {
-                HOOKS
-            };
-        }
-        macro_rules! hooks_changed {
-            () => {
-                if !HOOKS && !st.th.hook.mask.is_empty() {
-                    return Ok(Walked::Switch { fresh: false });
-                }
-            };
-        }
         // After a call completed (natives) or the frame on top changed.
         macro_rules! after_call {
             ($c:expr) => {
@@ -312,7 +300,6 @@ fn walk_in<const HOOKS: bool>(
                     Called::Done(t) => {
                         *top = t;
                         refresh!();
-                        hooks_changed!();
                     }
                 }
             };
@@ -436,7 +423,7 @@ fn walk_in<const HOOKS: bool>(
             // SAFETY: `ip` stays inside the running frame's code (the
             // `window` module's invariant).
             let op: &Op = unsafe { window::fetch(ip) };
-            lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top) {
+            lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top, HOOKS) {
                 &Op::Jmp { target } => jump!(target),
                 // The test is read in place from the instruction (a copy
                 // would go through the stack to be passed by reference).
@@ -499,6 +486,7 @@ fn walk_in<const HOOKS: bool>(
                     save_pc!();
                     let c = interp::tfor_call(st, ra, nvars, base + maxr)?;
                     after_call!(c);
+                    lua_runtime::vm_hooks_changed!(st, HOOKS);
                 }
                 &Op::TForLoop { base: b, target } => {
                     let v = r!(b + 4);

@@ -340,27 +340,11 @@ fn run_in<const HOOKS: bool>(
                 continue 'frame;
             }};
         }
-        macro_rules! hooked {
-            () => {
-                HOOKS
-            };
-        }
-        // The position was saved by `before_call!`.
-        macro_rules! hooks_changed {
-            () => {
-                if !HOOKS && !st.th.hook.mask.is_empty() {
-                    return Ok(Walked::Switch { fresh: false });
-                }
-            };
-        }
         macro_rules! after_call {
             ($c:expr) => {
                 match $c {
                     Called::Lua => continue 'frame,
-                    Called::Done(t) => {
-                        *top = t;
-                        hooks_changed!();
-                    }
+                    Called::Done(t) => *top = t,
                 }
             };
         }
@@ -464,7 +448,7 @@ fn run_in<const HOOKS: bool>(
                                 pc
                             };
                         }
-                        lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top) {
+                        lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top, HOOKS) {
                             Op::Jmp { .. }
                             | Op::JumpIf { .. }
                             | Op::JumpIfNot { .. }
@@ -704,6 +688,8 @@ fn run_in<const HOOKS: bool>(
                         Called::Lua => continue 'frame,
                         Called::Done(t) => {
                             *top = t;
+                            // The cursor waits at the iterator's results.
+                            lua_runtime::vm_hooks_changed!(st, HOOKS);
                             continue 'walk;
                         }
                     }

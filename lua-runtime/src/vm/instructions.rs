@@ -51,15 +51,13 @@
 //!   one), `returned!(top)` (the running frame returned through the
 //!   general path).
 //!
-//! - Hooks: `hooked!()` (a constant: this is the hooked instantiation of
-//!   the walk, see [`crate::vm::hook`]; calls and returns then raise their
-//!   events and skip the inline fast paths), `hooks_changed!()` (after a
-//!   native returned: hand over to the other instantiation if the hook
-//!   mask no longer suits this one).
-//!
 //! Besides, the expansion names the loop's locals it reads: the state, the
 //! running closure, its constants, the frame's `base`, its register count,
-//! its index in the frame stack and the stack top of the last call.
+//! its index in the frame stack, the stack top of the last call, and
+//! whether this is the hooked instantiation of the walk (a constant, see
+//! [`crate::vm::hook`]: calls and returns then raise their events and
+//! skip the inline fast paths; the plain walk hands over to the hooked one
+//! when a native it called set a hook, [`vm_hooks_changed!`]).
 
 /// An operation's next step, as a value: a [`Step`](crate::vm::ops::Step)
 /// is either done or a metamethod to call. A native metamethod is called
@@ -85,13 +83,25 @@ macro_rules! vm_step {
     }};
 }
 
+/// In the plain walk (`$hooks` false), after a native returned: if it set
+/// a hook, hand over to the hooked walk (`Walked::Switch`, the frame
+/// resuming after the call, whose position the call saved).
+#[macro_export]
+macro_rules! vm_hooks_changed {
+    ($st:ident, $hooks:expr) => {
+        if !$hooks && !$st.th.hook.mask.is_empty() {
+            return Ok($crate::vm::run::Walked::Switch { fresh: false });
+        }
+    };
+}
+
 /// The instruction bodies both executors share: a `match` over `$op` (an
 /// `&Op`) with those arms, then the executor's own `$arms`. See the module
 /// docs for the macros the executor defines and the locals it names.
 #[macro_export]
 macro_rules! vm_instructions {
     (
-        match $op:ident with ($st:ident, $cl:ident, $k:ident, $base:ident, $maxr:ident, $fi:ident, $top:ident)
+        match $op:ident with ($st:ident, $cl:ident, $k:ident, $base:ident, $maxr:ident, $fi:ident, $top:ident, $hooks:ident)
         { $($arms:tt)* }
     ) => {{
         // `$y` is an expression giving `&Value` (a register, a constant).
@@ -179,7 +189,7 @@ macro_rules! vm_instructions {
         // (as `luaD_poscall` raises it).
         macro_rules! return_hook {
             ($f:expr, $n:expr) => {
-                if hooked!() {
+                if $hooks {
                     $crate::vm::hook::ret($st, $fi, $f, $n)?;
                     refresh!();
                 }
@@ -497,17 +507,18 @@ macro_rules! vm_instructions {
                     && nf.kind == $crate::NativeKind::Plain
                 {
                     let keep = $base + $maxr;
-                    *$top = if hooked!() {
+                    *$top = if $hooks {
                         $crate::vm::interp::call_native_hooked($st, nf, fa, na, ret, none, keep)?
                     } else {
                         $crate::vm::interp::call_native($st, nf, fa, na, ret, none, keep)?
                     };
                     refresh!();
-                    hooks_changed!();
+                    $crate::vm_hooks_changed!($st, $hooks);
                 } else {
                     let info = $crate::vm::ops::VarInfo::Reg(func);
                     let c = $crate::vm::interp::precall($st, fa, na, ret, none, info)?;
                     after_call!(c);
+                    $crate::vm_hooks_changed!($st, $hooks);
                 }
             }
             &$crate::vm::Op::TailCall { func, nargs } => {
@@ -530,7 +541,7 @@ macro_rules! vm_instructions {
                 } else {
                     n as usize
                 };
-                if !hooked!() {
+                if !$hooks {
                     quick_return!(f, n);
                 }
                 save_pc!();
@@ -540,7 +551,7 @@ macro_rules! vm_instructions {
                 returned!(t);
             }
             &$crate::vm::Op::Return0 => {
-                if !hooked!() {
+                if !$hooks {
                     quick_return!($base, 0);
                 }
                 save_pc!();
@@ -550,7 +561,7 @@ macro_rules! vm_instructions {
                 returned!(t);
             }
             &$crate::vm::Op::Return1 { src } => {
-                if !hooked!() {
+                if !$hooks {
                     quick_return!($base + src as usize, 1);
                 }
                 save_pc!();

@@ -128,27 +128,7 @@ pub fn call_native(
     flags: FrameFlags,
     keep: usize,
 ) -> LuaResult<usize> {
-    st.th.stack.truncate(func + 1 + nargs);
-    let fr = native_frame(st, nf, func, nargs, ret, flags);
-    st.th.frames.push(fr);
-    let n = (nf.f)(
-        st,
-        Args {
-            base: func + 1,
-            n: nargs,
-        },
-    )?;
-    // Popped without reading it back: the frame was just written, and
-    // copying it out whole would wait on store forwarding.
-    st.th.frames.truncate(st.th.frames.len() - 1);
-    let first = st.th.stack.len() - n;
-    let end = move_results(st, func, ret.want(), first, n, keep);
-    // A safepoint: natives allocate (string.format, string.rep, tostring,
-    // ...), and a loop calling only them must still run in bounded memory.
-    // Above the results only dead temporaries are left (the native's
-    // arguments and its copies of the results): a collection clears them.
-    st.gc_check_live(end);
-    Ok(end)
+    native_call::<false>(st, nf, func, nargs, ret, flags, keep)
 }
 
 /// [`call_native`] while a debug hook is set: the call and return events
@@ -164,11 +144,27 @@ pub fn call_native_hooked(
     flags: FrameFlags,
     keep: usize,
 ) -> LuaResult<usize> {
+    native_call::<true>(st, nf, func, nargs, ret, flags, keep)
+}
+
+/// The body of [`call_native`] (`HOOKS`: with the call and return events).
+#[inline(always)]
+fn native_call<const HOOKS: bool>(
+    st: &mut State,
+    nf: Gc<NativeFunction>,
+    func: usize,
+    nargs: usize,
+    ret: Ret,
+    flags: FrameFlags,
+    keep: usize,
+) -> LuaResult<usize> {
     st.th.stack.truncate(func + 1 + nargs);
     let fr = native_frame(st, nf, func, nargs, ret, flags);
     st.th.frames.push(fr);
     let fi = st.th.frames.len() - 1;
-    hook::call(st, fi)?;
+    if HOOKS {
+        hook::call(st, fi)?;
+    }
     let n = (nf.f)(
         st,
         Args {
@@ -176,10 +172,18 @@ pub fn call_native_hooked(
             n: nargs,
         },
     )?;
-    hook::ret(st, fi, st.th.stack.len() - n, n)?;
+    if HOOKS {
+        hook::ret(st, fi, st.th.stack.len() - n, n)?;
+    }
+    // Popped without reading it back: the frame was just written, and
+    // copying it out whole would wait on store forwarding.
     st.th.frames.truncate(fi);
     let first = st.th.stack.len() - n;
     let end = move_results(st, func, ret.want(), first, n, keep);
+    // A safepoint: natives allocate (string.format, string.rep, tostring,
+    // ...), and a loop calling only them must still run in bounded memory.
+    // Above the results only dead temporaries are left (the native's
+    // arguments and its copies of the results): a collection clears them.
     st.gc_check_live(end);
     Ok(end)
 }
