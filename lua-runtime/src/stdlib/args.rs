@@ -53,11 +53,11 @@ impl State {
         let name = match call_name {
             Some((_, n)) => n,
             None => {
-                let fv = match self.th.frames.last().map(|f| f.func_fn) {
-                    Some(crate::vm::frame::FrameFn::Native(n)) => Value::Native(n),
-                    Some(crate::vm::frame::FrameFn::Lua(c)) => Value::LuaFn(c),
-                    None => Value::Nil,
-                };
+                let fv = self
+                    .th
+                    .frames
+                    .last()
+                    .map_or(Value::Nil, crate::vm::debug::frame_value);
                 self.global_func_name(fv).unwrap_or_else(|| "?".to_string())
             }
         };

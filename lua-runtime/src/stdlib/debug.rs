@@ -17,7 +17,7 @@ use crate::gc::Gc;
 use crate::object::{Args, Thread};
 use crate::state::State;
 use crate::value::Value;
-use crate::vm::debug::{call_name, frame_value, short_src};
+use crate::vm::debug::{call_name, frame_line, frame_value, short_src};
 use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, ThreadStacks};
 use crate::vm::hook::{Hook, HookMask};
 
@@ -121,7 +121,7 @@ fn getinfo(st: &mut State, a: Args) -> LuaResult<usize> {
             Some(Info {
                 func: frame_value(f),
                 name: call_name(&s.frames, i),
-                currentline: current_line(f),
+                currentline: frame_line(f, f.current_pc()),
                 istailcall: f.flags.contains(FrameFlags::TAIL),
                 transfer,
             })
@@ -229,22 +229,6 @@ fn getinfo(st: &mut State, a: Args) -> LuaResult<usize> {
 fn set_str(st: &mut State, t: Gc<crate::object::Table>, k: &str, v: &str) {
     let v = st.str_value(v);
     st.set_field(t, k, v);
-}
-
-/// `currentline` of a frame: -1 for natives and functions without line
-/// information.
-fn current_line(f: &CallFrame) -> i64 {
-    match f.func_fn {
-        FrameFn::Lua(c) => {
-            let d = &c.p.proto.debug;
-            if d.lines.is_empty() {
-                -1
-            } else {
-                i64::from(d.line(f.current_pc()))
-            }
-        }
-        FrameFn::Native(_) => -1,
-    }
 }
 
 // ---------------------------------------------------------------------

@@ -19,6 +19,15 @@ pub fn current_line(proto: &Proto, pc: u32) -> Option<u32> {
     }
 }
 
+/// lua5.4's `currentline` of instruction `pc` in frame `f`'s function:
+/// -1 for a native or a function without line information.
+pub fn frame_line(f: &CallFrame, pc: u32) -> i64 {
+    match f.func_fn {
+        FrameFn::Lua(c) => current_line(&c.p.proto, pc).map_or(-1, i64::from),
+        FrameFn::Native(_) => -1,
+    }
+}
+
 /// The `short_src` of a prototype ("file.lua", "[string \"...\"]").
 pub fn short_src(proto: &Proto) -> String {
     lua_syntax::chunk_id(&proto.source)

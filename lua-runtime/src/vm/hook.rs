@@ -95,20 +95,9 @@ fn raise(
     r.map(|_| ())
 }
 
-/// The line of instruction `pc` of `frame`'s function, -1 without line
-/// information (a stripped function).
+/// The line of instruction `pc` of frame `fi`'s function (-1: none).
 fn line_at(st: &State, fi: usize, pc: u32) -> i64 {
-    match st.th.frames[fi].func_fn {
-        FrameFn::Lua(c) => {
-            let d = &c.p.proto.debug;
-            if d.lines.is_empty() {
-                -1
-            } else {
-                i64::from(d.line(pc))
-            }
-        }
-        FrameFn::Native(_) => -1,
-    }
+    crate::vm::debug::frame_line(&st.th.frames[fi], pc)
 }
 
 /// Before instruction `pc` of Lua frame `fi` (saved in the frame): the
