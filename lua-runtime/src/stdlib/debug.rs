@@ -615,10 +615,7 @@ fn traceback(st: &mut State, a: Args) -> LuaResult<usize> {
     let level = usize::try_from(level).unwrap_or(usize::MAX);
     let s = match th {
         None => st.traceback(m.as_deref(), level),
-        Some(t) => {
-            let frames = t.saved.borrow().frames.clone();
-            st.traceback_of(&frames, m.as_deref(), level)
-        }
+        Some(t) => st.traceback_of(&t.saved.borrow().frames, m.as_deref(), level),
     };
     st.ret_str(&s)
 }
