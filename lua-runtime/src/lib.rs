@@ -12,6 +12,8 @@
 //!
 //! Grouped by role, as PUC's sources are:
 //!
+//! - [`api`]: the typed embedding API (`Lua`, handles, conversions, Rust
+//!   functions and userdata), generic over the executor.
 //! - [`state`]: the [`State`] (the embedding surface: load, call, globals,
 //!   tables, strings); [`value`]: the 16-byte [`Value`]; [`error`]:
 //!   [`LuaError`]; [`gc`]: the heap (`Gc<T>`, mark & sweep), the only module
@@ -61,6 +63,7 @@
 //! assert_eq!(t.get(s).type_name(), "number");
 //! ```
 
+pub mod api;
 pub mod error;
 pub mod gc;
 mod number;

@@ -390,6 +390,14 @@ impl GcObject for UserData {
         }
         t.mark_value(self.user_value.get());
     }
+    /// The payload's size (a Rust value of the embedding API counts toward
+    /// the heap like a table's parts). The payload is never replaced, so the
+    /// size is the same when it is allocated and when it is freed.
+    fn extra_bytes(&self) -> usize {
+        self.data
+            .try_borrow()
+            .map_or(0, |d| std::mem::size_of_val::<dyn Any>(&**d))
+    }
 }
 
 /// Status of a thread (coroutine).
