@@ -408,7 +408,7 @@ pub(crate) fn short_type_name<T>() -> &'static str {
 /// The `__index`/`__newindex` dispatchers, in Lua: fields first, then
 /// methods, then the type's own metamethod.
 const DISPATCH: &str = r#"
-local methods, getters, setters, index, newindex, nofield = ...
+local methods, getters, setters, index, newindex, nofield, error = ...
 local function get(self, key)
   local g = getters[key]
   if g ~= nil then return g(self) end
@@ -428,7 +428,9 @@ local function set(self, key, value)
     newindex[key] = value
     return
   end
-  return nofield(self, key)
+  -- `error(msg, 2)` names the line that assigned, not this one.
+  if error ~= nil then error(nofield(self, key), 2) end
+  return nofield(self, key, true)
 end
 return get, set
 "#;
@@ -512,17 +514,23 @@ impl Lua {
                 setters.raw_set(name, self.create_callback(cb)?)?;
             }
             let tname = short_type_name::<T>();
-            let nofield = self.create_function(move |_, (_, key): (Value, Value)| -> Result<()> {
-                let k = match &key {
-                    Value::String(s) => s.to_string_lossy(),
-                    v => v.type_name().to_string(),
-                };
-                Err(Error::new(format!("{tname} has no field '{k}' to set")))
-            })?;
+            let nofield = self.create_function(
+                move |_, (_, key, raise): (Value, Value, bool)| -> Result<String> {
+                    let k = match &key {
+                        Value::String(s) => s.to_string_lossy(),
+                        v => v.type_name().to_string(),
+                    };
+                    let m = format!("{tname} has no field '{k}' to set");
+                    if raise { Err(Error::new(m)) } else { Ok(m) }
+                },
+            )?;
+            // The real `error`, as the libraries left it (absent in a bare
+            // state: then the message has the dispatcher's position).
+            let error: Value = self.globals().raw_get("error")?;
             let (get, set): (Function, Function) = self
                 .load(DISPATCH)
                 .set_name("=[luna userdata]")
-                .call((methods, getters, setters, index, newindex, nofield))?;
+                .call((methods, getters, setters, index, newindex, nofield, error))?;
             mt.raw_set("__index", get)?;
             mt.raw_set("__newindex", set)?;
         }
