@@ -35,9 +35,9 @@ use std::rc::Rc;
 pub use lua_runtime::api;
 pub use lua_runtime::api::{
     AnyUserData, BString, Chunk, ChunkMode, Error, FromLua, FromLuaMulti, Function, IntoLua,
-    IntoLuaMulti, LuaString, MetaMethod, MultiValue, Nil, Result, Table, TablePairs,
-    TableSequence, Thread, ThreadStatus, UserData, UserDataClone, UserDataFields,
-    UserDataMethods, UserDataRef, UserDataRefMut, Value, Variadic,
+    IntoLuaMulti, LuaString, MetaMethod, MultiValue, Nil, Result, Table, TablePairs, TableSequence,
+    Thread, ThreadStatus, UserData, UserDataClone, UserDataFields, UserDataMethods, UserDataRef,
+    UserDataRefMut, Value, Variadic,
 };
 pub use lua_runtime::{Interrupter, State};
 

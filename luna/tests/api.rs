@@ -30,11 +30,15 @@ fn integer_conversions_are_range_checked() {
         assert_eq!(u8::from_lua(Value::Integer(255), lua).unwrap(), 255);
         assert_eq!(i8::from_lua(Value::Number(-128.0), lua).unwrap(), -128);
         assert_eq!(
-            u8::from_lua(Value::Integer(256), lua).unwrap_err().to_string(),
+            u8::from_lua(Value::Integer(256), lua)
+                .unwrap_err()
+                .to_string(),
             "number expected, got number (value out of range)"
         );
         assert_eq!(
-            i64::from_lua(Value::Number(1.5), lua).unwrap_err().to_string(),
+            i64::from_lua(Value::Number(1.5), lua)
+                .unwrap_err()
+                .to_string(),
             "number expected, got number (number has no integer representation)"
         );
         assert!(i64::from_lua(Value::Number(2f64.powi(63)), lua).is_err());
@@ -43,16 +47,23 @@ fn integer_conversions_are_range_checked() {
             i64::MIN
         );
         assert_eq!(
-            u64::from_lua(Value::Number(2f64.powi(64)), lua).unwrap_err().to_string(),
+            u64::from_lua(Value::Number(2f64.powi(64)), lua)
+                .unwrap_err()
+                .to_string(),
             "number expected, got number (number has no integer representation)"
         );
-        assert_eq!(u64::from_lua(Value::Number(2f64.powi(63)), lua).unwrap(), 1 << 63);
+        assert_eq!(
+            u64::from_lua(Value::Number(2f64.powi(63)), lua).unwrap(),
+            1 << 63
+        );
         assert!(u32::from_lua(Value::Integer(-1), lua).is_err());
         // Numeric strings convert, as in Lua.
         let s = lua.pack("0x10").unwrap();
         assert_eq!(i32::from_lua(s, lua).unwrap(), 16);
         assert_eq!(
-            i32::from_lua(Value::Boolean(true), lua).unwrap_err().to_string(),
+            i32::from_lua(Value::Boolean(true), lua)
+                .unwrap_err()
+                .to_string(),
             "number expected, got boolean"
         );
         // Out of i64: a float.
@@ -77,7 +88,10 @@ fn round_trips() {
         assert_eq!(id.call::<_, String>(1.5).unwrap(), "1.5");
         let bytes: &[u8] = b"\x00\xff";
         assert_eq!(id.call::<_, BString>(bytes).unwrap().0, b"\x00\xff");
-        assert_eq!(id.call::<_, BString>(BString(vec![1, 2])).unwrap().0, vec![1, 2]);
+        assert_eq!(
+            id.call::<_, BString>(BString(vec![1, 2])).unwrap().0,
+            vec![1, 2]
+        );
         assert!(id.call::<_, String>(bytes).is_err());
         assert_eq!(id.call::<_, Option<i64>>(Value::Nil).unwrap(), None);
         assert_eq!(id.call::<_, Option<i64>>(Some(3)).unwrap(), Some(3));
@@ -156,7 +170,10 @@ fn errors_carry_message_position_traceback_and_value() {
             .set_name("@cfg.lua")
             .exec()
             .unwrap_err();
-        assert_eq!(e.message(), "cfg.lua:3: attempt to index a nil value (field 'x')");
+        assert_eq!(
+            e.message(),
+            "cfg.lua:3: attempt to index a nil value (field 'x')"
+        );
         assert_eq!(e.position(), Some(("cfg.lua".to_string(), 3)));
         let tb = e.traceback().unwrap();
         assert!(tb.starts_with("stack traceback:"), "{tb}");
@@ -167,10 +184,22 @@ fn errors_carry_message_position_traceback_and_value() {
 
         // Syntax errors.
         let e = lua.load("x = = 1").set_name("=s").exec().unwrap_err();
-        assert!(matches!(e, Error::Syntax { incomplete_input: false, .. }));
+        assert!(matches!(
+            e,
+            Error::Syntax {
+                incomplete_input: false,
+                ..
+            }
+        ));
         assert_eq!(e.message(), "s:1: unexpected symbol near '='");
         let e = lua.load("if x then").set_name("=s").exec().unwrap_err();
-        assert!(matches!(e, Error::Syntax { incomplete_input: true, .. }));
+        assert!(matches!(
+            e,
+            Error::Syntax {
+                incomplete_input: true,
+                ..
+            }
+        ));
 
         // A non-string error value is kept.
         let e = lua.load("error({ code = 42 })").exec().unwrap_err();
@@ -207,10 +236,7 @@ fn errors_carry_message_position_traceback_and_value() {
             .unwrap();
         assert!(!v.0);
         assert_eq!(v.1.get::<_, i64>(1).unwrap(), 7);
-        assert_eq!(
-            msg(lua, "relay(function() error('deep') end)"),
-            "t:1: deep"
-        );
+        assert_eq!(msg(lua, "relay(function() error('deep') end)"), "t:1: deep");
     });
 }
 
@@ -222,11 +248,18 @@ fn chunks_names_eval_environment_and_reuse() {
             "[string \"error('x')\"]:1: x"
         );
         assert_eq!(
-            lua.load("error('x')").set_name("config.lua").exec().unwrap_err().message(),
+            lua.load("error('x')")
+                .set_name("config.lua")
+                .exec()
+                .unwrap_err()
+                .message(),
             "[string \"config.lua\"]:1: x"
         );
         assert_eq!(lua.load("2 ^ 10").eval::<f64>().unwrap(), 1024.0);
-        assert_eq!(lua.load("return 1, 2").eval::<(i64, i64)>().unwrap(), (1, 2));
+        assert_eq!(
+            lua.load("return 1, 2").eval::<(i64, i64)>().unwrap(),
+            (1, 2)
+        );
         let env = lua.create_table_from([("y", 3)]).unwrap();
         let f = lua
             .load("x = y * 2 return x")
@@ -235,7 +268,10 @@ fn chunks_names_eval_environment_and_reuse() {
             .unwrap();
         assert_eq!(f.call::<_, i64>(()).unwrap(), 6);
         assert_eq!(env.get::<_, i64>("x").unwrap(), 6);
-        let sq = lua.load("local n = ... return n * n").into_function().unwrap();
+        let sq = lua
+            .load("local n = ... return n * n")
+            .into_function()
+            .unwrap();
         let total: i64 = (1..=100).map(|i| sq.call::<_, i64>(i).unwrap()).sum();
         assert_eq!(total, 338350);
         // A binary chunk from string.dump loads back.
@@ -317,7 +353,12 @@ fn rust_functions_and_closures() {
             })
             .unwrap();
         lua.globals().set("counter", counter).unwrap();
-        assert_eq!(lua.load("counter() counter() return counter()").eval::<i64>().unwrap(), 3);
+        assert_eq!(
+            lua.load("counter() counter() return counter()")
+                .eval::<i64>()
+                .unwrap(),
+            3
+        );
         // A callback calling Lua calling the callback.
         let fact = lua
             .create_function(|lua, n: i64| {
@@ -329,7 +370,10 @@ fn rust_functions_and_closures() {
             })
             .unwrap();
         lua.globals().set("fact", fact).unwrap();
-        assert_eq!(lua.load("fact(20)").eval::<i64>().unwrap(), 2432902008176640000);
+        assert_eq!(
+            lua.load("fact(20)").eval::<i64>().unwrap(),
+            2432902008176640000
+        );
         // A mutable callback called again while it runs.
         let reent = lua
             .create_function_mut(|lua, ()| lua.load("reent()").exec())
@@ -337,7 +381,9 @@ fn rust_functions_and_closures() {
         lua.globals().set("reent", reent).unwrap();
         assert!(msg(lua, "reent()").contains("mutable callback called recursively"));
         // Several results, and results in a Lua loop.
-        let divmod = lua.create_function(|_, (a, b): (i64, i64)| Ok((a / b, a % b))).unwrap();
+        let divmod = lua
+            .create_function(|_, (a, b): (i64, i64)| Ok((a / b, a % b)))
+            .unwrap();
         lua.globals().set("divmod", divmod).unwrap();
         assert_eq!(
             lua.load("local s = 0 for i = 1, 1000 do local q, r = divmod(i, 7) s = s + q + r end return s")
@@ -357,7 +403,9 @@ fn rust_functions_and_closures() {
             .unwrap();
         lua.globals().set("mk", mk).unwrap();
         assert_eq!(
-            lua.load("local t = mk(50) collectgarbage() return t[50]").eval::<String>().unwrap(),
+            lua.load("local t = mk(50) collectgarbage() return t[50]")
+                .eval::<String>()
+                .unwrap(),
             "item49"
         );
     });
@@ -370,9 +418,7 @@ fn a_panic_in_a_callback_resumes_in_rust() {
         .create_function(|_, ()| -> luna::Result<()> { panic!("boom") })
         .unwrap();
     lua.globals().set("p", p).unwrap();
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        lua.load("pcall(p)").exec()
-    }));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lua.load("pcall(p)").exec()));
     assert!(r.is_err());
     // The state is still usable.
     assert_eq!(lua.load("1 + 1").eval::<i64>().unwrap(), 2);
@@ -436,14 +482,28 @@ fn userdata_methods_fields_metamethods() {
             })
             .unwrap();
         lua.globals().set("acct", acct.clone()).unwrap();
-        lua.globals().set("Account", lua.create_userdata(Account { balance: 0, log: vec![] }).unwrap()).unwrap();
+        lua.globals()
+            .set(
+                "Account",
+                lua.create_userdata(Account {
+                    balance: 0,
+                    log: vec![],
+                })
+                .unwrap(),
+            )
+            .unwrap();
         assert_eq!(lua.load("acct:deposit(5)").eval::<i64>().unwrap(), 15);
         assert_eq!(lua.load("acct.balance").eval::<i64>().unwrap(), 15);
         lua.load("acct.balance = acct.balance * 2").exec().unwrap();
         assert_eq!(acct.borrow::<Account>().unwrap().balance, 30);
-        assert_eq!(lua.load("tostring(acct)").eval::<String>().unwrap(), "Account(30)");
         assert_eq!(
-            lua.load("tostring(acct + Account.new(12))").eval::<String>().unwrap(),
+            lua.load("tostring(acct)").eval::<String>().unwrap(),
+            "Account(30)"
+        );
+        assert_eq!(
+            lua.load("tostring(acct + Account.new(12))")
+                .eval::<String>()
+                .unwrap(),
             "Account(42)"
         );
         assert!(lua.load("acct == Account.new(30)").eval::<bool>().unwrap());
@@ -479,10 +539,15 @@ fn userdata_methods_fields_metamethods() {
             .unwrap();
         assert!(!r.0 && r.1.ends_with("userdata already borrowed"));
         // Fields read while borrowed mutably: also an error, not a panic.
-        assert!(msg(lua, "acct:with(function() return acct.balance end)")
-            .ends_with("userdata already borrowed"));
+        assert!(
+            msg(lua, "acct:with(function() return acct.balance end)")
+                .ends_with("userdata already borrowed")
+        );
         // Everything is released afterwards.
-        assert_eq!(acct.borrow::<Account>().unwrap().log.last().unwrap(), "with");
+        assert_eq!(
+            acct.borrow::<Account>().unwrap().log.last().unwrap(),
+            "with"
+        );
         {
             let _r = acct.borrow_mut::<Account>().unwrap();
             assert!(matches!(acct.borrow::<Account>(), Err(Error::Borrowed)));
@@ -579,17 +644,38 @@ fn handles_of_another_state_are_refused() {
     let b = Lua::with_executor(Executor::Tree);
     let ta = a.create_table().unwrap();
     let sa = a.create_string("s").unwrap();
-    assert!(matches!(b.globals().set("t", ta.clone()), Err(Error::ForeignHandle)));
-    assert!(matches!(b.globals().set(sa.clone(), 1), Err(Error::ForeignHandle)));
+    assert!(matches!(
+        b.globals().set("t", ta.clone()),
+        Err(Error::ForeignHandle)
+    ));
+    assert!(matches!(
+        b.globals().set(sa.clone(), 1),
+        Err(Error::ForeignHandle)
+    ));
     let fb: Function = b.load("function(x) return x end").eval().unwrap();
-    assert!(matches!(fb.call::<_, Value>(ta.clone()), Err(Error::ForeignHandle)));
-    assert!(matches!(b.create_thread(a.load("return").into_function().unwrap()), Err(Error::ForeignHandle)));
+    assert!(matches!(
+        fb.call::<_, Value>(ta.clone()),
+        Err(Error::ForeignHandle)
+    ));
+    assert!(matches!(
+        b.create_thread(a.load("return").into_function().unwrap()),
+        Err(Error::ForeignHandle)
+    ));
     // A callback returning a foreign handle raises a Lua error.
     let leak = b.create_function(move |_, ()| Ok(ta.clone())).unwrap();
     b.globals().set("leak", leak).unwrap();
-    assert!(b.load("leak()").exec().unwrap_err().message().contains("another"));
+    assert!(
+        b.load("leak()")
+            .exec()
+            .unwrap_err()
+            .message()
+            .contains("another")
+    );
     // Values of different states are never equal.
-    assert_ne!(Value::String(sa), Value::String(b.create_string("s").unwrap()));
+    assert_ne!(
+        Value::String(sa),
+        Value::String(b.create_string("s").unwrap())
+    );
 }
 
 #[test]
@@ -667,7 +753,11 @@ fn many_states_on_all_cores() {
     let results: Vec<i64> = (0..64i64)
         .into_par_iter()
         .map(|i| {
-            let lua = Lua::with_executor(if i % 2 == 0 { Executor::Flat } else { Executor::Tree });
+            let lua = Lua::with_executor(if i % 2 == 0 {
+                Executor::Flat
+            } else {
+                Executor::Tree
+            });
             let sq = lua.create_function(|_, x: i64| Ok(x * x)).unwrap();
             lua.globals().set("sq", sq).unwrap();
             lua.globals().set("i", i).unwrap();
@@ -725,7 +815,9 @@ fn serde_round_trip() {
         let v = lua.to_value(&scene).unwrap();
         lua.globals().set("scene", v.clone()).unwrap();
         assert_eq!(
-            lua.load("scene.shapes[1].Circle.r + scene.shapes[2].Square").eval::<f64>().unwrap(),
+            lua.load("scene.shapes[1].Circle.r + scene.shapes[2].Square")
+                .eval::<f64>()
+                .unwrap(),
             3.5
         );
         assert_eq!(lua.load("scene.shapes[3]").eval::<String>().unwrap(), "Dot");
@@ -733,11 +825,9 @@ fn serde_round_trip() {
         assert_eq!(back, scene);
         let from_lua: Scene = lua
             .from_value(
-                lua.load(
-                    "{ name = 'x', shapes = {}, tags = {}, origin = { 1, 2 }, bytes = {} }",
-                )
-                .eval()
-                .unwrap(),
+                lua.load("{ name = 'x', shapes = {}, tags = {}, origin = { 1, 2 }, bytes = {} }")
+                    .eval()
+                    .unwrap(),
             )
             .unwrap();
         assert_eq!(from_lua.origin, (1, 2));

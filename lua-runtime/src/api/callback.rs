@@ -12,12 +12,12 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Weak};
 
+use super::Function;
 use super::conv::{FromLuaMulti, IntoLuaMulti};
 use super::error::{Error, Result};
 use super::lua::Lua;
 use super::sync::{Inner, RefInner};
 use super::value::{MultiValue, Value};
-use super::Function;
 use crate::error::{LuaError, LuaResult};
 use crate::object::{Args, NativeKind, UserData as RawUserData};
 use crate::state::State;
@@ -131,9 +131,9 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
         let raws = st.th.stack[args.base..args.base + args.n].to_vec();
         lua.values(core, st, raws)
     });
-    let r = lua.inner.enter_callback(st, || {
-        catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, argv)))
-    });
+    let r = lua
+        .inner
+        .enter_callback(st, || catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, argv))));
     match r {
         Ok(Ok(results)) => lua.inner.with_given(st, |st, _| {
             let n = results.len();

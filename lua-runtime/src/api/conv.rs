@@ -253,7 +253,9 @@ macro_rules! int_conv {
         }
     )*};
 }
-int_conv!(i8, u8, i16, u16, i32, u32, i64, u64, i128, u128, isize, usize);
+int_conv!(
+    i8, u8, i16, u16, i32, u32, i64, u64, i128, u128, isize, usize
+);
 
 macro_rules! float_conv {
     ($($t:ty),*) => {$(

@@ -101,10 +101,12 @@ impl Table {
         let k = key.into_lua(&lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.0.raw();
-        let v = lua.inner.with(|st, core| match st.index(t, kr, VarInfo::None) {
-            Ok(v) => Ok(Value::from_raw(&lua.inner, core, st, v)),
-            Err(e) => Err(lua.runtime_error(core, st, e)),
-        })?;
+        let v = lua
+            .inner
+            .with(|st, core| match st.index(t, kr, VarInfo::None) {
+                Ok(v) => Ok(Value::from_raw(&lua.inner, core, st, v)),
+                Err(e) => Err(lua.runtime_error(core, st, e)),
+            })?;
         drop(k);
         V::from_lua(v, &lua)
     }
@@ -185,6 +187,21 @@ impl Table {
             Err(e) => Err(lua.runtime_error(core, st, e)),
         })?;
         i64::from_lua(v, &lua)
+    }
+
+    /// Whether the table has no pairs at all (raw).
+    ///
+    /// ```
+    /// let lua = luna::Lua::new();
+    /// let t = lua.create_table().unwrap();
+    /// assert!(t.is_empty());
+    /// t.set("k", 1).unwrap();
+    /// assert!(!t.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        let t = self.gc();
+        let _g = self.0.lua.lock();
+        matches!(t.raw().next(Raw::Nil), Ok(None))
     }
 
     /// `rawlen(t)`: the border of the sequence part.
@@ -390,7 +407,10 @@ impl<V: FromLua> Iterator for TableSequence<V> {
 #[derive(Clone)]
 pub struct Function(pub(crate) Arc<RefInner>);
 
-handle_common!(Function, "let h = lua.load(\"return 1\").into_function().unwrap();");
+handle_common!(
+    Function,
+    "let h = lua.load(\"return 1\").into_function().unwrap();"
+);
 
 impl Function {
     /// Call the function; a Lua error comes back as [`Error::Runtime`]
@@ -528,7 +548,10 @@ pub enum ThreadStatus {
 #[derive(Clone)]
 pub struct Thread(pub(crate) Arc<RefInner>);
 
-handle_common!(Thread, "let h = lua.create_thread(lua.load(\"return\").into_function().unwrap()).unwrap();");
+handle_common!(
+    Thread,
+    "let h = lua.create_thread(lua.load(\"return\").into_function().unwrap()).unwrap();"
+);
 
 impl Thread {
     /// Resume the coroutine with `args`; returns what it yields or, at the
@@ -607,7 +630,10 @@ impl Thread {
 #[derive(Clone)]
 pub struct AnyUserData(pub(crate) Arc<RefInner>);
 
-handle_common!(AnyUserData, "# struct U; impl luna::UserData for U {}\nlet h = lua.create_userdata(U).unwrap();");
+handle_common!(
+    AnyUserData,
+    "# struct U; impl luna::UserData for U {}\nlet h = lua.create_userdata(U).unwrap();"
+);
 
 impl AnyUserData {
     /// Whether the userdata holds a `T`.

@@ -11,11 +11,11 @@
 use serde::de::{self, DeserializeOwned, IntoDeserializer};
 use serde::ser::{self, Serialize};
 
+use super::Table;
 use super::conv::FromLua;
 use super::error::{Error, Result};
 use super::lua::Lua;
 use super::value::Value;
-use super::Table;
 
 impl ser::Error for Error {
     fn custom<T: std::fmt::Display>(msg: T) -> Error {
@@ -135,10 +135,19 @@ impl<'a> ser::Serializer for Serializer<'a> {
     fn serialize_unit_struct(self, _: &'static str) -> Result<Value> {
         Ok(Value::Nil)
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Value> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Value> {
         self.serialize_str(variant)
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<Value> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Value> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -332,7 +341,10 @@ impl Deserializer {
     }
 
     fn unsupported(&self) -> Error {
-        Error::Message(format!("cannot deserialize a Lua {}", self.value.type_name()))
+        Error::Message(format!(
+            "cannot deserialize a Lua {}",
+            self.value.type_name()
+        ))
     }
 }
 
@@ -531,7 +543,10 @@ struct SeqDe<'a> {
 
 impl<'de> de::SeqAccess<'de> for SeqDe<'_> {
     type Error = Error;
-    fn next_element_seed<T: de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>> {
         match self.it.next() {
             Some(v) => seed.deserialize(self.de.sub(v)).map(Some),
             None => Ok(None),
@@ -576,7 +591,10 @@ struct EnumDe {
 impl<'de> de::EnumAccess<'de> for EnumDe {
     type Error = Error;
     type Variant = Deserializer;
-    fn variant_seed<V: de::DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Deserializer)> {
+    fn variant_seed<V: de::DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Deserializer)> {
         let v = seed.deserialize(self.variant.into_deserializer())?;
         Ok((v, self.de))
     }

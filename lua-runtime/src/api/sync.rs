@@ -185,7 +185,11 @@ impl Inner {
 
     /// Run `f` with the `&mut State` a callback was called with (before
     /// `enter_callback` or after it returned: `st` is the current state).
-    pub(crate) fn with_given<R>(&self, st: &mut State, f: impl FnOnce(&mut State, &Core) -> R) -> R {
+    pub(crate) fn with_given<R>(
+        &self,
+        st: &mut State,
+        f: impl FnOnce(&mut State, &Core) -> R,
+    ) -> R {
         let guard = self.lock.lock();
         let core = self.core(&guard);
         if self.has_pending.load(Ordering::Acquire) {
