@@ -33,13 +33,13 @@ fn integer_conversions_are_range_checked() {
             u8::from_lua(Value::Integer(256), lua)
                 .unwrap_err()
                 .to_string(),
-            "number expected, got number (value out of range)"
+            "cannot convert a Lua number to u8: value out of range"
         );
         assert_eq!(
             i64::from_lua(Value::Number(1.5), lua)
                 .unwrap_err()
                 .to_string(),
-            "number expected, got number (number has no integer representation)"
+            "cannot convert a Lua number to i64: number has no integer representation"
         );
         assert!(i64::from_lua(Value::Number(2f64.powi(63)), lua).is_err());
         assert_eq!(
@@ -50,7 +50,7 @@ fn integer_conversions_are_range_checked() {
             u64::from_lua(Value::Number(2f64.powi(64)), lua)
                 .unwrap_err()
                 .to_string(),
-            "number expected, got number (number has no integer representation)"
+            "cannot convert a Lua number to u64: number has no integer representation"
         );
         assert_eq!(
             u64::from_lua(Value::Number(2f64.powi(63)), lua).unwrap(),
@@ -513,6 +513,10 @@ fn userdata_methods_fields_metamethods() {
             "t:1: Account has no field 'nothing' to set"
         );
         assert!(lua.load("acct.nothing").eval::<Value>().unwrap().is_nil());
+        assert_eq!(
+            msg(lua, "\nacct.balance = 'lots'"),
+            "t:2: bad value for field 'balance' (number expected, got string)"
+        );
         // Wrong arguments and a wrong self.
         assert_eq!(
             msg(lua, "acct:deposit('x')"),

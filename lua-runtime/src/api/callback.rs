@@ -140,7 +140,7 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
             for v in results.iter() {
                 match v.to_raw(&lua.inner) {
                     Ok(r) => st.push(r),
-                    Err(e) => return Err(st.error(e.to_string())),
+                    Err(e) => return Err(error_at_caller(st, &e.to_string())),
                 }
             }
             Ok(n)
@@ -181,8 +181,20 @@ fn raise(lua: &Lua, st: &mut State, args: Args, e: Error) -> LuaError {
             Ok(v) => LuaError::new(v),
             Err(_) => st.plain_error(message),
         },
-        other => st.error(other.to_string()),
+        other => error_at_caller(st, &other.to_string()),
     }
+}
+
+/// `luaL_error` from a Rust function: `msg` with the position of the Lua
+/// code that called it, looking through the userdata field dispatcher
+/// (a field's getter or setter is called by it, for the code that read or
+/// wrote the field).
+fn error_at_caller(st: &mut State, msg: &str) -> LuaError {
+    let mut w = st.where_(1);
+    if w.starts_with(super::userdata::DISPATCH_CHUNK) {
+        w = st.where_(2);
+    }
+    st.plain_error(format!("{w}{msg}"))
 }
 
 /// Argument conversion for methods: the value at `pos` of `args`.

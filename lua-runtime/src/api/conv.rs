@@ -198,25 +198,24 @@ fn to_number(v: &Value) -> Option<Raw> {
 }
 
 fn out_of_range(v: &Value, to: &'static str) -> Error {
-    let _ = to;
     Error::FromLua {
         from: v.type_name(),
-        to: "number",
+        to,
         message: Some("value out of range".into()),
     }
 }
 
-fn no_int_rep(v: &Value) -> Error {
+fn no_int_rep(v: &Value, to: &'static str) -> Error {
     Error::FromLua {
         from: v.type_name(),
-        to: "number",
+        to,
         message: Some("number has no integer representation".into()),
     }
 }
 
 /// The value as an integer (`i128` so that every Rust integer type's range
 /// fits), by Lua's rules.
-fn to_i128(v: &Value) -> Result<i128> {
+fn to_i128(v: &Value, to: &'static str) -> Result<i128> {
     match to_number(v) {
         Some(Raw::Int(i)) => Ok(i128::from(i)),
         Some(Raw::Float(f)) => {
@@ -224,7 +223,7 @@ fn to_i128(v: &Value) -> Result<i128> {
             if f.fract() == 0.0 && f.abs() < 1.7e38 {
                 Ok(f as i128)
             } else {
-                Err(no_int_rep(v))
+                Err(no_int_rep(v, to))
             }
         }
         _ => Err(type_err(v, "number")),
@@ -244,9 +243,9 @@ macro_rules! int_conv {
         }
         impl FromLua for $t {
             fn from_lua(v: Value, _: &Lua) -> Result<$t> {
-                let i = to_i128(&v)?;
+                let i = to_i128(&v, stringify!($t))?;
                 <$t>::try_from(i).map_err(|_| match v {
-                    Value::Number(_) if i64::try_from(i).is_err() => no_int_rep(&v),
+                    Value::Number(_) if i64::try_from(i).is_err() => no_int_rep(&v, stringify!($t)),
                     _ => out_of_range(&v, stringify!($t)),
                 })
             }

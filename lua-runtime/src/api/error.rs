@@ -46,12 +46,16 @@ pub enum Error {
         incomplete_input: bool,
     },
     /// A Lua value could not be converted to a Rust type.
-    #[error("{to} expected, got {from}{}", message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    #[error("{}", match message {
+        None => format!("{to} expected, got {from}"),
+        Some(m) => format!("cannot convert a Lua {from} to {to}: {m}"),
+    })]
     FromLua {
         /// The Lua type of the value.
         from: &'static str,
-        /// What was expected, named as Lua names types ("number",
-        /// "string", a userdata's type name).
+        /// What was expected: without `message`, named as Lua names types
+        /// ("number", "string", a userdata's type name); with one, the Rust
+        /// type ("u8").
         to: &'static str,
         /// Why, when the type was right but not the value ("number has no
         /// integer representation").

@@ -388,10 +388,18 @@ impl<T: 'static> UserDataFields<T> for Registry<T> {
         A: FromLua,
         M: FnMut(&Lua, &mut T, A) -> Result<()> + Send + 'static,
     {
-        self.setters.push((
-            name.into(),
-            method_mut(move |lua, t: &mut T, a: A| setter(lua, t, a)),
-        ));
+        let name = name.into();
+        let field = name.clone();
+        let set = method_mut(move |lua, t: &mut T, a: A| setter(lua, t, a));
+        // A value that does not convert is the field's error, not an
+        // argument's.
+        let set: Callback = Box::new(move |lua, args| match set(lua, args) {
+            Err(Error::BadArgument { pos: 2, cause }) => Err(Error::new(format!(
+                "bad value for field '{field}' ({cause})"
+            ))),
+            r => r,
+        });
+        self.setters.push((name, set));
     }
 }
 
@@ -404,6 +412,10 @@ pub(crate) fn short_type_name<T>() -> &'static str {
         None => full,
     }
 }
+
+/// The dispatchers' chunk name (errors raised in it are reported at its
+/// caller's position).
+pub(crate) const DISPATCH_CHUNK: &str = "[luna userdata]";
 
 /// The `__index`/`__newindex` dispatchers, in Lua: fields first, then
 /// methods, then the type's own metamethod.
@@ -529,7 +541,7 @@ impl Lua {
             let error: Value = self.globals().raw_get("error")?;
             let (get, set): (Function, Function) = self
                 .load(DISPATCH)
-                .set_name("=[luna userdata]")
+                .set_name(format!("={DISPATCH_CHUNK}"))
                 .call((methods, getters, setters, index, newindex, nofield, error))?;
             mt.raw_set("__index", get)?;
             mt.raw_set("__newindex", set)?;
