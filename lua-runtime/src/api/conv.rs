@@ -76,6 +76,14 @@ pub trait FromLuaMulti: Sized {
 
     /// Convert the arguments of a call, the first being argument number
     /// `pos`: an error is an [`Error::BadArgument`] naming the argument.
+    ///
+    /// ```
+    /// use luna::FromLuaMulti;
+    /// let lua = luna::Lua::new();
+    /// let m = luna::MultiValue::from(vec![luna::Value::Integer(1), luna::Value::Nil]);
+    /// let e = <(i64, String)>::from_lua_args(m, 1, &lua).unwrap_err();
+    /// assert!(matches!(e, luna::Error::BadArgument { pos: 2, .. }));
+    /// ```
     fn from_lua_args(values: MultiValue, pos: usize, lua: &Lua) -> Result<Self> {
         Self::from_lua_multi(values, lua).map_err(|e| bad_arg(pos, e))
     }

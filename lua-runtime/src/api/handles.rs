@@ -342,7 +342,15 @@ impl Table {
     }
 }
 
-/// The iterator of [`Table::pairs`].
+/// The iterator of [`Table::pairs`]: `Result<(K, V)>` items.
+///
+/// ```
+/// let lua = luna::Lua::new();
+/// let t = lua.create_table_from([(1, 10)]).unwrap();
+/// let mut it: luna::TablePairs<i64, i64> = t.pairs();
+/// assert_eq!(it.next().unwrap().unwrap(), (1, 10));
+/// assert!(it.next().is_none());
+/// ```
 pub struct TablePairs<K, V> {
     table: Table,
     /// The last key returned (`None` when finished).
@@ -366,7 +374,15 @@ impl<K: FromLua, V: FromLua> Iterator for TablePairs<K, V> {
     }
 }
 
-/// The iterator of [`Table::sequence_values`].
+/// The iterator of [`Table::sequence_values`]: `Result<V>` items.
+///
+/// ```
+/// let lua = luna::Lua::new();
+/// let t = lua.create_sequence_from(["a"]).unwrap();
+/// let mut it: luna::TableSequence<String> = t.sequence_values();
+/// assert_eq!(it.next().unwrap().unwrap(), "a");
+/// assert!(it.next().is_none());
+/// ```
 pub struct TableSequence<V> {
     table: Table,
     index: i64,
@@ -525,6 +541,12 @@ impl PartialEq<&str> for LuaString {
 }
 
 /// A coroutine's status, as Rust sees it.
+///
+/// ```
+/// let lua = luna::Lua::new();
+/// let co: luna::Thread = lua.load("coroutine.create(function() end)").eval().unwrap();
+/// assert_eq!(co.status(), luna::ThreadStatus::Resumable);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThreadStatus {
     /// Not started, or suspended in a yield: can be resumed.

@@ -465,6 +465,13 @@ fn error_text(st: &mut State, v: Raw) -> String {
 }
 
 /// Whether a chunk may be text, binary (a `string.dump` result), or both.
+///
+/// ```
+/// let lua = luna::Lua::new();
+/// let bin: luna::BString = lua.load("string.dump(function() return 1 end)").eval().unwrap();
+/// assert!(lua.load(&bin.0).set_mode(luna::ChunkMode::Text).exec().is_err());
+/// assert_eq!(lua.load(&bin.0).set_mode(luna::ChunkMode::Binary).eval::<i64>().unwrap(), 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChunkMode {
     /// Source text only.

@@ -309,7 +309,17 @@ impl<T> UdCell<T> {
 }
 
 /// A shared borrow of a userdata's value (see
-/// [`AnyUserData::borrow`](super::AnyUserData::borrow)).
+/// [`AnyUserData::borrow`](super::AnyUserData::borrow)). Holds the state's
+/// lock while it lives.
+///
+/// ```
+/// struct N(i32);
+/// impl luna::UserData for N {}
+/// let lua = luna::Lua::new();
+/// let ud = lua.create_userdata(N(1)).unwrap();
+/// let r: luna::UserDataRef<N> = ud.borrow().unwrap();
+/// assert_eq!(r.0, 1);
+/// ```
 pub struct UserDataRef<'a, T> {
     cell: NonNull<UdCell<T>>,
     _guard: ReentrantMutexGuard<'a, ()>,
@@ -317,7 +327,19 @@ pub struct UserDataRef<'a, T> {
 }
 
 /// A mutable borrow of a userdata's value (see
-/// [`AnyUserData::borrow_mut`](super::AnyUserData::borrow_mut)).
+/// [`AnyUserData::borrow_mut`](super::AnyUserData::borrow_mut)). Holds the
+/// state's lock while it lives.
+///
+/// ```
+/// struct N(i32);
+/// impl luna::UserData for N {}
+/// let lua = luna::Lua::new();
+/// let ud = lua.create_userdata(N(1)).unwrap();
+/// let mut w: luna::UserDataRefMut<N> = ud.borrow_mut().unwrap();
+/// w.0 = 2;
+/// drop(w);
+/// assert_eq!(ud.borrow::<N>().unwrap().0, 2);
+/// ```
 pub struct UserDataRefMut<'a, T> {
     cell: NonNull<UdCell<T>>,
     _guard: ReentrantMutexGuard<'a, ()>,
