@@ -16,7 +16,7 @@ use super::Function;
 use super::conv::{FromLuaMulti, IntoLuaMulti};
 use super::error::{Error, Result};
 use super::lua::Lua;
-use super::sync::{Inner, RefInner};
+use super::sync::{BorrowedLua, Inner, RefInner};
 use super::value::{MultiValue, Value};
 use crate::error::{LuaError, LuaResult};
 use crate::object::{Args, NativeKind, UserData as RawUserData};
@@ -25,7 +25,9 @@ use crate::value::Value as Raw;
 use crate::vm::frame::FrameFn;
 
 /// The boxed closure of a Rust function.
-pub(crate) type Callback = Box<dyn Fn(&Lua, MultiValue) -> Result<MultiValue> + Send + 'static>;
+/// It receives the arguments and appends its results to the `Vec`.
+pub(crate) type Callback =
+    Box<dyn Fn(&Lua, MultiValue, &mut Vec<Value>) -> Result<()> + Send + 'static>;
 
 struct CallbackBox {
     lua: Weak<Inner>,
@@ -60,8 +62,8 @@ impl Lua {
         R: IntoLuaMulti,
         F: Fn(&Lua, A) -> Result<R> + Send + 'static,
     {
-        self.create_callback(Box::new(move |lua, args| {
-            f(lua, A::from_lua_args(args, 1, lua)?)?.into_lua_multi(lua)
+        self.create_callback(Box::new(move |lua, args, out| {
+            f(lua, A::from_lua_args(args, 1, lua)?)?.push_values(lua, out)
         }))
     }
 
@@ -83,9 +85,9 @@ impl Lua {
         F: FnMut(&Lua, A) -> Result<R> + Send + 'static,
     {
         let f = RefCell::new(f);
-        self.create_callback(Box::new(move |lua, args| {
+        self.create_callback(Box::new(move |lua, args, out| {
             let mut f = f.try_borrow_mut().map_err(|_| Error::RecursiveCallback)?;
-            f(lua, A::from_lua_args(args, 1, lua)?)?.into_lua_multi(lua)
+            f(lua, A::from_lua_args(args, 1, lua)?)?.push_values(lua, out)
         }))
     }
 
@@ -122,28 +124,37 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
     let Some(cb) = data.downcast_ref::<CallbackBox>() else {
         return Err(st.error("Rust function without its closure"));
     };
-    let Some(inner) = cb.lua.upgrade() else {
+    let Some(lua) = BorrowedLua::new(&cb.lua) else {
         // Only while the state is being dropped (finalizers at close).
         return Err(st.error("Lua state is closing"));
     };
-    let lua = Lua { inner };
-    let argv = lua.inner.with_given(st, |st, core| {
-        let raws = st.th.stack[args.base..args.base + args.n].to_vec();
-        lua.values(core, st, raws)
+    let (argv, mut out) = lua.inner.with_given(st, |st, core| {
+        let mut v = Vec::with_capacity(args.n);
+        for i in args.base..args.base + args.n {
+            let r = st.th.stack[i];
+            v.push(Value::from_raw(&lua.inner, core, st, r));
+        }
+        (MultiValue(v), core.scratch.take())
     });
-    let r = lua
-        .inner
-        .enter_callback(st, || catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, argv))));
+    let r = lua.inner.enter_callback(st, || {
+        catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, argv, &mut out)))
+    });
     match r {
-        Ok(Ok(results)) => lua.inner.with_given(st, |st, _| {
-            let n = results.len();
-            for v in results.iter() {
+        Ok(Ok(())) => lua.inner.with_given(st, |st, core| {
+            let n = out.len();
+            let mut r = Ok(n);
+            for v in out.iter() {
                 match v.to_raw(&lua.inner) {
-                    Ok(r) => st.push(r),
-                    Err(e) => return Err(error_at_caller(st, &e.to_string())),
+                    Ok(v) => st.push(v),
+                    Err(e) => {
+                        r = Err(error_at_caller(st, &e.to_string()));
+                        break;
+                    }
                 }
             }
-            Ok(n)
+            out.clear();
+            core.scratch.replace(out);
+            r
         }),
         Ok(Err(e)) => Err(raise(&lua, st, args, e)),
         Err(p) => {

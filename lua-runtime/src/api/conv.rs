@@ -58,6 +58,14 @@ pub trait FromLua: Sized {
 pub trait IntoLuaMulti: Sized {
     /// Convert.
     fn into_lua_multi(self, lua: &Lua) -> Result<MultiValue>;
+
+    /// Convert, appending to `out` (what calls use: no list is built for
+    /// one value or a tuple).
+    #[doc(hidden)]
+    fn push_values(self, lua: &Lua, out: &mut Vec<Value>) -> Result<()> {
+        out.extend(self.into_lua_multi(lua)?.0);
+        Ok(())
+    }
 }
 
 /// Rust values made from several Lua values: missing values are nil,
@@ -198,7 +206,7 @@ fn to_number(v: &Value) -> Option<Raw> {
         Value::Integer(i) => Some(Raw::Int(*i)),
         Value::Number(f) => Some(Raw::Float(*f)),
         Value::String(s) => {
-            let _g = s.0.lua.lock();
+            let _g = s.0.lua.inner.lock();
             crate::vm::ops::to_number(s.0.raw())
         }
         _ => None,
@@ -250,7 +258,13 @@ macro_rules! int_conv {
             }
         }
         impl FromLua for $t {
+            #[inline]
             fn from_lua(v: Value, _: &Lua) -> Result<$t> {
+                if let Value::Integer(i) = v
+                    && let Ok(n) = <$t>::try_from(i)
+                {
+                    return Ok(n);
+                }
                 let i = to_i128(&v, stringify!($t))?;
                 <$t>::try_from(i).map_err(|_| match v {
                     Value::Number(_) if i64::try_from(i).is_err() => no_int_rep(&v, stringify!($t)),
@@ -447,6 +461,11 @@ impl<T: IntoLua> IntoLuaMulti for T {
     fn into_lua_multi(self, lua: &Lua) -> Result<MultiValue> {
         Ok(MultiValue(vec![self.into_lua(lua)?]))
     }
+    #[inline]
+    fn push_values(self, lua: &Lua, out: &mut Vec<Value>) -> Result<()> {
+        out.push(self.into_lua(lua)?);
+        Ok(())
+    }
 }
 impl<T: FromLua> FromLuaMulti for T {
     fn from_lua_multi(values: MultiValue, lua: &Lua) -> Result<T> {
@@ -489,6 +508,10 @@ impl IntoLuaMulti for () {
     fn into_lua_multi(self, _: &Lua) -> Result<MultiValue> {
         Ok(MultiValue::new())
     }
+    #[inline]
+    fn push_values(self, _: &Lua, _: &mut Vec<Value>) -> Result<()> {
+        Ok(())
+    }
 }
 impl FromLuaMulti for () {
     fn from_lua_multi(_: MultiValue, _: &Lua) -> Result<()> {
@@ -501,6 +524,9 @@ impl<T: IntoLuaMulti> IntoLuaMulti for Result<T> {
     fn into_lua_multi(self, lua: &Lua) -> Result<MultiValue> {
         self?.into_lua_multi(lua)
     }
+    fn push_values(self, lua: &Lua, out: &mut Vec<Value>) -> Result<()> {
+        self?.push_values(lua, out)
+    }
 }
 
 macro_rules! tuple_conv {
@@ -508,11 +534,16 @@ macro_rules! tuple_conv {
         impl<$($name: IntoLua,)+ $last: IntoLuaMulti> IntoLuaMulti for ($($name,)+ $last,) {
             #[allow(non_snake_case)]
             fn into_lua_multi(self, lua: &Lua) -> Result<MultiValue> {
+                let mut out = Vec::new();
+                self.push_values(lua, &mut out)?;
+                Ok(MultiValue(out))
+            }
+            #[allow(non_snake_case)]
+            #[inline]
+            fn push_values(self, lua: &Lua, out: &mut Vec<Value>) -> Result<()> {
                 let ($($name,)+ $last,) = self;
-                let mut out = MultiValue::new();
                 $(out.push($name.into_lua(lua)?);)+
-                out.extend($last.into_lua_multi(lua)?.0);
-                Ok(out)
+                $last.push_values(lua, out)
             }
         }
         impl<$($name: FromLua,)+ $last: FromLuaMulti> FromLuaMulti for ($($name,)+ $last,) {
@@ -542,6 +573,9 @@ macro_rules! tuple_conv {
 impl<A: IntoLuaMulti> IntoLuaMulti for (A,) {
     fn into_lua_multi(self, lua: &Lua) -> Result<MultiValue> {
         self.0.into_lua_multi(lua)
+    }
+    fn push_values(self, lua: &Lua, out: &mut Vec<Value>) -> Result<()> {
+        self.0.push_values(lua, out)
     }
 }
 impl<A: FromLuaMulti> FromLuaMulti for (A,) {

@@ -27,7 +27,7 @@ macro_rules! handle_common {
             /// ```
             pub fn lua(&self) -> Lua {
                 Lua {
-                    inner: self.0.lua.clone(),
+                    inner: self.0.lua.inner.clone(),
                 }
             }
 
@@ -39,8 +39,8 @@ macro_rules! handle_common {
             /// assert!(h.is_same(&h.clone()));
             /// ```
             pub fn is_same(&self, other: &$t) -> bool {
-                Arc::ptr_eq(&self.0.lua, &other.0.lua) && {
-                    let _g = self.0.lua.lock();
+                Arc::ptr_eq(&self.0.lua.inner, &other.0.lua.inner) && {
+                    let _g = self.0.lua.inner.lock();
                     self.0.raw().raw_eq(&other.0.raw())
                 }
             }
@@ -77,10 +77,6 @@ pub struct Table(pub(crate) Arc<RefInner>);
 handle_common!(Table, "let h = lua.create_table().unwrap();");
 
 impl Table {
-    fn lua_ref(&self) -> Lua {
-        self.lua()
-    }
-
     fn gc(&self) -> Gc<crate::object::Table> {
         match self.0.raw() {
             Raw::Table(t) => t,
@@ -97,7 +93,7 @@ impl Table {
     /// assert_eq!(t.get::<_, Option<String>>("missing").unwrap(), None);
     /// ```
     pub fn get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let k = key.into_lua(&lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.0.raw();
@@ -120,7 +116,7 @@ impl Table {
     /// assert_eq!(t.get::<_, Vec<i64>>("k").unwrap(), vec![1, 2]);
     /// ```
     pub fn set<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let k = key.into_lua(&lua)?;
         let v = value.into_lua(&lua)?;
         let (kr, vr) = (k.to_raw(&lua.inner)?, v.to_raw(&lua.inner)?);
@@ -140,7 +136,7 @@ impl Table {
     /// assert_eq!(t.raw_get::<_, i64>(1).unwrap(), 5);
     /// ```
     pub fn raw_get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let k = key.into_lua(&lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.gc();
@@ -160,7 +156,7 @@ impl Table {
     /// assert!(t.raw_set(luna::Value::Nil, 1).is_err());
     /// ```
     pub fn raw_set<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let k = key.into_lua(&lua)?;
         let v = value.into_lua(&lua)?;
         let (kr, vr) = (k.to_raw(&lua.inner)?, v.to_raw(&lua.inner)?);
@@ -180,7 +176,7 @@ impl Table {
     /// assert_eq!(t.raw_len(), 0);
     /// ```
     pub fn len(&self) -> Result<i64> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let t = self.0.raw();
         let v = lua.inner.with(|st, core| match st.len(t, VarInfo::None) {
             Ok(v) => Ok(Value::from_raw(&lua.inner, core, st, v)),
@@ -200,7 +196,7 @@ impl Table {
     /// ```
     pub fn is_empty(&self) -> bool {
         let t = self.gc();
-        let _g = self.0.lua.lock();
+        let _g = self.0.lua.inner.lock();
         matches!(t.raw().next(Raw::Nil), Ok(None))
     }
 
@@ -212,7 +208,7 @@ impl Table {
     /// ```
     pub fn raw_len(&self) -> usize {
         let t = self.gc();
-        let _g = self.0.lua.lock();
+        let _g = self.0.lua.inner.lock();
         t.len().max(0) as usize
     }
 
@@ -252,7 +248,7 @@ impl Table {
     /// assert!(t.metatable().is_some());
     /// ```
     pub fn metatable(&self) -> Option<Table> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let t = self.gc();
         lua.inner.with(|st, core| {
             t.metatable()
@@ -272,10 +268,10 @@ impl Table {
     /// assert_eq!(t.get::<_, i64>("x").unwrap(), 1);
     /// ```
     pub fn set_metatable(&self, mt: Option<Table>) {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let t = self.gc();
         let m = match mt {
-            Some(m) if Arc::ptr_eq(&m.0.lua, &lua.inner) => Some(m.gc()),
+            Some(m) if Arc::ptr_eq(&m.0.lua.inner, &lua.inner) => Some(m.gc()),
             Some(_) => return,
             None => None,
         };
@@ -325,7 +321,7 @@ impl Table {
 
     /// Raw `next`: the pair after `key` (`Nil` to start), converted.
     pub(crate) fn next_raw(&self, key: &Value) -> Result<Option<(Value, Value)>> {
-        let lua = self.lua_ref();
+        let lua = &self.0.lua;
         let kr = key.to_raw(&lua.inner)?;
         let t = self.gc();
         lua.inner.with(|st, core| {
@@ -365,8 +361,8 @@ impl<K: FromLua, V: FromLua> Iterator for TablePairs<K, V> {
         match self.table.next_raw(&key) {
             Ok(Some((k, v))) => {
                 self.key = Some(k.clone());
-                let lua = self.table.lua();
-                Some(K::from_lua(k, &lua).and_then(|k| Ok((k, V::from_lua(v, &lua)?))))
+                let lua = &self.table.0.lua;
+                Some(K::from_lua(k, lua).and_then(|k| Ok((k, V::from_lua(v, lua)?))))
             }
             Ok(None) => None,
             Err(e) => Some(Err(e)),
@@ -403,7 +399,7 @@ impl<V: FromLua> Iterator for TableSequence<V> {
             }
             Ok(v) => {
                 self.index += 1;
-                Some(V::from_lua(v, &self.table.lua()))
+                Some(V::from_lua(v, &self.table.0.lua))
             }
             Err(e) => {
                 self.done = true;
@@ -439,12 +435,12 @@ impl Function {
     /// assert_eq!((n, a.as_str(), b), (2, "s", true));
     /// ```
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&self, args: A) -> Result<R> {
-        let lua = self.lua();
-        let args = args.into_lua_multi(&lua)?;
-        let raws = lua.raws(&args)?;
-        let r = lua.call_raw(self.0.raw(), &raws)?;
-        drop(args);
-        R::from_lua_multi(r, &lua)
+        let lua = &self.0.lua;
+        let mut argv = Vec::new();
+        args.push_values(lua, &mut argv)?;
+        let r = lua.call_values(self.0.raw(), &argv)?;
+        drop(argv);
+        R::from_lua_multi(r, lua)
     }
 }
 
@@ -463,7 +459,7 @@ handle_common!(LuaString, "let h = lua.create_string(\"s\").unwrap();");
 
 impl LuaString {
     fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let _g = self.0.lua.lock();
+        let _g = self.0.lua.inner.lock();
         match self.0.raw() {
             Raw::Str(s) => f(s.as_bytes()),
             _ => unreachable!("a LuaString handle holds a string"),
@@ -587,7 +583,7 @@ impl Thread {
     /// assert_eq!(co.status(), luna::ThreadStatus::Error);
     /// ```
     pub fn resume<A: IntoLuaMulti, R: FromLuaMulti>(&self, args: A) -> Result<R> {
-        let lua = self.lua();
+        let lua = &self.0.lua;
         let args = args.into_lua_multi(&lua)?;
         let raws = lua.raws(&args)?;
         let Raw::Thread(co) = self.0.raw() else {
@@ -626,7 +622,7 @@ impl Thread {
     /// assert_eq!(co.status(), luna::ThreadStatus::Finished);
     /// ```
     pub fn status(&self) -> ThreadStatus {
-        let _g = self.0.lua.lock();
+        let _g = self.0.lua.inner.lock();
         let Raw::Thread(co) = self.0.raw() else {
             unreachable!("a Thread handle holds a thread")
         };
@@ -669,7 +665,7 @@ impl AnyUserData {
     /// assert!(!ud.is::<String>());
     /// ```
     pub fn is<T: 'static>(&self) -> bool {
-        let _g = self.0.lua.lock();
+        let _g = self.0.lua.inner.lock();
         match self.0.raw() {
             Raw::UserData(ud) => ud.data.borrow().is::<super::sync::UdCell<T>>(),
             _ => false,

@@ -382,18 +382,31 @@ impl Lua {
             .collect()
     }
 
-    /// Call `f` with `args`, all results, traceback captured on error.
-    pub(crate) fn call_raw(&self, f: Raw, args: &[Raw]) -> Result<MultiValue> {
+    /// Call `f` with `args` (checked to belong to this state), all
+    /// results, traceback captured on error.
+    pub(crate) fn call_values(&self, f: Raw, args: &[Value]) -> Result<MultiValue> {
         self.inner.with(|st, core| {
             let base = st.top();
             st.push(f);
-            for &a in args {
-                st.push(a);
+            for a in args {
+                match a.to_raw(&self.inner) {
+                    Ok(r) => st.push(r),
+                    Err(e) => {
+                        st.th.stack.truncate(base);
+                        return Err(e);
+                    }
+                }
             }
             match st.call_at_flags(base, -1, FrameFlags::TRACEBACK) {
                 Ok(()) => {
-                    let raws: Vec<Raw> = st.th.stack.drain(base..).collect();
-                    Ok(self.values(core, st, raws))
+                    let top = st.top();
+                    let mut out = Vec::with_capacity(top - base);
+                    for i in base..top {
+                        let v = st.th.stack[i];
+                        out.push(Value::from_raw(&self.inner, core, st, v));
+                    }
+                    st.th.stack.truncate(base);
+                    Ok(MultiValue(out))
                 }
                 Err(e) => {
                     st.th.stack.truncate(base);

@@ -41,12 +41,14 @@ use std::any::Any;
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 
+use super::Lua;
 use crate::gc::Gc;
 use crate::object::Table as RawTableObj;
 use crate::state::State;
@@ -77,6 +79,9 @@ pub(crate) struct Core {
     next: Cell<u32>,
     /// Metatables of userdata types, rooted in permanent slots.
     pub(crate) ud_metas: RefCell<HashMap<std::any::TypeId, Raw>>,
+    /// A results buffer for Rust callbacks, reused from call to call (a
+    /// nested callback finds it taken and makes its own).
+    pub(crate) scratch: RefCell<Vec<super::Value>>,
     /// A panic caught in a Rust callback, resumed when control is back in
     /// the Rust code that called into Lua.
     pub(crate) panic: RefCell<Option<Box<dyn Any + Send>>>,
@@ -112,6 +117,7 @@ impl Inner {
                 free: RefCell::new(Vec::new()),
                 next: Cell::new(1),
                 ud_metas: RefCell::new(HashMap::new()),
+                scratch: RefCell::new(Vec::new()),
                 panic: RefCell::new(None),
             }),
             pending: Mutex::new(Vec::new()),
@@ -252,9 +258,39 @@ impl Core {
     }
 }
 
+/// The `Lua` a Rust callback receives, made from the callback's weak link
+/// without touching the reference counts (two atomic operations on every
+/// call otherwise).
+pub(crate) struct BorrowedLua(ManuallyDrop<Lua>);
+
+impl BorrowedLua {
+    /// `None` once the state is being dropped (finalizers run at close).
+    pub(crate) fn new(w: &Weak<Inner>) -> Option<BorrowedLua> {
+        if w.strong_count() == 0 {
+            return None;
+        }
+        // SAFETY: the allocation is an `Arc<Inner>`'s (the weak link was
+        // made by `Arc::downgrade`) and its strong count is not 0. A callback
+        // runs only inside an API operation on this state (S2: Lua code runs
+        // only from `with`), and that operation's caller holds a strong
+        // reference (the `Lua` or the handle it was called on, borrowed for
+        // the whole operation), so the count stays above 0 while this value
+        // lives. `ManuallyDrop` keeps this value from decrementing it.
+        let arc = unsafe { Arc::from_raw(Weak::as_ptr(w)) };
+        Some(BorrowedLua(ManuallyDrop::new(Lua { inner: arc })))
+    }
+}
+
+impl std::ops::Deref for BorrowedLua {
+    type Target = Lua;
+    fn deref(&self) -> &Lua {
+        &self.0
+    }
+}
+
 /// A rooted value (S4), shared by a handle's clones.
 pub(crate) struct RefInner {
-    pub(crate) lua: Arc<Inner>,
+    pub(crate) lua: Lua,
     slot: u32,
     value: Raw,
 }
@@ -271,7 +307,7 @@ impl RefInner {
     pub(crate) fn new(lua: &Arc<Inner>, core: &Core, st: &mut State, v: Raw) -> Arc<RefInner> {
         let slot = core.root(st, v);
         Arc::new(RefInner {
-            lua: lua.clone(),
+            lua: Lua { inner: lua.clone() },
             slot,
             value: v,
         })
@@ -286,7 +322,7 @@ impl RefInner {
 
 impl Drop for RefInner {
     fn drop(&mut self) {
-        self.lua.release(self.slot);
+        self.lua.inner.release(self.slot);
     }
 }
 
@@ -360,7 +396,7 @@ pub(crate) fn borrow_ud<'a, T: 'static>(
     r: &'a RefInner,
     mutable: bool,
 ) -> Result<(NonNull<UdCell<T>>, ReentrantMutexGuard<'a, ()>), BorrowFail> {
-    let guard = r.lua.lock();
+    let guard = r.lua.inner.lock();
     let Raw::UserData(ud) = r.raw() else {
         return Err(BorrowFail::NotUserData);
     };

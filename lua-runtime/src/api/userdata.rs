@@ -275,14 +275,14 @@ fn this(args: &mut MultiValue) -> Result<AnyUserData> {
 fn method<T: 'static, A: FromLuaMulti, R: IntoLuaMulti>(
     m: impl Fn(&Lua, &T, A) -> Result<R> + Send + 'static,
 ) -> Callback {
-    Box::new(move |lua, mut args| {
+    Box::new(move |lua, mut args, out| {
         let ud = this(&mut args)?;
         let a = A::from_lua_args(args, 2, lua)?;
         let r = {
             let v = ud.borrow::<T>().map_err(|e| self_error::<T>(e))?;
             m(lua, &v, a)?
         };
-        r.into_lua_multi(lua)
+        r.push_values(lua, out)
     })
 }
 
@@ -290,7 +290,7 @@ fn method_mut<T: 'static, A: FromLuaMulti, R: IntoLuaMulti>(
     m: impl FnMut(&Lua, &mut T, A) -> Result<R> + Send + 'static,
 ) -> Callback {
     let m = RefCell::new(m);
-    Box::new(move |lua, mut args| {
+    Box::new(move |lua, mut args, out| {
         let ud = this(&mut args)?;
         let a = A::from_lua_args(args, 2, lua)?;
         let r = {
@@ -298,7 +298,7 @@ fn method_mut<T: 'static, A: FromLuaMulti, R: IntoLuaMulti>(
             let mut m = m.try_borrow_mut().map_err(|_| Error::RecursiveCallback)?;
             m(lua, &mut v, a)?
         };
-        r.into_lua_multi(lua)
+        r.push_values(lua, out)
     })
 }
 
@@ -320,7 +320,7 @@ fn self_error<T>(e: Error) -> Error {
 fn function<A: FromLuaMulti, R: IntoLuaMulti>(
     f: impl Fn(&Lua, A) -> Result<R> + Send + 'static,
 ) -> Callback {
-    Box::new(move |lua, args| f(lua, A::from_lua_args(args, 1, lua)?)?.into_lua_multi(lua))
+    Box::new(move |lua, args, out| f(lua, A::from_lua_args(args, 1, lua)?)?.push_values(lua, out))
 }
 
 impl<T: 'static> UserDataMethods<T> for Registry<T> {
@@ -393,7 +393,7 @@ impl<T: 'static> UserDataFields<T> for Registry<T> {
         let set = method_mut(move |lua, t: &mut T, a: A| setter(lua, t, a));
         // A value that does not convert is the field's error, not an
         // argument's.
-        let set: Callback = Box::new(move |lua, args| match set(lua, args) {
+        let set: Callback = Box::new(move |lua, args, out| match set(lua, args, out) {
             Err(Error::BadArgument { pos: 2, cause }) => Err(Error::new(format!(
                 "bad value for field '{field}' ({cause})"
             ))),

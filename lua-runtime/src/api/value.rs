@@ -119,11 +119,11 @@ impl Value {
     /// The state a handle belongs to (`None` for plain data).
     pub(crate) fn owner(&self) -> Option<&Arc<Inner>> {
         match self {
-            Value::String(h) => Some(&h.0.lua),
-            Value::Table(h) => Some(&h.0.lua),
-            Value::Function(h) => Some(&h.0.lua),
-            Value::Thread(h) => Some(&h.0.lua),
-            Value::UserData(h) => Some(&h.0.lua),
+            Value::String(h) => Some(&h.0.lua.inner),
+            Value::Table(h) => Some(&h.0.lua.inner),
+            Value::Function(h) => Some(&h.0.lua.inner),
+            Value::Thread(h) => Some(&h.0.lua.inner),
+            Value::UserData(h) => Some(&h.0.lua.inner),
             _ => None,
         }
     }
