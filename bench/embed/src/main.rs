@@ -117,7 +117,9 @@ fn main() {
         ),
     ];
     println!("{:<48} {:>10} {:>10} {:>11}", "case", "luna", "mlua", "luna/mlua");
-    for (name, l, m) in cases {
+    // An argument selects cases by substring (for profiling one).
+    let filter = std::env::args().nth(1).unwrap_or_default();
+    for (name, l, m) in cases.into_iter().filter(|c| c.0.contains(&filter)) {
         let (tl, tm) = (l(), m());
         println!(
             "{:<48} {:>8.1}ms {:>8.1}ms {:>11.2}",

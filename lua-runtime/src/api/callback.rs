@@ -17,7 +17,7 @@ use super::conv::{FromLuaMulti, IntoLuaMulti};
 use super::error::{Error, Result};
 use super::lua::Lua;
 use super::sync::{BorrowedLua, Inner, RefInner};
-use super::value::{MultiValue, Value};
+use super::value::Value;
 use crate::error::{LuaError, LuaResult};
 use crate::object::{Args, NativeKind, UserData as RawUserData};
 use crate::state::State;
@@ -25,9 +25,10 @@ use crate::value::Value as Raw;
 use crate::vm::frame::FrameFn;
 
 /// The boxed closure of a Rust function.
-/// It receives the arguments and appends its results to the `Vec`.
+/// It takes its arguments from the first `Vec` (left empty) and appends its
+/// results to the second (both are buffers reused from call to call).
 pub(crate) type Callback =
-    Box<dyn Fn(&Lua, MultiValue, &mut Vec<Value>) -> Result<()> + Send + 'static>;
+    Box<dyn Fn(&Lua, &mut Vec<Value>, &mut Vec<Value>) -> Result<()> + Send + 'static>;
 
 struct CallbackBox {
     lua: Weak<Inner>,
@@ -63,7 +64,7 @@ impl Lua {
         F: Fn(&Lua, A) -> Result<R> + Send + 'static,
     {
         self.create_callback(Box::new(move |lua, args, out| {
-            f(lua, A::from_lua_args(args, 1, lua)?)?.push_values(lua, out)
+            f(lua, A::from_lua_iter(&mut args.drain(..), 1, lua)?)?.push_values(lua, out)
         }))
     }
 
@@ -87,7 +88,7 @@ impl Lua {
         let f = RefCell::new(f);
         self.create_callback(Box::new(move |lua, args, out| {
             let mut f = f.try_borrow_mut().map_err(|_| Error::RecursiveCallback)?;
-            f(lua, A::from_lua_args(args, 1, lua)?)?.push_values(lua, out)
+            f(lua, A::from_lua_iter(&mut args.drain(..), 1, lua)?)?.push_values(lua, out)
         }))
     }
 
@@ -128,16 +129,17 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
         // Only while the state is being dropped (finalizers at close).
         return Err(st.error("Lua state is closing"));
     };
-    let (argv, mut out) = lua.inner.with_given(st, |st, core| {
-        let mut v = Vec::with_capacity(args.n);
+    let (mut argv, mut out) = lua.inner.with_given(st, |st, core| {
+        let mut v = core.arg_scratch.take();
         for i in args.base..args.base + args.n {
-            let r = st.th.stack[i];
+            // Read as two words: the caller just wrote it that way.
+            let r = Raw::load(&st.th.stack[i]);
             v.push(Value::from_raw(&lua.inner, core, st, r));
         }
-        (MultiValue(v), core.scratch.take())
+        (v, core.scratch.take())
     });
     let r = lua.inner.enter_callback(st, || {
-        catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, argv, &mut out)))
+        catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, &mut argv, &mut out)))
     });
     match r {
         Ok(Ok(())) => lua.inner.with_given(st, |st, core| {
@@ -145,7 +147,13 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
             let mut r = Ok(n);
             for v in out.iter() {
                 match v.to_raw(&lua.inner) {
-                    Ok(v) => st.push(v),
+                    Ok(v) => {
+                        // Written as two words, as the executor reads it.
+                        st.push(Raw::Nil);
+                        if let Some(slot) = st.th.stack.last_mut() {
+                            Raw::store(slot, v);
+                        }
+                    }
                     Err(e) => {
                         r = Err(error_at_caller(st, &e.to_string()));
                         break;
@@ -154,6 +162,8 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
             }
             out.clear();
             core.scratch.replace(out);
+            argv.clear();
+            core.arg_scratch.replace(argv);
             r
         }),
         Ok(Err(e)) => Err(raise(&lua, st, args, e)),
@@ -208,11 +218,3 @@ fn error_at_caller(st: &mut State, msg: &str) -> LuaError {
     st.plain_error(format!("{w}{msg}"))
 }
 
-/// Argument conversion for methods: the value at `pos` of `args`.
-pub(crate) fn take_first(args: &mut MultiValue) -> Value {
-    if args.is_empty() {
-        Value::Nil
-    } else {
-        args.remove(0)
-    }
-}

@@ -95,6 +95,14 @@ pub trait FromLuaMulti: Sized {
     fn from_lua_args(values: MultiValue, pos: usize, lua: &Lua) -> Result<Self> {
         Self::from_lua_multi(values, lua).map_err(|e| bad_arg(pos, e))
     }
+
+    /// [`FromLuaMulti::from_lua_args`] taking the values from an iterator
+    /// (what Rust functions use: no list is built for one value or a
+    /// tuple).
+    #[doc(hidden)]
+    fn from_lua_iter<I: Iterator<Item = Value>>(it: &mut I, pos: usize, lua: &Lua) -> Result<Self> {
+        Self::from_lua_args(MultiValue(it.collect()), pos, lua)
+    }
 }
 
 pub(crate) fn bad_arg(pos: usize, e: Error) -> Error {
@@ -472,6 +480,10 @@ impl<T: FromLua> FromLuaMulti for T {
         let v = values.0.into_iter().next().unwrap_or(Value::Nil);
         T::from_lua(v, lua)
     }
+    #[inline]
+    fn from_lua_iter<I: Iterator<Item = Value>>(it: &mut I, pos: usize, lua: &Lua) -> Result<T> {
+        T::from_lua(it.next().unwrap_or(Value::Nil), lua).map_err(|e| bad_arg(pos, e))
+    }
 }
 
 impl IntoLuaMulti for MultiValue {
@@ -517,6 +529,10 @@ impl FromLuaMulti for () {
     fn from_lua_multi(_: MultiValue, _: &Lua) -> Result<()> {
         Ok(())
     }
+    #[inline]
+    fn from_lua_iter<I: Iterator<Item = Value>>(_: &mut I, _: usize, _: &Lua) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// `Result<T, Error>` as results: `Ok` converts, `Err` is raised.
@@ -554,16 +570,19 @@ macro_rules! tuple_conv {
                 let $last = $last::from_lua_multi(it.collect(), lua)?;
                 Ok(($($name,)+ $last,))
             }
-            #[allow(non_snake_case, unused_assignments)]
             fn from_lua_args(values: MultiValue, pos: usize, lua: &Lua) -> Result<Self> {
-                let mut it = values.0.into_iter();
+                Self::from_lua_iter(&mut values.0.into_iter(), pos, lua)
+            }
+            #[allow(non_snake_case, unused_assignments)]
+            #[inline]
+            fn from_lua_iter<It: Iterator<Item = Value>>(it: &mut It, pos: usize, lua: &Lua) -> Result<Self> {
                 let mut i = pos;
                 $(
                     let $name = $name::from_lua(it.next().unwrap_or(Value::Nil), lua)
                         .map_err(|e| bad_arg(i, e))?;
                     i += 1;
                 )+
-                let $last = $last::from_lua_args(it.collect(), i, lua)?;
+                let $last = $last::from_lua_iter(it, i, lua)?;
                 Ok(($($name,)+ $last,))
             }
         }
@@ -584,6 +603,9 @@ impl<A: FromLuaMulti> FromLuaMulti for (A,) {
     }
     fn from_lua_args(values: MultiValue, pos: usize, lua: &Lua) -> Result<(A,)> {
         Ok((A::from_lua_args(values, pos, lua)?,))
+    }
+    fn from_lua_iter<I: Iterator<Item = Value>>(it: &mut I, pos: usize, lua: &Lua) -> Result<(A,)> {
+        Ok((A::from_lua_iter(it, pos, lua)?,))
     }
 }
 tuple_conv!(A; B);

@@ -402,7 +402,7 @@ impl Lua {
                     let top = st.top();
                     let mut out = Vec::with_capacity(top - base);
                     for i in base..top {
-                        let v = st.th.stack[i];
+                        let v = Raw::load(&st.th.stack[i]);
                         out.push(Value::from_raw(&self.inner, core, st, v));
                     }
                     st.th.stack.truncate(base);

@@ -82,6 +82,8 @@ pub(crate) struct Core {
     /// A results buffer for Rust callbacks, reused from call to call (a
     /// nested callback finds it taken and makes its own).
     pub(crate) scratch: RefCell<Vec<super::Value>>,
+    /// The same for arguments.
+    pub(crate) arg_scratch: RefCell<Vec<super::Value>>,
     /// A panic caught in a Rust callback, resumed when control is back in
     /// the Rust code that called into Lua.
     pub(crate) panic: RefCell<Option<Box<dyn Any + Send>>>,
@@ -118,6 +120,7 @@ impl Inner {
                 next: Cell::new(1),
                 ud_metas: RefCell::new(HashMap::new()),
                 scratch: RefCell::new(Vec::new()),
+                arg_scratch: RefCell::new(Vec::new()),
                 panic: RefCell::new(None),
             }),
             pending: Mutex::new(Vec::new()),

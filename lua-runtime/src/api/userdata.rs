@@ -15,12 +15,12 @@ use std::any::TypeId;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
-use super::callback::{Callback, take_first};
+use super::callback::Callback;
 use super::conv::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti};
 use super::error::{Error, Result};
 use super::lua::Lua;
 use super::sync::{RefInner, UdCell};
-use super::value::{MultiValue, Value};
+use super::value::Value;
 use super::{AnyUserData, Function, Table};
 use crate::object::UserData as RawUserData;
 use crate::value::Value as Raw;
@@ -258,8 +258,8 @@ struct Registry<T> {
 }
 
 /// `self` of a method call: the userdata in argument 1.
-fn this(args: &mut MultiValue) -> Result<AnyUserData> {
-    match take_first(args) {
+fn this(args: &mut impl Iterator<Item = Value>) -> Result<AnyUserData> {
+    match args.next().unwrap_or(Value::Nil) {
         Value::UserData(u) => Ok(u),
         v => Err(Error::BadArgument {
             pos: 1,
@@ -275,9 +275,11 @@ fn this(args: &mut MultiValue) -> Result<AnyUserData> {
 fn method<T: 'static, A: FromLuaMulti, R: IntoLuaMulti>(
     m: impl Fn(&Lua, &T, A) -> Result<R> + Send + 'static,
 ) -> Callback {
-    Box::new(move |lua, mut args, out| {
+    Box::new(move |lua, args, out| {
+        let mut args = args.drain(..);
         let ud = this(&mut args)?;
-        let a = A::from_lua_args(args, 2, lua)?;
+        let a = A::from_lua_iter(&mut args, 2, lua)?;
+        drop(args);
         let r = {
             let v = ud.borrow::<T>().map_err(|e| self_error::<T>(e))?;
             m(lua, &v, a)?
@@ -290,9 +292,11 @@ fn method_mut<T: 'static, A: FromLuaMulti, R: IntoLuaMulti>(
     m: impl FnMut(&Lua, &mut T, A) -> Result<R> + Send + 'static,
 ) -> Callback {
     let m = RefCell::new(m);
-    Box::new(move |lua, mut args, out| {
+    Box::new(move |lua, args, out| {
+        let mut args = args.drain(..);
         let ud = this(&mut args)?;
-        let a = A::from_lua_args(args, 2, lua)?;
+        let a = A::from_lua_iter(&mut args, 2, lua)?;
+        drop(args);
         let r = {
             let mut v = ud.borrow_mut::<T>().map_err(|e| self_error::<T>(e))?;
             let mut m = m.try_borrow_mut().map_err(|_| Error::RecursiveCallback)?;
@@ -320,7 +324,7 @@ fn self_error<T>(e: Error) -> Error {
 fn function<A: FromLuaMulti, R: IntoLuaMulti>(
     f: impl Fn(&Lua, A) -> Result<R> + Send + 'static,
 ) -> Callback {
-    Box::new(move |lua, args, out| f(lua, A::from_lua_args(args, 1, lua)?)?.push_values(lua, out))
+    Box::new(move |lua, args, out| f(lua, A::from_lua_iter(&mut args.drain(..), 1, lua)?)?.push_values(lua, out))
 }
 
 impl<T: 'static> UserDataMethods<T> for Registry<T> {
