@@ -57,7 +57,11 @@ impl UserData for Inventory {
             lua.create_table_from(inv.items.iter().map(|(k, v)| (k.clone(), *v)))
         });
         m.add_meta_method(MetaMethod::ToString, |_, inv, ()| {
-            Ok(format!("Inventory({}, {} items)", inv.owner, inv.items.len()))
+            Ok(format!(
+                "Inventory({}, {} items)",
+                inv.owner,
+                inv.items.len()
+            ))
         });
         m.add_meta_method(MetaMethod::Len, |_, inv, ()| Ok(inv.items.len()));
     }
@@ -82,8 +86,7 @@ return inv
 fn main() -> luna::Result<()> {
     let lua = luna::Lua::new();
     // The class table: `Inventory.new` is the constructor registered above.
-    lua.globals()
-        .set("Inventory", Inventory::default())?;
+    lua.globals().set("Inventory", Inventory::default())?;
     let inv: luna::AnyUserData = lua.load(SCRIPT).set_name("@shop.lua").eval()?;
     lua.flush_output();
 

@@ -217,4 +217,3 @@ fn error_at_caller(st: &mut State, msg: &str) -> LuaError {
     }
     st.plain_error(format!("{w}{msg}"))
 }
-

@@ -98,15 +98,23 @@ pub trait FromLuaMulti: Sized {
 
     /// [`FromLuaMulti::from_lua_args`] taking the values from an iterator
     /// (what Rust functions use: no list is built for one value or a
-    /// tuple).
+    /// tuple); `pos` 0: not arguments ([`FromLuaMulti::from_lua_multi`]'s
+    /// errors).
     #[doc(hidden)]
     fn from_lua_iter<I: Iterator<Item = Value>>(it: &mut I, pos: usize, lua: &Lua) -> Result<Self> {
-        Self::from_lua_args(MultiValue(it.collect()), pos, lua)
+        let values = MultiValue(it.collect());
+        if pos == 0 {
+            Self::from_lua_multi(values, lua)
+        } else {
+            Self::from_lua_args(values, pos, lua)
+        }
     }
 }
 
+/// `e` as the error of argument `pos` (0: not an argument, `e` as is).
 pub(crate) fn bad_arg(pos: usize, e: Error) -> Error {
     match e {
+        e if pos == 0 => e,
         e @ Error::BadArgument { .. } => e,
         e => Error::BadArgument {
             pos,
@@ -580,7 +588,9 @@ macro_rules! tuple_conv {
                 $(
                     let $name = $name::from_lua(it.next().unwrap_or(Value::Nil), lua)
                         .map_err(|e| bad_arg(i, e))?;
-                    i += 1;
+                    if i > 0 {
+                        i += 1;
+                    }
                 )+
                 let $last = $last::from_lua_iter(it, i, lua)?;
                 Ok(($($name,)+ $last,))

@@ -94,6 +94,7 @@ impl Table {
     /// ```
     pub fn get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = &self.0.lua;
+        let _g = lua.inner.lock();
         let k = key.into_lua(&lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.0.raw();
@@ -117,6 +118,7 @@ impl Table {
     /// ```
     pub fn set<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
         let lua = &self.0.lua;
+        let _g = lua.inner.lock();
         let k = key.into_lua(&lua)?;
         let v = value.into_lua(&lua)?;
         let (kr, vr) = (k.to_raw(&lua.inner)?, v.to_raw(&lua.inner)?);
@@ -137,6 +139,7 @@ impl Table {
     /// ```
     pub fn raw_get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = &self.0.lua;
+        let _g = lua.inner.lock();
         let k = key.into_lua(&lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.gc();
@@ -157,6 +160,7 @@ impl Table {
     /// ```
     pub fn raw_set<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
         let lua = &self.0.lua;
+        let _g = lua.inner.lock();
         let k = key.into_lua(&lua)?;
         let v = value.into_lua(&lua)?;
         let (kr, vr) = (k.to_raw(&lua.inner)?, v.to_raw(&lua.inner)?);
@@ -436,11 +440,16 @@ impl Function {
     /// ```
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&self, args: A) -> Result<R> {
         let lua = &self.0.lua;
-        let mut argv = Vec::new();
-        args.push_values(lua, &mut argv)?;
-        let r = lua.call_values(self.0.raw(), &argv)?;
-        drop(argv);
-        R::from_lua_multi(r, lua)
+        // Held for the whole call: the locks taken inside are then
+        // re-entrant ones, which cost no atomic operation.
+        let _g = lua.inner.lock();
+        let mut buf = lua.inner.take_call_buf();
+        let r = args
+            .push_values(lua, &mut buf)
+            .and_then(|()| lua.call_in(self.0.raw(), &mut buf))
+            .and_then(|()| R::from_lua_iter(&mut buf.drain(..), 0, lua));
+        lua.inner.put_call_buf(buf);
+        r
     }
 }
 

@@ -382,13 +382,14 @@ impl Lua {
             .collect()
     }
 
-    /// Call `f` with `args` (checked to belong to this state), all
-    /// results, traceback captured on error.
-    pub(crate) fn call_values(&self, f: Raw, args: &[Value]) -> Result<MultiValue> {
+    /// Call `f` with the arguments in `buf` (checked to belong to this
+    /// state), replacing them with all the results; traceback captured on
+    /// error.
+    pub(crate) fn call_in(&self, f: Raw, buf: &mut Vec<Value>) -> Result<()> {
         self.inner.with(|st, core| {
             let base = st.top();
             st.push(f);
-            for a in args {
+            for a in buf.iter() {
                 match a.to_raw(&self.inner) {
                     Ok(r) => st.push(r),
                     Err(e) => {
@@ -397,16 +398,17 @@ impl Lua {
                     }
                 }
             }
+            // On the stack now, so rooted: the handles may go.
+            buf.clear();
             match st.call_at_flags(base, -1, FrameFlags::TRACEBACK) {
                 Ok(()) => {
                     let top = st.top();
-                    let mut out = Vec::with_capacity(top - base);
                     for i in base..top {
                         let v = Raw::load(&st.th.stack[i]);
-                        out.push(Value::from_raw(&self.inner, core, st, v));
+                        buf.push(Value::from_raw(&self.inner, core, st, v));
                     }
                     st.th.stack.truncate(base);
-                    Ok(MultiValue(out))
+                    Ok(())
                 }
                 Err(e) => {
                     st.th.stack.truncate(base);

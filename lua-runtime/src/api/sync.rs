@@ -84,6 +84,8 @@ pub(crate) struct Core {
     pub(crate) scratch: RefCell<Vec<super::Value>>,
     /// The same for arguments.
     pub(crate) arg_scratch: RefCell<Vec<super::Value>>,
+    /// The same for calls from Rust (`Function::call`).
+    call_scratch: RefCell<Vec<super::Value>>,
     /// A panic caught in a Rust callback, resumed when control is back in
     /// the Rust code that called into Lua.
     pub(crate) panic: RefCell<Option<Box<dyn Any + Send>>>,
@@ -121,6 +123,7 @@ impl Inner {
                 ud_metas: RefCell::new(HashMap::new()),
                 scratch: RefCell::new(Vec::new()),
                 arg_scratch: RefCell::new(Vec::new()),
+                call_scratch: RefCell::new(Vec::new()),
                 panic: RefCell::new(None),
             }),
             pending: Mutex::new(Vec::new()),
@@ -205,6 +208,20 @@ impl Inner {
             self.release_pending(st, core);
         }
         f(st, core)
+    }
+
+    /// The buffer of `Function::call` (a nested call finds it taken and
+    /// makes its own).
+    pub(crate) fn take_call_buf(&self) -> Vec<super::Value> {
+        let guard = self.lock.lock();
+        self.core(&guard).call_scratch.take()
+    }
+
+    /// Give back the buffer of [`Inner::take_call_buf`], emptied.
+    pub(crate) fn put_call_buf(&self, mut buf: Vec<super::Value>) {
+        buf.clear();
+        let guard = self.lock.lock();
+        self.core(&guard).call_scratch.replace(buf);
     }
 
     /// Keep a panic from a callback, to resume it in the Rust code that

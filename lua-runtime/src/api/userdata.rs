@@ -324,7 +324,9 @@ fn self_error<T>(e: Error) -> Error {
 fn function<A: FromLuaMulti, R: IntoLuaMulti>(
     f: impl Fn(&Lua, A) -> Result<R> + Send + 'static,
 ) -> Callback {
-    Box::new(move |lua, args, out| f(lua, A::from_lua_iter(&mut args.drain(..), 1, lua)?)?.push_values(lua, out))
+    Box::new(move |lua, args, out| {
+        f(lua, A::from_lua_iter(&mut args.drain(..), 1, lua)?)?.push_values(lua, out)
+    })
 }
 
 impl<T: 'static> UserDataMethods<T> for Registry<T> {
