@@ -95,7 +95,7 @@ impl Table {
     pub fn get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = &self.0.lua;
         let _g = lua.inner.lock();
-        let k = key.into_lua(&lua)?;
+        let k = key.into_lua(lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.0.raw();
         let v = lua
@@ -105,7 +105,7 @@ impl Table {
                 Err(e) => Err(lua.runtime_error(core, st, e)),
             })?;
         drop(k);
-        V::from_lua(v, &lua)
+        V::from_lua(v, lua)
     }
 
     /// `t[key] = value`, with `__newindex`.
@@ -119,8 +119,8 @@ impl Table {
     pub fn set<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
         let lua = &self.0.lua;
         let _g = lua.inner.lock();
-        let k = key.into_lua(&lua)?;
-        let v = value.into_lua(&lua)?;
+        let k = key.into_lua(lua)?;
+        let v = value.into_lua(lua)?;
         let (kr, vr) = (k.to_raw(&lua.inner)?, v.to_raw(&lua.inner)?);
         let t = self.0.raw();
         lua.inner
@@ -140,14 +140,14 @@ impl Table {
     pub fn raw_get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = &self.0.lua;
         let _g = lua.inner.lock();
-        let k = key.into_lua(&lua)?;
+        let k = key.into_lua(lua)?;
         let kr = k.to_raw(&lua.inner)?;
         let t = self.gc();
         let v = lua.inner.with(|st, core| {
             let v = t.get(kr);
             Value::from_raw(&lua.inner, core, st, v)
         });
-        V::from_lua(v, &lua)
+        V::from_lua(v, lua)
     }
 
     /// `rawset(t, key, value)` (errors for a nil or NaN key).
@@ -161,8 +161,8 @@ impl Table {
     pub fn raw_set<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
         let lua = &self.0.lua;
         let _g = lua.inner.lock();
-        let k = key.into_lua(&lua)?;
-        let v = value.into_lua(&lua)?;
+        let k = key.into_lua(lua)?;
+        let v = value.into_lua(lua)?;
         let (kr, vr) = (k.to_raw(&lua.inner)?, v.to_raw(&lua.inner)?);
         let t = self.gc();
         lua.inner.with(|st, core| match st.raw_set(t, kr, vr) {
@@ -186,7 +186,7 @@ impl Table {
             Ok(v) => Ok(Value::from_raw(&lua.inner, core, st, v)),
             Err(e) => Err(lua.runtime_error(core, st, e)),
         })?;
-        i64::from_lua(v, &lua)
+        i64::from_lua(v, lua)
     }
 
     /// Whether the table has no pairs at all (raw).
@@ -593,7 +593,7 @@ impl Thread {
     /// ```
     pub fn resume<A: IntoLuaMulti, R: FromLuaMulti>(&self, args: A) -> Result<R> {
         let lua = &self.0.lua;
-        let args = args.into_lua_multi(&lua)?;
+        let args = args.into_lua_multi(lua)?;
         let raws = lua.raws(&args)?;
         let Raw::Thread(co) = self.0.raw() else {
             unreachable!("a Thread handle holds a thread")
@@ -618,7 +618,7 @@ impl Thread {
             }
         })?;
         drop(args);
-        R::from_lua_multi(r, &lua)
+        R::from_lua_multi(r, lua)
     }
 
     /// The coroutine's status.
