@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! luna: Lua 5.4 for Rust programs.
 //!
 //! ```
@@ -169,6 +170,22 @@ impl From<api::Lua> for Lua {
         Lua(l)
     }
 }
+
+// `Lua`, its handles and errors may move to and be shared with other
+// threads (checked at compile time).
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Lua>();
+    send_sync::<api::Lua>();
+    send_sync::<Table>();
+    send_sync::<Function>();
+    send_sync::<LuaString>();
+    send_sync::<Thread>();
+    send_sync::<AnyUserData>();
+    send_sync::<Value>();
+    send_sync::<MultiValue>();
+    send_sync::<Error>();
+};
 
 #[cfg(test)]
 mod tests {

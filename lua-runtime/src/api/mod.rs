@@ -25,6 +25,7 @@
 //! - [`IntoLua`]/[`FromLua`] convert between Rust values and [`Value`];
 //!   errors are [`Error`].
 
+#![warn(missing_docs)]
 mod callback;
 mod conv;
 mod error;
