@@ -5,7 +5,7 @@
 //! the boxed closure and a weak link to its state's [`Inner`]. The
 //! trampoline (`call`) finds them from its own frame, converts the
 //! arguments to handles, runs the closure with API calls pointed at the
-//! executor's `&mut State` (`Inner::enter_callback`), and pushes the
+//! executor's `&mut State` (`Inner::run_callback`), and pushes the
 //! results or raises the error.
 
 use std::cell::{Cell, RefCell};
@@ -129,50 +129,54 @@ fn call(st: &mut State, args: Args) -> LuaResult<usize> {
         // Only while the state is being dropped (finalizers at close).
         return Err(st.error("Lua state is closing"));
     };
-    let (mut argv, mut out) = lua.inner.with_given(st, |st, core| {
-        let mut v = core.arg_scratch.take();
-        for i in args.base..args.base + args.n {
-            // Read as two words: the caller just wrote it that way.
-            let r = Raw::load(&st.th.stack[i]);
-            v.push(Value::from_raw(&lua.inner, core, st, r));
-        }
-        (v, core.scratch.take())
-    });
-    let r = lua.inner.enter_callback(st, || {
-        catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, &mut argv, &mut out)))
-    });
-    match r {
-        Ok(Ok(())) => lua.inner.with_given(st, |st, core| {
-            let n = out.len();
-            let mut r = Ok(n);
-            for v in out.iter() {
-                match v.to_raw(&lua.inner) {
-                    Ok(v) => {
-                        // Written as two words, as the executor reads it.
-                        st.push(Raw::Nil);
-                        if let Some(slot) = st.th.stack.last_mut() {
-                            Raw::store(slot, v);
+    lua.inner.run_callback(
+        st,
+        |st, core| {
+            let mut argv = core.arg_scratch.take();
+            for i in args.base..args.base + args.n {
+                // Read as two words: the caller just wrote it that way.
+                let r = Raw::load(&st.th.stack[i]);
+                argv.push(Value::from_raw(&lua.inner, core, st, r));
+            }
+            (argv, core.scratch.take())
+        },
+        |(mut argv, mut out)| {
+            let r = catch_unwind(AssertUnwindSafe(|| (cb.f)(&lua, &mut argv, &mut out)));
+            (r, argv, out)
+        },
+        |st, core, (r, mut argv, mut out)| match r {
+            Ok(Ok(())) => {
+                let n = out.len();
+                let mut r = Ok(n);
+                for v in out.iter() {
+                    match v.to_raw(&lua.inner) {
+                        Ok(v) => {
+                            // Written as two words, as the executor reads it.
+                            st.push(Raw::Nil);
+                            if let Some(slot) = st.th.stack.last_mut() {
+                                Raw::store(slot, v);
+                            }
+                        }
+                        Err(e) => {
+                            r = Err(error_at_caller(st, &e.to_string()));
+                            break;
                         }
                     }
-                    Err(e) => {
-                        r = Err(error_at_caller(st, &e.to_string()));
-                        break;
-                    }
                 }
+                out.clear();
+                core.scratch.replace(out);
+                argv.clear();
+                core.arg_scratch.replace(argv);
+                r
             }
-            out.clear();
-            core.scratch.replace(out);
-            argv.clear();
-            core.arg_scratch.replace(argv);
-            r
-        }),
-        Ok(Err(e)) => Err(raise(&lua, st, args, e)),
-        Err(p) => {
-            let msg = panic_message(&p);
-            lua.inner.store_panic(p);
-            Err(st.error(format!("panic in a Rust function: {msg}")))
-        }
-    }
+            Ok(Err(e)) => Err(raise(&lua, st, args, e)),
+            Err(p) => {
+                let msg = panic_message(&p);
+                core.store_panic(p);
+                Err(st.error(format!("panic in a Rust function: {msg}")))
+            }
+        },
+    )
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {

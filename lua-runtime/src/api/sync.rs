@@ -22,7 +22,7 @@
 //! - (S3) *One `&mut State` at a time.* The state is reached through
 //!   `Core::current`, a raw pointer: the owning box's pointer at top level,
 //!   and, while a Rust callback runs, the `&mut State` the executor passed to
-//!   that callback (set by [`Inner::enter_callback`], restored when it
+//!   that callback (set by [`Inner::run_callback`], restored when it
 //!   returns). [`Inner::with`] turns it into a `&mut State` for the length
 //!   of a closure and sets `Core::busy` meanwhile; a nested `with` that is
 //!   not separated from the outer one by a callback entry finds `busy` set
@@ -182,32 +182,29 @@ impl Inner {
         r
     }
 
-    /// Run a Rust callback `f` called by the executor with `st`: API calls
-    /// made inside `f` use `st` (S3).
-    pub(crate) fn enter_callback<R>(&self, st: &mut State, f: impl FnOnce() -> R) -> R {
-        let guard = self.lock.lock();
-        let core = self.core(&guard);
-        let prev = core.current.replace(st as *mut State);
-        let busy = core.busy.replace(false);
-        let r = f();
-        core.current.set(prev);
-        core.busy.set(busy);
-        r
-    }
-
-    /// Run `f` with the `&mut State` a callback was called with (before
-    /// `enter_callback` or after it returned: `st` is the current state).
-    pub(crate) fn with_given<R>(
+    /// Run a Rust callback called by the executor with `st`, the lock
+    /// taken once: `before` and `after` work on `st` (converting arguments
+    /// and results), `run` runs the user's code, during which API calls use
+    /// `st` (S3): `Core::current` points at it and `busy` is clear.
+    pub(crate) fn run_callback<A, R, X>(
         &self,
         st: &mut State,
-        f: impl FnOnce(&mut State, &Core) -> R,
-    ) -> R {
+        before: impl FnOnce(&mut State, &Core) -> A,
+        run: impl FnOnce(A) -> R,
+        after: impl FnOnce(&mut State, &Core, R) -> X,
+    ) -> X {
         let guard = self.lock.lock();
         let core = self.core(&guard);
         if self.has_pending.load(Ordering::Acquire) {
             self.release_pending(st, core);
         }
-        f(st, core)
+        let a = before(st, core);
+        let prev = core.current.replace(st as *mut State);
+        let busy = core.busy.replace(false);
+        let r = run(a);
+        core.current.set(prev);
+        core.busy.set(busy);
+        after(st, core, r)
     }
 
     /// The buffer of `Function::call` (a nested call finds it taken and
@@ -222,17 +219,6 @@ impl Inner {
         buf.clear();
         let guard = self.lock.lock();
         self.core(&guard).call_scratch.replace(buf);
-    }
-
-    /// Keep a panic from a callback, to resume it in the Rust code that
-    /// called into Lua.
-    pub(crate) fn store_panic(&self, p: Box<dyn Any + Send>) {
-        let guard = self.lock.lock();
-        let core = self.core(&guard);
-        let mut slot = core.panic.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(p);
-        }
     }
 
     fn release_pending(&self, st: &mut State, core: &Core) {
@@ -266,6 +252,15 @@ impl Drop for Inner {
 }
 
 impl Core {
+    /// Keep a panic from a callback, to resume it in the Rust code that
+    /// called into Lua.
+    pub(crate) fn store_panic(&self, p: Box<dyn Any + Send>) {
+        let mut slot = self.panic.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(p);
+        }
+    }
+
     /// Root `v` in a fresh slot (S4).
     pub(crate) fn root(&self, st: &mut State, v: Raw) -> u32 {
         let slot = self.free.borrow_mut().pop().unwrap_or_else(|| {
