@@ -130,13 +130,26 @@ impl Value {
 
     /// A handle (or plain value) for a raw value, rooting it. Called inside
     /// `with`.
+    #[inline(always)]
     pub(crate) fn from_raw(lua: &Arc<Inner>, core: &Core, st: &mut State, v: Raw) -> Value {
+        // Plain data inline (built in place by the caller), handles out of
+        // line.
         match v {
             Raw::Nil => Value::Nil,
             Raw::Bool(b) => Value::Boolean(b),
             Raw::Int(i) => Value::Integer(i),
             Raw::Float(f) => Value::Number(f),
             Raw::LightUserData(p) => Value::LightUserData(p),
+            _ => Value::handle_from_raw(lua, core, st, v),
+        }
+    }
+
+    #[inline(never)]
+    fn handle_from_raw(lua: &Arc<Inner>, core: &Core, st: &mut State, v: Raw) -> Value {
+        match v {
+            Raw::Nil | Raw::Bool(_) | Raw::Int(_) | Raw::Float(_) | Raw::LightUserData(_) => {
+                unreachable!("plain values are converted inline")
+            }
             Raw::Str(_) => Value::String(LuaString(RefInner::new(lua, core, st, v))),
             Raw::Table(_) => Value::Table(Table(RefInner::new(lua, core, st, v))),
             Raw::LuaFn(_) | Raw::Native(_) => {
