@@ -375,13 +375,13 @@ fn run_in<const HOOKS: bool>(
                 continue 'frame
             };
         }
-        // The end of a loop's body (or a `goto`): stop here if an
-        // `Interrupter` asked for it (the position is the last one the
-        // frame saved).
+        // The end of a loop's body (or a `goto`): one tick of fuel, and
+        // when it runs out, interrupts and limits are looked at (the
+        // position is the last one the frame saved).
         macro_rules! check_interrupt {
             () => {
-                if st.interrupt_requested() {
-                    return Err(st.take_interrupt());
+                if st.tick() {
+                    st.attend()?;
                 }
             };
         }

@@ -245,6 +245,9 @@ fn rawset(st: &mut State, a: Args) -> LuaResult<usize> {
     let t = st.check_table(a, 1)?;
     let k = st.check_any(a, 2)?;
     let v = st.check_any(a, 3)?;
+    if t.readonly.get() {
+        return Err(st.error("attempt to modify a read-only table"));
+    }
     st.raw_set(t, k, v)?;
     st.ret(Value::Table(t))
 }
