@@ -460,10 +460,11 @@ fn walk_in<const HOOKS: bool>(
                             Value::store_int(&mut regs[1], count - 1);
                             Value::store_int(&mut regs[0], ni);
                             Value::store_int(&mut regs[3], ni);
-                            // Every 1024th iteration only: the counter is
-                            // in a register, the flag two loads away.
-                            if count & 1023 == 0 {
-                                check_interrupt!();
+                            // Every 1024th iteration only, for 1024 units
+                            // of fuel: the counter is in a register, the
+                            // fuel two loads away.
+                            if count & 1023 == 0 && st.tick_n(1024) {
+                                attend(st, fi, ip)?;
                             }
                             ip = window::at(code, target as usize);
                             continue;

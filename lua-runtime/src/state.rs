@@ -981,6 +981,14 @@ impl State {
         self.fuel < 0
     }
 
+    /// [`State::tick`] for `n` units at once (a numeric `for` ticks every
+    /// 1024th iteration, for 1024).
+    #[inline(always)]
+    pub fn tick_n(&mut self, n: i64) -> bool {
+        self.fuel -= n;
+        self.fuel < 0
+    }
+
     /// Charge `units` of work done by a native (see [`Limits::instructions`]):
     /// an error if that exhausts the budget or an interrupt is pending.
     #[inline]
