@@ -34,7 +34,9 @@ fn sandboxed(ex: Rc<dyn Executor>, limits: Limits) -> State {
 /// Run `src` as one host call: its results as text, or the error message.
 fn run(st: &mut State, src: &str) -> Result<String, String> {
     st.reset_budget();
-    let f = st.load(src.as_bytes(), "=script", "t", None).map_err(|e| e.to_string())?;
+    let f = st
+        .load(src.as_bytes(), "=script", "t", None)
+        .map_err(|e| e.to_string())?;
     let r = st.call(f, &[]).map_err(|e| e.to_string())?;
     Ok(r.iter()
         .map(|v| match v {
@@ -73,8 +75,16 @@ fn ends_with(src: &'static str, want: &'static str, abort: Option<Abort>) {
         let e = r.expect_err(&format!("[{name}] {src} completed"));
         assert!(e.contains(want), "[{name}] {src}: {e}");
         assert_eq!(st.aborted(), abort, "[{name}] {src}: {e}");
-        assert!(t.elapsed() < Duration::from_secs(60), "[{name}] {src} took {:?}", t.elapsed());
-        assert_eq!(run(&mut st, "return 6 * 7").as_deref(), Ok("42"), "[{name}] after {src}");
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "[{name}] {src} took {:?}",
+            t.elapsed()
+        );
+        assert_eq!(
+            run(&mut st, "return 6 * 7").as_deref(),
+            Ok("42"),
+            "[{name}] after {src}"
+        );
     });
 }
 
@@ -84,8 +94,16 @@ const BUDGET: Option<Abort> = Some(Abort::Instructions);
 fn infinite_loops_end() {
     ends_with("while true do end", "instruction limit exceeded", BUDGET);
     ends_with("::a:: goto a", "instruction limit exceeded", BUDGET);
-    ends_with("local function f() return f() end return f()", "instruction limit exceeded", BUDGET);
-    ends_with("repeat local x = {} until false", "instruction limit exceeded", BUDGET);
+    ends_with(
+        "local function f() return f() end return f()",
+        "instruction limit exceeded",
+        BUDGET,
+    );
+    ends_with(
+        "repeat local x = {} until false",
+        "instruction limit exceeded",
+        BUDGET,
+    );
 }
 
 #[test]
@@ -162,9 +180,21 @@ fn long_natives_are_charged() {
 
 #[test]
 fn growth_is_bounded() {
-    ends_with("local s = 'x' while true do s = s .. s end", "string length overflow", None);
-    ends_with("return string.rep('x', 1e9)", "resulting string too large", None);
-    ends_with("return string.rep('x', 2^40)", "resulting string too large", None);
+    ends_with(
+        "local s = 'x' while true do s = s .. s end",
+        "string length overflow",
+        None,
+    );
+    ends_with(
+        "return string.rep('x', 1e9)",
+        "resulting string too large",
+        None,
+    );
+    ends_with(
+        "return string.rep('x', 2^40)",
+        "resulting string too large",
+        None,
+    );
     ends_with(
         "local t = {} for i = 1, 1e4 do t[i] = string.rep('x', 1000) end return table.concat(t)",
         "buffer too large",
@@ -175,7 +205,11 @@ fn growth_is_bounded() {
         "buffer too large",
         None,
     );
-    ends_with("local t = {} for i = 1, 1e8 do t[i] = i end", "not enough memory", None);
+    ends_with(
+        "local t = {} for i = 1, 1e8 do t[i] = i end",
+        "not enough memory",
+        None,
+    );
     ends_with(
         "local t = {} for i = 1, 1e8 do t[i] = {} end",
         "not enough memory",
@@ -196,7 +230,11 @@ fn growth_is_bounded() {
         "not enough memory",
         None,
     );
-    ends_with("local function f(n) return 1 + f(n) end return f(1)", "stack overflow", None);
+    ends_with(
+        "local function f(n) return 1 + f(n) end return f(1)",
+        "stack overflow",
+        None,
+    );
     ends_with(
         "local t = setmetatable({}, {__index = function(t, k) return t[k + 1] end}) return t[1]",
         "stack overflow",
@@ -238,7 +276,10 @@ fn the_host_is_out_of_reach() {
              os.remove, debug.getinfo, debug.sethook, debug.getregistry, debug.setmetatable",
         );
         assert_eq!(r.as_deref(), Ok(["nil"; 13].join(" ").as_str()), "[{name}]");
-        let r = run(&mut st, "return os.time() > 0, os.clock() >= 0, type(os.date()), type(debug.traceback())");
+        let r = run(
+            &mut st,
+            "return os.time() > 0, os.clock() >= 0, type(os.date()), type(debug.traceback())",
+        );
         assert_eq!(r.as_deref(), Ok("true true string string"), "[{name}]");
         for src in [
             "string.rep = nil",
@@ -255,7 +296,10 @@ fn the_host_is_out_of_reach() {
             let r = run(&mut st, src);
             assert!(r.is_err(), "[{name}] {src} was allowed");
         }
-        let r = run(&mut st, "return ('x'):rep(3), string.format('%d', 7), math.max(1, 2), #getmetatable('').__index.rep('y', 2)");
+        let r = run(
+            &mut st,
+            "return ('x'):rep(3), string.format('%d', 7), math.max(1, 2), #getmetatable('').__index.rep('y', 2)",
+        );
         assert_eq!(r.as_deref(), Ok("xxx 7 2 2"), "[{name}]");
         let r = run(&mut st, "return type(collectgarbage('count'))");
         assert_eq!(r.as_deref(), Ok("number"), "[{name}]");
@@ -271,7 +315,13 @@ fn terminate_stops_loops_and_natives_from_another_thread() {
     ] {
         on_both(move |name, ex| {
             // No instruction budget: only the terminate request stops it.
-            let mut st = sandboxed(ex, Limits { instructions: None, ..LIMITS });
+            let mut st = sandboxed(
+                ex,
+                Limits {
+                    instructions: None,
+                    ..LIMITS
+                },
+            );
             let stop = st.interrupter();
             let dog = std::thread::spawn(move || {
                 std::thread::sleep(Duration::from_millis(100));
@@ -299,10 +349,16 @@ fn the_budget_is_per_host_call_and_exact_enough() {
         );
         // 90,000 iterations fit, every time.
         for _ in 0..3 {
-            let r = run(&mut st, "local n = 0 for i = 1, 90000 do n = n + 1 end return n");
+            let r = run(
+                &mut st,
+                "local n = 0 for i = 1, 90000 do n = n + 1 end return n",
+            );
             assert_eq!(r.as_deref(), Ok("90000"), "[{name}]");
         }
-        let r = run(&mut st, "local n = 0 for i = 1, 110000 do n = n + 1 end return n");
+        let r = run(
+            &mut st,
+            "local n = 0 for i = 1, 110000 do n = n + 1 end return n",
+        );
         assert!(r.is_err(), "[{name}] 110,000 iterations fit in 100,000");
     });
 }
