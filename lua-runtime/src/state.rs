@@ -873,8 +873,11 @@ impl State {
 
     /// Push a native frame standing for the host program (lua.c's
     /// `pmain`), so tracebacks end with `[C]: in ?` as lua5.4's do and
-    /// `error(msg, 2)` at the main chunk's level finds no position.
+    /// `error(msg, 2)` at the main chunk's level finds no position. It
+    /// counts as one C call, as `lua_pcall(pmain)` does, so nesting limits
+    /// are reached at lua5.4's depth.
     pub fn push_host_frame(&mut self) {
+        self.c_calls += 1;
         fn host(_: &mut State, _: Args) -> LuaResult<usize> {
             Ok(0)
         }

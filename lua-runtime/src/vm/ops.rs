@@ -728,7 +728,9 @@ impl State {
     /// [`Step::Call`] instead of calling it.
     pub fn index_step(&mut self, obj: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
         let mut t = obj;
-        for loop_i in 0..MAX_TAG_LOOP {
+        // The first lookup is PUC's `luaV_fastget`, then `luaV_finishget`
+        // follows up to MAXTAGLOOP `__index` tables.
+        for loop_i in 0..=MAX_TAG_LOOP {
             let h = match t {
                 Value::Table(tab) => {
                     let v = tab.get(key);
