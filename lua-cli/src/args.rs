@@ -72,6 +72,11 @@ pub struct Options {
     pub executor: Option<Executor>,
     /// `--help`
     pub help: bool,
+    /// `--sandbox`: the libraries cut down as `lua_runtime::sandbox` says.
+    pub sandbox: bool,
+    /// `--max-instructions=N`, `--max-memory=BYTES`, `--max-depth=N`,
+    /// `--max-string=BYTES`.
+    pub limits: lua_runtime::Limits,
     pub script: Option<Script>,
     /// The arguments after the script (for `--check`/`--list`, more files).
     pub script_args: Vec<OsString>,
@@ -123,6 +128,21 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
             _ if a.starts_with("--list=") || a.starts_with("--executor=") => {
                 return Err(ArgError::BadValue(a));
             }
+            "--sandbox" => o.sandbox = true,
+            _ if a.starts_with("--max-") => {
+                let (name, value) = a
+                    .split_once('=')
+                    .ok_or_else(|| ArgError::BadValue(a.clone()))?;
+                let n = parse_size(value).ok_or_else(|| ArgError::BadValue(a.clone()))?;
+                let l = &mut o.limits;
+                match name {
+                    "--max-instructions" => l.instructions = Some(n),
+                    "--max-memory" => l.memory = Some(n as usize),
+                    "--max-depth" => l.call_depth = Some(n as usize),
+                    "--max-string" => l.string_size = Some(n as usize),
+                    _ => return Err(ArgError::Unrecognized(a)),
+                }
+            }
             "-i" => {
                 o.interactive = true;
                 o.version = true;
@@ -163,6 +183,18 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
         o.script_args = args[i + 1..].to_vec();
     }
     Ok(o)
+}
+
+/// A count with an optional binary suffix: `1000`, `64K`, `16M`, `2G`.
+fn parse_size(v: &str) -> Option<u64> {
+    let (digits, shift) = match v.as_bytes().last()? {
+        b'K' | b'k' => (&v[..v.len() - 1], 10),
+        b'M' | b'm' => (&v[..v.len() - 1], 20),
+        b'G' | b'g' => (&v[..v.len() - 1], 30),
+        _ => (v, 0),
+    };
+    let n: u64 = digits.parse().ok()?;
+    n.checked_mul(1 << shift)
 }
 
 /// `s` without its first `n` bytes (`n` falls on an ASCII boundary: the
@@ -246,5 +278,23 @@ mod tests {
         assert_eq!(o.list, Some(ListForm::Tree));
         assert_eq!(o.executor, Some(Executor::Tree));
         assert!(p(&["--help"]).unwrap().help);
+        let o = p(&[
+            "--sandbox",
+            "--max-instructions=1000",
+            "--max-memory=64M",
+            "x",
+        ])
+        .unwrap();
+        assert!(o.sandbox);
+        assert_eq!(o.limits.instructions, Some(1000));
+        assert_eq!(o.limits.memory, Some(64 << 20));
+        assert_eq!(
+            p(&["--max-memory=lots"]),
+            Err(ArgError::BadValue("--max-memory=lots".into()))
+        );
+        assert_eq!(
+            p(&["--max-speed=1"]),
+            Err(ArgError::Unrecognized("--max-speed=1".into()))
+        );
     }
 }

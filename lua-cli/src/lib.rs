@@ -116,6 +116,14 @@ luna's options (before the script):
   --check FILE...       parse and compile the files and report errors
   --list[=tree|flat] FILE...
                         print the bytecode listing of the files
+  --sandbox             no io, package, require, dofile, loadfile, binary
+                        chunks; os, debug and collectgarbage cut down;
+                        library tables read-only (docs/EMBEDDING.md)
+  --max-instructions=N  end the run after N units of work (loop iterations,
+                        calls, work in long natives); no pcall catches it
+  --max-memory=BYTES    raise 'not enough memory' past BYTES (suffix K, M, G)
+  --max-depth=N         raise 'stack overflow' past N nested Lua calls
+  --max-string=BYTES    no string longer than BYTES
   --help                print this text
 Environment: LUA_INIT_5_4 or LUA_INIT (code, or @file to run first),
 LUA_PATH_5_4/LUA_PATH, LUA_CPATH_5_4/LUA_CPATH (ignored with -E),

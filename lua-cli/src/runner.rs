@@ -65,6 +65,10 @@ fn run_inner(opts: &Options, argv: &[OsString], progname: &str) -> i32 {
         }
     };
     let mut st = State::new(exec);
+    if opts.sandbox {
+        lua_runtime::sandbox::restrict(&mut st);
+    }
+    st.set_limits(opts.limits);
     if opts.version {
         let _ = writeln!(st.output(), "{}", version_line());
     }

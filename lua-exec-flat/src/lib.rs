@@ -352,8 +352,8 @@ fn walk_in<const HOOKS: bool>(
         // `Interrupter` asked for it.
         macro_rules! check_interrupt {
             () => {
-                if st.interrupt_requested() {
-                    return Err(interrupted(st, fi, ip));
+                if st.tick() {
+                    attend(st, fi, ip)?;
                 }
             };
         }
@@ -460,10 +460,11 @@ fn walk_in<const HOOKS: bool>(
                             Value::store_int(&mut regs[1], count - 1);
                             Value::store_int(&mut regs[0], ni);
                             Value::store_int(&mut regs[3], ni);
-                            // Every 1024th iteration only: the counter is
-                            // in a register, the flag two loads away.
-                            if count & 1023 == 0 {
-                                check_interrupt!();
+                            // Every 1024th iteration only, for 1024 units
+                            // of fuel: the counter is in a register, the
+                            // fuel two loads away.
+                            if count & 1023 == 0 && st.tick_n(1024) {
+                                attend(st, fi, ip)?;
                             }
                             ip = window::at(code, target as usize);
                             continue;
@@ -503,13 +504,14 @@ fn walk_in<const HOOKS: bool>(
     }
 }
 
-/// The "interrupted!" error at instruction `ip` of frame `fi`: out of line,
-/// so the check in the loop is a load and a branch.
+/// The fuel ran out at instruction `ip` of frame `fi`: look at interrupts
+/// and limits with the position saved. Out of line, so the check in the
+/// loop is a decrement and a branch.
 #[cold]
 #[inline(never)]
-fn interrupted(st: &mut State, fi: usize, ip: *const Op) -> lua_runtime::LuaError {
+fn attend(st: &mut State, fi: usize, ip: *const Op) -> lua_runtime::LuaResult<()> {
     st.th.frames[fi].ip = ip as usize;
-    st.take_interrupt()
+    st.attend()
 }
 
 /// Complete the instruction frame `fi` was running when the metamethod

@@ -375,13 +375,13 @@ fn run_in<const HOOKS: bool>(
                 continue 'frame
             };
         }
-        // The end of a loop's body (or a `goto`): stop here if an
-        // `Interrupter` asked for it (the position is the last one the
-        // frame saved).
+        // The end of a loop's body (or a `goto`): one tick of fuel, and
+        // when it runs out, interrupts and limits are looked at (the
+        // position is the last one the frame saved).
         macro_rules! check_interrupt {
             () => {
-                if st.interrupt_requested() {
-                    return Err(st.take_interrupt());
+                if st.tick() {
+                    st.attend()?;
                 }
             };
         }
@@ -589,11 +589,10 @@ fn run_in<const HOOKS: bool>(
                             Value::store_int(&mut regs[1], nc);
                             Value::store_int(&mut regs[0], ni);
                             Value::store_int(&mut regs[3], ni);
-                            // Every 1024th iteration only, as the flat
-                            // loop: the counter is at hand, the flag two
-                            // loads away.
-                            if nc & 1023 == 0 {
-                                check_interrupt!();
+                            // Every 1024th iteration only, for 1024 units
+                            // of fuel, as the flat loop.
+                            if nc & 1023 == 0 && st.tick_n(1024) {
+                                st.attend()?;
                             }
                             it = block.iter();
                             continue 'walk;

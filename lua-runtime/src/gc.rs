@@ -499,6 +499,11 @@ pub struct Heap {
     /// last measurement).
     bytes: usize,
     threshold: usize,
+    /// The host's memory limit (`usize::MAX`: none); `threshold` never
+    /// exceeds it, so crossing it makes a collection due.
+    limit: usize,
+    /// Bytes live after the last collection.
+    live: usize,
     strings: HashSet<InternKey, FxBuild>,
     pub params: GcParams,
     /// `collectgarbage("stop")` clears this.
@@ -549,6 +554,8 @@ impl Heap {
             gray: Vec::new(),
             bytes: 0,
             threshold: 256 * 1024,
+            limit: usize::MAX,
+            live: 0,
             strings: HashSet::default(),
             params: GcParams {
                 pause: 200,
@@ -758,8 +765,28 @@ impl Heap {
         self.gray = t.gray;
         self.gray.shrink_to(GRAY_KEEP);
         self.collections += 1;
+        self.live = self.bytes;
         let live = self.bytes.max(64 * 1024);
-        self.threshold = live / 100 * self.params.pause.max(100) as usize;
+        self.threshold = (live / 100 * self.params.pause.max(100) as usize).min(self.limit);
+    }
+
+    /// Set the memory limit (see `State::set_limits`).
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+        self.threshold = self.threshold.min(limit);
+    }
+
+    /// More bytes are counted than the limit allows.
+    #[inline]
+    pub fn over_limit(&self) -> bool {
+        self.bytes > self.limit
+    }
+
+    /// Could `n` more bytes fit under the limit, were every object not
+    /// live at the last collection freed? (Natives ask before building a
+    /// large string; they cannot collect.)
+    pub fn room_for(&self, n: usize) -> bool {
+        self.limit == usize::MAX || self.live.saturating_add(n) <= self.limit
     }
 
     /// Free every unmarked object and clear the survivors' marks.

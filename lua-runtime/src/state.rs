@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use lua_bytecode::Proto;
 
@@ -40,22 +40,74 @@ pub(crate) struct CallRequest {
 }
 
 /// Stops the Lua code running in a [`State`] (made by
-/// [`State::interrupter`]): after [`Interrupter::interrupt`], the running
-/// code raises the error "interrupted!" (with its position, as lua.c's
-/// Ctrl-C hook does) at its next loop iteration or tail call; the request
-/// is cleared when the error is raised. Natives are not interrupted (a
-/// long `string.rep` finishes first), as in lua.c. Cheap to clone, `Send`
-/// and `Sync`: hand it to a signal handler or another thread.
+/// [`State::interrupter`]), from any thread. Cheap to clone, `Send` and
+/// `Sync`: hand it to a signal handler, a watchdog or another thread.
+///
+/// The request is seen within a few thousand loop iterations or calls of
+/// the running code (the state checks it when its fuel counter runs out,
+/// see [`State::tick`]), and inside long natives that charge their work
+/// (pattern matching, `string.rep`, concatenation, `table.concat`,
+/// `table.sort`, `string.format`, `gsub`).
 #[derive(Clone, Debug)]
-pub struct Interrupter(Arc<AtomicBool>);
+pub struct Interrupter(Arc<AtomicU8>);
+
+/// [`Interrupter`] requests (the shared byte's values).
+const NO_REQUEST: u8 = 0;
+const INTERRUPT: u8 = 1;
+const TERMINATE: u8 = 2;
 
 impl Interrupter {
-    /// Ask the running code to stop (async-signal-safe: lock-free atomic
-    /// operations only).
+    /// What lua.c does on Ctrl-C: the running code raises the error
+    /// "interrupted!", which `pcall` can catch. Async-signal-safe (one
+    /// atomic store).
     pub fn interrupt(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.store(INTERRUPT, Ordering::Relaxed);
+    }
+
+    /// Stop the running call for good: the code raises "interrupted!" as
+    /// an error that no `pcall`, `xpcall` or coroutine catches, so it
+    /// reaches the host (a timeout). Async-signal-safe.
+    pub fn terminate(&self) {
+        self.0.store(TERMINATE, Ordering::Relaxed);
     }
 }
+
+/// Limits a host puts on the code a [`State`] runs ([`State::set_limits`]);
+/// `None` is no limit. See docs/EMBEDDING.md.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Budget of work per host call ([`State::reset_budget`] refills it):
+    /// one unit per loop iteration (backward jump) and per call of a Lua
+    /// function, and units in proportion to the work of long natives.
+    /// Running out ends the call with "instruction limit exceeded", an
+    /// error no `pcall` catches.
+    pub instructions: Option<u64>,
+    /// Bytes the collector may count (objects, string bytes, table parts).
+    /// Past it, after a full collection, the script gets the catchable
+    /// error "not enough memory", as lua5.4 when `malloc` fails; the state
+    /// stays usable.
+    pub memory: Option<usize>,
+    /// Nesting of Lua calls: past it, "stack overflow" (catchable).
+    pub call_depth: Option<usize>,
+    /// Length of a single string that natives and `..` may build.
+    pub string_size: Option<usize>,
+}
+
+/// Why a call was ended with an error that Lua code cannot catch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Abort {
+    /// [`Limits::instructions`] ran out.
+    Instructions,
+    /// [`Interrupter::terminate`].
+    Terminated,
+}
+
+/// Bytes a native copies for one unit of [`Limits::instructions`].
+pub const BYTES_PER_UNIT: u64 = 64;
+
+/// Fuel handed out at a time ([`State::tick`]): how often an interrupt
+/// request is looked at when no budget is set.
+const FUEL_CHUNK: u64 = 1 << 14;
 
 /// A Lua state.
 pub struct State {
@@ -104,9 +156,22 @@ pub struct State {
     /// captures its traceback where it was raised, before frames unwind.
     pub(crate) want_traceback: u32,
     /// Set by an [`Interrupter`] (from any thread, e.g. a signal handler);
-    /// the running Lua code raises "interrupted!" at its next loop
-    /// iteration or tail call and clears it.
-    interrupt: Arc<AtomicBool>,
+    /// looked at by [`State::attend`].
+    interrupt: Arc<AtomicU8>,
+    /// Counts down at loop iterations, Lua calls and native work
+    /// ([`State::tick`], [`State::charge`]); below zero, [`State::attend`]
+    /// runs: it looks at interrupts and limits and refills it.
+    pub(crate) fuel: i64,
+    /// What is left of [`Limits::instructions`] beyond `fuel`.
+    budget_left: u64,
+    limits: Limits,
+    /// `limits.call_depth` as a frame count (`usize::MAX` when unset).
+    pub(crate) max_frames: usize,
+    /// A limit or [`Interrupter::terminate`] ended the call: errors pass
+    /// every `pcall` until [`State::reset_budget`].
+    pub(crate) aborting: Option<Abort>,
+    /// Loaders accept binary chunks (the sandbox turns it off).
+    pub binary_chunks: bool,
     /// Message handlers (`xpcall`) running: they may use the extra stack
     /// zone past `MAX_STACK` (see `interp::call_handler`).
     pub(crate) in_handler: u32,
@@ -150,7 +215,13 @@ impl State {
             nny: 0,
             yielding: false,
             want_traceback: 0,
-            interrupt: Arc::new(AtomicBool::new(false)),
+            interrupt: Arc::new(AtomicU8::new(NO_REQUEST)),
+            fuel: FUEL_CHUNK as i64,
+            budget_left: 0,
+            limits: Limits::default(),
+            max_frames: usize::MAX,
+            aborting: None,
+            binary_chunks: true,
             in_handler: 0,
             call_request: None,
         };
@@ -302,7 +373,7 @@ impl State {
         match r {
             Ok(()) => {
                 let g = t.take_growth();
-                self.heap.add_debt(g);
+                self.add_growth(g);
                 Ok(())
             }
             Err(lua_tables::KeyError::Nil) => Err(self.rt_error("table index is nil")),
@@ -313,7 +384,20 @@ impl State {
     pub fn raw_set_int(&mut self, t: Gc<Table>, k: i64, v: Value) {
         t.raw_mut().set_int(k, v);
         let g = t.take_growth();
-        self.heap.add_debt(g);
+        self.add_growth(g);
+    }
+
+    /// A table's parts grew by `g` bytes: count them; past the memory
+    /// limit, have the next tick collect (or raise "not enough memory"),
+    /// since a loop filling a table reaches no other safepoint.
+    #[inline]
+    fn add_growth(&mut self, g: usize) {
+        if g > 0 {
+            self.heap.add_debt(g);
+            if self.heap.over_limit() {
+                self.request_attention();
+            }
+        }
     }
 
     /// Set a string-keyed field (library registration).
@@ -365,6 +449,10 @@ impl State {
     fn collect_and_finalize(&mut self) {
         self.full_gc();
         self.run_finalizers();
+        if self.heap.over_limit() {
+            // No error can be raised here: the next tick raises it.
+            self.request_attention();
+        }
     }
 
     /// [`State::gc_check`] from an instruction that just wrote register
@@ -519,6 +607,9 @@ impl State {
         env: Option<Value>,
     ) -> LuaResult<Value> {
         let is_binary = source.first() == Some(&0x1b);
+        if is_binary && !self.binary_chunks {
+            return Err(self.plain_error("attempt to load a binary chunk (mode is 't')"));
+        }
         if is_binary && !mode.contains('b') {
             let m = format!("attempt to load a binary chunk (mode is '{}')", mode);
             return Err(self.plain_error(m));
@@ -782,8 +873,11 @@ impl State {
 
     /// Push a native frame standing for the host program (lua.c's
     /// `pmain`), so tracebacks end with `[C]: in ?` as lua5.4's do and
-    /// `error(msg, 2)` at the main chunk's level finds no position.
+    /// `error(msg, 2)` at the main chunk's level finds no position. It
+    /// counts as one C call, as `lua_pcall(pmain)` does, so nesting limits
+    /// are reached at lua5.4's depth.
     pub fn push_host_frame(&mut self) {
+        self.c_calls += 1;
         fn host(_: &mut State, _: Args) -> LuaResult<usize> {
             Ok(0)
         }
@@ -844,30 +938,197 @@ impl State {
         Interrupter(self.interrupt.clone())
     }
 
-    /// Has an [`Interrupter`] asked the running code to stop? The
-    /// executors check at loop iterations and tail calls, then raise
-    /// [`State::take_interrupt`] with the running instruction saved.
-    #[inline(always)]
-    pub fn interrupt_requested(&self) -> bool {
-        self.interrupt.load(Ordering::Relaxed)
-    }
-
-    /// The "interrupted!" error, clearing the request. It carries the
-    /// position lua.c's hook gives it: `luaL_error` from a hook running
-    /// inside the interrupted function names that function's caller (no
-    /// position when the host called it).
-    #[cold]
-    #[inline(never)]
-    pub fn take_interrupt(&mut self) -> LuaError {
-        self.clear_interrupt();
-        let w = self.where_(1);
-        self.plain_error(format!("{w}interrupted!"))
-    }
-
     /// Drop a pending interrupt request (one that came after the code it
     /// was meant for had finished).
     pub fn clear_interrupt(&self) {
-        self.interrupt.store(false, Ordering::Relaxed);
+        self.interrupt.store(NO_REQUEST, Ordering::Relaxed);
+    }
+
+    /// Put `limits` on the code this state runs from now on (and refill
+    /// the instruction budget).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.max_frames = limits.call_depth.unwrap_or(usize::MAX);
+        self.heap.set_limit(limits.memory.unwrap_or(usize::MAX));
+        self.reset_budget();
+    }
+
+    /// The limits set with [`State::set_limits`].
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Start a host call: refill the instruction budget and end the
+    /// previous call's abort, if any. The embedding API calls it on every
+    /// call from Rust that is not nested in a call from Lua.
+    pub fn reset_budget(&mut self) {
+        self.aborting = None;
+        let budget = self.limits.instructions.unwrap_or(u64::MAX);
+        let take = budget.min(FUEL_CHUNK);
+        self.fuel = take as i64;
+        self.budget_left = budget - take;
+    }
+
+    /// Why the last call was ended by a limit or a terminate request, if
+    /// it was (until [`State::reset_budget`]).
+    pub fn aborted(&self) -> Option<Abort> {
+        self.aborting
+    }
+
+    /// Take one unit of fuel (a loop iteration or a Lua call); `true` when
+    /// it ran out and [`State::attend`] must run. The executors' only cost
+    /// of limits and interrupts: a decrement and a branch.
+    #[inline(always)]
+    pub fn tick(&mut self) -> bool {
+        self.fuel -= 1;
+        self.fuel < 0
+    }
+
+    /// [`State::tick`] for `n` units at once (a numeric `for` ticks every
+    /// 1024th iteration, for 1024).
+    #[inline(always)]
+    pub fn tick_n(&mut self, n: i64) -> bool {
+        self.fuel -= n;
+        self.fuel < 0
+    }
+
+    /// Charge `units` of work done by a native (see [`Limits::instructions`]):
+    /// an error if that exhausts the budget or an interrupt is pending.
+    #[inline]
+    pub fn charge(&mut self, units: u64) -> LuaResult<()> {
+        self.fuel = self.fuel.saturating_sub(units.min(i64::MAX as u64) as i64);
+        if self.fuel < 0 {
+            return self.attend();
+        }
+        Ok(())
+    }
+
+    /// Units a native may spend before it must call [`State::charge`]
+    /// (`None`: no budget is set; the native still charges its work so
+    /// that interrupts are seen).
+    pub fn budget_available(&self) -> Option<u64> {
+        self.limits
+            .instructions
+            .map(|_| self.budget_left.saturating_add(self.fuel.max(0) as u64))
+    }
+
+    /// The fuel ran out: raise what an [`Interrupter`] asked for, collect
+    /// or raise "not enough memory" when past the memory limit, end the
+    /// call when the budget is exhausted; otherwise refill the fuel.
+    #[cold]
+    #[inline(never)]
+    pub fn attend(&mut self) -> LuaResult<()> {
+        if let Some(a) = self.aborting {
+            self.fuel = 0;
+            return Err(self.abort_error(a));
+        }
+        match self.interrupt.swap(NO_REQUEST, Ordering::Relaxed) {
+            INTERRUPT => {
+                self.refuel();
+                let w = self.where_(1);
+                return Err(self.plain_error(format!("{w}interrupted!")));
+            }
+            TERMINATE => return Err(self.abort(Abort::Terminated)),
+            _ => {}
+        }
+        if self.heap.over_limit() && !self.heap.in_finalizer {
+            self.collect_and_finalize();
+            if self.heap.over_limit() {
+                self.refuel();
+                return Err(self.plain_error("not enough memory"));
+            }
+        }
+        self.refuel();
+        match self.aborting {
+            Some(a) => Err(self.abort_error(a)),
+            None => Ok(()),
+        }
+    }
+
+    /// Cover the fuel's deficit from the budget and hand out the next
+    /// chunk; when the budget cannot cover it, end the call.
+    fn refuel(&mut self) {
+        if self.fuel >= 0 {
+            return;
+        }
+        if self.limits.instructions.is_none() {
+            self.fuel = FUEL_CHUNK as i64;
+            return;
+        }
+        let deficit = self.fuel.unsigned_abs();
+        if self.budget_left < deficit {
+            self.budget_left = 0;
+            self.fuel = 0;
+            self.aborting = Some(Abort::Instructions);
+            return;
+        }
+        self.budget_left -= deficit;
+        let take = self.budget_left.min(FUEL_CHUNK);
+        self.budget_left -= take;
+        self.fuel = take as i64;
+    }
+
+    /// Have [`State::attend`] run at the next tick (memory grew past the
+    /// limit where no error can be raised).
+    pub(crate) fn request_attention(&mut self) {
+        if self.fuel > 0 {
+            self.budget_left = self.budget_left.saturating_add(self.fuel as u64);
+            self.fuel = 0;
+        }
+    }
+
+    /// End the running host call with `why`: the error passes every
+    /// `pcall` (see `interp::handle_error`).
+    #[cold]
+    fn abort(&mut self, why: Abort) -> LuaError {
+        self.aborting = Some(why);
+        self.fuel = 0;
+        self.abort_error(why)
+    }
+
+    fn abort_error(&mut self, why: Abort) -> LuaError {
+        let msg = match why {
+            Abort::Instructions => "instruction limit exceeded",
+            Abort::Terminated => "interrupted!",
+        };
+        self.rt_error(msg)
+    }
+
+    /// A native is about to build a string of `len` bytes: "not enough
+    /// memory" if that cannot fit under the memory limit even after
+    /// collecting all garbage, `too_large` (lua5.4's message for the
+    /// operation) if it is longer than [`Limits::string_size`].
+    pub fn check_string_len(&mut self, len: usize, too_large: &str) -> LuaResult<()> {
+        if self.limits.string_size.is_some_and(|m| len > m) {
+            return Err(self.error(too_large));
+        }
+        if !self.heap.room_for(len) {
+            return Err(self.plain_error("not enough memory"));
+        }
+        Ok(())
+    }
+
+    /// [`State::check_string_len`] for an instruction (`..`): the error
+    /// has the running function's position, as `luaG_runerror`.
+    pub(crate) fn check_concat_len(&mut self, len: usize) -> LuaResult<()> {
+        if self.limits.string_size.is_some_and(|m| len > m) {
+            return Err(self.rt_error("string length overflow"));
+        }
+        if !self.heap.room_for(len) {
+            return Err(self.plain_error("not enough memory"));
+        }
+        Ok(())
+    }
+
+    /// The interrupt flag, for natives that look at it in long loops of
+    /// their own (pattern matching).
+    pub(crate) fn stop_flag(&self) -> &AtomicU8 {
+        &self.interrupt
+    }
+
+    /// [`State::stop_flag`], owned (for a loop that also needs the state).
+    pub(crate) fn stop_flag_arc(&self) -> Arc<AtomicU8> {
+        self.interrupt.clone()
     }
 
     /// Where `print` and `io.write` write (standard output unless replaced

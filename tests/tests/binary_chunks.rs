@@ -238,9 +238,7 @@ fn mutate_and_run(ex: Rc<dyn Executor>, out: &mut Outcomes) -> Vec<String> {
                     }
                     runs.push(describe(&r));
                     // Clear an interrupt that came after the run ended.
-                    if st.interrupt_requested() {
-                        let _ = st.take_interrupt();
-                    }
+                    st.clear_interrupt();
                 }
                 if at % 16 == 0 {
                     st.full_gc();

@@ -32,6 +32,9 @@ pub struct Table {
     flags: Cell<u32>,
     /// Heap bytes of the raw table as last reported to the heap's debt.
     counted: Cell<usize>,
+    /// A sandbox's read-only view of a library (see `crate::sandbox`):
+    /// `rawset` refuses it; its metatable refuses every other write.
+    pub readonly: Cell<bool>,
 }
 
 impl Table {
@@ -42,6 +45,7 @@ impl Table {
             meta: Cell::new(None),
             flags: Cell::new(0),
             counted: Cell::new(counted),
+            readonly: Cell::new(false),
         }
     }
 

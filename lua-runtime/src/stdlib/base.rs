@@ -58,17 +58,17 @@ pub fn open(st: &mut State) {
 }
 
 fn print(st: &mut State, a: Args) -> LuaResult<usize> {
-    let mut line: Vec<u8> = Vec::new();
+    // Each value is written when converted, as lua5.4 does: a failing
+    // `__tostring` leaves the values before it written.
     for i in 1..=a.n {
         let v = a.get(st, i);
         let s = st.tostring(v)?;
         if i > 1 {
-            line.push(b'\t');
+            let _ = st.out.write_all(b"\t");
         }
-        line.extend_from_slice(s.as_bytes());
+        let _ = st.out.write_all(s.as_bytes());
     }
-    line.push(b'\n');
-    let _ = st.out.write_all(&line);
+    let _ = st.out.write_all(b"\n");
     // lua5.4's print ends with fflush(stdout) (`lua_writeline`).
     let _ = st.out.flush();
     Ok(0)
@@ -245,6 +245,9 @@ fn rawset(st: &mut State, a: Args) -> LuaResult<usize> {
     let t = st.check_table(a, 1)?;
     let k = st.check_any(a, 2)?;
     let v = st.check_any(a, 3)?;
+    if t.readonly.get() {
+        return Err(st.error("attempt to modify a read-only table"));
+    }
     st.raw_set(t, k, v)?;
     st.ret(Value::Table(t))
 }

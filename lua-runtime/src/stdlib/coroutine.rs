@@ -180,6 +180,11 @@ fn close(st: &mut State, a: Args) -> LuaResult<usize> {
     }
     co.status.set(ThreadStatus::Dead);
     co.error.set(None);
+    if st.aborting.is_some()
+        && let Err(e) = result
+    {
+        return Err(LuaError::new(e));
+    }
     match result {
         Ok(()) => st.ret(Value::Bool(true)),
         Err(e) => {

@@ -6,11 +6,11 @@ use crate::error::{LuaError, LuaResult};
 use crate::gc::Gc;
 use crate::object::Args;
 use crate::object::string::LuaStr;
-use crate::state::State;
+use crate::state::{BYTES_PER_UNIT, State};
 use crate::strlib::bytes;
 use crate::strlib::format::{self, FormatArgs, FormatError, Literal};
 use crate::strlib::pack::{self, PackArgs, PackError, Unpacked};
-use crate::strlib::pattern::{self, Capture, GMatchState, GsubError, Match};
+use crate::strlib::pattern::{self, Capture, GMatchState, GsubError, Match, Meter};
 use crate::value::{Type, Value};
 use crate::vm::frame::FrameFn;
 use crate::vm::ops::{self, VarInfo};
@@ -203,6 +203,15 @@ fn rep(st: &mut State, a: Args) -> LuaResult<usize> {
         Some(p) => p.as_bytes(),
         None => b"",
     };
+    if n > 0 {
+        let total = (s.len() as u128 + sep_bytes.len() as u128) * n as u128;
+        if let Ok(total) = usize::try_from(total)
+            && total <= bytes::MAXSIZE
+        {
+            st.check_string_len(total, "resulting string too large")?;
+            st.charge(total as u64 / BYTES_PER_UNIT)?;
+        }
+    }
     match bytes::rep(s.as_bytes(), n, sep_bytes) {
         Ok(r) => {
             let v = st.str_value_owned(r);
@@ -290,13 +299,38 @@ fn push_captures(st: &mut State, src: &[u8], caps: &[Capture]) -> LuaResult<usiz
     Ok(caps.len())
 }
 
+/// What a search may spend: the state's instruction budget (one unit per
+/// matcher step), and its interrupt flag.
+fn meter(st: &State) -> Meter<'_> {
+    Meter {
+        steps: st.budget_available().map(|b| b.saturating_add(1)),
+        stop: Some(st.stop_flag()),
+        used: 0,
+    }
+}
+
+/// Charge a search's `used` steps; when it failed (`failed`), raise what
+/// stopped it if that was the budget or an interrupt request, before the
+/// pattern error is reported.
+fn settle(st: &mut State, used: u64, failed: bool) -> LuaResult<()> {
+    st.charge(used)?;
+    if failed {
+        st.attend()?;
+    }
+    Ok(())
+}
+
 fn find_aux(st: &mut State, a: Args, find: bool) -> LuaResult<usize> {
     let s = st.check_str(a, 1)?;
     let p = st.check_str(a, 2)?;
     let init = st.opt_int(a, 3, 1)?;
     let plain = find && a.get(st, 4).truthy();
     let src = s.as_bytes();
-    match pattern::str_find(src, p.as_bytes(), init, plain, find) {
+    let mut m = meter(st);
+    let r = pattern::str_find(src, p.as_bytes(), init, plain, find, &mut m);
+    let used = m.used;
+    settle(st, used, r.is_err())?;
+    match r {
         Err(e) => Err(st.error(e.0)),
         Ok(None) => st.ret(Value::Nil),
         Ok(Some(m)) if find => {
@@ -366,7 +400,11 @@ fn gmatch_aux(st: &mut State, _a: Args) -> LuaResult<usize> {
         (s, p, g)
     };
     let src = s.as_bytes();
-    let found = g.next_match(src, p.as_bytes()).map_err(|e| st.error(e.0))?;
+    let mut m = meter(st);
+    let found = g.next_match(src, p.as_bytes(), &mut m);
+    let used = m.used;
+    settle(st, used, found.is_err())?;
+    let found = found.map_err(|e| st.error(e.0))?;
     {
         let mut ups = me.upvalues.borrow_mut();
         ups[2] = Value::Int(g.pos as i64);
@@ -446,9 +484,23 @@ fn gsub(st: &mut State, a: Args) -> LuaResult<usize> {
     let mut repl_str = Vec::new();
     ops::append_plain(&mut repl_str, repl);
     let src = s.as_bytes();
-    let r = pattern::gsub(src, p.as_bytes(), max_n, |m, out| {
-        add_value(st, src, repl, &repl_str, m, out)
+    // The replacement needs the state: the meter's flag is a clone.
+    let stop = st.stop_flag_arc();
+    let mut m = Meter {
+        steps: st.budget_available().map(|b| b.saturating_add(1)),
+        stop: Some(&stop),
+        used: 0,
+    };
+    let r = pattern::gsub(src, p.as_bytes(), max_n, &mut m, |m, out| {
+        let before = out.len();
+        let changed = add_value(st, src, repl, &repl_str, m, out)?;
+        // The result so far must stay within the limits.
+        st.charge(1 + (out.len() - before) as u64 / BYTES_PER_UNIT)
+            .and_then(|()| st.check_string_len(out.len(), "buffer too large"))
+            .map_err(GsubError::Replace)?;
+        Ok(changed)
     });
+    settle(st, m.used, matches!(r, Err(GsubError::Pattern(_))))?;
     match r {
         Ok(r) => {
             let v = if r.changed {
@@ -519,6 +571,8 @@ fn format(st: &mut State, a: Args) -> LuaResult<usize> {
     let r = format::format(f.as_bytes(), &mut FmtArgs { st, a });
     match r {
         Ok(out) => {
+            st.check_string_len(out.len(), "buffer too large")?;
+            st.charge(out.len() as u64 / BYTES_PER_UNIT)?;
             let v = st.str_value_owned(out);
             st.ret(v)
         }

@@ -250,7 +250,10 @@ fn concat(st: &mut State, a: Args) -> LuaResult<usize> {
                     Value::Str(s) => s.len(),
                     _ => 44,
                 };
-                if buf.try_reserve(need.saturating_add(sep.len())).is_err() {
+                let need = need.saturating_add(sep.len());
+                st.check_string_len(buf.len().saturating_add(need), "buffer too large")?;
+                st.charge(1 + need as u64 / crate::state::BYTES_PER_UNIT)?;
+                if buf.try_reserve(need).is_err() {
                     return Err(st.plain_error("not enough memory"));
                 }
                 ops::append_plain(buf, v);
@@ -484,6 +487,8 @@ impl<B: Backend> Sorter<B> {
         mut budget: u32,
     ) -> LuaResult<()> {
         while lo < up {
+            // A partition's work, for the instruction budget.
+            st.charge(up - lo)?;
             if budget == 0 {
                 return self.heapsort(st, lo, up);
             }

@@ -24,7 +24,7 @@
 //! use lua_runtime::strlib::{number_fmt, pattern};
 //!
 //! assert_eq!(number_fmt::number_to_string(0.1 + 0.2), "0.3");
-//! let m = pattern::str_find(b"key = value", b"(%w+)%s*=%s*(%w+)", 1, false, false)
+//! let m = pattern::str_find(b"key = value", b"(%w+)%s*=%s*(%w+)", 1, false, false, &mut Default::default())
 //!     .unwrap()
 //!     .unwrap();
 //! assert_eq!(m.values().unwrap(), [pattern::Capture::Str(0, 3), pattern::Capture::Str(6, 11)]);
@@ -45,7 +45,7 @@ mod robustness {
 
     use super::format::{FormatArgs, Literal, format};
     use super::pack::{PackArgs, pack, packsize, unpack};
-    use super::pattern::{GMatchState, Matcher, expand_replacement, gsub, str_find};
+    use super::pattern::{GMatchState, Matcher, Meter, expand_replacement, gsub, str_find};
 
     /// xorshift64*: deterministic, no dependency.
     struct Rng(u64);
@@ -74,10 +74,17 @@ mod robustness {
             let src = r.bytes(b"ab()x1 %-]\0\xff", 10);
             let pat = r.bytes(b"ab()x1%[]^$*+-?.dbfgsSAw0 \0", 14);
             let init = r.below(16) as i64 - 5;
-            let _ = str_find(&src, &pat, init, false, r.below(2) == 0);
+            let _ = str_find(
+                &src,
+                &pat,
+                init,
+                false,
+                r.below(2) == 0,
+                &mut Meter::default(),
+            );
             let mut g = GMatchState::new(src.len(), init);
             for _ in 0..20 {
-                match g.next_match(&src, &pat) {
+                match g.next_match(&src, &pat, &mut Meter::default()) {
                     Ok(Some(m)) => {
                         let _ = m.values();
                     }
@@ -85,7 +92,7 @@ mod robustness {
                 }
             }
             let repl = r.bytes(b"%012x", 4);
-            let _ = gsub::<()>(&src, &pat, None, |m, out| {
+            let _ = gsub::<()>(&src, &pat, None, &mut Meter::default(), |m, out| {
                 expand_replacement(&repl, &src, m, out)?;
                 Ok(true)
             });

@@ -26,11 +26,16 @@
 //! because no position ever gets past the `x`).
 //!
 //! Backtracking is exponential for patterns such as `a*a*a*a*b` on long
-//! runs of `a`, in PUC-Rio as here. An embedder that must bound the work can
-//! give the matcher a step budget ([`Matcher::set_step_limit`]); exhausting it
-//! is also "pattern too complex". The default, as in lua5.4, is no budget.
+//! runs of `a`, in PUC-Rio as here. Every search takes a [`Meter`]: it
+//! counts the matcher's steps (the runtime charges them to the state's
+//! instruction budget), may bound them (exhausting the bound is also
+//! "pattern too complex") and may carry a stop flag, looked at every few
+//! thousand steps (an interrupt request from another thread ends the
+//! search with "interrupted"). The default meter, as lua5.4, bounds
+//! nothing.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Maximum number of captures in one pattern (`LUA_MAXCAPTURES`).
 pub const MAX_CAPTURES: usize = 32;
@@ -142,6 +147,20 @@ fn match_class(c: u8, cl: u8) -> bool {
     if cl.is_ascii_lowercase() { res } else { !res }
 }
 
+/// What a search may spend and what it spent (see the module doc).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Meter<'a> {
+    /// At most this many matcher steps (`None`: no bound).
+    pub steps: Option<u64>,
+    /// Stop when this is non-zero (an interrupt request).
+    pub stop: Option<&'a AtomicU8>,
+    /// Steps taken so far (searches add to it).
+    pub used: u64,
+}
+
+/// Steps between looks at the stop flag.
+const CHECK_EVERY: u64 = 1 << 12;
+
 /// The matching engine for one subject and one pattern (anchor already
 /// removed). Reusable across start positions: `gsub` and `gmatch` keep one.
 pub struct Matcher<'a> {
@@ -153,6 +172,10 @@ pub struct Matcher<'a> {
     capture: Vec<(usize, CapLen)>,
     depth: usize,
     steps: Option<u64>,
+    stop: Option<&'a AtomicU8>,
+    used: u64,
+    /// `used` at which [`Matcher::check`] runs next.
+    next_check: u64,
 }
 
 impl<'a> Matcher<'a> {
@@ -165,15 +188,34 @@ impl<'a> Matcher<'a> {
             capture: Vec::new(),
             depth: MAXCCALLS,
             steps: None,
+            stop: None,
+            used: 0,
+            next_check: CHECK_EVERY,
         }
+    }
+
+    /// A matcher that spends from `meter` (give the steps back with
+    /// [`Matcher::used`]).
+    pub fn metered(src: &'a [u8], pat: &'a [u8], meter: &Meter<'a>) -> Self {
+        let mut m = Matcher::new(src, pat);
+        m.stop = meter.stop;
+        m.set_step_limit(meter.steps);
+        m
     }
 
     /// Bounds the total work of every later match: each matcher step takes
     /// one unit, and running out is the error "pattern too complex".
-    /// Only tests set it today; the sandbox's instruction budget is to.
-    #[allow(dead_code)]
     pub fn set_step_limit(&mut self, steps: Option<u64>) {
         self.steps = steps;
+        self.next_check = self.used + CHECK_EVERY;
+        if let Some(n) = steps {
+            self.next_check = self.next_check.min(n.saturating_add(1));
+        }
+    }
+
+    /// Steps taken by the matches so far.
+    pub fn used(&self) -> u64 {
+        self.used
     }
 
     /// Tries to match the whole pattern starting exactly at `s`. Returns the
@@ -336,12 +378,23 @@ impl<'a> Matcher<'a> {
 
     #[inline]
     fn tick(&mut self) -> Result<(), PatternError> {
-        if let Some(n) = &mut self.steps {
-            if *n == 0 {
-                return err("pattern too complex");
-            }
-            *n -= 1;
+        self.used += 1;
+        if self.used >= self.next_check {
+            return self.check();
         }
+        Ok(())
+    }
+
+    /// Every [`CHECK_EVERY`] steps, and when the bound is passed.
+    #[cold]
+    fn check(&mut self) -> Result<(), PatternError> {
+        if self.steps.is_some_and(|n| self.used > n) {
+            return err("pattern too complex");
+        }
+        if self.stop.is_some_and(|f| f.load(Ordering::Relaxed) != 0) {
+            return err("interrupted");
+        }
+        self.set_step_limit(self.steps);
         Ok(())
     }
 
@@ -641,6 +694,7 @@ pub fn str_find(
     init: i64,
     plain: bool,
     find: bool,
+    meter: &mut Meter,
 ) -> Result<Option<Match>, PatternError> {
     let init = posrelat_start(init, src.len()) - 1;
     if init > src.len() {
@@ -657,22 +711,25 @@ pub fn str_find(
         Some((b'^', rest)) => (true, rest),
         _ => (false, pat),
     };
-    let mut m = Matcher::new(src, pat);
+    let mut m = Matcher::metered(src, pat, meter);
     let start = if anchor { Start::Any } else { Start::of(pat) };
     let mut s = init;
-    loop {
+    let r = loop {
         s = match start.next(src, pat, s) {
             Some(k) => k,
-            None => return Ok(None),
+            None => break Ok(None),
         };
-        if let Some(found) = m.match_at(s)? {
-            return Ok(Some(found));
+        match m.match_at(s) {
+            Ok(None) => {}
+            r => break r,
         }
         s += 1;
         if anchor || s > src.len() {
-            return Ok(None);
+            break Ok(None);
         }
-    }
+    };
+    meter.used += m.used;
+    r
 }
 
 /// The state of a `string.gmatch` iterator between calls. It holds no
@@ -700,8 +757,24 @@ impl GMatchState {
     /// The next match ([`Match::values`] are the iterator's results), or
     /// `None` when the iteration is over. The pattern is used whole: `^` is
     /// an ordinary character in `gmatch`, as in lua5.4.
-    pub fn next_match(&mut self, src: &[u8], pat: &[u8]) -> Result<Option<Match>, PatternError> {
-        let mut m = Matcher::new(src, pat);
+    pub fn next_match(
+        &mut self,
+        src: &[u8],
+        pat: &[u8],
+        meter: &mut Meter,
+    ) -> Result<Option<Match>, PatternError> {
+        let mut m = Matcher::metered(src, pat, meter);
+        let r = self.search(&mut m, src, pat);
+        meter.used += m.used;
+        r
+    }
+
+    fn search(
+        &mut self,
+        m: &mut Matcher,
+        src: &[u8],
+        pat: &[u8],
+    ) -> Result<Option<Match>, PatternError> {
         let start = Start::of(pat);
         let mut s = self.pos;
         while s <= src.len() {
@@ -763,14 +836,28 @@ pub fn gsub<E>(
     src: &[u8],
     pat: &[u8],
     max_n: Option<i64>,
-    mut replace: impl FnMut(&Match, &mut Vec<u8>) -> Result<bool, GsubError<E>>,
+    meter: &mut Meter,
+    replace: impl FnMut(&Match, &mut Vec<u8>) -> Result<bool, GsubError<E>>,
 ) -> Result<GsubResult, GsubError<E>> {
-    let max_n = max_n.unwrap_or(src.len() as i64 + 1);
     let (anchor, pat) = match pat.split_first() {
         Some((b'^', rest)) => (true, rest),
         _ => (false, pat),
     };
-    let mut m = Matcher::new(src, pat);
+    let mut m = Matcher::metered(src, pat, meter);
+    let r = gsub_loop(&mut m, src, pat, anchor, max_n, replace);
+    meter.used += m.used;
+    r
+}
+
+fn gsub_loop<E>(
+    m: &mut Matcher,
+    src: &[u8],
+    pat: &[u8],
+    anchor: bool,
+    max_n: Option<i64>,
+    mut replace: impl FnMut(&Match, &mut Vec<u8>) -> Result<bool, GsubError<E>>,
+) -> Result<GsubResult, GsubError<E>> {
+    let max_n = max_n.unwrap_or(src.len() as i64 + 1);
     let mut out = Vec::with_capacity(src.len());
     let mut s = 0usize;
     let mut last_match = None;
@@ -864,7 +951,14 @@ mod tests {
     }
 
     fn find_from(src: &str, pat: &str, init: i64, plain: bool) -> Result<String, String> {
-        match str_find(src.as_bytes(), pat.as_bytes(), init, plain, true) {
+        match str_find(
+            src.as_bytes(),
+            pat.as_bytes(),
+            init,
+            plain,
+            true,
+            &mut Meter::default(),
+        ) {
             Err(e) => Err(e.0),
             Ok(None) => Ok("nil".into()),
             Ok(Some(m)) => {
@@ -880,7 +974,14 @@ mod tests {
     }
 
     fn mat(src: &str, pat: &str) -> Result<String, String> {
-        match str_find(src.as_bytes(), pat.as_bytes(), 1, false, false) {
+        match str_find(
+            src.as_bytes(),
+            pat.as_bytes(),
+            1,
+            false,
+            false,
+            &mut Meter::default(),
+        ) {
             Err(e) => Err(e.0),
             Ok(None) => Ok("nil".into()),
             Ok(Some(m)) => Ok(show(src.as_bytes(), &m.values().map_err(|e| e.0)?)),
@@ -888,10 +989,16 @@ mod tests {
     }
 
     fn gsub_s(src: &str, pat: &str, repl: &str, max: Option<i64>) -> Result<String, String> {
-        let r = gsub::<()>(src.as_bytes(), pat.as_bytes(), max, |m, out| {
-            expand_replacement(repl.as_bytes(), src.as_bytes(), m, out)?;
-            Ok(true)
-        });
+        let r = gsub::<()>(
+            src.as_bytes(),
+            pat.as_bytes(),
+            max,
+            &mut Meter::default(),
+            |m, out| {
+                expand_replacement(repl.as_bytes(), src.as_bytes(), m, out)?;
+                Ok(true)
+            },
+        );
         match r {
             Ok(r) => Ok(format!("{} {}", String::from_utf8_lossy(&r.text), r.count)),
             Err(GsubError::Pattern(e)) => Err(e.0),
@@ -1027,7 +1134,10 @@ mod tests {
         fn all(src: &str, pat: &str, init: i64) -> String {
             let mut st = GMatchState::new(src.len(), init);
             let mut parts = Vec::new();
-            while let Some(m) = st.next_match(src.as_bytes(), pat.as_bytes()).unwrap() {
+            while let Some(m) = st
+                .next_match(src.as_bytes(), pat.as_bytes(), &mut Meter::default())
+                .unwrap()
+            {
                 parts.push(show(src.as_bytes(), &m.values().unwrap()));
             }
             parts.join("|")
@@ -1075,12 +1185,15 @@ mod tests {
         assert_eq!(gsub_s("a1b22", "[%d]+", "#", None), o("a#b# 2"));
         let mut g = GMatchState::new(6, 1);
         let mut words = Vec::new();
-        while let Some(m) = g.next_match(b"a,b;;c", b"[^,;]+").unwrap() {
+        while let Some(m) = g
+            .next_match(b"a,b;;c", b"[^,;]+", &mut Meter::default())
+            .unwrap()
+        {
             words.push(m.start);
         }
         assert_eq!(words, [0, 2, 5]);
         let mut g = GMatchState::new(3, 10);
-        assert_eq!(g.next_match(b"abc", b"[a"), Ok(None));
+        assert_eq!(g.next_match(b"abc", b"[a", &mut Meter::default()), Ok(None));
     }
 
     #[test]

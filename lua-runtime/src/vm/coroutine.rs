@@ -88,6 +88,12 @@ pub fn resume(st: &mut State, co: Gc<Thread>, nargs: usize) -> LuaResult<Result<
     switch_stacks(st, co, prev);
     prev.status.set(ThreadStatus::Running);
     st.c_calls -= 1;
+    if st.aborting.is_some()
+        && let Err(e) = out
+    {
+        // A limit ended the call: no `resume` catches that.
+        return Err(LuaError::new(e));
+    }
     Ok(match out {
         Ok(range) => {
             let n = range.len();

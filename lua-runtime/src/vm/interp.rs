@@ -269,8 +269,11 @@ pub fn push_lua_frame(
     } else {
         (func + 1, 0)
     };
-    if base + maxr + 7 > MAX_STACK {
+    if base + maxr + 7 > MAX_STACK || st.th.frames.len() >= st.max_frames {
         stack_overflow(st, base + maxr + 7)?;
+    }
+    if st.tick() {
+        st.attend()?;
     }
     let stack = &mut st.th.stack;
     if nvar > 0 {
@@ -692,9 +695,11 @@ pub fn handle_error(
 ) -> LuaResult<Option<usize>> {
     let mut e = e;
     loop {
+        // An abort (a limit, a terminate request) passes every pcall.
         let found = (boundary..st.th.frames.len())
             .rev()
-            .find(|&i| st.th.frames[i].flags.contains(FrameFlags::PROTECTED));
+            .find(|&i| st.th.frames[i].flags.contains(FrameFlags::PROTECTED))
+            .filter(|_| st.aborting.is_none());
         match found {
             Some(i) => {
                 let pf = st.th.frames[i];
@@ -705,6 +710,11 @@ pub fn handle_error(
                 {
                     let h = st.th.stack[pf.func + 1];
                     ev = call_handler(st, h, ev);
+                    if st.aborting.is_some() {
+                        // The handler was ended by a limit.
+                        e = LuaError::new(ev);
+                        continue;
+                    }
                 }
                 // The frames above the protected one go before its
                 // pending `__close` handlers run: they run called by
@@ -783,7 +793,7 @@ fn close_step(st: &mut State, i: usize) -> LuaResult<Called> {
         ) {
             Ok(Called::Lua) => return Ok(Called::Lua),
             Ok(Called::Done(_)) => st.th.stack.truncate(func),
-            Err(e) if st.yielding => return Err(e),
+            Err(e) if st.yielding || st.aborting.is_some() => return Err(e),
             Err(e) => {
                 release_c_calls(st, i + 1);
                 st.th.frames.truncate(i + 1);
@@ -917,9 +927,9 @@ pub enum TailCalled {
 /// `return f(args)` from the running Lua frame: the callee at `fa` with
 /// `na` arguments; `func_reg` names it in errors.
 pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResult<TailCalled> {
-    // A loop of tail calls never grows the stack: it is interrupted here.
-    if st.interrupt_requested() {
-        return Err(st.take_interrupt());
+    // A loop of tail calls never grows the stack: it ticks here.
+    if st.tick() {
+        st.attend()?;
     }
     let callee = st.th.stack[fa];
     if !callee.is_function() && st.get_tm(callee, Tm::Call).is_nil() {
@@ -1420,6 +1430,9 @@ const ERROR_STACK_EXTRA: usize = 1000;
 #[cold]
 #[inline(never)]
 fn stack_overflow(st: &mut State, need: usize) -> LuaResult<()> {
+    if st.th.frames.len() >= st.max_frames {
+        return Err(st.rt_error("stack overflow"));
+    }
     if st.in_handler > 0 && need <= MAX_STACK + ERROR_STACK_EXTRA {
         return Ok(());
     }
@@ -1440,6 +1453,10 @@ pub fn call_handler(st: &mut State, h: Value, err: Value) -> Value {
             Ok(r) => {
                 st.c_calls = saved;
                 return r.first().copied().unwrap_or(Value::Nil);
+            }
+            Err(e) if st.aborting.is_some() => {
+                st.c_calls = saved;
+                return e.value;
             }
             Err(e) => {
                 // A stack overflow while handling an error is final in

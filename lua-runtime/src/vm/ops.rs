@@ -625,6 +625,8 @@ impl State {
                     _ => 0,
                 })
                 .fold(0usize, usize::saturating_add);
+            self.check_concat_len(need)?;
+            self.charge(need as u64 / crate::state::BYTES_PER_UNIT)?;
             let mut buf: Vec<u8> = Vec::new();
             if buf.try_reserve(need).is_err() {
                 return Err(self.plain_error("not enough memory"));
@@ -650,6 +652,8 @@ impl State {
                 for i in top - k..top {
                     append_plain(&mut buf, self.th.stack[start + i]);
                 }
+                self.check_concat_len(buf.len())?;
+                self.charge(buf.len() as u64 / crate::state::BYTES_PER_UNIT)?;
                 let s = self.str_value(&buf);
                 self.th.stack[start + top - k] = s;
                 top -= k - 1;
@@ -724,7 +728,9 @@ impl State {
     /// [`Step::Call`] instead of calling it.
     pub fn index_step(&mut self, obj: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
         let mut t = obj;
-        for loop_i in 0..MAX_TAG_LOOP {
+        // The first lookup is PUC's `luaV_fastget`, then `luaV_finishget`
+        // follows up to MAXTAGLOOP `__index` tables.
+        for loop_i in 0..=MAX_TAG_LOOP {
             let h = match t {
                 Value::Table(tab) => {
                     let v = tab.get(key);
