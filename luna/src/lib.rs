@@ -40,7 +40,7 @@ pub use lua_runtime::api::{
     Thread, ThreadStatus, UserData, UserDataClone, UserDataFields, UserDataMethods, UserDataRef,
     UserDataRefMut, Value, Variadic,
 };
-pub use lua_runtime::{Interrupter, State};
+pub use lua_runtime::{Abort, Interrupter, Limits, State};
 
 /// Which executor runs the state's code.
 ///

@@ -841,3 +841,31 @@ fn serde_round_trip() {
         assert!(e.to_string().contains("invalid type"), "{e}");
     });
 }
+
+#[test]
+fn limits_reset_per_host_call_and_pass_through_rust_functions() {
+    each(|lua| {
+        lua.set_limits(luna::Limits {
+            instructions: Some(200_000),
+            ..Default::default()
+        });
+        let spin = lua
+            .create_function(|lua, ()| lua.load("while true do end").exec())
+            .unwrap();
+        lua.globals().set("spin", spin).unwrap();
+        // No pcall catches it, also when it passes through a Rust function.
+        let e = lua
+            .load("local ok = pcall(spin) return 'caught'")
+            .exec()
+            .unwrap_err();
+        assert!(e.message().ends_with("instruction limit exceeded"), "{e}");
+        // Each call from Rust gets a new budget.
+        for _ in 0..3 {
+            let n: i64 = lua
+                .load("local s = 0 for i = 1, 100000 do s = s + 1 end return s")
+                .eval()
+                .unwrap();
+            assert_eq!(n, 100000);
+        }
+    });
+}

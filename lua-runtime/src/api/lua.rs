@@ -343,6 +343,31 @@ impl Lua {
         self.inner.with(|st, _| st.interrupter())
     }
 
+    /// Put limits on the code this state runs (instruction budget per call
+    /// from Rust, memory, call depth, string size; see
+    /// [`Limits`](crate::Limits)). The budget is refilled at every call from
+    /// Rust that is not made from inside a Rust function called by Lua.
+    ///
+    /// ```
+    /// let lua = luna::Lua::new();
+    /// lua.set_limits(luna::Limits { instructions: Some(100_000), ..Default::default() });
+    /// let e = lua.load("while true do end").exec().unwrap_err();
+    /// assert!(e.message().ends_with("instruction limit exceeded"));
+    /// assert_eq!(lua.load("1 + 1").eval::<i64>().unwrap(), 2);
+    /// ```
+    pub fn set_limits(&self, limits: crate::Limits) {
+        self.inner.with(|st, _| st.set_limits(limits));
+    }
+
+    /// The limits set with [`Lua::set_limits`].
+    ///
+    /// ```
+    /// assert_eq!(luna::Lua::new().limits().memory, None);
+    /// ```
+    pub fn limits(&self) -> crate::Limits {
+        self.inner.with(|st, _| st.limits())
+    }
+
     /// Whether `a` and `b` are the same state.
     ///
     /// ```

@@ -73,6 +73,9 @@ pub(crate) struct Core {
     /// Where `with` finds the state (S3).
     current: Cell<*mut State>,
     busy: Cell<bool>,
+    /// Rust callbacks running (0: an operation is a new call from the
+    /// host, which refills the instruction budget).
+    depth: Cell<u32>,
     /// Root slots (S4): `refs[i]` holds the value of the handles of slot i.
     refs: Gc<RawTableObj>,
     free: RefCell<Vec<u32>>,
@@ -117,6 +120,7 @@ impl Inner {
                 state,
                 current: Cell::new(state.as_ptr()),
                 busy: Cell::new(false),
+                depth: Cell::new(0),
                 refs,
                 free: RefCell::new(Vec::new()),
                 next: Cell::new(1),
@@ -174,6 +178,11 @@ impl Inner {
         if self.has_pending.load(Ordering::Acquire) {
             self.release_pending(st, core);
         }
+        if core.depth.get() == 0 {
+            // A call from the host, not from inside Lua: a new instruction
+            // budget, and the end of an abort by a limit.
+            st.reset_budget();
+        }
         let r = f(st, core);
         drop(_unbusy);
         if let Some(p) = core.panic.borrow_mut().take() {
@@ -201,7 +210,9 @@ impl Inner {
         let a = before(st, core);
         let prev = core.current.replace(st as *mut State);
         let busy = core.busy.replace(false);
+        core.depth.set(core.depth.get() + 1);
         let r = run(a);
+        core.depth.set(core.depth.get() - 1);
         core.current.set(prev);
         core.busy.set(busy);
         after(st, core, r)
