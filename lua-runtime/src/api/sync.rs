@@ -10,6 +10,14 @@
 //!   under the lock (S2). [`Lua::from_state`](super::Lua::from_state) is
 //!   `unsafe` because its caller must promise the same of the state handed
 //!   in (no clone of its executor `Rc`, no `Gc` kept outside).
+//!   **Known violation, to fix in `stdlib/io.rs`:** the io library keeps a
+//!   `Weak` of every stream it opens (stdin/stdout/stderr at `State::new`
+//!   too) in a thread-local list (`OPEN`) of the thread that opened it, and
+//!   prunes/flushes that list when the thread opens another stream or runs
+//!   `os.exit`. For a state moved to another thread, that touches its
+//!   streams' `Rc` counts and `RefCell`s from two threads. The fix is to
+//!   keep the list in the `State` (it is per state in effect: `os.exit`
+//!   flushes the running state's streams).
 //! - (S2) *Lock.* Every access to the state, to [`Core`] and to the heap
 //!   objects handles point at happens with `Inner::lock` (a re-entrant
 //!   mutex) held by the accessing thread. So however many threads hold
