@@ -172,6 +172,8 @@ pub struct State {
     pub(crate) aborting: Option<Abort>,
     /// Loaders accept binary chunks (the sandbox turns it off).
     pub binary_chunks: bool,
+    /// The io library's open streams.
+    pub(crate) streams: crate::stdlib::io::OpenStreams,
     /// Message handlers (`xpcall`) running: they may use the extra stack
     /// zone past `MAX_STACK` (see `interp::call_handler`).
     pub(crate) in_handler: u32,
@@ -222,6 +224,7 @@ impl State {
             max_frames: usize::MAX,
             aborting: None,
             binary_chunks: true,
+            streams: Default::default(),
             in_handler: 0,
             call_request: None,
         };

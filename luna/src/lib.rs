@@ -7,7 +7,9 @@
 //! ```
 //!
 //! [`Lua::new`] gives a state with every standard library, run by the flat
-//! executor (the fast one); [`Lua::with_executor`] picks one. Everything
+//! executor (the fast one); [`Lua::with_executor`] picks one;
+//! [`Lua::sandboxed`] gives one for code you do not trust (no access to
+//! the host, limits no `pcall` gets around). Everything
 //! else is `lua-runtime`'s typed API ([`api`]), re-exported here: load and
 //! run code ([`api::Lua::load`]), read and write globals and tables,
 //! convert values both ways ([`IntoLua`], [`FromLua`], serde's traits with
@@ -117,6 +119,37 @@ impl Lua {
             Executor::Tree => api::Lua::from_executor(lua_exec_tree::TreeExecutor),
             Executor::Flat => api::Lua::from_executor(lua_exec_flat::FlatExecutor),
         })
+    }
+
+    /// A state for code you do not trust: the sandbox's libraries
+    /// ([`api::Lua::restrict`]) and `limits` ([`api::Lua::set_limits`]),
+    /// on the flat executor.
+    ///
+    /// ```
+    /// let lua = luna::Lua::sandboxed(luna::Limits {
+    ///     instructions: Some(1_000_000),
+    ///     memory: Some(16 << 20),
+    ///     ..Default::default()
+    /// });
+    /// assert!(lua.load("os.execute").eval::<luna::Value>().unwrap().is_nil());
+    /// let e = lua.load("while true do pcall(error) end").exec().unwrap_err();
+    /// assert!(e.message().ends_with("instruction limit exceeded"));
+    /// ```
+    pub fn sandboxed(limits: Limits) -> Lua {
+        Lua::sandboxed_with(Executor::Flat, limits)
+    }
+
+    /// [`Lua::sandboxed`] on executor `e`.
+    ///
+    /// ```
+    /// let lua = luna::Lua::sandboxed_with(luna::Executor::Tree, luna::Limits::default());
+    /// assert!(lua.load("require").eval::<luna::Value>().unwrap().is_nil());
+    /// ```
+    pub fn sandboxed_with(e: Executor, limits: Limits) -> Lua {
+        let lua = Lua::with_executor(e);
+        lua.restrict();
+        lua.set_limits(limits);
+        lua
     }
 
     /// Wrap a state made and configured with the raw API (e.g. with some

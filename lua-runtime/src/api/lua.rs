@@ -359,6 +359,37 @@ impl Lua {
         self.inner.with(|st, _| st.set_limits(limits));
     }
 
+    /// Cut this state's libraries down to the sandbox's: no `io`,
+    /// `package`, `require`, `dofile`, `loadfile`; `os` reduced to `clock`,
+    /// `date`, `difftime`, `time`; `debug` to `traceback`;
+    /// `collectgarbage` to "count"; text chunks only; the library tables
+    /// and the string metatable read-only (`lua_runtime::sandbox` has the
+    /// details). Add back what you trust by setting globals.
+    ///
+    /// ```
+    /// let lua = luna::Lua::new();
+    /// lua.restrict();
+    /// assert!(lua.load("io").eval::<luna::Value>().unwrap().is_nil());
+    /// assert!(lua.load("string.rep = nil").exec().is_err());
+    /// ```
+    pub fn restrict(&self) {
+        self.inner.with(|st, _| crate::sandbox::restrict(st));
+    }
+
+    /// Why the last call from Rust was ended by a limit or by
+    /// [`Interrupter::terminate`](crate::Interrupter::terminate), if it
+    /// was (until the next call).
+    ///
+    /// ```
+    /// let lua = luna::Lua::new();
+    /// lua.set_limits(luna::Limits { instructions: Some(1000), ..Default::default() });
+    /// assert!(lua.load("while true do end").exec().is_err());
+    /// assert_eq!(lua.aborted(), Some(luna::Abort::Instructions));
+    /// ```
+    pub fn aborted(&self) -> Option<crate::Abort> {
+        self.inner.with_budget(false, |st, _| st.aborted())
+    }
+
     /// The limits set with [`Lua::set_limits`].
     ///
     /// ```

@@ -10,14 +10,9 @@
 //!   under the lock (S2). [`Lua::from_state`](super::Lua::from_state) is
 //!   `unsafe` because its caller must promise the same of the state handed
 //!   in (no clone of its executor `Rc`, no `Gc` kept outside).
-//!   **Known violation, to fix in `stdlib/io.rs`:** the io library keeps a
-//!   `Weak` of every stream it opens (stdin/stdout/stderr at `State::new`
-//!   too) in a thread-local list (`OPEN`) of the thread that opened it, and
-//!   prunes/flushes that list when the thread opens another stream or runs
-//!   `os.exit`. For a state moved to another thread, that touches its
-//!   streams' `Rc` counts and `RefCell`s from two threads. The fix is to
-//!   keep the list in the `State` (it is per state in effect: `os.exit`
-//!   flushes the running state's streams).
+//!   The state keeps no part of itself outside (no thread-local or global
+//!   lists: the io library's list of open streams is a field of the
+//!   state).
 //! - (S2) *Lock.* Every access to the state, to [`Core`] and to the heap
 //!   objects handles point at happens with `Inner::lock` (a re-entrant
 //!   mutex) held by the accessing thread. So however many threads hold
@@ -163,6 +158,17 @@ impl Inner {
     /// would need a second `&mut State`): the API never does that, only a
     /// user's `Drop` of a userdata running inside the collector could.
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut State, &Core) -> R) -> R {
+        self.with_budget(true, f)
+    }
+
+    /// [`Inner::with`]; `new_call`: a call from the host refills the
+    /// instruction budget and ends a previous abort (false only to read
+    /// what the last call left, `Lua::aborted`).
+    pub(crate) fn with_budget<R>(
+        &self,
+        new_call: bool,
+        f: impl FnOnce(&mut State, &Core) -> R,
+    ) -> R {
         let guard = self.lock.lock();
         let core = self.core(&guard);
         assert!(
@@ -186,7 +192,7 @@ impl Inner {
         if self.has_pending.load(Ordering::Acquire) {
             self.release_pending(st, core);
         }
-        if core.depth.get() == 0 {
+        if new_call && core.depth.get() == 0 {
             // A call from the host, not from inside Lua: a new instruction
             // budget, and the end of an abort by a limit.
             st.reset_budget();

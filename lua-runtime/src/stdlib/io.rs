@@ -217,23 +217,36 @@ pub type Handle = Rc<RefCell<Stream>>;
 
 const BUFSIZE: usize = 8192;
 
-thread_local! {
-    static OPEN: RefCell<Vec<Weak<RefCell<Stream>>>> = const { RefCell::new(Vec::new()) };
+/// The streams a state has opened, weakly (for `os.exit`'s flush and for
+/// pacing the collector): kept in the state, not per thread, because a
+/// state may move between threads.
+#[derive(Debug)]
+pub struct OpenStreams {
+    list: Vec<Weak<RefCell<Stream>>>,
+    /// Length of the list at which the next check is made.
+    check_at: usize,
 }
 
-/// Flush the write buffers of every open stream (for `os.exit`).
-pub fn flush_all() {
-    prune_streams();
-    OPEN.with(|l| {
-        let l = l.borrow();
-        for w in l.iter() {
-            if let Some(s) = w.upgrade()
-                && let Ok(mut s) = s.try_borrow_mut()
-            {
-                let _ = s.port.flush_buf();
-            }
+impl Default for OpenStreams {
+    fn default() -> Self {
+        OpenStreams {
+            list: Vec::new(),
+            check_at: MANY_STREAMS,
         }
-    });
+    }
+}
+
+/// Flush the write buffers of every stream the state has open (for
+/// `os.exit`, `os.execute` and `io.popen`).
+pub fn flush_all(st: &mut State) {
+    prune_streams(st);
+    for w in st.streams.list.iter() {
+        if let Some(s) = w.upgrade()
+            && let Ok(mut s) = s.try_borrow_mut()
+        {
+            let _ = s.port.flush_buf();
+        }
+    }
 }
 
 impl Stream {
@@ -583,24 +596,17 @@ fn file_meta(st: &mut State) -> Option<Gc<Table>> {
     st.get_field(r, "FILE*").as_table()
 }
 
-thread_local! {
-    /// Length of the stream list at which the next check is made.
-    static CHECK_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(MANY_STREAMS) };
-}
-
 /// Open streams past which opening another one first runs a collection.
 const MANY_STREAMS: usize = 1024;
 
 /// Drop closed and dropped streams from the list; returns how many stay.
-fn prune_streams() -> usize {
-    OPEN.with(|l| {
-        let mut l = l.borrow_mut();
-        l.retain(|w| {
-            w.upgrade()
-                .is_some_and(|s| s.try_borrow().map_or(true, |s| !s.is_closed()))
-        });
-        l.len()
-    })
+fn prune_streams(st: &mut State) -> usize {
+    let l = &mut st.streams.list;
+    l.retain(|w| {
+        w.upgrade()
+            .is_some_and(|s| s.try_borrow().map_or(true, |s| !s.is_closed()))
+    });
+    l.len()
 }
 
 /// The collector does not know what a stream costs (its buffers, its
@@ -610,25 +616,21 @@ fn prune_streams() -> usize {
 /// nobody references are then dropped, which closes them. Checks happen
 /// at geometrically spaced list lengths, so their cost is amortised O(1).
 fn pace_collector(st: &mut State) {
-    let len = OPEN.with(|l| l.borrow().len());
-    if len < CHECK_AT.with(|c| c.get()) {
+    if st.streams.list.len() < st.streams.check_at {
         return;
     }
-    let mut open = prune_streams();
+    let mut open = prune_streams(st);
     if open >= MANY_STREAMS {
         st.full_gc();
-        open = prune_streams();
+        open = prune_streams(st);
     }
-    CHECK_AT.with(|c| c.set((2 * open).max(MANY_STREAMS)));
+    st.streams.check_at = (2 * open).max(MANY_STREAMS);
 }
 
 fn new_handle(st: &mut State, s: Stream) -> Value {
     pace_collector(st);
     let h: Handle = Rc::new(RefCell::new(s));
-    OPEN.with(|l| {
-        let mut l = l.borrow_mut();
-        l.push(Rc::downgrade(&h));
-    });
+    st.streams.list.push(Rc::downgrade(&h));
     let mt = file_meta(st);
     let ud = st.heap.alloc(UserData {
         meta: std::cell::Cell::new(mt),
@@ -845,7 +847,7 @@ fn io_popen(st: &mut State, a: Args) -> LuaResult<usize> {
     use std::os::unix::io::IntoRawFd;
     use std::process::{Command, Stdio};
     st.flush();
-    flush_all();
+    flush_all(st);
     let mut cmd = Command::new("/bin/sh");
     cmd.arg("-c")
         .arg(std::ffi::OsStr::from_bytes(prog.as_bytes()));

@@ -166,7 +166,7 @@ fn execute(st: &mut State, a: Args) -> LuaResult<usize> {
     let cmd = st.opt_str(a, 1)?;
     // What the shell prints must follow what Lua printed before.
     st.flush();
-    crate::stdlib::io::flush_all();
+    crate::stdlib::io::flush_all(st);
     match cmd {
         None => {
             // SAFETY: system(NULL) only asks whether a shell exists.
@@ -201,7 +201,7 @@ fn exit(st: &mut State, a: Args) -> LuaResult<usize> {
     }
     // C's exit() flushes every stdio stream: do the same for ours.
     st.flush();
-    crate::stdlib::io::flush_all();
+    crate::stdlib::io::flush_all(st);
     std::process::exit(status);
 }
 
