@@ -64,13 +64,16 @@
 //! assert!(matches!(r[0], lua_runtime::Value::Int(55)));
 //! ```
 
+// Every narrowing `as` is either fixed or states why it cannot truncate.
+#![deny(clippy::cast_possible_truncation)]
+
 mod window;
 
 use lua_bytecode::Op;
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
-use lua_runtime::vm::frame::{FrameFlags, FrameFn, Ret};
+use lua_runtime::vm::frame::{FrameFlags, FrameFn, Ret, pc_of_index};
 use lua_runtime::vm::hook;
 use lua_runtime::vm::interp::{self, Called, Finish};
 use lua_runtime::vm::regs::Window;
@@ -264,7 +267,7 @@ fn walk_in<const HOOKS: bool>(
         }
         macro_rules! cur_pc {
             () => {
-                window::index_of(code, ip) as u32
+                pc_of_index(window::index_of(code, ip))
             };
         }
         // A Lua metamethod's frame was pushed: run it; or a native one

@@ -71,6 +71,9 @@
 //! assert!(matches!(r[0], lua_runtime::Value::Int(42)));
 //! ```
 
+// Every narrowing `as` is either fixed or states why it cannot truncate.
+#![deny(clippy::cast_possible_truncation)]
+
 mod blocks;
 mod cond;
 mod walk;

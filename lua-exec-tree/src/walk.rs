@@ -49,8 +49,20 @@ use lua_runtime::vm::run::{self, Walked};
 fn cur(sub: u32, pos: usize) -> Cursor {
     Cursor {
         sub,
-        pos: pos as u32,
+        pos: index_u32(pos),
     }
+}
+
+/// A position in a block or the index of a condition's leaf, as cursors
+/// store them. Cannot truncate: both are bounded by the function's code
+/// length (every leaf owns a pc, and so does every node except a folded
+/// `Break`/`Goto`, which is alone in its block), at most `MAX_CODE_LEN` =
+/// 2^28 (`verify`).
+#[inline(always)]
+#[allow(clippy::cast_possible_truncation)] // Cannot truncate: see above.
+fn index_u32(i: usize) -> u32 {
+    debug_assert!(i <= lua_bytecode::verify::MAX_CODE_LEN as usize);
+    i as u32
 }
 
 /// The block `sub` of control node `node`. Always inlined: resuming a
@@ -260,7 +272,7 @@ fn run_in<const HOOKS: bool>(
             ($p:expr) => {{
                 let p = $p;
                 let d = blocks.len();
-                st.th.cursors[cb + d - 1].pos = p as u32;
+                st.th.cursors[cb + d - 1].pos = index_u32(p);
             }};
         }
         // Register access: every use is in the running frame (`base`) and
@@ -475,12 +487,12 @@ fn run_in<const HOOKS: bool>(
                                 enter!(node, &b.else_.nodes, 1, 0);
                             }
                         }
-                        Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, p),
+                        Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + index_u32(j), p),
                     },
                     Node::While(b) => match cond_from!(&b.cond, 0) {
                         Go::Done(true) => enter!(node, &b.body.nodes, 0, 0),
                         Go::Done(false) => {}
-                        Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + j as u32, p),
+                        Go::Leaf(j, p) => enter!(node, leaf_pre(&b.cond, j), 2 + index_u32(j), p),
                     },
                     Node::Repeat(b) => enter!(node, &b.body.nodes, 0, 0),
                     Node::Loop(b) => enter!(node, &b.body.nodes, 0, 0),
@@ -620,7 +632,7 @@ fn run_in<const HOOKS: bool>(
                     match cond_after_pre!(&b.cond) {
                         Go::Done(true) => switch!(&b.then_.nodes, 0),
                         Go::Done(false) => switch!(&b.else_.nodes, 1),
-                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + j as u32, p),
+                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + index_u32(j), p),
                     }
                 }
                 Node::While(b) => {
@@ -640,7 +652,7 @@ fn run_in<const HOOKS: bool>(
                             switch!(&b.body.nodes, 0)
                         }
                         Go::Done(false) => leave!(),
-                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + j as u32, p),
+                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + index_u32(j), p),
                     }
                 }
                 Node::Repeat(b) => {
@@ -659,7 +671,7 @@ fn run_in<const HOOKS: bool>(
                             }
                             switch!(&b.body.nodes, 0)
                         }
-                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + j as u32, p),
+                        Go::Leaf(j, p) => switch!(leaf_pre(&b.cond, j), 2 + index_u32(j), p),
                     }
                 }
                 Node::GenericFor(f) => {

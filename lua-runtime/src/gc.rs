@@ -71,6 +71,9 @@
 //!
 //! This is the only module of the runtime that uses `unsafe` on the heap.
 
+// Every narrowing `as` is either fixed or states why it cannot truncate.
+#![deny(clippy::cast_possible_truncation)]
+
 use std::alloc::Layout;
 use std::cell::Cell;
 use std::collections::HashSet;

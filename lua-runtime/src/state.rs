@@ -895,7 +895,7 @@ impl State {
             nvarargs: 0,
             ret: crate::vm::frame::Ret::Host { want: 0 },
             pc: 0,
-            cursor_base: self.th.cursors.len() as u32,
+            cursor_base: self.th.cursor_mark(),
             flags: FrameFlags::empty(),
             ip: 0,
         });

@@ -24,6 +24,9 @@
 //! vector access. They rely on this layout, which the tests below check
 //! against the compiler's own encoding.
 
+// Every narrowing `as` is either fixed or states why it cannot truncate.
+#![deny(clippy::cast_possible_truncation)]
+
 use std::hash::Hasher;
 
 use lua_tables::TableValue;
@@ -281,6 +284,7 @@ pub fn str_eq(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
 impl TableValue for Value {
     const NIL: Self = Value::Nil;
     const KEY_TAG_NIL: u8 = 0;
+    #[allow(clippy::cast_possible_truncation)] // Cannot truncate: 2.
     const KEY_TAG_INT: u8 = TAG_INT as u8;
 
     /// The tag word's value (the variant's index, module docs) and the
@@ -307,7 +311,10 @@ impl TableValue for Value {
                 _ => 0,
             }
         };
-        (tag as u8, bits)
+        // Cannot truncate: the tag word is the variant's index, below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let tag = tag as u8;
+        (tag, bits)
     }
 
     /// The inverse of `key_parts`: the two words are the value's own

@@ -24,7 +24,7 @@
 //! O(log n) at worst.
 
 use crate::TableValue;
-use crate::table::Table;
+use crate::table::{Table, within_len};
 
 impl<V: TableValue> Table<V> {
     /// A border of the table (`#t` without `__len`): for a proper sequence
@@ -80,7 +80,7 @@ impl<V: TableValue> Table<V> {
     /// Integer lookup that leaves the border hint alone.
     fn raw_get_int(&self, key: u64) -> V {
         if key >= 1 && key <= self.array.len() as u64 {
-            self.array[key as usize - 1]
+            self.array[within_len(key, self.array.len()) - 1]
         } else {
             self.hash_get_int(key as i64)
         }

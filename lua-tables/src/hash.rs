@@ -57,6 +57,7 @@
 //! object: the collector does not keep dead keys alive.
 
 use crate::TableValue;
+use crate::table::narray_u32;
 
 /// One slot of the hash part (PUC's `Node`): the value whole, then the
 /// key split into its payload and tag byte (see
@@ -164,12 +165,15 @@ pub(crate) struct HashPart<V> {
 /// when both fit (PUC makes the same distinction): on x86_64 it is much
 /// cheaper than a 64-bit one.
 #[inline]
+#[allow(clippy::cast_possible_truncation)] // Cannot truncate: commented below.
 fn int_position(key: i64, mask: usize) -> usize {
     let k = key as u64;
     let d = (mask | 1) as u64;
     if (k | d) <= u64::from(u32::MAX) {
+        // Both fit in 32 bits (just checked).
         (k as u32 % d as u32) as usize
     } else {
+        // The remainder is below `d`, which came from a `usize`.
         (k % d) as usize
     }
 }
@@ -180,7 +184,7 @@ impl<V: TableValue> HashPart<V> {
         debug_assert!(size == 0 || size.is_power_of_two());
         Self {
             nodes: vec![Node::FREE; size].into_boxed_slice(),
-            lastfree: size as u32,
+            lastfree: narray_u32(size),
         }
     }
 
@@ -212,6 +216,9 @@ impl<V: TableValue> HashPart<V> {
     /// Main position of a key known not to be an integer key. Only for a
     /// non-empty part.
     #[inline]
+    // Truncation intended: on a 32-bit target the hash loses its high
+    // bits, which the mask would drop anyway.
+    #[allow(clippy::cast_possible_truncation)]
     fn other_position(&self, key: &V) -> usize {
         (key.key_hash64() as usize) & self.mask()
     }
@@ -522,6 +529,7 @@ impl<V: TableValue> HashPart<V> {
 /// The `next` offset from node `from` to node `to`. Sizes stay far below
 /// 2^31 nodes (that would be 64 GiB of nodes), as in PUC.
 #[inline]
+#[allow(clippy::cast_possible_truncation)] // Cannot truncate: see above.
 fn offset(from: usize, to: usize) -> i32 {
     (to as isize - from as isize) as i32
 }

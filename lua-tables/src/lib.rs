@@ -184,6 +184,9 @@
 //! --nocapture`, `cargo bench -p lua-tables`), and the designs tried
 //! before this one are in the repository's `docs/PERFORMANCE.md`.
 
+// Every narrowing `as` is either fixed or states why it cannot truncate.
+#![deny(clippy::cast_possible_truncation)]
+
 mod border;
 mod hash;
 mod rehash;

@@ -54,6 +54,7 @@ pub fn float_to_int(f: f64) -> Option<i64> {
     // -2^63 is exact; 2^63 is the first float above i64::MAX.
     if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) && f.fract() == 0.0
     {
+        #[allow(clippy::cast_possible_truncation)] // Exact: integral and in range (checked).
         Some(f as i64)
     } else {
         None
@@ -91,10 +92,12 @@ impl TableValue for SimpleValue {
             1 => SimpleValue::Bool(bits != 0),
             2 => SimpleValue::Int(bits as i64),
             3 => SimpleValue::Float(f64::from_bits(bits)),
-            4 => SimpleValue::Str(Sym {
-                id: (bits >> 32) as u32,
-                hash: bits as u32,
-            }),
+            4 => {
+                // The two halves `key_parts` packed (truncation intended).
+                #[allow(clippy::cast_possible_truncation)]
+                let (id, hash) = ((bits >> 32) as u32, bits as u32);
+                SimpleValue::Str(Sym { id, hash })
+            }
             _ => SimpleValue::Nil,
         }
     }

@@ -125,7 +125,7 @@ impl<V: TableValue> Table<V> {
     fn array_index(&self, key: i64) -> Option<usize> {
         let idx = (key as u64).wrapping_sub(1);
         if idx < self.array.len() as u64 {
-            let idx = idx as usize;
+            let idx = within_len(idx, self.array.len());
             if idx >= self.hint() {
                 self.set_hint(idx + 1);
             }
@@ -243,7 +243,7 @@ impl<V: TableValue> Table<V> {
         if let Some(i) = int_key {
             let idx = (i as u64).wrapping_sub(1);
             if idx < self.array.len() as u64 {
-                self.array[idx as usize] = value;
+                self.array[within_len(idx, self.array.len())] = value;
                 return;
             }
         }
@@ -326,7 +326,7 @@ impl<V: TableValue> Table<V> {
             if let Some(i) = n.int_key()
                 && in_array(Some(i), narray)
             {
-                self.array[i as usize - 1] = n.val;
+                self.array[within_len(i as u64, narray) - 1] = n.val;
                 continue;
             }
             let inserted = self.hash.reinsert(n);
@@ -351,7 +351,7 @@ impl<V: TableValue> Table<V> {
         } else {
             let int_key = key.as_int_key();
             match int_key {
-                Some(i) if (i as u64).wrapping_sub(1) < asize as u64 => i as usize,
+                Some(i) if (i as u64).wrapping_sub(1) < asize as u64 => within_len(i as u64, asize),
                 _ => asize + self.hash_position(key, int_key).ok_or(InvalidNextKey)? + 1,
             }
         };
@@ -389,7 +389,7 @@ impl<V: TableValue> Table<V> {
         let (offset, n) = rest.iter().enumerate().find(|(_, n)| !n.val.is_nil())?;
         // A node index fits: see `narray_u32`.
         self.next_hint
-            .store((from + offset) as u32, Ordering::Relaxed);
+            .store(narray_u32(from + offset), Ordering::Relaxed);
         Some((n.key(), n.val))
     }
 
@@ -502,11 +502,21 @@ impl<V: TableValue> Table<V> {
 /// `unsigned int` too): the array part holds at most 2^31 slots when it is
 /// sized by a rehash (`MAX_ABITS`), and 2^32 slots of even 8 bytes would
 /// be 32 GiB, so a size past `u32::MAX` cannot have been allocated. Node
-/// indexes (`next_hint`, `lastfree`) are bounded the same way.
+/// indexes and counts (`next_hint`, `lastfree`) are bounded the same way.
 #[inline]
-fn narray_u32(n: usize) -> u32 {
+#[allow(clippy::cast_possible_truncation)] // Cannot truncate: see above.
+pub(crate) fn narray_u32(n: usize) -> u32 {
     debug_assert!(u32::try_from(n).is_ok(), "array size {n}");
     n as u32
+}
+
+/// An integer key or slot index `n` already compared against the length
+/// `len` of the array part (`n <= len`), as a `usize`.
+#[inline(always)]
+#[allow(clippy::cast_possible_truncation)] // Cannot truncate: `n <= len`, a `usize`.
+pub(crate) fn within_len(n: u64, len: usize) -> usize {
+    debug_assert!(n <= len as u64, "{n} > {len}");
+    n as usize
 }
 
 /// Does integer key `key` fall in an array part of `asize` slots?

@@ -112,6 +112,16 @@ pub struct PendingCont {
 /// continuation) as it resumes any other.
 pub const NOT_STARTED: u32 = u32::MAX;
 
+/// The index of an instruction in a running function's code, as a `pc`.
+/// Cannot truncate: every function an executor runs passed `verify`, so
+/// its code has at most `MAX_CODE_LEN` (2^28) instructions.
+#[inline(always)]
+#[allow(clippy::cast_possible_truncation)] // Cannot truncate: see above.
+pub fn pc_of_index(index: usize) -> u32 {
+    debug_assert!(index <= lua_bytecode::verify::MAX_CODE_LEN as usize);
+    index as u32
+}
+
 /// One activation record.
 #[derive(Clone, Copy, Debug)]
 pub struct CallFrame {
@@ -147,7 +157,7 @@ impl CallFrame {
             && let FrameFn::Lua(c) = self.func_fn
         {
             let start = c.flat_code().as_ptr() as usize;
-            return ((self.ip - start) / std::mem::size_of::<lua_bytecode::Op>()) as u32;
+            return pc_of_index((self.ip - start) / std::mem::size_of::<lua_bytecode::Op>());
         }
         // `NOT_STARTED` reads as the first instruction.
         if self.pc == NOT_STARTED { 0 } else { self.pc }
@@ -190,6 +200,20 @@ pub struct ThreadStacks {
 }
 
 impl ThreadStacks {
+    /// The cursor stack's height, as a new frame's `cursor_base`.
+    ///
+    /// Cannot truncate: a frame holds one cursor per open block, at most
+    /// `MAX_NESTING + 1` = 4001 (`verify` bounds the nesting), and there
+    /// are fewer frames than value-stack slots (each frame's function sits
+    /// above its caller's), at most `MAX_STACK` + 1000 (the message
+    /// handler's extra zone): under 4.01e9 cursors, below 2^32.
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation)] // Cannot truncate: see above.
+    pub fn cursor_mark(&self) -> u32 {
+        debug_assert!(u32::try_from(self.cursors.len()).is_ok());
+        self.cursors.len() as u32
+    }
+
     pub fn trace(&self, t: &mut Tracer) {
         for &v in &self.stack {
             t.mark_value(v);

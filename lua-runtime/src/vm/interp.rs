@@ -205,7 +205,7 @@ fn native_frame(
         nvarargs: nargs,
         ret,
         pc: 0,
-        cursor_base: st.th.cursors.len() as u32,
+        cursor_base: st.th.cursor_mark(),
         flags,
         ip: 0,
     }
@@ -287,7 +287,7 @@ pub fn push_lua_frame(
         // stack's length is a value); extra arguments are dropped.
         nil_fill_between(stack, func + 1 + nargs, base + maxr);
     }
-    let cb = st.th.cursors.len() as u32;
+    let cb = st.th.cursor_mark();
     st.th.frames.push(CallFrame {
         func_fn: FrameFn::Lua(c),
         func,
@@ -475,7 +475,11 @@ fn release_c_calls(st: &mut State, from: usize) {
     let n = st.th.frames[from..]
         .iter()
         .filter(|f| f.flags.contains(FrameFlags::CCALL))
-        .count() as u32;
+        .count();
+    // Cannot truncate: each CCALL frame holds one of the `c_calls` levels,
+    // a `u32`.
+    #[allow(clippy::cast_possible_truncation)]
+    let n = n as u32;
     st.c_calls -= n;
 }
 
@@ -654,6 +658,8 @@ fn finish_close_return(st: &mut State, base: usize, maxr: usize, f: usize) -> us
     let Value::Int(count) = st.th.stack[scratch] else {
         return f;
     };
+    // Cannot truncate: `close_frame` stored a result count (a `usize`).
+    #[allow(clippy::cast_possible_truncation)]
     let count = count as usize;
     if f + count > scratch {
         st.th.stack.remove(scratch);

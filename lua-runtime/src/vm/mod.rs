@@ -28,6 +28,10 @@
 //! - [`instructions`]: the instruction bodies both executors share
 //!   (the `vm_instructions!` and `vm_step!` macros).
 
+// Here and in every submodule: every narrowing `as` is either fixed or
+// states why it cannot truncate.
+#![deny(clippy::cast_possible_truncation)]
+
 pub mod coroutine;
 pub mod debug;
 pub mod executor;

@@ -665,11 +665,7 @@ impl State {
                 if h.is_nil() {
                     let (bad, idx) = if plain(a) { (b, top - 1) } else { (a, top - 2) };
                     let reg = first_reg as usize + idx;
-                    let info = if reg < 256 {
-                        VarInfo::Reg(reg as u8)
-                    } else {
-                        VarInfo::None
-                    };
+                    let info = u8::try_from(reg).map_or(VarInfo::None, VarInfo::Reg);
                     return Err(self.type_error(bad, "concatenate", info));
                 }
                 self.check_tm_callable(h, Tm::Concat)?;
@@ -705,6 +701,8 @@ impl State {
         let Value::Int(k) = self.th.stack[start] else {
             return Err(self.rt_error("internal error: concat state lost"));
         };
+        // Cannot truncate: `concat_range` stored a count of values (a `usize`).
+        #[allow(clippy::cast_possible_truncation)]
         let k = k as usize;
         self.th.stack[start + n - 1] = v;
         let lo = start + n - k;
