@@ -158,11 +158,10 @@ fn is_name(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
 
     /// A state after `setup`, and its globals table.
     fn state(setup: &str) -> (State, Gc<Table>) {
-        let mut st = State::new(Rc::new(lua_exec_flat::FlatExecutor));
+        let mut st = State::new(luna::Executor::Flat.make());
         st.push_host_frame();
         let f = st.load(setup.as_bytes(), "=setup", "t", None).unwrap();
         st.call(f, &[]).unwrap();

@@ -33,8 +33,8 @@ fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
         },
     };
     match choice.as_str() {
-        "tree" => Ok(Rc::new(lua_exec_tree::TreeExecutor)),
-        "flat" => Ok(Rc::new(lua_exec_flat::FlatExecutor)),
+        "tree" => Ok(luna::Executor::Tree.make()),
+        "flat" => Ok(luna::Executor::Flat.make()),
         other => Err(format!(
             "unknown executor '{}' (expected tree or flat)",
             other
