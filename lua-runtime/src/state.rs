@@ -48,6 +48,19 @@ pub(crate) struct CallRequest {
 /// see [`State::tick`]), and inside long natives that charge their work
 /// (pattern matching, `string.rep`, concatenation, `table.concat`,
 /// `table.sort`, `string.format`, `gsub`).
+///
+/// ```
+/// let lua = luna::Lua::new();
+/// let stop = lua.interrupter();
+/// let watchdog = std::thread::spawn(move || {
+///     std::thread::sleep(std::time::Duration::from_millis(50));
+///     stop.terminate();
+/// });
+/// let e = lua.load("while true do pcall(error) end").exec().unwrap_err();
+/// assert!(e.message().ends_with("interrupted!"));
+/// assert_eq!(lua.aborted(), Some(luna::Abort::Terminated));
+/// watchdog.join().unwrap();
+/// ```
 #[derive(Clone, Debug)]
 pub struct Interrupter(Arc<AtomicU8>);
 
@@ -74,6 +87,19 @@ impl Interrupter {
 
 /// Limits a host puts on the code a [`State`] runs ([`State::set_limits`]);
 /// `None` is no limit. See docs/EMBEDDING.md.
+///
+/// ```
+/// let lua = luna::Lua::new();
+/// lua.set_limits(luna::Limits {
+///     memory: Some(8 << 20),
+///     string_size: Some(1000),
+///     ..Default::default()
+/// });
+/// let r: (bool, String) = lua.load("pcall(string.rep, 'x', 2000)").eval().unwrap();
+/// assert_eq!(r, (false, "resulting string too large".to_string()));
+/// let e = lua.load("local t = {} for i = 1, 1e8 do t[i] = i end").exec().unwrap_err();
+/// assert_eq!(e.message(), "not enough memory");
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
     /// Budget of work per host call ([`State::reset_budget`] refills it):
@@ -94,6 +120,12 @@ pub struct Limits {
 }
 
 /// Why a call was ended with an error that Lua code cannot catch.
+///
+/// ```
+/// let lua = luna::Lua::sandboxed(luna::Limits { instructions: Some(10_000), ..Default::default() });
+/// assert!(lua.load("for i = 1, 1e9 do end").exec().is_err());
+/// assert_eq!(lua.aborted(), Some(luna::Abort::Instructions));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Abort {
     /// [`Limits::instructions`] ran out.
