@@ -141,7 +141,16 @@ pub const BYTES_PER_UNIT: u64 = 64;
 /// request is looked at when no budget is set.
 const FUEL_CHUNK: u64 = 1 << 14;
 
-/// A Lua state.
+/// A Lua state: the raw API under the typed one (`crate::api`), where
+/// values are unrooted [`Gc`] pointers (see the crate doc for the rules).
+///
+/// ```
+/// use lua_runtime::{State, Value};
+/// let mut st = State::new(luna::Executor::Flat.make());
+/// let f = st.load(b"return 1 + ...", "=example", "t", None).unwrap();
+/// let r = st.call(f, &[Value::Int(41)]).unwrap();
+/// assert!(matches!(r[0], Value::Int(42)));
+/// ```
 pub struct State {
     pub(crate) heap: Heap,
     /// The running thread's stacks.

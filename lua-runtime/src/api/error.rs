@@ -100,6 +100,13 @@ pub enum Error {
 }
 
 /// `Result<T, luna's Error>`.
+///
+/// ```
+/// fn answer(lua: &luna::Lua) -> luna::Result<i64> {
+///     lua.load("6 * 7").eval()
+/// }
+/// assert_eq!(answer(&luna::Lua::new()).unwrap(), 42);
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
