@@ -176,6 +176,17 @@ fn long_natives_are_charged() {
         "instruction limit exceeded",
         BUDGET,
     );
+    // Found by the `run` fuzz target: 2^63 moves inside one call.
+    ends_with(
+        "table.move({}, 2, math.maxinteger, 2)",
+        "instruction limit exceeded",
+        BUDGET,
+    );
+    ends_with(
+        "local t = {} for i = 1, 1e5 do t[i] = i end for i = 1, 1e9 do table.insert(t, 1, i) table.remove(t, 1) end",
+        "instruction limit exceeded",
+        BUDGET,
+    );
 }
 
 #[test]

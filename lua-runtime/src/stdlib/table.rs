@@ -166,6 +166,7 @@ fn insert(st: &mut State, a: Args) -> LuaResult<usize> {
             }
             let mut i = e;
             while i > pos {
+                st.charge(1)?;
                 let v = geti(st, t, i - 1)?;
                 seti(st, t, i, v)?;
                 i -= 1;
@@ -191,6 +192,7 @@ fn remove(st: &mut State, a: Args) -> LuaResult<usize> {
     // The result stays on the stack (rooted) while elements shift.
     st.push(removed);
     while pos < size {
+        st.charge(1)?;
         let v = geti(st, t, pos + 1)?;
         seti(st, t, pos, v)?;
         pos += 1;
@@ -215,13 +217,17 @@ fn move_(st: &mut State, a: Args) -> LuaResult<usize> {
             return Err(st.arg_error(4, "destination wrap around"));
         }
         let same = tt == 1 || st.equals(src, dst)?;
+        // One unit of the instruction budget per element: a range of
+        // 2^63 elements is an endless loop in lua5.4 too.
         if t > e || t <= f || !same {
             for i in 0..n {
+                st.charge(1)?;
                 let v = geti(st, src, f + i)?;
                 seti(st, dst, t + i, v)?;
             }
         } else {
             for i in (0..n).rev() {
+                st.charge(1)?;
                 let v = geti(st, src, f + i)?;
                 seti(st, dst, t + i, v)?;
             }
