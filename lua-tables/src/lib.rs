@@ -247,6 +247,33 @@ pub trait TableValue: Copy {
     /// freed). The table calls it only on the parts of nil and of live
     /// keys, never on a dead key's (whose object may be gone).
     unsafe fn from_key_parts(tag: u8, bits: u64) -> Self;
+    /// The value split in two for storage in a hash node: a tag byte and
+    /// an 8-byte payload that may hold padding (uninitialised bytes). The
+    /// tag is [`TableValue::KEY_TAG_NIL`] exactly for nil: a node's value
+    /// is nil, so its key dead or free, when its tag says so. The default
+    /// is [`TableValue::key_parts`]. A value type whose layout is a tag
+    /// word and a payload word (luna's `Value`) returns its own two words
+    /// here, so storing and reading a value costs no conversion. Override
+    /// this and [`TableValue::from_val_parts`] together or not at all.
+    #[inline(always)]
+    fn val_parts(&self) -> (u8, std::mem::MaybeUninit<u64>) {
+        let (tag, bits) = self.key_parts();
+        (tag, std::mem::MaybeUninit::new(bits))
+    }
+    /// Rebuilds a value from [`TableValue::val_parts`].
+    ///
+    /// # Safety
+    /// `(tag, bits)` must be what `val_parts` returned for a value of this
+    /// type that is still valid (for luna: an object the collector has not
+    /// freed). The table calls it only on the parts of the values it holds
+    /// (which the collector keeps alive) and of nil.
+    #[inline(always)]
+    unsafe fn from_val_parts(tag: u8, bits: std::mem::MaybeUninit<u64>) -> Self {
+        // SAFETY: the default `val_parts` stores `key_parts` whole, so the
+        // payload is initialised and the parts are a valid value's (the
+        // caller's contract), which is `from_key_parts`'s condition.
+        unsafe { Self::from_key_parts(tag, bits.assume_init()) }
+    }
     /// True when [`TableValue::key_eq`] holds between this key and another
     /// exactly when their parts are equal (interned strings, numbers,
     /// objects compared by identity): a lookup then compares parts only,
