@@ -26,6 +26,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOADS = os.path.join(ROOT, "bench", "workloads")
+# The implementations whose run-to-run spread is checked.
+LUNA = ("flat", "tree")
 
 
 def run_once(cmd, timeout):
@@ -93,6 +95,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--luna", default=os.path.join(ROOT, "target", "release", "luna"))
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--max-spread", type=float, default=1.20,
+                    help="flag a luna executor whose slowest run exceeds its fastest by this factor")
     args = ap.parse_args()
 
     if not args.no_build:
@@ -113,14 +117,16 @@ def main():
         names = [n for n in names if n in args.names]
 
     print(f"# {args.runs} runs each, interleaved; medians; ratios to lua5.4 (lower is faster)")
-    header = f"{'workload':16} {'lua5.4 s':>9}" + "".join(
+    header = f"{'workload':20} {'lua5.4 s':>9}" + "".join(
         f" {name + ' t':>13}" for name, _ in impls[1:]) + "".join(
-        f" {name + ' mem':>13}" for name, _ in impls[1:])
+        f" {name + ' mem':>13}" for name, _ in impls[1:]) + "".join(
+        f" {name + ' spread':>13}" for name in LUNA)
     print(header)
 
     time_ratios = {name: [] for name, _ in impls[1:]}
     mem_ratios = {name: [] for name, _ in impls[1:]}
     mismatches = []
+    unsteady = []
     for wl in names:
         script = wl + ".lua"
         times = {name: [] for name, _ in impls}
@@ -134,7 +140,7 @@ def main():
         mems = {name: measure_rss(cmd + [script], args.timeout) for name, cmd in impls}
         ref_out = outputs["lua5.4"][0]
         base_t = statistics.median(times["lua5.4"]) if times["lua5.4"] else None
-        row = f"{wl:16} {base_t if base_t else float('nan'):9.3f}"
+        row = f"{wl:20} {base_t if base_t else float('nan'):9.3f}"
         mem_cols = ""
         for name, _ in impls[1:]:
             out, rc = outputs[name]
@@ -149,9 +155,16 @@ def main():
                 mem_ratios[name].append(m)
             row += f" {fmt_ratio(t):>13}"
             mem_cols += f" {fmt_ratio(m):>13}"
-        print(row + mem_cols, flush=True)
+        spread_cols = ""
+        for name in LUNA:
+            ts = times[name]
+            sp = max(ts) / min(ts) if len(ts) >= 2 else None
+            if sp and sp > args.max_spread:
+                unsteady.append((wl, name, sorted(ts)))
+            spread_cols += f" {fmt_ratio(sp):>13}"
+        print(row + mem_cols + spread_cols, flush=True)
 
-    row = f"{'geomean':16} {'':9}"
+    row = f"{'geomean':20} {'':9}"
     for name, _ in impls[1:]:
         row += f" {fmt_ratio(geomean(time_ratios[name])):>13}"
     for name, _ in impls[1:]:
@@ -159,7 +172,10 @@ def main():
     print(row)
     for wl, name, out in mismatches:
         print(f"MISMATCH {wl} on {name}: output differs from lua5.4 (or failed): {out!r}")
-    return 1 if mismatches else 0
+    for wl, name, ts in unsteady:
+        runs = ", ".join(f"{t:.3f}" for t in ts)
+        print(f"UNSTEADY {wl} on {name}: runs {runs} s (spread above {args.max_spread:.2f})")
+    return 1 if mismatches or unsteady else 0
 
 
 if __name__ == "__main__":
