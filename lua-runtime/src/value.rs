@@ -290,7 +290,7 @@ impl TableValue for Value {
     /// The tag word's value (the variant's index, module docs) and the
     /// payload word: the two words of the value itself, with a boolean's
     /// payload widened and nil's zeroed (their other payload bytes are
-    /// padding). The table stores these in a 32-byte node.
+    /// padding). The table stores these as a node's key.
     ///
     /// Read as words rather than by a `match` over the ten variants, which
     /// compiled to a jump table: an indirect jump in front of every string

@@ -39,13 +39,13 @@
 //! lua5.4's order (other keys hash differently: lua5.4 seeds its string
 //! hash per state, and object addresses differ anyway).
 //!
-//! **Node layout.** A node is 32 bytes for a 16-byte value: the value
-//! whole (16), then the key split by [`TableValue::key_parts`] into an
-//! 8-byte payload (an interned string's address, an integer, float bits)
-//! and a tag byte, packed with the 4-byte `next` (PUC's `Node` is 24: it
-//! also packs the key's tag and `next` into the value's padding, which a
-//! generic value type cannot offer). Nodes are aligned to 32, so a probe
-//! reads one cache line. A lookup splits the key being looked up once and
+//! **Node layout.** A node is 24 bytes, as PUC's `Node`: the value's tag
+//! byte (see [`TableValue::val_parts`]), the key's tag byte and the 4-byte
+//! `next` in the first word, then the value's payload and the key's
+//! payload (an interned string's address, an integer, float bits; see
+//! [`TableValue::key_parts`]). A lookup that hits in main position
+//! reads one node (one cache line, or two for the one node in four that
+//! straddles a line boundary). A lookup splits the key being looked up once and
 //! compares parts: payload first (for a string, the pointer, which decides
 //! nearly every miss), then the tag. Keys whose equality is not identity
 //! (long strings, compared by content) take a slower loop that also

@@ -134,18 +134,22 @@
 //! object, its address), never through [`TableValue::key_eq`], which may
 //! dereference it.
 //!
-//! **Memory layout, and why.** A node is 32 bytes for a 16-byte value,
-//! aligned to 32 so that it never straddles two cache lines: the value
-//! whole, then the key split by [`TableValue::key_parts`] into an 8-byte
-//! payload and a tag byte, next to the 4-byte chain link. PUC's node is 24
-//! bytes because it also packs the key's tag and the link into the value's
-//! padding, which a generic value type cannot offer; splitting the key is
-//! what brings the node down from 40 bytes (key and value whole) to one
-//! aligned half cache line. Both parts are boxed slices allocated to their
+//! **Memory layout, and why.** A node is 24 bytes, PUC's size: the value
+//! and the key are both stored split, each into a tag byte and an 8-byte
+//! payload ([`TableValue::val_parts`], [`TableValue::key_parts`]), and
+//! the two tag bytes share one word with the 4-byte chain link, where PUC
+//! packs the key's tag and the link into the padding of its value's tag.
+//! A value type whose layout is a tag word and a payload word (luna's
+//! `Value`) hands over its own two words, so storing or reading a value
+//! is a byte and a word moved, no conversion. (Before: 32 bytes, the
+//! value whole, aligned to 32 so that a probe read one cache line; a
+//! 24-byte node straddles two lines one time in four, but a node array
+//! three quarters the size misses less, docs/PERFORMANCE.md, session 6.)
+//! Both parts are boxed slices allocated to their
 //! exact size, so [`Table::heap_bytes`] is exact and the header has no
 //! capacity words; the border hint, the free-node cursor and the traversal
 //! hint are 32-bit, as PUC's `unsigned int`s (a rehash bounds the array
-//! part at 2^31 slots, and 2^32 nodes would be 128 GiB). Every Lua table
+//! part at 2^31 slots, and 2^32 nodes would be 96 GiB). Every Lua table
 //! carries this header inside the runtime's table object, so it is kept
 //! small: 48 bytes, the two slices and the three counters (a test pins
 //! it).
@@ -168,16 +172,18 @@
 //! node positions decide when a dead key is reused instead of a rehash,
 //! the part sizes after nil stores, and then which border `#t` picks among
 //! several, can differ (the answer is always a border). With integer keys
-//! only, positions, sizes, order and borders are lua5.4's. A hash node is
-//! 32 bytes against PUC's 24 (above).
+//! only, positions, sizes, order and borders are lua5.4's.
 //!
 //! `len()` returns `u64` (PUC's `lua_Unsigned`); it never exceeds
 //! `i64::MAX`. `is_empty()` means "no live entry", which is not `len() ==
 //! 0` (`{[2] = x}` has border 0). The table is `Send` and `Sync` when the
 //! value type is: the border hint and the traversal hint are relaxed
-//! atomics. The crate's one `unsafe` operation is the call of
+//! atomics. The crate's `unsafe` operations are the call of
 //! [`TableValue::from_key_parts`] that rebuilds a stored key (`Node::key`
-//! in `hash.rs`), on parts that came from `key_parts` of a live key.
+//! in `hash.rs`), on parts that came from `key_parts` of a live key, and
+//! the call of [`TableValue::from_val_parts`] that rebuilds a stored value
+//! (`Node::val`), on parts that came from `val_parts` of a value the table
+//! holds.
 //!
 //! Measured memory and speed (against lua5.4 and plain hash maps), how to
 //! reproduce them (`cargo test -p lua-tables --release --test memory --
