@@ -12,12 +12,20 @@ machine is shared and noisy.
     python3 bench/run.py --runs 3 fib nbody
     python3 bench/run.py --no-build --luna target/release/luna
 
+The last columns are each luna executor's run-to-run spread: the slowest of
+its runs over the fastest, in CPU time (user + system, read from the same
+runs at no extra cost; it moves less than wall time when other jobs share
+the machine, and a slow mode in the kernel's page handling shows in it). A
+spread above --max-spread (default 1.20) is listed as UNSTEADY at the end
+and makes the exit status 1.
+
 luajit -joff is added as a column when `luajit` is installed.
 """
 
 import argparse
 import math
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -30,24 +38,34 @@ WORKLOADS = os.path.join(ROOT, "bench", "workloads")
 LUNA = ("flat", "tree")
 
 
+def children_cpu():
+    """CPU seconds (user + system) of every child reaped so far."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_once(cmd, timeout):
-    """Run cmd; return (seconds, stdout, returncode)."""
+    """Run cmd; return (seconds, stdout, returncode, cpu seconds)."""
+    cpu0 = children_cpu()
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 cwd=WORKLOADS)
     except OSError as e:
-        return None, str(e).encode(), -1
+        return None, str(e).encode(), -1, None
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        return None, b"<timeout>", -1
+        return None, b"<timeout>", -1, None
     elapsed = time.perf_counter() - start
+    # The runner runs one child at a time, so the children's rusage grew
+    # by this child's alone.
+    cpu = children_cpu() - cpu0
     # Popen does not expose the child's rusage, so peak memory is measured
     # by one extra run through os.wait4 (measure_rss).
-    return elapsed, out + (err if proc.returncode else b""), proc.returncode
+    return elapsed, out + (err if proc.returncode else b""), proc.returncode, cpu
 
 
 def measure_rss(cmd, timeout):
@@ -130,13 +148,15 @@ def main():
     for wl in names:
         script = wl + ".lua"
         times = {name: [] for name, _ in impls}
+        cpus = {name: [] for name, _ in impls}
         outputs = {}
         for _ in range(args.runs):
             for name, cmd in impls:
-                secs, out, rc = run_once(cmd + [script], args.timeout)
+                secs, out, rc, cpu = run_once(cmd + [script], args.timeout)
                 outputs.setdefault(name, (out, rc))
                 if rc == 0 and secs is not None:
                     times[name].append(secs)
+                    cpus[name].append(cpu)
         mems = {name: measure_rss(cmd + [script], args.timeout) for name, cmd in impls}
         ref_out = outputs["lua5.4"][0]
         base_t = statistics.median(times["lua5.4"]) if times["lua5.4"] else None
@@ -157,8 +177,8 @@ def main():
             mem_cols += f" {fmt_ratio(m):>13}"
         spread_cols = ""
         for name in LUNA:
-            ts = times[name]
-            sp = max(ts) / min(ts) if len(ts) >= 2 else None
+            ts = cpus[name]
+            sp = max(ts) / min(ts) if len(ts) >= 2 and min(ts) > 0 else None
             if sp and sp > args.max_spread:
                 unsteady.append((wl, name, sorted(ts)))
             spread_cols += f" {fmt_ratio(sp):>13}"
@@ -174,7 +194,7 @@ def main():
         print(f"MISMATCH {wl} on {name}: output differs from lua5.4 (or failed): {out!r}")
     for wl, name, ts in unsteady:
         runs = ", ".join(f"{t:.3f}" for t in ts)
-        print(f"UNSTEADY {wl} on {name}: runs {runs} s (spread above {args.max_spread:.2f})")
+        print(f"UNSTEADY {wl} on {name}: CPU times {runs} s (spread above {args.max_spread:.2f})")
     return 1 if mismatches or unsteady else 0
 
 
