@@ -12,12 +12,20 @@ machine is shared and noisy.
     python3 bench/run.py --runs 3 fib nbody
     python3 bench/run.py --no-build --luna target/release/luna
 
+The last columns are each luna executor's run-to-run spread: the slowest of
+its runs over the fastest, in CPU time (user + system, read from the same
+runs at no extra cost; it moves less than wall time when other jobs share
+the machine, and a slow mode in the kernel's page handling shows in it). A
+spread above --max-spread (default 1.20) is listed as UNSTEADY at the end
+and makes the exit status 1.
+
 luajit -joff is added as a column when `luajit` is installed.
 """
 
 import argparse
 import math
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,26 +34,38 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOADS = os.path.join(ROOT, "bench", "workloads")
+# The implementations whose run-to-run spread is checked.
+LUNA = ("flat", "tree")
+
+
+def children_cpu():
+    """CPU seconds (user + system) of every child reaped so far."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def run_once(cmd, timeout):
-    """Run cmd; return (seconds, stdout, returncode)."""
+    """Run cmd; return (seconds, stdout, returncode, cpu seconds)."""
+    cpu0 = children_cpu()
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 cwd=WORKLOADS)
     except OSError as e:
-        return None, str(e).encode(), -1
+        return None, str(e).encode(), -1, None
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        return None, b"<timeout>", -1
+        return None, b"<timeout>", -1, None
     elapsed = time.perf_counter() - start
+    # The runner runs one child at a time, so the children's rusage grew
+    # by this child's alone.
+    cpu = children_cpu() - cpu0
     # Popen does not expose the child's rusage, so peak memory is measured
     # by one extra run through os.wait4 (measure_rss).
-    return elapsed, out + (err if proc.returncode else b""), proc.returncode
+    return elapsed, out + (err if proc.returncode else b""), proc.returncode, cpu
 
 
 def measure_rss(cmd, timeout):
@@ -93,6 +113,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--luna", default=os.path.join(ROOT, "target", "release", "luna"))
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--max-spread", type=float, default=1.20,
+                    help="flag a luna executor whose slowest run exceeds its fastest by this factor")
     args = ap.parse_args()
 
     if not args.no_build:
@@ -113,28 +135,32 @@ def main():
         names = [n for n in names if n in args.names]
 
     print(f"# {args.runs} runs each, interleaved; medians; ratios to lua5.4 (lower is faster)")
-    header = f"{'workload':16} {'lua5.4 s':>9}" + "".join(
+    header = f"{'workload':20} {'lua5.4 s':>9}" + "".join(
         f" {name + ' t':>13}" for name, _ in impls[1:]) + "".join(
-        f" {name + ' mem':>13}" for name, _ in impls[1:])
+        f" {name + ' mem':>13}" for name, _ in impls[1:]) + "".join(
+        f" {name + ' spread':>13}" for name in LUNA)
     print(header)
 
     time_ratios = {name: [] for name, _ in impls[1:]}
     mem_ratios = {name: [] for name, _ in impls[1:]}
     mismatches = []
+    unsteady = []
     for wl in names:
         script = wl + ".lua"
         times = {name: [] for name, _ in impls}
+        cpus = {name: [] for name, _ in impls}
         outputs = {}
         for _ in range(args.runs):
             for name, cmd in impls:
-                secs, out, rc = run_once(cmd + [script], args.timeout)
+                secs, out, rc, cpu = run_once(cmd + [script], args.timeout)
                 outputs.setdefault(name, (out, rc))
                 if rc == 0 and secs is not None:
                     times[name].append(secs)
+                    cpus[name].append(cpu)
         mems = {name: measure_rss(cmd + [script], args.timeout) for name, cmd in impls}
         ref_out = outputs["lua5.4"][0]
         base_t = statistics.median(times["lua5.4"]) if times["lua5.4"] else None
-        row = f"{wl:16} {base_t if base_t else float('nan'):9.3f}"
+        row = f"{wl:20} {base_t if base_t else float('nan'):9.3f}"
         mem_cols = ""
         for name, _ in impls[1:]:
             out, rc = outputs[name]
@@ -149,9 +175,16 @@ def main():
                 mem_ratios[name].append(m)
             row += f" {fmt_ratio(t):>13}"
             mem_cols += f" {fmt_ratio(m):>13}"
-        print(row + mem_cols, flush=True)
+        spread_cols = ""
+        for name in LUNA:
+            ts = cpus[name]
+            sp = max(ts) / min(ts) if len(ts) >= 2 and min(ts) > 0 else None
+            if sp and sp > args.max_spread:
+                unsteady.append((wl, name, sorted(ts)))
+            spread_cols += f" {fmt_ratio(sp):>13}"
+        print(row + mem_cols + spread_cols, flush=True)
 
-    row = f"{'geomean':16} {'':9}"
+    row = f"{'geomean':20} {'':9}"
     for name, _ in impls[1:]:
         row += f" {fmt_ratio(geomean(time_ratios[name])):>13}"
     for name, _ in impls[1:]:
@@ -159,7 +192,10 @@ def main():
     print(row)
     for wl, name, out in mismatches:
         print(f"MISMATCH {wl} on {name}: output differs from lua5.4 (or failed): {out!r}")
-    return 1 if mismatches else 0
+    for wl, name, ts in unsteady:
+        runs = ", ".join(f"{t:.3f}" for t in ts)
+        print(f"UNSTEADY {wl} on {name}: CPU times {runs} s (spread above {args.max_spread:.2f})")
+    return 1 if mismatches or unsteady else 0
 
 
 if __name__ == "__main__":

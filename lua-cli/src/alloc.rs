@@ -14,6 +14,16 @@
 //! memory behaviour. The measurements behind this split are in
 //! docs/PERFORMANCE.md.
 //!
+//! Small blocks whose alignment is at most a word (nearly all of them:
+//! table and closure boxes, node arrays, strings) go through `mi_malloc`,
+//! not the `mi_malloc_aligned` that the `mimalloc` crate calls for every
+//! layout: mimalloc v3's aligned entry serves a block from its exact size
+//! class only when that class's page has a free block at hand, and
+//! otherwise (on every page refill) over-allocates by the alignment for
+//! any size that is not a power of two, so that in practice an 80-byte
+//! box took a 96-byte block and a 96-byte node array a 112-byte one
+//! (docs/PERFORMANCE.md, session 6).
+//!
 //! A block's allocator is decided by its size alone: `dealloc` and
 //! `realloc` receive the layout the block was allocated with, so they can
 //! tell which allocator owns it. Embedders choose their own allocator; the
@@ -51,6 +61,41 @@ fn mimalloc() -> MiMalloc {
     MiMalloc
 }
 
+/// Every mimalloc block is aligned to at least a word: block sizes are
+/// whole words and a page's first block is 16-aligned (`mi_malloc` is a
+/// `malloc`, which promises this alignment for blocks of a word or more;
+/// smaller requests are rounded up to a word).
+const WORD: usize = size_of::<usize>();
+
+/// A small block from mimalloc: `mi_malloc` (or `mi_zalloc`) for word
+/// alignment or less, the aligned entry for stricter alignment.
+#[inline(always)]
+unsafe fn small_alloc(layout: Layout, zeroed: bool) -> *mut u8 {
+    if layout.align() <= WORD {
+        if !CONFIGURED.load(Ordering::Relaxed) {
+            configure();
+        }
+        // SAFETY: plain allocation calls (any size; null on failure); the
+        // block is word-aligned (`WORD`), which covers `layout.align()`.
+        unsafe {
+            if zeroed {
+                libmimalloc_sys::mi_zalloc(layout.size()).cast()
+            } else {
+                libmimalloc_sys::mi_malloc(layout.size()).cast()
+            }
+        }
+    } else {
+        // SAFETY: forwarded `GlobalAlloc` contract.
+        unsafe {
+            if zeroed {
+                mimalloc().alloc_zeroed(layout)
+            } else {
+                mimalloc().alloc(layout)
+            }
+        }
+    }
+}
+
 /// Blocks of at least this many bytes come from the system allocator.
 pub const BIG: usize = 1024;
 
@@ -73,7 +118,7 @@ unsafe impl GlobalAlloc for SplitAlloc {
             if is_big(&layout) {
                 System.alloc(layout)
             } else {
-                mimalloc().alloc(layout)
+                small_alloc(layout, false)
             }
         }
     }
@@ -85,7 +130,7 @@ unsafe impl GlobalAlloc for SplitAlloc {
             if is_big(&layout) {
                 System.alloc_zeroed(layout)
             } else {
-                mimalloc().alloc_zeroed(layout)
+                small_alloc(layout, true)
             }
         }
     }
@@ -111,6 +156,11 @@ unsafe impl GlobalAlloc for SplitAlloc {
         // bytes both sizes cover, free with the old owner.
         unsafe {
             match (is_big(&layout), new_big) {
+                // `mi_realloc` keeps word alignment (`WORD`); `mi_free`
+                // takes blocks of either entry.
+                (false, false) if layout.align() <= WORD => {
+                    libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast()
+                }
                 (false, false) => MiMalloc.realloc(ptr, layout, new_size),
                 (true, true) => System.realloc(ptr, layout, new_size),
                 (_, _) => {

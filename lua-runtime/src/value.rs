@@ -290,7 +290,7 @@ impl TableValue for Value {
     /// The tag word's value (the variant's index, module docs) and the
     /// payload word: the two words of the value itself, with a boolean's
     /// payload widened and nil's zeroed (their other payload bytes are
-    /// padding). The table stores these in a 32-byte node.
+    /// padding). The table stores these as a node's key.
     ///
     /// Read as words rather than by a `match` over the ten variants, which
     /// compiled to a jump table: an indirect jump in front of every string
@@ -329,6 +329,26 @@ impl TableValue for Value {
         // of a live object (`Gc` is its non-null pointer, which the layout
         // test checks).
         unsafe { std::mem::transmute::<[u64; 2], Value>([u64::from(tag), bits]) }
+    }
+
+    /// The value's own two words, the tag word narrowed to its byte (the
+    /// variant's index): a node stores them as they are.
+    #[inline(always)]
+    fn val_parts(&self) -> (u8, Payload) {
+        let (tag, payload) = self.to_words();
+        // Cannot truncate: the tag word is the variant's index, below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let tag = tag as u8;
+        (tag, payload)
+    }
+
+    /// The inverse of `val_parts`: the value's own two words again.
+    #[inline(always)]
+    unsafe fn from_val_parts(tag: u8, bits: Payload) -> Self {
+        // SAFETY: the caller passes the parts of a valid value (trait
+        // contract): its tag word, narrowed without loss, and its payload
+        // word as it was.
+        unsafe { Value::from_words(u64::from(tag), bits) }
     }
 
     /// Short strings are interned (equal exactly when the same object);

@@ -39,13 +39,13 @@
 //! lua5.4's order (other keys hash differently: lua5.4 seeds its string
 //! hash per state, and object addresses differ anyway).
 //!
-//! **Node layout.** A node is 32 bytes for a 16-byte value: the value
-//! whole (16), then the key split by [`TableValue::key_parts`] into an
-//! 8-byte payload (an interned string's address, an integer, float bits)
-//! and a tag byte, packed with the 4-byte `next` (PUC's `Node` is 24: it
-//! also packs the key's tag and `next` into the value's padding, which a
-//! generic value type cannot offer). Nodes are aligned to 32, so a probe
-//! reads one cache line. A lookup splits the key being looked up once and
+//! **Node layout.** A node is 24 bytes, as PUC's `Node`: the value's tag
+//! byte (see [`TableValue::val_parts`]), the key's tag byte and the 4-byte
+//! `next` in the first word, then the value's payload and the key's
+//! payload (an interned string's address, an integer, float bits; see
+//! [`TableValue::key_parts`]). A lookup that hits in main position
+//! reads one node (one cache line, or two for the one node in four that
+//! straddles a line boundary). A lookup splits the key being looked up once and
 //! compares parts: payload first (for a string, the pointer, which decides
 //! nearly every miss), then the tag. Keys whose equality is not identity
 //! (long strings, compared by content) take a slower loop that also
@@ -56,34 +56,67 @@
 //! compared by their parts, which never looks inside a collectable
 //! object: the collector does not keep dead keys alive.
 
+use std::marker::PhantomData;
+use std::mem::MaybeUninit;
+
 use crate::TableValue;
 use crate::table::narray_u32;
 
-/// One slot of the hash part (PUC's `Node`): the value whole, then the
-/// key split into its payload and tag byte (see
-/// [`TableValue::key_parts`]) next to the chain offset. 32 bytes for a
-/// 16-byte value type, aligned to 32 so that a node never straddles two
-/// cache lines: a probe reads one line. The chain link lives in the node,
+/// One slot of the hash part (PUC's `Node`): the value and the key, each
+/// split into a tag byte and an 8-byte payload (see
+/// [`TableValue::val_parts`] and [`TableValue::key_parts`]), and the chain
+/// offset. 24 bytes, PUC's size: the two tag bytes and the 4-byte link
+/// share the first word (where a 16-byte value whole would have kept 7
+/// bytes of padding in its tag word). The chain link lives in the node,
 /// not in an array of its own, so following a chain reads nodes only and
 /// a hash part is a single allocation.
-#[derive(Clone, Copy, Debug)]
-#[repr(C, align(32))]
+#[derive(Debug)]
+#[repr(C)]
 pub(crate) struct Node<V> {
-    pub(crate) val: V,
-    key_bits: u64,
+    val_tag: u8,
+    key_tag: u8,
     /// Offset to the next node of the chain; 0 ends it.
     next: i32,
-    key_tag: u8,
+    val_bits: MaybeUninit<u64>,
+    key_bits: u64,
+    _v: PhantomData<V>,
 }
+
+impl<V> Clone for Node<V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<V> Copy for Node<V> {}
 
 impl<V: TableValue> Node<V> {
     /// A free node: nil key, nil value, no link.
     const FREE: Self = Node {
-        val: V::NIL,
-        key_bits: 0,
-        next: 0,
+        val_tag: V::KEY_TAG_NIL,
         key_tag: V::KEY_TAG_NIL,
+        next: 0,
+        val_bits: MaybeUninit::new(0),
+        key_bits: 0,
+        _v: PhantomData,
     };
+
+    /// The stored value (nil for a free node or a dead key).
+    #[inline(always)]
+    pub(crate) fn val(&self) -> V {
+        // SAFETY: the parts were written by `set_val` from `val_parts` of a
+        // value the table was given (or are nil's), and that value is still
+        // valid: the collector marks the values the table holds (through
+        // `Table::for_each`), and a weak table's condemned values are
+        // cleared (`Table::retain`) before their objects are freed.
+        unsafe { V::from_val_parts(self.val_tag, self.val_bits) }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_val(&mut self, v: V) {
+        let (tag, bits) = v.val_parts();
+        self.val_tag = tag;
+        self.val_bits = bits;
+    }
 
     /// Was this node never used since the last resize (nil key)?
     #[inline]
@@ -95,7 +128,7 @@ impl<V: TableValue> Node<V> {
     /// value holds a dead key.
     #[inline]
     pub(crate) fn is_live(&self) -> bool {
-        !self.val.is_nil()
+        self.val_tag != V::KEY_TAG_NIL
     }
 
     /// The stored key, rebuilt from its parts. Only for a free node or a
@@ -305,7 +338,7 @@ impl<V: TableValue> HashPart<V> {
     #[inline(always)]
     pub(crate) fn get_other(&self, key: &V) -> V {
         match self.lookup_other(key) {
-            Some((_, n)) => n.val,
+            Some((_, n)) => n.val(),
             None => V::NIL,
         }
     }
@@ -320,7 +353,7 @@ impl<V: TableValue> HashPart<V> {
         if !key.key_eq_is_identity() {
             return match self.find_other(key) {
                 Some(i) => {
-                    self.nodes[i].val = value;
+                    self.nodes[i].set_val(value);
                     true
                 }
                 None => false,
@@ -333,7 +366,7 @@ impl<V: TableValue> HashPart<V> {
                 return false;
             };
             if n.has_parts(tag, bits) {
-                n.val = value;
+                n.set_val(value);
                 return true;
             }
             if n.next == 0 {
@@ -372,7 +405,7 @@ impl<V: TableValue> HashPart<V> {
     #[inline]
     pub(crate) fn get_int(&self, key: i64) -> V {
         match self.lookup_int(key) {
-            Some((_, n)) => n.val,
+            Some((_, n)) => n.val(),
             None => V::NIL,
         }
     }
@@ -390,7 +423,7 @@ impl<V: TableValue> HashPart<V> {
     /// The value stored at node `i`, for a store to an existing key.
     #[inline]
     pub(crate) fn set_at(&mut self, i: usize, value: V) {
-        self.nodes[i].val = value;
+        self.nodes[i].set_val(value);
     }
 
     /// A free node below the cursor, or None when every node is in use
@@ -425,7 +458,7 @@ impl<V: TableValue> HashPart<V> {
             return false;
         }
         let mp = self.node_position(n);
-        self.insert_at(mp, (n.key_tag, n.key_bits), n.val)
+        self.insert_at(mp, (n.key_tag, n.key_bits), n.val())
     }
 
     /// The body of PUC's `luaH_newkey`: places the key with parts `parts`
@@ -454,7 +487,7 @@ impl<V: TableValue> HashPart<V> {
                     self.nodes[f].next += offset(f, mp);
                     self.nodes[mp].next = 0;
                 }
-                self.nodes[mp].val = V::NIL;
+                self.nodes[mp].set_val(V::NIL);
             } else {
                 // The occupant is at home: the new key goes to the free
                 // node, second in the occupant's chain.
@@ -470,7 +503,7 @@ impl<V: TableValue> HashPart<V> {
         }
         let node = &mut self.nodes[mp];
         node.set_key(parts);
-        node.val = value;
+        node.set_val(value);
         true
     }
 
@@ -539,10 +572,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn node_is_32_bytes_and_aligned() {
+    fn node_is_24_bytes() {
         use crate::simple::SimpleValue;
-        assert_eq!(size_of::<Node<SimpleValue>>(), 32);
-        assert_eq!(align_of::<Node<SimpleValue>>(), 32);
+        assert_eq!(size_of::<Node<SimpleValue>>(), 24);
     }
 
     #[test]

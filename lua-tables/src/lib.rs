@@ -134,18 +134,22 @@
 //! object, its address), never through [`TableValue::key_eq`], which may
 //! dereference it.
 //!
-//! **Memory layout, and why.** A node is 32 bytes for a 16-byte value,
-//! aligned to 32 so that it never straddles two cache lines: the value
-//! whole, then the key split by [`TableValue::key_parts`] into an 8-byte
-//! payload and a tag byte, next to the 4-byte chain link. PUC's node is 24
-//! bytes because it also packs the key's tag and the link into the value's
-//! padding, which a generic value type cannot offer; splitting the key is
-//! what brings the node down from 40 bytes (key and value whole) to one
-//! aligned half cache line. Both parts are boxed slices allocated to their
+//! **Memory layout, and why.** A node is 24 bytes, PUC's size: the value
+//! and the key are both stored split, each into a tag byte and an 8-byte
+//! payload ([`TableValue::val_parts`], [`TableValue::key_parts`]), and
+//! the two tag bytes share one word with the 4-byte chain link, where PUC
+//! packs the key's tag and the link into the padding of its value's tag.
+//! A value type whose layout is a tag word and a payload word (luna's
+//! `Value`) hands over its own two words, so storing or reading a value
+//! is a byte and a word moved, no conversion. (Before: 32 bytes, the
+//! value whole, aligned to 32 so that a probe read one cache line; a
+//! 24-byte node straddles two lines one time in four, but a node array
+//! three quarters the size misses less, docs/PERFORMANCE.md, session 6.)
+//! Both parts are boxed slices allocated to their
 //! exact size, so [`Table::heap_bytes`] is exact and the header has no
 //! capacity words; the border hint, the free-node cursor and the traversal
 //! hint are 32-bit, as PUC's `unsigned int`s (a rehash bounds the array
-//! part at 2^31 slots, and 2^32 nodes would be 128 GiB). Every Lua table
+//! part at 2^31 slots, and 2^32 nodes would be 96 GiB). Every Lua table
 //! carries this header inside the runtime's table object, so it is kept
 //! small: 48 bytes, the two slices and the three counters (a test pins
 //! it).
@@ -168,16 +172,18 @@
 //! node positions decide when a dead key is reused instead of a rehash,
 //! the part sizes after nil stores, and then which border `#t` picks among
 //! several, can differ (the answer is always a border). With integer keys
-//! only, positions, sizes, order and borders are lua5.4's. A hash node is
-//! 32 bytes against PUC's 24 (above).
+//! only, positions, sizes, order and borders are lua5.4's.
 //!
 //! `len()` returns `u64` (PUC's `lua_Unsigned`); it never exceeds
 //! `i64::MAX`. `is_empty()` means "no live entry", which is not `len() ==
 //! 0` (`{[2] = x}` has border 0). The table is `Send` and `Sync` when the
 //! value type is: the border hint and the traversal hint are relaxed
-//! atomics. The crate's one `unsafe` operation is the call of
+//! atomics. The crate's `unsafe` operations are the call of
 //! [`TableValue::from_key_parts`] that rebuilds a stored key (`Node::key`
-//! in `hash.rs`), on parts that came from `key_parts` of a live key.
+//! in `hash.rs`), on parts that came from `key_parts` of a live key, and
+//! the call of [`TableValue::from_val_parts`] that rebuilds a stored value
+//! (`Node::val`), on parts that came from `val_parts` of a value the table
+//! holds.
 //!
 //! Measured memory and speed (against lua5.4 and plain hash maps), how to
 //! reproduce them (`cargo test -p lua-tables --release --test memory --
@@ -247,6 +253,33 @@ pub trait TableValue: Copy {
     /// freed). The table calls it only on the parts of nil and of live
     /// keys, never on a dead key's (whose object may be gone).
     unsafe fn from_key_parts(tag: u8, bits: u64) -> Self;
+    /// The value split in two for storage in a hash node: a tag byte and
+    /// an 8-byte payload that may hold padding (uninitialised bytes). The
+    /// tag is [`TableValue::KEY_TAG_NIL`] exactly for nil: a node's value
+    /// is nil, so its key dead or free, when its tag says so. The default
+    /// is [`TableValue::key_parts`]. A value type whose layout is a tag
+    /// word and a payload word (luna's `Value`) returns its own two words
+    /// here, so storing and reading a value costs no conversion. Override
+    /// this and [`TableValue::from_val_parts`] together or not at all.
+    #[inline(always)]
+    fn val_parts(&self) -> (u8, std::mem::MaybeUninit<u64>) {
+        let (tag, bits) = self.key_parts();
+        (tag, std::mem::MaybeUninit::new(bits))
+    }
+    /// Rebuilds a value from [`TableValue::val_parts`].
+    ///
+    /// # Safety
+    /// `(tag, bits)` must be what `val_parts` returned for a value of this
+    /// type that is still valid (for luna: an object the collector has not
+    /// freed). The table calls it only on the parts of the values it holds
+    /// (which the collector keeps alive) and of nil.
+    #[inline(always)]
+    unsafe fn from_val_parts(tag: u8, bits: std::mem::MaybeUninit<u64>) -> Self {
+        // SAFETY: the default `val_parts` stores `key_parts` whole, so the
+        // payload is initialised and the parts are a valid value's (the
+        // caller's contract), which is `from_key_parts`'s condition.
+        unsafe { Self::from_key_parts(tag, bits.assume_init()) }
+    }
     /// True when [`TableValue::key_eq`] holds between this key and another
     /// exactly when their parts are equal (interned strings, numbers,
     /// objects compared by identity): a lookup then compares parts only,

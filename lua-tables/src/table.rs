@@ -258,7 +258,7 @@ impl<V: TableValue> Table<V> {
         let mut na = count_array(&self.array, V::is_nil, &mut nums);
         let mut total = na;
         for n in self.hash.nodes() {
-            if !n.val.is_nil() {
+            if n.is_live() {
                 total += 1;
                 if let Some(i) = n.int_key() {
                     na += count_int(i, &mut nums);
@@ -320,13 +320,13 @@ impl<V: TableValue> Table<V> {
         }
         self.set_hint(narray);
         for n in old.nodes() {
-            if n.val.is_nil() {
+            if !n.is_live() {
                 continue;
             }
             if let Some(i) = n.int_key()
                 && in_array(Some(i), narray)
             {
-                self.array[within_len(i as u64, narray) - 1] = n.val;
+                self.array[within_len(i as u64, narray) - 1] = n.val();
                 continue;
             }
             let inserted = self.hash.reinsert(n);
@@ -386,11 +386,11 @@ impl<V: TableValue> Table<V> {
         }
         let from = pos.saturating_sub(asize);
         let rest = self.hash.nodes().get(from..)?;
-        let (offset, n) = rest.iter().enumerate().find(|(_, n)| !n.val.is_nil())?;
+        let (offset, n) = rest.iter().enumerate().find(|(_, n)| n.is_live())?;
         // A node index fits: see `narray_u32`.
         self.next_hint
             .store(narray_u32(from + offset), Ordering::Relaxed);
-        Some((n.key(), n.val))
+        Some((n.key(), n.val()))
     }
 
     /// Every `(key, value)` with a non-nil value, in traversal order.
@@ -405,8 +405,8 @@ impl<V: TableValue> Table<V> {
             .hash
             .nodes()
             .iter()
-            .filter(|n| !n.val.is_nil())
-            .map(|n| (n.key(), n.val));
+            .filter(|n| n.is_live())
+            .map(|n| (n.key(), n.val()));
         array.chain(hash)
     }
 
@@ -419,8 +419,8 @@ impl<V: TableValue> Table<V> {
             }
         }
         for n in self.hash.nodes() {
-            if !n.val.is_nil() {
-                f(n.key(), n.val);
+            if n.is_live() {
+                f(n.key(), n.val());
             }
         }
     }
@@ -438,8 +438,8 @@ impl<V: TableValue> Table<V> {
             }
         }
         for n in self.hash.nodes_mut() {
-            if n.is_live() && !keep(n.key(), n.val) {
-                n.val = V::NIL;
+            if n.is_live() && !keep(n.key(), n.val()) {
+                n.set_val(V::NIL);
             }
         }
     }

@@ -28,10 +28,15 @@ pub struct Table {
     raw: TableCell<RawTable>,
     meta: Cell<Option<Gc<Table>>>,
     /// Bit `e` set: this table, used as a metatable, has no field for
-    /// event `e` (PUC's `flags`). Cleared on every raw write.
-    flags: Cell<u32>,
-    /// Heap bytes of the raw table as last reported to the heap's debt.
-    counted: Cell<usize>,
+    /// event `e` (PUC's `flags`; only the first six events are cached, so
+    /// a byte holds them). Cleared on every raw write.
+    flags: Cell<u8>,
+    /// Heap bytes of the raw table as last reported to the heap's debt,
+    /// in 8-byte units (every part size is a multiple of 8 bytes), so that
+    /// 32 bits hold 32 GiB; past that, growth is no longer counted (see
+    /// [`counted_units`]). 32 bits rather than a `usize` keep the table's
+    /// box at 80 bytes (a test pins it).
+    counted: Cell<u32>,
     /// A sandbox's read-only view of a library (see `crate::sandbox`):
     /// `rawset` refuses it; its metatable refuses every other write.
     pub readonly: Cell<bool>,
@@ -39,7 +44,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(raw: RawTable) -> Table {
-        let counted = raw.heap_bytes();
+        let counted = counted_units(raw.heap_bytes());
         Table {
             raw: TableCell::new(raw),
             meta: Cell::new(None),
@@ -128,20 +133,20 @@ impl Table {
     }
 
     #[inline]
-    pub(crate) fn flags(&self) -> u32 {
+    pub(crate) fn flags(&self) -> u8 {
         self.flags.get()
     }
 
     #[inline]
-    pub(crate) fn set_flag(&self, bit: u32) {
+    pub(crate) fn set_flag(&self, bit: u8) {
         self.flags.set(self.flags.get() | bit);
     }
 
     /// Growth of the raw table since last counted (for GC debt).
     pub(crate) fn take_growth(&self) -> usize {
-        let now = self.raw.borrow().heap_bytes();
+        let now = counted_units(self.raw.borrow().heap_bytes());
         let old = self.counted.replace(now);
-        now.saturating_sub(old)
+        now.saturating_sub(old) as usize * 8
     }
 
     pub fn len(&self) -> i64 {
@@ -151,6 +156,13 @@ impl Table {
     pub fn is_empty(&self) -> bool {
         self.raw.borrow().is_empty()
     }
+}
+
+/// `bytes` in the 8-byte units of `Table::counted`, saturating at
+/// `u32::MAX` (32 GiB): a table that big stops adding its growth to the
+/// collector's debt, which its first 32 GiB have already made due.
+fn counted_units(bytes: usize) -> u32 {
+    u32::try_from(bytes / 8).unwrap_or(u32::MAX)
 }
 
 impl GcObject for Table {
@@ -442,5 +454,20 @@ impl GcObject for Thread {
         if let Some(e) = self.error.get() {
             t.mark_value(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every Lua table costs its box: 80 bytes (a 16-byte header and the
+    /// table object), a size class of mimalloc's (docs/PERFORMANCE.md,
+    /// session 6). A field added here moves it to the 96-byte class.
+    /// Release builds only: in debug builds the raw table's cell is a
+    /// `RefCell`, a word bigger (`table_cell`).
+    #[test]
+    fn table_object_is_64_bytes() {
+        assert_eq!(size_of::<super::RawTable>(), 48);
+        #[cfg(not(debug_assertions))]
+        assert_eq!(size_of::<super::Table>(), 64);
     }
 }

@@ -102,7 +102,8 @@ impl State {
     /// six events).
     #[inline]
     pub fn tm_of(&self, mt: Gc<Table>, tm: Tm) -> Value {
-        let bit = 1u32 << (tm as u32);
+        // Only computed, and used, for the first six events (below 8).
+        let bit = 1u8.wrapping_shl(tm as u32);
         if (tm as u32) <= Tm::Eq as u32 && mt.flags() & bit != 0 {
             return Value::Nil;
         }
