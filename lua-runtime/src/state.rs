@@ -137,6 +137,12 @@ pub enum Abort {
 /// Bytes a native copies for one unit of [`Limits::instructions`].
 pub const BYTES_PER_UNIT: u64 = 64;
 
+/// Why a string of some length cannot be built (`State::string_room`).
+enum StringRoom {
+    TooLong,
+    NoMemory,
+}
+
 /// Fuel handed out at a time ([`State::tick`]): how often an interrupt
 /// request is looked at when no budget is set.
 const FUEL_CHUNK: u64 = 1 << 14;
@@ -1143,23 +1149,29 @@ impl State {
     /// collecting all garbage, `too_large` (lua5.4's message for the
     /// operation) if it is longer than [`Limits::string_size`].
     pub fn check_string_len(&mut self, len: usize, too_large: &str) -> LuaResult<()> {
-        if self.limits.string_size.is_some_and(|m| len > m) {
-            return Err(self.error(too_large));
+        match self.string_room(len) {
+            Ok(()) => Ok(()),
+            Err(StringRoom::TooLong) => Err(self.error(too_large)),
+            Err(StringRoom::NoMemory) => Err(self.plain_error("not enough memory")),
         }
-        if !self.heap.room_for(len) {
-            return Err(self.plain_error("not enough memory"));
-        }
-        Ok(())
     }
 
     /// [`State::check_string_len`] for an instruction (`..`): the error
     /// has the running function's position, as `luaG_runerror`.
     pub(crate) fn check_concat_len(&mut self, len: usize) -> LuaResult<()> {
+        match self.string_room(len) {
+            Ok(()) => Ok(()),
+            Err(StringRoom::TooLong) => Err(self.rt_error("string length overflow")),
+            Err(StringRoom::NoMemory) => Err(self.plain_error("not enough memory")),
+        }
+    }
+
+    fn string_room(&self, len: usize) -> Result<(), StringRoom> {
         if self.limits.string_size.is_some_and(|m| len > m) {
-            return Err(self.rt_error("string length overflow"));
+            return Err(StringRoom::TooLong);
         }
         if !self.heap.room_for(len) {
-            return Err(self.plain_error("not enough memory"));
+            return Err(StringRoom::NoMemory);
         }
         Ok(())
     }
