@@ -43,9 +43,7 @@ const VIEWED: [&str; 7] = [
 /// Cut the state's libraries down to the sandbox's (see the module doc).
 pub fn restrict(st: &mut State) {
     for name in ["io", "package", "require", "dofile", "loadfile"] {
-        st.set_global(name, Value::Nil);
-        let loaded = st.loaded;
-        st.set_field(loaded, name, Value::Nil);
+        set_library(st, name, Value::Nil);
     }
     keep_only(st, "os", &["clock", "date", "difftime", "time"]);
     keep_only(st, "debug", &["traceback"]);
@@ -57,9 +55,7 @@ pub fn restrict(st: &mut State) {
             continue;
         };
         let view = read_only_view(st, lib);
-        st.set_global(name, Value::Table(view));
-        let loaded = st.loaded;
-        st.set_field(loaded, name, Value::Table(view));
+        set_library(st, name, Value::Table(view));
     }
     if let Some(mt) = st.type_metas[Type::String as usize] {
         // `getmetatable("")` shows a copy whose `__index` is the view.
@@ -85,9 +81,14 @@ fn keep_only(st: &mut State, name: &str, keep: &[&str]) {
         let v = st.get_field(lib, k);
         st.set_field(t, k, v);
     }
-    st.set_global(name, Value::Table(t));
+    set_library(st, name, Value::Table(t));
+}
+
+/// Library `name` is `v` now, as a global and in `package.loaded`.
+fn set_library(st: &mut State, name: &str, v: Value) {
+    st.set_global(name, v);
     let loaded = st.loaded;
-    st.set_field(loaded, name, Value::Table(t));
+    st.set_field(loaded, name, v);
 }
 
 /// An empty table that reads `lib`'s fields and refuses writes.

@@ -137,12 +137,6 @@ pub enum Abort {
 /// Bytes a native copies for one unit of [`Limits::instructions`].
 pub const BYTES_PER_UNIT: u64 = 64;
 
-/// Why a string of some length cannot be built (`State::string_room`).
-enum StringRoom {
-    TooLong,
-    NoMemory,
-}
-
 /// Fuel handed out at a time ([`State::tick`]): how often an interrupt
 /// request is looked at when no budget is set.
 const FUEL_CHUNK: u64 = 1 << 14;
@@ -1030,8 +1024,7 @@ impl State {
     /// of limits and interrupts: a decrement and a branch.
     #[inline(always)]
     pub fn tick(&mut self) -> bool {
-        self.fuel -= 1;
-        self.fuel < 0
+        self.tick_n(1)
     }
 
     /// [`State::tick`] for `n` units at once (a numeric `for` ticks every
@@ -1144,36 +1137,34 @@ impl State {
         self.rt_error(msg)
     }
 
-    /// A native is about to build a string of `len` bytes: "not enough
-    /// memory" if that cannot fit under the memory limit even after
-    /// collecting all garbage, `too_large` (lua5.4's message for the
-    /// operation) if it is longer than [`Limits::string_size`].
-    pub fn check_string_len(&mut self, len: usize, too_large: &str) -> LuaResult<()> {
-        match self.string_room(len) {
-            Ok(()) => Ok(()),
-            Err(StringRoom::TooLong) => Err(self.error(too_large)),
-            Err(StringRoom::NoMemory) => Err(self.plain_error("not enough memory")),
-        }
+    /// A native is about to grow the string it builds to `total` bytes,
+    /// `added` of them new: charge the copy to the instruction budget
+    /// (one unit, and one per [`BYTES_PER_UNIT`] bytes), and raise "not
+    /// enough memory" if `total` cannot fit under the memory limit even
+    /// after collecting all garbage, or `too_large` (lua5.4's message for
+    /// the operation) if it is longer than [`Limits::string_size`].
+    pub fn reserve_string(&mut self, total: usize, added: usize, too_large: &str) -> LuaResult<()> {
+        self.reserve(total, added, too_large, false)
     }
 
-    /// [`State::check_string_len`] for an instruction (`..`): the error
+    /// [`State::reserve_string`] for an instruction (`..`): the error
     /// has the running function's position, as `luaG_runerror`.
-    pub(crate) fn check_concat_len(&mut self, len: usize) -> LuaResult<()> {
-        match self.string_room(len) {
-            Ok(()) => Ok(()),
-            Err(StringRoom::TooLong) => Err(self.rt_error("string length overflow")),
-            Err(StringRoom::NoMemory) => Err(self.plain_error("not enough memory")),
-        }
+    pub(crate) fn reserve_concat(&mut self, len: usize) -> LuaResult<()> {
+        self.reserve(len, len, "string length overflow", true)
     }
 
-    fn string_room(&self, len: usize) -> Result<(), StringRoom> {
-        if self.limits.string_size.is_some_and(|m| len > m) {
-            return Err(StringRoom::TooLong);
+    fn reserve(&mut self, total: usize, added: usize, too_large: &str, op: bool) -> LuaResult<()> {
+        if self.limits.string_size.is_some_and(|m| total > m) {
+            return Err(if op {
+                self.rt_error(too_large)
+            } else {
+                self.error(too_large)
+            });
         }
-        if !self.heap.room_for(len) {
-            return Err(StringRoom::NoMemory);
+        if !self.heap.room_for(total) {
+            return Err(self.plain_error("not enough memory"));
         }
-        Ok(())
+        self.charge(1 + added as u64 / BYTES_PER_UNIT)
     }
 
     /// The interrupt flag, for natives that look at it in long loops of

@@ -77,7 +77,7 @@ pub struct Table(pub(crate) Arc<RefInner>);
 handle_common!(Table, "let h = lua.create_table().unwrap();");
 
 impl Table {
-    fn gc(&self) -> Gc<crate::object::Table> {
+    pub(crate) fn gc(&self) -> Gc<crate::object::Table> {
         match self.0.raw() {
             Raw::Table(t) => t,
             _ => unreachable!("a Table handle holds a table"),

@@ -471,8 +471,7 @@ impl Lua {
     /// ```
     pub fn create_userdata<T: UserData>(&self, value: T) -> Result<AnyUserData> {
         let mt = self.userdata_metatable::<T>()?;
-        let mt = Value::Table(mt).to_raw(&self.inner)?;
-        let Raw::Table(mt) = mt else { unreachable!() };
+        let mt = mt.gc();
         Ok(self.inner.with(|st, core| {
             let ud = st.heap.alloc(RawUserData {
                 meta: Cell::new(Some(mt)),

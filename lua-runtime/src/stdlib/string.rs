@@ -2,11 +2,13 @@
 //! that read arguments with lua5.4's checks and run the pure algorithms of
 //! [`crate::strlib`].
 
+use std::sync::atomic::AtomicU8;
+
 use crate::error::{LuaError, LuaResult};
 use crate::gc::Gc;
 use crate::object::Args;
 use crate::object::string::LuaStr;
-use crate::state::{BYTES_PER_UNIT, State};
+use crate::state::State;
 use crate::strlib::bytes;
 use crate::strlib::format::{self, FormatArgs, FormatError, Literal};
 use crate::strlib::pack::{self, PackArgs, PackError, Unpacked};
@@ -208,8 +210,7 @@ fn rep(st: &mut State, a: Args) -> LuaResult<usize> {
         if let Ok(total) = usize::try_from(total)
             && total <= bytes::MAXSIZE
         {
-            st.check_string_len(total, "resulting string too large")?;
-            st.charge(total as u64 / BYTES_PER_UNIT)?;
+            st.reserve_string(total, total, "resulting string too large")?;
         }
     }
     match bytes::rep(s.as_bytes(), n, sep_bytes) {
@@ -300,11 +301,11 @@ fn push_captures(st: &mut State, src: &[u8], caps: &[Capture]) -> LuaResult<usiz
 }
 
 /// What a search may spend: the state's instruction budget (one unit per
-/// matcher step), and its interrupt flag.
-fn meter(st: &State) -> Meter<'_> {
+/// matcher step); it stops when `stop` (the state's interrupt flag) is set.
+fn meter<'a>(st: &State, stop: &'a AtomicU8) -> Meter<'a> {
     Meter {
         steps: st.budget_available().map(|b| b.saturating_add(1)),
-        stop: Some(st.stop_flag()),
+        stop: Some(stop),
         used: 0,
     }
 }
@@ -326,7 +327,7 @@ fn find_aux(st: &mut State, a: Args, find: bool) -> LuaResult<usize> {
     let init = st.opt_int(a, 3, 1)?;
     let plain = find && a.get(st, 4).truthy();
     let src = s.as_bytes();
-    let mut m = meter(st);
+    let mut m = meter(st, st.stop_flag());
     let r = pattern::str_find(src, p.as_bytes(), init, plain, find, &mut m);
     let used = m.used;
     settle(st, used, r.is_err())?;
@@ -400,7 +401,7 @@ fn gmatch_aux(st: &mut State, _a: Args) -> LuaResult<usize> {
         (s, p, g)
     };
     let src = s.as_bytes();
-    let mut m = meter(st);
+    let mut m = meter(st, st.stop_flag());
     let found = g.next_match(src, p.as_bytes(), &mut m);
     let used = m.used;
     settle(st, used, found.is_err())?;
@@ -486,17 +487,12 @@ fn gsub(st: &mut State, a: Args) -> LuaResult<usize> {
     let src = s.as_bytes();
     // The replacement needs the state: the meter's flag is a clone.
     let stop = st.stop_flag_arc();
-    let mut m = Meter {
-        steps: st.budget_available().map(|b| b.saturating_add(1)),
-        stop: Some(&stop),
-        used: 0,
-    };
+    let mut m = meter(st, &stop);
     let r = pattern::gsub(src, p.as_bytes(), max_n, &mut m, |m, out| {
         let before = out.len();
         let changed = add_value(st, src, repl, &repl_str, m, out)?;
         // The result so far must stay within the limits.
-        st.charge(1 + (out.len() - before) as u64 / BYTES_PER_UNIT)
-            .and_then(|()| st.check_string_len(out.len(), "buffer too large"))
+        st.reserve_string(out.len(), out.len() - before, "buffer too large")
             .map_err(GsubError::Replace)?;
         Ok(changed)
     });
@@ -571,8 +567,7 @@ fn format(st: &mut State, a: Args) -> LuaResult<usize> {
     let r = format::format(f.as_bytes(), &mut FmtArgs { st, a });
     match r {
         Ok(out) => {
-            st.check_string_len(out.len(), "buffer too large")?;
-            st.charge(out.len() as u64 / BYTES_PER_UNIT)?;
+            st.reserve_string(out.len(), out.len(), "buffer too large")?;
             let v = st.str_value_owned(out);
             st.ret(v)
         }

@@ -257,8 +257,7 @@ fn concat(st: &mut State, a: Args) -> LuaResult<usize> {
                     _ => 44,
                 };
                 let need = need.saturating_add(sep.len());
-                st.check_string_len(buf.len().saturating_add(need), "buffer too large")?;
-                st.charge(1 + need as u64 / crate::state::BYTES_PER_UNIT)?;
+                st.reserve_string(buf.len().saturating_add(need), need, "buffer too large")?;
                 if buf.try_reserve(need).is_err() {
                     return Err(st.plain_error("not enough memory"));
                 }

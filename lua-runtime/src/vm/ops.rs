@@ -625,8 +625,7 @@ impl State {
                     _ => 0,
                 })
                 .fold(0usize, usize::saturating_add);
-            self.check_concat_len(need)?;
-            self.charge(need as u64 / crate::state::BYTES_PER_UNIT)?;
+            self.reserve_concat(need)?;
             let mut buf: Vec<u8> = Vec::new();
             if buf.try_reserve(need).is_err() {
                 return Err(self.plain_error("not enough memory"));
@@ -652,8 +651,7 @@ impl State {
                 for i in top - k..top {
                     append_plain(&mut buf, self.th.stack[start + i]);
                 }
-                self.check_concat_len(buf.len())?;
-                self.charge(buf.len() as u64 / crate::state::BYTES_PER_UNIT)?;
+                self.reserve_concat(buf.len())?;
                 let s = self.str_value(&buf);
                 self.th.stack[start + top - k] = s;
                 top -= k - 1;
