@@ -132,6 +132,10 @@ fn geti_meta(st: &mut State, t: Value, i: i64) -> LuaResult<Value> {
 /// `lua_seti`: `t[i] = v`, raw for a table without metatable.
 #[inline]
 fn seti(st: &mut State, t: Value, i: i64, v: Value) -> LuaResult<()> {
+    // Each element the library writes is a unit of the instruction budget,
+    // so no loop here outruns it (`table.move` over 2^63 elements is an
+    // endless loop in lua5.4 too).
+    st.charge(1)?;
     if let Value::Table(tab) = t
         && tab.metatable().is_none()
     {
@@ -166,7 +170,6 @@ fn insert(st: &mut State, a: Args) -> LuaResult<usize> {
             }
             let mut i = e;
             while i > pos {
-                st.charge(1)?;
                 let v = geti(st, t, i - 1)?;
                 seti(st, t, i, v)?;
                 i -= 1;
@@ -192,7 +195,6 @@ fn remove(st: &mut State, a: Args) -> LuaResult<usize> {
     // The result stays on the stack (rooted) while elements shift.
     st.push(removed);
     while pos < size {
-        st.charge(1)?;
         let v = geti(st, t, pos + 1)?;
         seti(st, t, pos, v)?;
         pos += 1;
@@ -217,17 +219,13 @@ fn move_(st: &mut State, a: Args) -> LuaResult<usize> {
             return Err(st.arg_error(4, "destination wrap around"));
         }
         let same = tt == 1 || st.equals(src, dst)?;
-        // One unit of the instruction budget per element: a range of
-        // 2^63 elements is an endless loop in lua5.4 too.
         if t > e || t <= f || !same {
             for i in 0..n {
-                st.charge(1)?;
                 let v = geti(st, src, f + i)?;
                 seti(st, dst, t + i, v)?;
             }
         } else {
             for i in (0..n).rev() {
-                st.charge(1)?;
                 let v = geti(st, src, f + i)?;
                 seti(st, dst, t + i, v)?;
             }
