@@ -350,10 +350,10 @@ fn walk_in<const HOOKS: bool>(
                 }
             }};
         }
-        // A backward jump: stop here if an `Interrupter` asked for it.
-        // Every loop jumps backwards, and there it stops if an
-        // `Interrupter` asked for it.
-        macro_rules! check_interrupt {
+        // A backward jump (every loop makes one): one tick of fuel, and
+        // when it runs out, interrupts and limits are looked at
+        // (`State::attend`, with the position saved).
+        macro_rules! tick {
             () => {
                 if st.tick() {
                     attend(st, fi, ip)?;
@@ -364,7 +364,7 @@ fn walk_in<const HOOKS: bool>(
             ($target:expr) => {{
                 let dest = window::at(code, $target as usize);
                 if dest <= ip {
-                    check_interrupt!();
+                    tick!();
                 }
                 ip = dest;
                 continue;
@@ -473,7 +473,7 @@ fn walk_in<const HOOKS: bool>(
                             continue;
                         }
                     } else if interp::for_step(regs) {
-                        check_interrupt!();
+                        tick!();
                         ip = window::at(code, target as usize);
                         continue;
                     }
@@ -496,7 +496,7 @@ fn walk_in<const HOOKS: bool>(
                     let v = r!(b + 4);
                     if !v.is_nil() {
                         w!(b + 2, v);
-                        check_interrupt!();
+                        tick!();
                         ip = window::at(code, target as usize);
                         continue;
                     }

@@ -390,7 +390,7 @@ fn run_in<const HOOKS: bool>(
         // The end of a loop's body (or a `goto`): one tick of fuel, and
         // when it runs out, interrupts and limits are looked at (the
         // position is the last one the frame saved).
-        macro_rules! check_interrupt {
+        macro_rules! tick {
             () => {
                 if st.tick() {
                     st.attend()?;
@@ -522,7 +522,7 @@ fn run_in<const HOOKS: bool>(
                             trace!(*pc);
                         }
                         // A `goto` may close a loop.
-                        check_interrupt!();
+                        tick!();
                         jump!(*levels, Some(*target))
                     }
                 }
@@ -610,7 +610,7 @@ fn run_in<const HOOKS: bool>(
                             continue 'walk;
                         }
                     } else if interp::for_step(regs) {
-                        check_interrupt!();
+                        tick!();
                         it = block.iter();
                         continue 'walk;
                     }
@@ -618,7 +618,7 @@ fn run_in<const HOOKS: bool>(
                 }
                 Node::Loop(b) => {
                     trace!(b.back_pc);
-                    check_interrupt!();
+                    tick!();
                     it = block.iter();
                     continue 'walk;
                 }
@@ -638,7 +638,7 @@ fn run_in<const HOOKS: bool>(
                 Node::While(b) => {
                     let go = if sub == 0 {
                         trace!(b.back_pc);
-                        check_interrupt!();
+                        tick!();
                         cond_from!(&b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
@@ -657,7 +657,7 @@ fn run_in<const HOOKS: bool>(
                 }
                 Node::Repeat(b) => {
                     let go = if sub == 0 {
-                        check_interrupt!();
+                        tick!();
                         cond_from!(&b.cond, 0)
                     } else {
                         cond_after_pre!(&b.cond)
@@ -684,7 +684,7 @@ fn run_in<const HOOKS: bool>(
                         w!(f.base + 2, v);
                         switch!(&f.body.nodes, 0);
                     }
-                    check_interrupt!();
+                    tick!();
                     trace!(f.call_pc);
                     // Call the iterator: R[ra+4..] := R[ra](R[ra+1], R[ra+2]).
                     let ra = base + f.base as usize;
