@@ -84,7 +84,7 @@ use std::ptr::NonNull;
 use rustc_hash::FxHasher;
 
 use crate::object::string::LuaStr;
-use crate::object::{LuaClosure, NativeFunction, Table, Thread, UpVal, UserData};
+use crate::object::{LuaClosure, NativeFunction, Table, Thread, UpState, UpVal, UserData};
 use crate::value::Value;
 
 /// What kind of object a box holds (used to free and trace it without
@@ -103,15 +103,24 @@ pub enum Kind {
 /// The per-object header.
 pub struct Header {
     next: Cell<Option<NonNull<Header>>>,
-    marked: Cell<bool>,
+    /// [`BLACK`], or one of the two whites (0 and 1; see "Colors" in the
+    /// module docs).
+    color: Cell<u8>,
     kind: Kind,
-    /// Per-object bits: [`FINOBJ`].
+    /// Per-object bits: [`FINOBJ`], [`WEAK_K`], [`WEAK_V`].
     flags: Cell<u8>,
 }
 
 /// Header flag: the object is registered for finalization (it is in
 /// `Heap::finobj`).
 const FINOBJ: u8 = 1;
+/// Header flags of a table traced as weak in this cycle (its keys, its
+/// values): the write barrier does not mark what is weak.
+const WEAK_K: u8 = 2;
+const WEAK_V: u8 = 4;
+
+/// The color of an object reached and traced in this cycle.
+const BLACK: u8 = 2;
 
 #[repr(C)]
 struct GcBox<T> {
@@ -197,11 +206,12 @@ impl std::borrow::Borrow<[u8]> for InternKey {
     }
 }
 
-/// Collects the mark phase's work: the gray stack, and the bytes of what
-/// it marked.
+/// Collects the mark phase's work: the gray stack, the weak tables, the
+/// objects to look at again in the atomic step, and the bytes of what it
+/// marked. It lives in the [`Heap`] from one step of a cycle to the next.
 pub struct Tracer {
     /// Edges still to visit: objects (never strings) that were reached but
-    /// whose mark bit has not been checked yet. See [`Tracer::drain`].
+    /// whose color has not been checked yet. See [`Tracer::drain`].
     gray: Vec<NonNull<Header>>,
     /// The interned `"__mode"`: a table whose metatable has it is weak.
     mode_key: Option<Gc<LuaStr>>,
@@ -209,8 +219,18 @@ pub struct Tracer {
     weak_values: Vec<Gc<Table>>,
     weak_keys: Vec<Gc<Table>>,
     weak_both: Vec<Gc<Table>>,
+    /// Threads traced in this cycle: their stacks change with no barrier,
+    /// so the atomic step traces them again (PUC keeps threads gray).
+    threads: Vec<Gc<Thread>>,
+    /// Upvalues traced while open: one closed since holds a value that
+    /// left the stack with no barrier; the atomic step marks it.
+    open_upvals: Vec<Gc<UpVal>>,
+    /// Tables whose long array part is being traced in slices (see
+    /// [`Tracer::trace_slice`]): the table, the next slot, and the array
+    /// length when the last slice was traced.
+    slices: Vec<(Gc<Table>, usize, usize)>,
     /// Bytes of every object marked so far in this cycle: after marking,
-    /// the live size (sweep then needs to touch no object's body).
+    /// the live size (sweep then needs to touch no live object's body).
     live: usize,
     /// Incremented every cycle so shared non-GC data (prototypes' constant
     /// tables) is traced once per cycle.
@@ -221,6 +241,15 @@ pub struct Tracer {
 /// Each visit costs about one cache miss on the object's header and one on
 /// its body; eight misses in flight is about what one core sustains.
 const PREFETCH_DEPTH: usize = 8;
+
+/// Array slots traced per visit of a long array part (see
+/// [`Tracer::trace_slice`]).
+const SLICE: usize = 4096;
+
+/// Bytes of marking per unit of collector work (PUC's `WORK2MEM`, the size
+/// of a value slot): the pacing counts work in these units, and sweeping
+/// one object costs one unit.
+const WORK_UNIT: usize = 16;
 
 /// Ask the CPU to start loading the cache line at `p` (a hint: it never
 /// faults, and it is a no-op where we have no stable intrinsic).
@@ -238,14 +267,44 @@ fn prefetch<T>(p: *const T) {
 }
 
 impl Tracer {
+    fn new() -> Tracer {
+        Tracer {
+            gray: Vec::new(),
+            mode_key: None,
+            weak_values: Vec::new(),
+            weak_keys: Vec::new(),
+            weak_both: Vec::new(),
+            threads: Vec::new(),
+            open_upvals: Vec::new(),
+            slices: Vec::new(),
+            live: 0,
+            epoch: 0,
+        }
+    }
+
+    /// Forget a cycle's work (the gray stack keeps its memory, up to a
+    /// bound: one table with millions of entries should not pin megabytes
+    /// forever).
+    fn reset(&mut self) {
+        self.gray.clear();
+        self.gray.shrink_to(GRAY_KEEP);
+        self.weak_values.clear();
+        self.weak_keys.clear();
+        self.weak_both.clear();
+        self.threads.clear();
+        self.open_upvals.clear();
+        self.slices.clear();
+        self.live = 0;
+    }
+
     /// Reach `g`: a string is marked at once (it has no children); any
-    /// other object is queued as an edge, its mark bit checked later.
+    /// other object is queued as an edge, its color checked later.
     #[inline]
     pub fn mark<T: GcObject>(&mut self, g: Gc<T>) {
         if T::KIND == Kind::Str {
             let h = g.header();
-            if !h.marked.get() {
-                h.marked.set(true);
+            if h.color.get() != BLACK {
+                h.color.set(BLACK);
                 // SAFETY: (I1) g is alive; (I2) T is the box's type.
                 self.live += unsafe { box_bytes::<T>(NonNull::from(h)) };
             }
@@ -273,10 +332,16 @@ impl Tracer {
     }
 
     /// Visit edges until none is left.
+    fn drain_all(&mut self) {
+        self.drain(&mut { isize::MAX });
+    }
+
+    /// Visit edges until none is left or `budget` (work units) is spent;
+    /// true when none is left.
     ///
     /// Marking is bound by memory latency, not by work: every visit reads
     /// the header of an object that was last touched a whole cycle ago, and
-    /// then its body. Checking the mark bit the moment an edge is found
+    /// then its body. Checking the color the moment an edge is found
     /// (and chasing it right after, depth first) would stall on one miss
     /// at a time. Instead edges go on the gray stack unchecked; the drain
     /// pops them into a small FIFO, issuing a prefetch for the header and
@@ -286,7 +351,7 @@ impl Tracer {
     /// mark-sweep garbage collection", ISMM 2007, measure the same FIFO.)
     /// An edge to an already marked object costs a push and a pop; the
     /// stack holds at most the edges of the objects visited so far.
-    fn drain(&mut self) {
+    fn drain(&mut self, budget: &mut isize) -> bool {
         let mut ring = [NonNull::<Header>::dangling(); PREFETCH_DEPTH];
         let (mut head, mut len) = (0usize, 0usize);
         loop {
@@ -298,20 +363,36 @@ impl Tracer {
                 len += 1;
             }
             if len == 0 {
-                break;
+                let Some((t, from, n)) = self.slices.pop() else {
+                    return true;
+                };
+                if *budget <= 0 {
+                    self.slices.push((t, from, n));
+                    return false;
+                }
+                *budget -= self.trace_slice(t, from, n);
+                continue;
+            }
+            if *budget <= 0 {
+                // The edges in flight go back on the stack for the next step.
+                for i in 0..len {
+                    self.gray.push(ring[(head + i) % PREFETCH_DEPTH]);
+                }
+                return false;
             }
             let h = ring[head];
             head = (head + 1) % PREFETCH_DEPTH;
             len -= 1;
-            // SAFETY: (I1) every edge was read from a root or from a live
-            // object during this mark, so its box is alive.
+            // SAFETY: (I1) every edge was read from a root, from a live
+            // object or by a barrier during this cycle's marking, so its
+            // box is alive (nothing is freed before the atomic step).
             let hdr = unsafe { h.as_ref() };
-            if hdr.marked.get() {
+            if hdr.color.get() == BLACK {
                 continue;
             }
-            hdr.marked.set(true);
+            hdr.color.set(BLACK);
             // SAFETY: (I2) the kind tells the box's type.
-            self.live += unsafe {
+            let size = unsafe {
                 match hdr.kind {
                     Kind::Str => box_bytes::<LuaStr>(h),
                     Kind::Table => self.trace_table(Gc {
@@ -320,11 +401,29 @@ impl Tracer {
                     }),
                     Kind::LuaClosure => trace_box::<LuaClosure>(h, self),
                     Kind::Native => trace_box::<NativeFunction>(h, self),
-                    Kind::UpVal => trace_box::<UpVal>(h, self),
+                    Kind::UpVal => {
+                        let u: Gc<UpVal> = Gc {
+                            ptr: h.cast(),
+                            _p: PhantomData,
+                        };
+                        if matches!(u.state.get(), UpState::Open(_)) {
+                            self.open_upvals.push(u);
+                        }
+                        trace_box::<UpVal>(h, self)
+                    }
                     Kind::UserData => trace_box::<UserData>(h, self),
-                    Kind::Thread => trace_box::<Thread>(h, self),
+                    Kind::Thread => {
+                        self.threads.push(Gc {
+                            ptr: h.cast(),
+                            _p: PhantomData,
+                        });
+                        trace_box::<Thread>(h, self)
+                    }
                 }
             };
+            self.live += size;
+            // usize -> isize: an object's size is far below isize::MAX.
+            *budget -= (size / WORK_UNIT) as isize + 1;
         }
     }
 }
@@ -350,8 +449,27 @@ impl Tracer {
             },
             _ => (false, false),
         };
+        let h = g.header();
+        let weak_bits = if weak_k { WEAK_K } else { 0 } | if weak_v { WEAK_V } else { 0 };
+        h.flags.set(h.flags.get() & !(WEAK_K | WEAK_V) | weak_bits);
         if !weak_k && !weak_v {
-            t.trace(self);
+            let raw = t.raw();
+            if raw.array_part().len() > SLICE {
+                // A long array is traced a slice per visit, so that one
+                // table of millions of entries is not one long pause.
+                drop(raw);
+                if let Some(m) = t.metatable() {
+                    self.mark(m);
+                }
+                t.raw().for_each_in_hash(|k, v| {
+                    self.mark_value(k);
+                    self.mark_value(v);
+                });
+                self.trace_slice(g, 0, 0);
+            } else {
+                drop(raw);
+                t.trace(self);
+            }
             return size;
         }
         if let Some(m) = t.metatable() {
@@ -366,6 +484,35 @@ impl Tracer {
             _ => self.weak_values.push(g),
         }
         size
+    }
+
+    /// Trace the slice of table `g`'s array part that starts at `from`
+    /// (`n`: the array's length at the last slice) and queue the rest;
+    /// returns the work done.
+    ///
+    /// The table is black meanwhile, so a value stored into it is marked
+    /// by the barrier; a slot keeps its key's value (slot `i` is key
+    /// `i + 1`), so the slots not traced yet still hold every value they
+    /// held, unless the array part shrank and moved them into the hash
+    /// part: then the whole table is traced again. (A shrink and a regrowth
+    /// between two slices put the keys back into their slots.)
+    fn trace_slice(&mut self, g: Gc<Table>, from: usize, n: usize) -> isize {
+        let raw = g.raw();
+        let arr = raw.array_part();
+        if arr.len() < n {
+            drop(raw);
+            g.trace(self);
+            return (g.extra_bytes() / WORK_UNIT) as isize;
+        }
+        let end = arr.len().min(from + SLICE);
+        for &v in &arr[from..end] {
+            self.mark_value(v);
+        }
+        if end < arr.len() {
+            self.slices.push((g, end, arr.len()));
+        }
+        // usize -> isize: at most SLICE.
+        (end - from) as isize
     }
 
     /// Mark the values of weak-keyed tables whose keys are marked, until
@@ -385,7 +532,7 @@ impl Tracer {
                 });
                 i += 1;
             }
-            self.drain();
+            self.drain_all();
             if !changed {
                 return;
             }
@@ -431,7 +578,7 @@ impl Tracer {
 /// Whether `v` survives this cycle as far as weak tables go: marked, or
 /// not an object, or a string (a value, for weakness).
 fn value_marked(v: Value) -> bool {
-    matches!(v, Value::Str(_)) || header_of(v).is_none_or(|h| h.marked.get())
+    matches!(v, Value::Str(_)) || header_of(v).is_none_or(|h| h.color.get() == BLACK)
 }
 
 /// The header of the object `v` is, if it is one. The reference is used
@@ -470,52 +617,104 @@ unsafe fn box_bytes<T: GcObject>(h: NonNull<Header>) -> usize {
     std::mem::size_of::<GcBox<T>>() + b.value.extra_bytes()
 }
 
-unsafe fn free_box<T: GcObject>(h: NonNull<Header>) {
+/// Free a box; returns the bytes it held.
+unsafe fn free_box<T: GcObject>(h: NonNull<Header>) -> usize {
     // SAFETY: the box was created by Box::into_raw in Heap::alloc as a
     // GcBox<T> (I2) and is unlinked from the list before this call.
-    drop(unsafe { Box::from_raw(h.as_ptr() as *mut GcBox<T>) });
+    let b = unsafe { Box::from_raw(h.as_ptr() as *mut GcBox<T>) };
+    let size = std::mem::size_of::<GcBox<T>>() + b.value.extra_bytes();
+    drop(b);
+    size
 }
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Statistics and tuning of the collector.
+/// Tuning of the collector, as `collectgarbage` sets it (PUC's
+/// parameters, with PUC's defaults).
 #[derive(Clone, Copy, Debug)]
 pub struct GcParams {
-    /// Next collection when live size grows to `pause`% of the last live size.
+    /// A cycle starts when the heap reaches `pause`% of the size live
+    /// after the last one.
     pub pause: u32,
+    /// Work per step, in percent of the allocation that paid for it.
     pub stepmul: u32,
+    /// A step runs every 2^`stepsize` bytes of allocation.
     pub stepsize: u32,
+}
+
+/// Where the collector is in its cycle (PUC's `gcstate`, with the
+/// atomic step taken as one transition from `Propagate` to `Sweep`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Between cycles: every object is white.
+    Pause,
+    /// Marking: objects are black (traced) or white; the gray stack holds
+    /// the edges still to visit; the write barrier is on.
+    Propagate,
+    /// Sweeping: after the atomic step every unreached object is the
+    /// other white (dead); the sweep frees those and whitens the rest.
+    Sweep,
+}
+
+/// The sweep's place in the object list.
+#[derive(Clone, Copy)]
+enum SweepPos {
+    /// The next object to look at is the list's head.
+    Head,
+    /// The next object is this survivor's successor (a survivor stays in
+    /// the list until the next cycle's sweep, so the position stays valid;
+    /// new objects go in at the head, behind it).
+    After(NonNull<Header>),
 }
 
 /// Owner of every heap object.
 pub struct Heap {
     head: Option<NonNull<Header>>,
-    /// Memory of table boxes freed by the last sweep, kept for the tables
-    /// allocated until the next one (see [`Heap::recycle`]): a list threaded
-    /// through the boxes themselves (each starts with the next one's
-    /// address), every one allocated with `Layout::new::<GcBox<Table>>()`.
+    /// Memory of table boxes freed by the sweep, kept for the tables
+    /// allocated next (see [`Heap::recycle`]): a list threaded through the
+    /// boxes themselves (each starts with the next one's address), every
+    /// one allocated with `Layout::new::<GcBox<Table>>()`.
     spare: Option<NonNull<u8>>,
-    /// The tracer's gray stack, kept between collections so that its pages
-    /// are not given back and faulted in again every cycle.
-    gray: Vec<NonNull<Header>>,
-    /// Bytes currently allocated (estimate including table parts as of their
-    /// last measurement).
+    /// Spares left unused for a whole cycle, handed back to the allocator
+    /// by the sweep steps.
+    stale_spare: Option<NonNull<u8>>,
+    /// The marking state, kept from step to step.
+    tracer: Tracer,
+    phase: Phase,
+    sweep_pos: SweepPos,
+    /// The white of objects allocated now (0 or 1); the other white is
+    /// "dead" from the atomic step to the end of the sweep.
+    white: u8,
+    /// Bytes allocated, as counted: every live object, plus the objects
+    /// allocated since the last atomic step (dead ones included until a
+    /// cycle finds them).
     bytes: usize,
+    /// Bytes of the objects found dead by the atomic step and not swept
+    /// yet (still held from the allocator).
+    dead: usize,
+    /// The next step (or cycle) is due when `bytes` reaches this.
     threshold: usize,
+    /// Allocation debt not paid by the last step (see [`Heap::step`]).
+    carry: usize,
     /// The host's memory limit (`usize::MAX`: none); `threshold` never
     /// exceeds it, so crossing it makes a collection due.
     limit: usize,
-    /// Bytes live after the last collection.
+    /// Bytes live at the last atomic step.
     live: usize,
     strings: HashSet<InternKey, FxBuild>,
     pub params: GcParams,
     /// `collectgarbage("stop")` clears this.
     pub running: bool,
-    /// `LUNA_GC_STRESS=1`: collect at every safepoint.
+    /// `LUNA_GC_STRESS=1`: a full collection at every safepoint.
     pub stress: bool,
+    /// `LUNA_GC_STRESS=inc`: a small incremental step at every safepoint,
+    /// so that the program runs inside cycles (barriers, atomic steps
+    /// between any two instructions).
+    pub stress_steps: bool,
     /// Mode reported by `collectgarbage("generational"/"incremental")`;
-    /// one collector serves both for now.
+    /// incremental collection serves both (generational is planned).
     pub generational: bool,
+    /// Cycles completed.
     pub collections: u64,
     epoch: u32,
     objects: usize,
@@ -540,8 +739,18 @@ const SPARE_LAYOUT: Layout = Layout::new::<GcBox<Table>>();
 /// Gray-stack capacity (entries) kept between collections.
 const GRAY_KEEP: usize = 1 << 16;
 
+/// The smallest heap size a cycle's threshold is computed from.
+const MIN_HEAP: usize = 64 * 1024;
+
+/// Work of one step under `LUNA_GC_STRESS=inc`: a few objects.
+const STRESS_STEP_WORK: isize = 40;
+
 /// Strings up to this many bytes are interned.
 pub const MAX_SHORT_STR: usize = 40;
+
+/// The roots of a collection: called at the start of a cycle and again
+/// in its atomic step.
+pub type Roots<'a> = dyn FnMut(&mut Tracer) + 'a;
 
 impl Default for Heap {
     fn default() -> Self {
@@ -554,9 +763,15 @@ impl Heap {
         Heap {
             head: None,
             spare: None,
-            gray: Vec::new(),
+            stale_spare: None,
+            tracer: Tracer::new(),
+            phase: Phase::Pause,
+            sweep_pos: SweepPos::Head,
+            white: 0,
             bytes: 0,
+            dead: 0,
             threshold: 256 * 1024,
+            carry: 0,
             limit: usize::MAX,
             live: 0,
             strings: HashSet::default(),
@@ -567,6 +782,7 @@ impl Heap {
             },
             running: true,
             stress: false,
+            stress_steps: false,
             generational: false,
             collections: 0,
             epoch: 0,
@@ -611,13 +827,14 @@ impl Heap {
         self.tobefnz.extend(all);
     }
 
-    /// Allocate a new object.
+    /// Allocate a new object (white: a cycle under way finds it through
+    /// the roots of its atomic step or through a barrier).
     pub fn alloc<T: GcObject>(&mut self, value: T) -> Gc<T> {
         let extra = value.extra_bytes();
         let b = GcBox {
             header: Header {
                 next: Cell::new(self.head),
-                marked: Cell::new(false),
+                color: Cell::new(self.white),
                 kind: T::KIND,
                 flags: Cell::new(0),
             },
@@ -647,16 +864,18 @@ impl Heap {
     }
 
     /// Call `f` on every live object of type `T` (for rare whole-heap
-    /// updates, such as an executor switch).
+    /// updates, such as an executor switch). Objects found dead and not
+    /// swept yet are skipped.
     pub fn each<T: GcObject>(&self, mut f: impl FnMut(&T)) {
+        let dead = self.dead_color();
         let mut cur = self.head;
         while let Some(h) = cur {
-            // SAFETY: every node of the list is a live box; (I2) a box whose
-            // header says `T::KIND` holds a `T`, and the header is its first
-            // field.
+            // SAFETY: every node of the list is a box not freed yet; (I2)
+            // a box whose header says `T::KIND` holds a `T`, and the
+            // header is its first field.
             unsafe {
                 let hdr = h.as_ref();
-                if hdr.kind == T::KIND {
+                if hdr.kind == T::KIND && hdr.color.get() != dead {
                     f(&(*h.cast::<GcBox<T>>().as_ptr()).value);
                 }
                 cur = hdr.next.get();
@@ -664,14 +883,25 @@ impl Heap {
         }
     }
 
+    /// The color of the objects found dead by the last atomic step, during
+    /// its sweep (a color no object has at other times).
+    #[inline]
+    fn dead_color(&self) -> u8 {
+        self.white ^ 1
+    }
+
     /// Intern (short) or allocate (long) a string.
     pub fn new_str(&mut self, bytes: &[u8]) -> Gc<LuaStr> {
         if bytes.len() <= MAX_SHORT_STR {
             if let Some(k) = self.strings.get(bytes) {
                 let s = k.0;
-                // A dead-but-unswept string can't be found here: sweep removes
-                // strings from the set as it frees them, and sweep runs to
-                // completion before the program continues.
+                // Found dead by the atomic step but not swept yet: it is
+                // reachable again, so the sweep must keep it (PUC's
+                // `changewhite` in `internshrstr`).
+                let h = s.header();
+                if h.color.get() == self.dead_color() {
+                    h.color.set(self.white);
+                }
                 return s;
             }
             let s = self.alloc(LuaStr::new(bytes));
@@ -699,44 +929,206 @@ impl Heap {
         self.bytes += bytes;
     }
 
+    /// Bytes held for Lua objects (`collectgarbage("count")`): the
+    /// counted ones and the dead ones not swept yet.
     pub fn total_bytes(&self) -> usize {
-        self.bytes
+        self.bytes + self.dead
     }
 
     pub fn object_count(&self) -> usize {
         self.objects
     }
 
-    /// Whether a collection is due at the next safepoint.
-    #[inline]
-    pub fn should_collect(&self) -> bool {
-        self.running && (self.stress || self.bytes >= self.threshold)
+    pub fn phase(&self) -> Phase {
+        self.phase
     }
 
-    /// Run a full collection. `roots` marks every root.
-    ///
-    /// The order is PUC's `atomic`: mark from the roots (and the objects
-    /// whose finalizers are due), converge the ephemerons, clear weak
-    /// values; then the registered objects left unmarked are resurrected
-    /// (marked, with everything they reach) and their finalizers become
-    /// due; converge again, clear weak keys, and weak values again (for
-    /// weak tables reached only now); sweep.
-    pub fn collect(&mut self, roots: impl FnOnce(&mut Tracer)) {
-        self.epoch = self.epoch.wrapping_add(1);
-        let mut t = Tracer {
-            gray: std::mem::take(&mut self.gray),
-            mode_key: self.mode_key,
-            weak_values: Vec::new(),
-            weak_keys: Vec::new(),
-            weak_both: Vec::new(),
-            live: 0,
-            epoch: self.epoch,
+    /// Whether a step (or a collection, under stress) is due at the next
+    /// safepoint.
+    #[inline]
+    pub fn should_collect(&self) -> bool {
+        self.running && (self.stress || self.stress_steps || self.bytes >= self.threshold)
+    }
+
+    // -----------------------------------------------------------------
+    // Write barriers
+
+    /// Object `o` now references `v` (an upvalue's value, a metatable, a
+    /// userdata's user value, a native's upvalue): if `o` was already
+    /// traced in this cycle, `v` must be marked too (a forward barrier, as
+    /// PUC's `luaC_barrier`). Free unless `o` is black, which only happens
+    /// during a cycle.
+    #[inline(always)]
+    pub fn barrier<T: GcObject>(&mut self, o: Gc<T>, v: Value) {
+        if o.header().color.get() == BLACK {
+            self.barrier_slow(o.header(), Value::Nil, v);
+        }
+    }
+
+    /// [`Heap::barrier`] for an object reference that is not a value (a
+    /// closure's upvalue).
+    #[inline]
+    pub fn barrier_object<T: GcObject, U: GcObject>(&mut self, o: Gc<T>, v: Gc<U>) {
+        if o.header().color.get() == BLACK {
+            if self.phase == Phase::Propagate {
+                self.tracer.mark(v);
+            } else {
+                o.header().color.set(self.white);
+            }
+        }
+    }
+
+    /// Table `t` now holds `v` under `k`: the table's barrier. A weak part
+    /// of a table traced as weak is not marked (the atomic step looks at
+    /// weak tables' entries again).
+    #[inline(always)]
+    pub fn barrier_table(&mut self, t: Gc<Table>, k: Value, v: Value) {
+        if t.header().color.get() == BLACK {
+            self.barrier_slow(t.header(), k, v);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn barrier_slow(&mut self, h: &Header, k: Value, v: Value) {
+        if self.phase != Phase::Propagate {
+            // Sweeping: a black object is one the sweep has not reached;
+            // whitening it now (it survives either way) keeps its next
+            // writes on the fast path.
+            h.color.set(self.white);
+            return;
+        }
+        let f = h.flags.get();
+        if f & WEAK_K == 0 {
+            self.tracer.mark_value(k);
+            if f & WEAK_V == 0 {
+                self.tracer.mark_value(v);
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------
+    // Cycles
+
+    /// Run a full collection now: a cycle under way is finished without
+    /// freeing what it cannot prove dead (marking is abandoned, a sweep is
+    /// completed), then a whole cycle runs at once, so that everything
+    /// unreachable now is collected.
+    pub fn collect(&mut self, roots: &mut Roots<'_>) {
+        match self.phase {
+            Phase::Pause => {}
+            Phase::Propagate => self.abandon_marking(),
+            Phase::Sweep => {
+                self.sweep_step(&mut { isize::MAX });
+            }
+        }
+        self.start_cycle(roots);
+        self.tracer.drain(&mut { isize::MAX });
+        self.atomic(roots);
+        self.sweep_step(&mut { isize::MAX });
+        self.finish_cycle();
+    }
+
+    /// One incremental step, paid for by the allocation since the last
+    /// one plus `extra` bytes (`collectgarbage("step", n)`): work in
+    /// proportion (`stepmul`), through as many phases as it covers, but
+    /// never past the end of a cycle. Returns whether a cycle ended.
+    pub fn step(&mut self, roots: &mut Roots<'_>, extra: usize) -> bool {
+        let stepsize = 1usize << self.params.stepsize.min(40);
+        // Allocation debt beyond two steps' worth (one large allocation)
+        // is paid by the next steps, one per safepoint, so that no step
+        // is long; `extra` (asked for) is paid at once.
+        let owed = self.bytes.saturating_sub(self.threshold) + self.carry + stepsize;
+        let paid = owed.min(2 * stepsize);
+        self.carry = owed - paid;
+        let debt = paid + extra;
+        let mut budget = if self.stress_steps {
+            STRESS_STEP_WORK
+        } else {
+            isize::try_from(debt / WORK_UNIT)
+                .unwrap_or(isize::MAX)
+                .saturating_mul(self.params.stepmul.max(1) as isize)
         };
-        roots(&mut t);
+        let ended = loop {
+            match self.phase {
+                Phase::Pause => self.start_cycle(roots),
+                Phase::Propagate => {
+                    if self.tracer.drain(&mut budget) {
+                        self.atomic(roots);
+                    }
+                }
+                Phase::Sweep => {
+                    if self.sweep_step(&mut budget) {
+                        self.finish_cycle();
+                        break true;
+                    }
+                }
+            }
+            if budget <= 0 {
+                break false;
+            }
+        };
+        if ended {
+            self.carry = 0;
+        } else if self.carry > 0 {
+            self.threshold = self.bytes.min(self.limit);
+        } else {
+            self.threshold = self.bytes.saturating_add(stepsize).min(self.limit);
+        }
+        ended
+    }
+
+    /// Start a cycle: mark the roots (their edges; marking proper happens
+    /// in the steps).
+    fn start_cycle(&mut self, roots: &mut Roots<'_>) {
+        self.epoch = self.epoch.wrapping_add(1);
+        self.tracer.reset();
+        self.tracer.mode_key = self.mode_key;
+        self.tracer.epoch = self.epoch;
+        roots(&mut self.tracer);
+        for &v in &self.tobefnz {
+            self.tracer.mark_value(v);
+        }
+        self.phase = Phase::Propagate;
+    }
+
+    /// `collect` during marking: make every object white again and forget
+    /// the cycle (nothing is freed: only a finished mark proves death).
+    fn abandon_marking(&mut self) {
+        let mut cur = self.head;
+        while let Some(h) = cur {
+            // SAFETY: every node of the list is a live box.
+            let hdr = unsafe { h.as_ref() };
+            hdr.color.set(self.white);
+            cur = hdr.next.get();
+        }
+        self.tracer.reset();
+        self.phase = Phase::Pause;
+    }
+
+    /// The atomic step, in PUC's order (`atomic`): mark from the roots
+    /// again (and the objects whose finalizers are due), the threads and
+    /// open upvalues seen while marking, converge the ephemerons, clear
+    /// weak values; then the registered objects left unmarked are
+    /// resurrected (marked, with everything they reach) and their
+    /// finalizers become due; converge again, clear weak keys, and weak
+    /// values again (for weak tables reached only now). Then the whites
+    /// flip: what is still white is dead, and the sweep begins.
+    fn atomic(&mut self, roots: &mut Roots<'_>) {
+        let t = &mut self.tracer;
+        roots(t);
         for &v in &self.tobefnz {
             t.mark_value(v);
         }
-        t.drain();
+        for th in std::mem::take(&mut t.threads) {
+            th.trace(t);
+        }
+        for u in std::mem::take(&mut t.open_upvals) {
+            if let UpState::Closed(v) = u.state.get() {
+                t.mark_value(v);
+            }
+        }
+        t.drain_all();
         t.converge();
         t.clear_values();
         let mut dying = Vec::new();
@@ -755,22 +1147,34 @@ impl Heap {
             t.mark_value(v);
             self.tobefnz.push(v);
         }
-        t.drain();
+        t.drain_all();
         t.converge();
         t.clear_keys();
         t.clear_values();
         t.mark_weak_strings();
-        self.release_spares();
-        self.sweep();
+        self.white ^= 1;
+        // What was allocated since the last atomic step and not reached
+        // is dead now too: `bytes` restarts from the live size, and the
+        // rest is held as `dead` until swept.
+        self.dead = self.bytes.saturating_sub(t.live);
         self.bytes = t.live;
-        // Keep the stack's memory for the next cycle, up to a bound: one
-        // table with millions of entries should not pin megabytes forever.
-        self.gray = t.gray;
-        self.gray.shrink_to(GRAY_KEEP);
+        self.live = t.live;
+        self.stale_spare = self.spare.take();
+        self.tracer.reset();
+        self.phase = Phase::Sweep;
+        self.sweep_pos = SweepPos::Head;
+    }
+
+    /// The cycle's sweep ended: the next cycle starts when the heap
+    /// reaches `pause`% of its size now.
+    fn finish_cycle(&mut self) {
+        self.phase = Phase::Pause;
+        self.dead = 0;
         self.collections += 1;
-        self.live = self.bytes;
-        let live = self.bytes.max(64 * 1024);
-        self.threshold = (live / 100 * self.params.pause.max(100) as usize).min(self.limit);
+        let base = self.bytes.max(MIN_HEAP);
+        self.threshold = (base / 100)
+            .saturating_mul(self.params.pause.max(100) as usize)
+            .min(self.limit);
     }
 
     /// Set the memory limit (see `State::set_limits`).
@@ -792,37 +1196,70 @@ impl Heap {
         self.limit == usize::MAX || self.live.saturating_add(n) <= self.limit
     }
 
-    /// Free every unmarked object and clear the survivors' marks.
+    /// Sweep until the list ends (true) or `budget` is spent: free every
+    /// object of the dead color, whiten the others, and hand stale spares
+    /// back to the allocator.
     ///
     /// The walk costs about one cache miss per object (the header), and
     /// the next address is in the header being loaded: it is bound by
     /// memory traffic, not by serialised latency (docs/PERFORMANCE.md has
     /// the layouts tried).
-    fn sweep(&mut self) {
-        let mut prev: Option<NonNull<Header>> = None;
-        let mut cur = self.head;
-        while let Some(h) = cur {
-            // SAFETY: every node of the list is a live box until freed below.
+    fn sweep_step(&mut self, budget: &mut isize) -> bool {
+        while let Some(p) = self.stale_spare {
+            if *budget <= 0 {
+                return false;
+            }
+            // SAFETY: a spare's first word is the next spare, and it was
+            // allocated by the global allocator (Box::new in `alloc`) with
+            // SPARE_LAYOUT.
+            unsafe {
+                self.stale_spare = p.cast::<Option<NonNull<u8>>>().read();
+                std::alloc::dealloc(p.as_ptr(), SPARE_LAYOUT);
+            }
+            *budget -= 1;
+        }
+        let dead = self.dead_color();
+        let white = self.white;
+        let mut pos = self.sweep_pos;
+        loop {
+            let link = match pos {
+                SweepPos::Head => self.head,
+                // SAFETY: a survivor of this sweep is a live box.
+                SweepPos::After(p) => unsafe { p.as_ref() }.next.get(),
+            };
+            let Some(h) = link else {
+                self.sweep_pos = SweepPos::Head;
+                return true;
+            };
+            if *budget <= 0 {
+                self.sweep_pos = pos;
+                return false;
+            }
+            *budget -= 1;
+            // SAFETY: every node of the list is a box not freed yet.
             let hdr = unsafe { h.as_ref() };
             let next = hdr.next.get();
-            if hdr.marked.get() {
-                hdr.marked.set(false);
-                prev = Some(h);
-            } else {
-                match prev {
-                    // SAFETY: prev is a live box.
-                    Some(p) => unsafe { p.as_ref() }.next.set(next),
-                    None => self.head = next,
+            if hdr.color.get() == dead {
+                match pos {
+                    SweepPos::Head => self.head = next,
+                    // SAFETY: a survivor of this sweep is a live box.
+                    SweepPos::After(p) => unsafe { p.as_ref() }.next.set(next),
                 }
-                // SAFETY: (I2); the box is unlinked and unreachable.
-                unsafe { self.recycle(h) };
+                // SAFETY: (I2); the box is unlinked and unreachable (dead
+                // since the atomic step; nothing revives an object of the
+                // dead color except `new_str`, which recolors it).
+                let freed = unsafe { self.recycle(h) };
+                self.dead = self.dead.saturating_sub(freed);
                 self.objects -= 1;
+            } else {
+                hdr.color.set(white);
+                pos = SweepPos::After(h);
             }
-            cur = next;
         }
     }
 
-    /// Free a dead box, but keep a table's memory for the next tables.
+    /// Free a dead box, but keep a table's memory for the next tables;
+    /// returns the bytes the object held.
     ///
     /// Programs that allocate tables fast (trees, records) free as many
     /// at every sweep as they allocate until the next one. Handing that
@@ -833,51 +1270,56 @@ impl Heap {
     /// as well: on binary_trees the kernel time was a quarter of the run.
     /// So the sweep drops the table's contents (its parts go back to the
     /// allocator) and keeps the box on the spare list, where `alloc`
-    /// takes it. Spares not reused within one cycle are released at the
-    /// next collection, so at most one cycle's dead tables are held: no
-    /// more than the allocator would hold before they were swept.
+    /// takes it. Spares not reused within one cycle are released by the
+    /// next cycle's sweep, so at most about one cycle's dead tables are
+    /// held: no more than the allocator would hold before they were swept.
     /// Under GC stress the boxes are freed, so that memory checkers still
     /// see any use of a dead table.
-    unsafe fn recycle(&mut self, h: NonNull<Header>) {
+    unsafe fn recycle(&mut self, h: NonNull<Header>) -> usize {
         // SAFETY: (I2) by caller; the box is unlinked and unreachable.
         unsafe {
-            if h.as_ref().kind == Kind::Table && !self.stress {
+            if h.as_ref().kind == Kind::Table && !self.stress && !self.stress_steps {
                 let b = h.as_ptr() as *mut GcBox<Table>;
+                let size = SPARE_LAYOUT.size() + (*b).value.extra_bytes();
                 std::ptr::drop_in_place(&raw mut (*b).value);
                 // The header has no destructor; the box is now plain
                 // memory of SPARE_LAYOUT, and it is 8-aligned.
                 let p = h.cast::<u8>();
                 p.cast::<Option<NonNull<u8>>>().write(self.spare);
                 self.spare = Some(p);
+                size
             } else {
                 self.free(h)
             }
         }
     }
 
-    /// Give the spare table boxes back to the allocator.
+    /// Give every spare table box back to the allocator.
     fn release_spares(&mut self) {
-        while let Some(p) = self.spare {
-            // SAFETY: a spare's first word is the next spare, and it was
-            // allocated by the global allocator (Box::new in `alloc`) with
-            // SPARE_LAYOUT.
-            unsafe {
-                self.spare = p.cast::<Option<NonNull<u8>>>().read();
-                std::alloc::dealloc(p.as_ptr(), SPARE_LAYOUT);
+        for list in [&mut self.spare, &mut self.stale_spare] {
+            while let Some(p) = *list {
+                // SAFETY: as in `sweep_step`.
+                unsafe {
+                    *list = p.cast::<Option<NonNull<u8>>>().read();
+                    std::alloc::dealloc(p.as_ptr(), SPARE_LAYOUT);
+                }
             }
         }
     }
 
-    unsafe fn free(&mut self, h: NonNull<Header>) {
+    /// Free a box; returns the bytes it held.
+    unsafe fn free(&mut self, h: NonNull<Header>) -> usize {
         // SAFETY: (I2) by caller; the box is unlinked.
         unsafe {
             match h.as_ref().kind {
                 Kind::Str => {
                     let b = &*(h.as_ptr() as *const GcBox<LuaStr>);
+                    let size = box_bytes::<LuaStr>(h);
                     if b.value.len() <= MAX_SHORT_STR {
                         self.strings.remove(b.value.as_bytes());
                     }
-                    free_box::<LuaStr>(h)
+                    free_box::<LuaStr>(h);
+                    size
                 }
                 Kind::Table => free_box::<Table>(h),
                 Kind::LuaClosure => free_box::<LuaClosure>(h),
@@ -944,13 +1386,13 @@ mod tests {
         child.raw_mut().set_int(2, Value::Table(root));
         garbage.raw_mut().set_int(1, Value::Table(root));
 
-        h.collect(|t| t.mark(root));
+        h.collect(&mut |t| t.mark(root));
         let want =
             size_of_table(root) + size_of_table(child) + size_of_str(shared) + size_of_str(long);
         assert_eq!(h.total_bytes(), want);
         assert_eq!(h.object_count(), 4);
         // Nothing died: a second collection measures the same.
-        h.collect(|t| t.mark(root));
+        h.collect(&mut |t| t.mark(root));
         assert_eq!(h.total_bytes(), want);
         assert_eq!(child.get_int(1).type_name(), "string");
     }
@@ -972,9 +1414,9 @@ mod tests {
             root.raw_mut().set_int(n + 1 + i as i64, Value::Table(d));
         }
         let _ = table(&mut h);
-        h.collect(|t| t.mark(root));
+        h.collect(&mut |t| t.mark(root));
         assert_eq!(h.object_count(), 2 + distinct.len());
-        assert!(h.gray.capacity() <= GRAY_KEEP);
+        assert!(h.tracer.gray.capacity() <= GRAY_KEEP);
         assert!(Gc::ptr_eq(
             match root.get_int(n) {
                 Value::Table(t) => t,
@@ -1001,7 +1443,7 @@ mod tests {
             dead.push(t.addr());
         }
         root.raw_mut().set_int(1, Value::Table(meta));
-        h.collect(|t| t.mark(root));
+        h.collect(&mut |t| t.mark(root));
         assert_eq!(h.object_count(), 2);
         let fresh: Vec<Gc<Table>> = (0..60).map(|_| table(&mut h)).collect();
         let reused = fresh.iter().filter(|t| dead.contains(&t.addr())).count();
@@ -1012,7 +1454,7 @@ mod tests {
             t.raw_mut().set_int(1, Value::Int(i as i64));
             root.raw_mut().set_int(2 + i as i64, Value::Table(t));
         }
-        h.collect(|t| t.mark(root));
+        h.collect(&mut |t| t.mark(root));
         assert_eq!(h.object_count(), 62);
         for (i, &t) in fresh.iter().enumerate() {
             assert!(matches!(t.get_int(1), Value::Int(n) if n == i as i64));
@@ -1027,15 +1469,15 @@ mod tests {
         for _ in 0..10 {
             table(&mut h);
         }
-        h.collect(|_| {});
+        h.collect(&mut |_| {});
         assert!(h.spare.is_some());
-        h.collect(|_| {});
+        h.collect(&mut |_| {});
         assert!(h.spare.is_none());
         h.stress = true;
         for _ in 0..10 {
             table(&mut h);
         }
-        h.collect(|_| {});
+        h.collect(&mut |_| {});
         assert!(h.spare.is_none());
         assert_eq!(h.object_count(), 0);
     }
@@ -1055,9 +1497,9 @@ mod tests {
             prev = n;
         }
         let _ = table(&mut h);
-        h.collect(|t| t.mark(head));
+        h.collect(&mut |t| t.mark(head));
         assert_eq!(h.object_count(), 100_001);
-        h.collect(|_| {});
+        h.collect(&mut |_| {});
         assert_eq!(h.object_count(), 0);
         assert_eq!(h.total_bytes(), 0);
     }

@@ -99,7 +99,7 @@ fn read_only_view(st: &mut State, lib: Gc<Table>) -> Gc<Table> {
     let refuse = st.new_native("__newindex", refuse_write);
     st.set_field(mt, "__newindex", refuse);
     st.set_field(mt, "__metatable", Value::Bool(false));
-    view.set_metatable(Some(mt));
+    st.set_table_metatable(view, Some(mt));
     view.readonly.set(true);
     view
 }

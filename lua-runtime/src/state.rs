@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use lua_bytecode::Proto;
 
 use crate::error::{LuaError, LuaResult};
-use crate::gc::{Gc, Heap};
+use crate::gc::{Gc, Heap, Tracer};
 use crate::object::string::LuaStr;
 use crate::object::{
     Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState,
@@ -227,7 +227,11 @@ impl State {
     /// A state with no libraries opened. Most users want [`State::new`].
     pub fn bare(executor: Rc<dyn Executor>) -> State {
         let mut heap = Heap::new();
-        heap.stress = std::env::var_os("LUNA_GC_STRESS").is_some_and(|v| v != "0" && !v.is_empty());
+        match std::env::var("LUNA_GC_STRESS").as_deref() {
+            Ok("inc") => heap.stress_steps = true,
+            Ok("" | "0") | Err(_) => {}
+            Ok(_) => heap.stress = true,
+        }
         let globals = heap.alloc(Table::new(RawTable::new()));
         let registry = heap.alloc(Table::new(RawTable::new()));
         let loaded = heap.alloc(Table::new(RawTable::new()));
@@ -404,18 +408,28 @@ impl State {
         match u.state.get() {
             UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i] = v,
             UpState::Open(i) => u.owner.saved.borrow_mut().stack[i] = v,
-            UpState::Closed(_) => u.state.set(UpState::Closed(v)),
+            UpState::Closed(_) => {
+                u.state.set(UpState::Closed(v));
+                self.heap.barrier(u, v);
+            }
         }
     }
 
     // ---------------------------------------------------------------
     // Raw table access with GC accounting
 
+    /// Give table `t` metatable `mt` (with the collector's barrier).
+    pub fn set_table_metatable(&mut self, t: Gc<Table>, mt: Option<Gc<Table>>) {
+        t.set_metatable(mt);
+        self.heap.barrier(t, mt.map_or(Value::Nil, Value::Table));
+    }
+
     /// `rawset` (errors for nil/NaN keys).
     pub fn raw_set(&mut self, t: Gc<Table>, k: Value, v: Value) -> LuaResult<()> {
         let r = t.raw_mut().set(k, v);
         match r {
             Ok(()) => {
+                self.heap.barrier_table(t, k, v);
                 let g = t.take_growth();
                 self.add_growth(g);
                 Ok(())
@@ -427,6 +441,7 @@ impl State {
 
     pub fn raw_set_int(&mut self, t: Gc<Table>, k: i64, v: Value) {
         t.raw_mut().set_int(k, v);
+        self.heap.barrier_table(t, Value::Nil, v);
         let g = t.take_growth();
         self.add_growth(g);
     }
@@ -448,6 +463,7 @@ impl State {
     pub fn set_field(&mut self, t: Gc<Table>, k: &str, v: Value) {
         let k = self.str_value(k);
         let _ = t.raw_mut().set(k, v);
+        self.heap.barrier_table(t, k, v);
     }
 
     pub fn get_field(&mut self, t: Gc<Table>, k: &str) -> Value {
@@ -486,12 +502,16 @@ impl State {
         }
     }
 
-    /// A collection is due at a safepoint: collect, then run the
-    /// finalizers it made due (finalizers become due only in a
-    /// collection).
+    /// A collector step is due at a safepoint: take it (a full
+    /// collection under `LUNA_GC_STRESS=1`), then run the finalizers it
+    /// made due (finalizers become due only in an atomic step).
     #[inline(never)]
     fn collect_and_finalize(&mut self) {
-        self.full_gc();
+        if self.heap.stress {
+            self.full_gc();
+        } else {
+            self.gc_step(0);
+        }
         self.run_finalizers();
         if self.heap.over_limit() {
             // No error can be raised here: the next tick raises it.
@@ -584,11 +604,26 @@ impl State {
         }
     }
 
-    /// Collect now.
+    /// Collect now: a full cycle (`collectgarbage()`).
     pub fn full_gc(&mut self) {
+        self.with_roots(|heap, roots| {
+            heap.collect(roots);
+            true
+        });
+    }
+
+    /// One incremental step, paid for by the allocation since the last
+    /// one plus `extra` bytes; true when it ended a cycle.
+    pub fn gc_step(&mut self, extra: usize) -> bool {
+        self.with_roots(|heap, roots| heap.step(roots, extra))
+    }
+
+    /// Run `f` on the heap with the state's roots: globals, registry,
+    /// metatables, the running thread's stacks, everything rooted.
+    fn with_roots(&mut self, f: impl FnOnce(&mut Heap, &mut crate::gc::Roots<'_>) -> bool) -> bool {
         if self.heap.in_finalizer {
             // As lua5.4: no collection from inside a finalizer.
-            return;
+            return false;
         }
         let State {
             heap,
@@ -603,7 +638,7 @@ impl State {
             current,
             ..
         } = self;
-        heap.collect(|t| {
+        f(heap, &mut |t: &mut Tracer| {
             t.mark(*globals);
             t.mark(*registry);
             t.mark(*loaded);
@@ -619,7 +654,7 @@ impl State {
             t.mark(*main_thread);
             t.mark(*current);
             th.trace(t);
-        });
+        })
     }
 
     // ---------------------------------------------------------------

@@ -425,6 +425,21 @@ impl<V: TableValue> Table<V> {
         }
     }
 
+    /// The array part, nils included (slot `i` holds key `i + 1`): the
+    /// collector traces a long one in slices.
+    pub fn array_part(&self) -> &[V] {
+        &self.array
+    }
+
+    /// [`Table::for_each`] over the hash part only.
+    pub fn for_each_in_hash(&self, mut f: impl FnMut(V, V)) {
+        for n in self.hash.nodes() {
+            if n.is_live() {
+                f(n.key(), n.val());
+            }
+        }
+    }
+
     /// Removes every entry for which `keep(key, value)` is false (weak
     /// tables). As in PUC's `clearkey`, a removed hash entry becomes a dead
     /// key (its value turns nil, the key stays until the next rehash), so a

@@ -27,9 +27,15 @@ use tests::{process, summary};
 /// `luna` does not accept yet is reported as not available and skipped.
 const EXECUTORS: &[&str] = &["tree", "flat"];
 
-/// Executors that also run the corpus with `LUNA_GC_STRESS=1` (a collection
-/// at every safepoint), as variant `<executor>+gc`.
+/// Executors that also run the corpus under GC stress, in each mode of
+/// [`STRESS_MODES`], as variant `<executor>+<mode>`.
 const STRESS_EXECUTORS: &[&str] = &["tree", "flat"];
+
+/// GC stress modes: the variant's suffix and its `LUNA_GC_STRESS` value.
+/// `gc`: a full collection at every safepoint (finds a value not rooted
+/// across one); `inc`: a small incremental step at every safepoint (the
+/// program runs inside collection cycles: finds a missing write barrier).
+const STRESS_MODES: &[(&str, &str)] = &[("gc", "1"), ("inc", "inc")];
 
 /// How a run that panicked is described; such runs are listed at the end
 /// even when the case is a known failure.
@@ -99,7 +105,8 @@ fn filter() -> Option<String> {
 struct Variant {
     name: String,
     executor: &'static str,
-    stress: bool,
+    /// `LUNA_GC_STRESS` for this variant.
+    stress: Option<&'static str>,
     available: bool,
 }
 
@@ -107,7 +114,7 @@ struct Variant {
 /// child mode; `LUNA_CORPUS_BIN=/path/to/luna` runs a built `luna` instead
 /// (a release build, say), and `LUNA_CORPUS_WRAPPER="valgrind -q
 /// --error-exitcode=99"` puts a tool in front of either.
-fn child_command(dir: &Path, executor: &str, stress: bool) -> std::process::Command {
+fn child_command(dir: &Path, executor: &str, stress: Option<&str>) -> std::process::Command {
     let luna = std::env::var_os("LUNA_CORPUS_BIN")
         .filter(|b| !b.is_empty())
         .map(std::path::PathBuf::from)
@@ -125,15 +132,15 @@ fn child_command(dir: &Path, executor: &str, stress: bool) -> std::process::Comm
     cmd.current_dir(dir)
         .env(CHILD_ENV, "1")
         .arg(format!("--executor={executor}"));
-    if stress {
-        cmd.env("LUNA_GC_STRESS", "1");
+    if let Some(mode) = stress {
+        cmd.env("LUNA_GC_STRESS", mode);
     }
     cmd
 }
 
 /// Whether `luna --executor=<executor>` runs a trivial chunk; if not, why.
 fn probe(executor: &str) -> Result<(), String> {
-    let mut cmd = child_command(Path::new(env!("CARGO_MANIFEST_DIR")), executor, false);
+    let mut cmd = child_command(Path::new(env!("CARGO_MANIFEST_DIR")), executor, None);
     cmd.args(["-e", "print('probe')"]);
     let out = process::run(cmd, None, Duration::from_secs(30)).map_err(|e| e.to_string())?;
     if out.status == Some(0) && out.stdout == b"probe\n" {
@@ -251,7 +258,7 @@ fn run_corpus() -> i32 {
             variants.push(Variant {
                 name: executor.to_string(),
                 executor,
-                stress: false,
+                stress: None,
                 available: false,
             });
             continue;
@@ -268,21 +275,23 @@ fn run_corpus() -> i32 {
         variants.push(Variant {
             name: executor.to_string(),
             executor,
-            stress: false,
+            stress: None,
             available,
         });
     }
-    for &executor in STRESS_EXECUTORS {
-        let available = stress
-            && variants
-                .iter()
-                .any(|v| v.executor == executor && v.available);
-        variants.push(Variant {
-            name: format!("{executor}+gc"),
-            executor,
-            stress: true,
-            available,
-        });
+    for &(suffix, mode) in STRESS_MODES {
+        for &executor in STRESS_EXECUTORS {
+            let available = stress
+                && variants
+                    .iter()
+                    .any(|v| v.executor == executor && v.available);
+            variants.push(Variant {
+                name: format!("{executor}+{suffix}"),
+                executor,
+                stress: Some(mode),
+                available,
+            });
+        }
     }
 
     let jobs: Vec<(usize, usize)> = variants
@@ -293,7 +302,7 @@ fn run_corpus() -> i32 {
             cases
                 .iter()
                 .enumerate()
-                .filter(move |(_, c)| !(v.stress && c.skip_stress))
+                .filter(move |(_, c)| !(v.stress.is_some() && c.skip_stress))
                 .map(move |(ci, _)| (ci, vi))
         })
         .collect();

@@ -280,7 +280,7 @@ impl Table {
             None => None,
         };
         lua.inner.with(|st, _| {
-            t.set_metatable(m);
+            st.set_table_metatable(t, m);
             st.check_finalizer(Raw::Table(t), m);
         });
     }

@@ -128,6 +128,9 @@ impl Table {
         self.meta.get()
     }
 
+    /// Set the metatable, with no write barrier: code that runs while
+    /// a collection cycle may be under way calls
+    /// [`State::set_table_metatable`] instead.
     pub fn set_metatable(&self, mt: Option<Gc<Table>>) {
         self.meta.set(mt);
     }

@@ -279,7 +279,7 @@ fn setmetatable(st: &mut State, a: Args) -> LuaResult<usize> {
     {
         return Err(st.error("cannot change a protected metatable"));
     }
-    t.set_metatable(mt);
+    st.set_table_metatable(t, mt);
     st.check_finalizer(Value::Table(t), mt);
     st.ret(Value::Table(t))
 }
@@ -645,6 +645,7 @@ impl State {
         }
         let v = self.new_native(name, f);
         let _ = reg.raw_mut().set(key, v);
+        self.heap.barrier_table(reg, key, v);
         v
     }
 }

@@ -394,7 +394,10 @@ fn setupvalue(st: &mut State, a: Args) -> LuaResult<usize> {
             let u = c.upvals[i].get();
             st.upval_set(u, v);
         }
-        Value::Native(nf) => nf.upvalues.borrow_mut()[i] = v,
+        Value::Native(nf) => {
+            nf.upvalues.borrow_mut()[i] = v;
+            st.heap.barrier(nf, v);
+        }
         _ => {}
     }
     st.ret_str(&name)
@@ -437,7 +440,9 @@ fn upvaluejoin(st: &mut State, a: Args) -> LuaResult<usize> {
         let bad = if matches!(f1, Value::LuaFn(_)) { 3 } else { 1 };
         return Err(st.arg_error(bad, "Lua function expected"));
     };
-    c1.upvals[n1].set(c2.upvals[n2].get());
+    let u = c2.upvals[n2].get();
+    c1.upvals[n1].set(u);
+    st.heap.barrier_object(c1, u);
     Ok(0)
 }
 
@@ -458,8 +463,11 @@ fn setmetatable(st: &mut State, a: Args) -> LuaResult<usize> {
         _ => return Err(st.type_arg_error(a, 2, "nil or table")),
     };
     match v {
-        Value::Table(t) => t.set_metatable(mt),
-        Value::UserData(u) => u.meta.set(mt),
+        Value::Table(t) => st.set_table_metatable(t, mt),
+        Value::UserData(u) => {
+            u.meta.set(mt);
+            st.heap.barrier(u, mt.map_or(Value::Nil, Value::Table));
+        }
         other => st.type_metas[other.type_of() as usize] = mt,
     }
     if matches!(v, Value::Table(_) | Value::UserData(_)) {
@@ -490,6 +498,7 @@ fn setuservalue(st: &mut State, a: Args) -> LuaResult<usize> {
         return st.ret(Value::Nil);
     }
     u.user_value.set(v);
+    st.heap.barrier(u, v);
     st.ret(Value::UserData(u))
 }
 
@@ -545,7 +554,7 @@ fn sethook(st: &mut State, a: Args) -> LuaResult<usize> {
             let t = st.new_table();
             let k = st.str_value("k");
             st.set_field(t, "__mode", k);
-            t.set_metatable(Some(t));
+            st.set_table_metatable(t, Some(t));
             st.set_field(reg, "_HOOKKEY", Value::Table(t));
             t
         }

@@ -144,6 +144,8 @@ fn seti(st: &mut State, t: Value, i: i64, v: Value) -> LuaResult<()> {
         let mut raw = tab.raw_mut();
         if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
             raw.set_int(i, v);
+            drop(raw);
+            st.heap.barrier_table(tab, Value::Nil, v);
             return Ok(());
         }
         drop(raw);
@@ -410,11 +412,13 @@ impl Backend for RawBackend {
     }
 
     #[inline]
-    fn store(&mut self, _st: &mut State, i: u64, k: usize) -> LuaResult<()> {
+    fn store(&mut self, st: &mut State, i: u64, k: usize) -> LuaResult<()> {
         // Every key 1..n holds a value (checked by `plain_elements`), so
         // this assigns an existing entry: the table does not grow and
         // needs no GC accounting.
-        self.tab.raw_mut().set_int(i as i64, self.slots[k]);
+        let v = self.slots[k];
+        self.tab.raw_mut().set_int(i as i64, v);
+        st.heap.barrier_table(self.tab, Value::Nil, v);
         Ok(())
     }
 

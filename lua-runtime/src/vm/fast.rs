@@ -136,7 +136,7 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
         return Ok(false);
     };
     if tab.metatable().is_some() {
-        return Ok(set_present(tab, key, v));
+        return Ok(set_present(st, tab, key, v));
     }
     match key {
         Value::Int(i) => {
@@ -145,6 +145,8 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
             let mut raw = tab.raw_mut();
             if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
                 raw.set_int(i, v);
+                drop(raw);
+                st.heap.barrier_table(tab, key, v);
                 return Ok(true);
             }
             drop(raw);
@@ -157,6 +159,8 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
             // `raw_set` again, which accounts for it.
             if tab.set_str_raw(key, v) {
                 st.raw_set(tab, key, v)?;
+            } else {
+                st.heap.barrier_table(tab, key, v);
             }
         }
         _ => st.raw_set(tab, key, v)?,
@@ -168,12 +172,14 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
 /// string key; false (nothing done) otherwise. Overwriting a present key
 /// never resizes the table, so no memory accounting is needed.
 #[inline(always)]
-fn set_present(tab: Gc<Table>, key: Value, v: Value) -> bool {
+fn set_present(st: &mut State, tab: Gc<Table>, key: Value, v: Value) -> bool {
     match key {
         Value::Int(i) => {
             let mut raw = tab.raw_mut();
             if (i as u64).wrapping_sub(1) < raw.array_len() as u64 && !raw.get_int(i).is_nil() {
                 raw.set_int(i, v);
+                drop(raw);
+                st.heap.barrier_table(tab, key, v);
                 return true;
             }
             false
@@ -184,6 +190,7 @@ fn set_present(tab: Gc<Table>, key: Value, v: Value) -> bool {
             }
             let grew = tab.set_str_raw(key, v);
             debug_assert!(!grew, "overwriting a present key resized the table");
+            st.heap.barrier_table(tab, key, v);
             true
         }
         _ => false,
