@@ -17,7 +17,7 @@ use crate::object::{
     Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState,
     UpVal,
 };
-use crate::object::{Thread, ThreadStatus};
+use crate::object::{Thread, ThreadStatus, UserData};
 use crate::value::Value;
 use crate::vm::executor::Executor;
 use crate::vm::frame::{FrameFlags, FrameFn, ThreadStacks};
@@ -417,6 +417,17 @@ impl State {
 
     // ---------------------------------------------------------------
     // Raw table access with GC accounting
+
+    /// Userdata `u`'s payload now holds `bytes` outside the heap (a buffer,
+    /// a handle's resources): the collector counts them, so that such
+    /// objects piling up make it run, and forgets them when `u` is freed.
+    pub fn set_external_bytes(&mut self, u: Gc<UserData>, bytes: usize) {
+        let old = u.external.replace(bytes);
+        self.heap.external_changed(old, bytes);
+        if self.heap.over_limit() {
+            self.request_attention();
+        }
+    }
 
     /// Give table `t` metatable `mt` (with the collector's barrier).
     pub fn set_table_metatable(&mut self, t: Gc<Table>, mt: Option<Gc<Table>>) {

@@ -8,7 +8,7 @@
 //! executor's `&mut State` (`Inner::run_callback`), and pushes the
 //! results or raises the error.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Weak};
 
@@ -98,12 +98,7 @@ impl Lua {
             f,
         };
         Ok(self.inner.with(|st, core| {
-            let ud = st.heap.alloc(RawUserData {
-                meta: Cell::new(None),
-                data: RefCell::new(Box::new(cb)),
-                user_value: Cell::new(Raw::Nil),
-                nuvalue: 0,
-            });
+            let ud = st.heap.alloc(RawUserData::new(None, Box::new(cb)));
             let f = st.new_native_kind("?", call, NativeKind::Plain, vec![Raw::UserData(ud)]);
             Function(RefInner::new(&self.inner, core, st, f))
         }))

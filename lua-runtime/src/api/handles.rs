@@ -663,6 +663,28 @@ handle_common!(
 );
 
 impl AnyUserData {
+    /// Report the bytes the value holds outside Lua's heap (a buffer, a
+    /// connection's resources): the collector counts them toward the
+    /// heap's size, so that many such objects make it run sooner, and
+    /// forgets them when the userdata is collected. Each call replaces the
+    /// previous figure.
+    ///
+    /// ```
+    /// struct Image(Vec<u8>);
+    /// impl luna::UserData for Image {}
+    /// let lua = luna::Lua::new();
+    /// let before = lua.used_memory();
+    /// let img = lua.create_userdata(Image(vec![0; 1 << 20])).unwrap();
+    /// img.set_external_size(1 << 20);
+    /// assert!(lua.used_memory() >= before + (1 << 20));
+    /// ```
+    pub fn set_external_size(&self, bytes: usize) {
+        let lua = &self.0.lua;
+        if let Raw::UserData(u) = self.0.raw() {
+            lua.inner.with(|st, _| st.set_external_bytes(u, bytes));
+        }
+    }
+
     /// Whether the userdata holds a `T`.
     ///
     /// ```

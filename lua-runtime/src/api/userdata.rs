@@ -12,7 +12,7 @@
 //! counts toward the collector's heap size.
 
 use std::any::TypeId;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::callback::Callback;
@@ -473,12 +473,9 @@ impl Lua {
         let mt = self.userdata_metatable::<T>()?;
         let mt = mt.gc();
         Ok(self.inner.with(|st, core| {
-            let ud = st.heap.alloc(RawUserData {
-                meta: Cell::new(Some(mt)),
-                data: RefCell::new(Box::new(UdCell::new(value))),
-                user_value: Cell::new(Raw::Nil),
-                nuvalue: 0,
-            });
+            let ud = st
+                .heap
+                .alloc(RawUserData::new(Some(mt), Box::new(UdCell::new(value))));
             AnyUserData(RefInner::new(&self.inner, core, st, Raw::UserData(ud)))
         }))
     }

@@ -399,6 +399,23 @@ pub struct UserData {
     /// How many user values it has (0 or 1; `lua_newuserdatauv`'s `nuvalue`,
     /// for `debug.getuservalue`): the library's own userdata have none.
     pub nuvalue: u8,
+    /// Bytes the payload holds outside the heap (buffers, handles) as its
+    /// owner reported them ([`State::set_external_bytes`]), counted by the
+    /// collector so that such objects piling up make it run.
+    pub external: Cell<usize>,
+}
+
+impl UserData {
+    /// A userdata with no user value and no external bytes.
+    pub fn new(meta: Option<Gc<Table>>, data: Box<dyn Any>) -> UserData {
+        UserData {
+            meta: Cell::new(meta),
+            data: RefCell::new(data),
+            user_value: Cell::new(Value::Nil),
+            nuvalue: 0,
+            external: Cell::new(0),
+        }
+    }
 }
 
 impl GcObject for UserData {
@@ -410,12 +427,15 @@ impl GcObject for UserData {
         t.mark_value(self.user_value.get());
     }
     /// The payload's size (a Rust value of the embedding API counts toward
-    /// the heap like a table's parts). The payload is never replaced, so the
-    /// size is the same when it is allocated and when it is freed.
+    /// the heap like a table's parts) and its reported external bytes. The
+    /// payload is never replaced, so its size is the same when it is
+    /// allocated and when it is freed.
     fn extra_bytes(&self) -> usize {
-        self.data
+        let payload = self
+            .data
             .try_borrow()
-            .map_or(0, |d| std::mem::size_of_val::<dyn Any>(&**d))
+            .map_or(0, |d| std::mem::size_of_val::<dyn Any>(&**d));
+        payload + self.external.get()
     }
 }
 
@@ -457,6 +477,11 @@ impl GcObject for Thread {
         if let Some(e) = self.error.get() {
             t.mark_value(e);
         }
+    }
+    /// The saved stacks' memory (a running thread's are in the `State`,
+    /// and counted there).
+    fn extra_bytes(&self) -> usize {
+        self.saved.try_borrow().map_or(0, |s| s.heap_bytes())
     }
 }
 

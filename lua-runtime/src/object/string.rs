@@ -73,7 +73,8 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
 impl GcObject for LuaStr {
     const KIND: Kind = Kind::Str;
     fn trace(&self, _t: &mut Tracer) {}
+    /// The bytes' allocation, rounded to the allocator's 8-byte grain.
     fn extra_bytes(&self) -> usize {
-        self.bytes.len()
+        self.bytes.len().next_multiple_of(8)
     }
 }

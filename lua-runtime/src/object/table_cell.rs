@@ -81,11 +81,11 @@ impl<T> TableCell<T> {
         }
         #[cfg(not(debug_assertions))]
         {
-            // SAFETY: by the rule of this module no `CellMut` of this cell
-            // is alive: every mutable borrow is dropped before anything
-            // that could reach this table runs, and the debug build checks
-            // exactly that with a `RefCell`.
             CellRef {
+                // SAFETY: by the rule of this module no `CellMut` of this
+                // cell is alive: every mutable borrow is dropped before
+                // anything that could reach this table runs, and the debug
+                // build checks exactly that with a `RefCell`.
                 r: unsafe { &*self.inner.get() },
             }
         }
@@ -104,10 +104,11 @@ impl<T> TableCell<T> {
         }
         #[cfg(not(debug_assertions))]
         {
-            // SAFETY: by the rule of this module no other borrow of this
-            // cell is alive (checked by the `RefCell` of debug builds), so
-            // this is the only reference to the contents while it lives.
             CellMut {
+                // SAFETY: by the rule of this module no other borrow of
+                // this cell is alive (checked by the `RefCell` of debug
+                // builds), so this is the only reference to the contents
+                // while it lives.
                 r: unsafe { &mut *self.inner.get() },
             }
         }

@@ -632,12 +632,7 @@ fn new_handle(st: &mut State, s: Stream) -> Value {
     let h: Handle = Rc::new(RefCell::new(s));
     st.streams.list.push(Rc::downgrade(&h));
     let mt = file_meta(st);
-    let ud = st.heap.alloc(UserData {
-        meta: std::cell::Cell::new(mt),
-        data: RefCell::new(Box::new(h)),
-        user_value: std::cell::Cell::new(Value::Nil),
-        nuvalue: 0,
-    });
+    let ud = st.heap.alloc(UserData::new(mt, Box::new(h)));
     Value::UserData(ud)
 }
 

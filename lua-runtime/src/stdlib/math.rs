@@ -14,8 +14,6 @@
 //! userdata shared as an upvalue by `random` and `randomseed`, so each
 //! `State` has its own generator.
 
-use std::cell::RefCell;
-
 use crate::error::LuaResult;
 use crate::gc::Gc;
 use crate::number;
@@ -73,12 +71,7 @@ pub fn open(st: &mut State) {
     let mut rng = Xoshiro([0; 4]);
     let (a, b) = initial_seed();
     rng.seed(a, b);
-    let ud = st.heap.alloc(UserData {
-        meta: std::cell::Cell::new(None),
-        data: RefCell::new(Box::new(rng)),
-        user_value: std::cell::Cell::new(Value::Nil),
-        nuvalue: 0,
-    });
+    let ud = st.heap.alloc(UserData::new(None, Box::new(rng)));
     let fs: [(&'static str, NativeFnPtr); 2] = [("random", random), ("randomseed", randomseed)];
     for (name, f) in fs {
         let v = st.new_native_kind(name, f, NativeKind::Plain, vec![Value::UserData(ud)]);

@@ -230,6 +230,17 @@ impl ThreadStacks {
         t.mark_value(self.hook.func);
     }
 
+    /// Bytes of memory the stacks hold (their capacity).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.stack.capacity() * size_of::<Value>()
+            + self.frames.capacity() * size_of::<CallFrame>()
+            + self.open_upvals.capacity() * size_of::<Gc<UpVal>>()
+            + self.cursors.capacity() * size_of::<Cursor>()
+            + self.tbc.capacity() * size_of::<usize>()
+            + self.conts.capacity() * size_of::<PendingCont>()
+    }
+
     /// Close every open upvalue at stack index `level` or above.
     pub fn close_upvals(&mut self, level: usize) {
         while let Some(&u) = self.open_upvals.last() {
