@@ -19,12 +19,17 @@ the machine, and a slow mode in the kernel's page handling shows in it). A
 spread above --max-spread (default 1.20) is listed as UNSTEADY at the end
 and makes the exit status 1.
 
+A workload that writes `longest pause X ms` to stderr (gc_pause) gets a
+line of its own with the longest of those pauses per implementation: the
+collector's longest stop, which time ratios do not show.
+
 luajit -joff is added as a column when `luajit` is installed.
 """
 
 import argparse
 import math
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -44,28 +49,31 @@ def children_cpu():
     return ru.ru_utime + ru.ru_stime
 
 
+PAUSE = re.compile(rb"longest pause ([0-9.]+) ms")
+
+
 def run_once(cmd, timeout):
-    """Run cmd; return (seconds, stdout, returncode, cpu seconds)."""
+    """Run cmd; return (seconds, stdout, returncode, cpu seconds, stderr)."""
     cpu0 = children_cpu()
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 cwd=WORKLOADS)
     except OSError as e:
-        return None, str(e).encode(), -1, None
+        return None, str(e).encode(), -1, None, b""
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        return None, b"<timeout>", -1, None
+        return None, b"<timeout>", -1, None, b""
     elapsed = time.perf_counter() - start
     # The runner runs one child at a time, so the children's rusage grew
     # by this child's alone.
     cpu = children_cpu() - cpu0
     # Popen does not expose the child's rusage, so peak memory is measured
     # by one extra run through os.wait4 (measure_rss).
-    return elapsed, out + (err if proc.returncode else b""), proc.returncode, cpu
+    return elapsed, out + (err if proc.returncode else b""), proc.returncode, cpu, err
 
 
 def measure_rss(cmd, timeout):
@@ -150,13 +158,17 @@ def main():
         times = {name: [] for name, _ in impls}
         cpus = {name: [] for name, _ in impls}
         outputs = {}
+        pauses = {name: [] for name, _ in impls}
         for _ in range(args.runs):
             for name, cmd in impls:
-                secs, out, rc, cpu = run_once(cmd + [script], args.timeout)
+                secs, out, rc, cpu, err = run_once(cmd + [script], args.timeout)
                 outputs.setdefault(name, (out, rc))
                 if rc == 0 and secs is not None:
                     times[name].append(secs)
                     cpus[name].append(cpu)
+                m = PAUSE.search(err)
+                if m:
+                    pauses[name].append(float(m.group(1)))
         mems = {name: measure_rss(cmd + [script], args.timeout) for name, cmd in impls}
         ref_out = outputs["lua5.4"][0]
         base_t = statistics.median(times["lua5.4"]) if times["lua5.4"] else None
@@ -183,6 +195,9 @@ def main():
                 unsteady.append((wl, name, sorted(ts)))
             spread_cols += f" {fmt_ratio(sp):>13}"
         print(row + mem_cols + spread_cols, flush=True)
+        if any(pauses.values()):
+            cols = "  ".join(f"{name} {max(ps):.2f}" for name, ps in pauses.items() if ps)
+            print(f"{'':20} longest pause, ms (worst run): {cols}", flush=True)
 
     row = f"{'geomean':20} {'':9}"
     for name, _ in impls[1:]:
