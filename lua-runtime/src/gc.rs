@@ -119,8 +119,12 @@ const FINOBJ: u8 = 1;
 const WEAK_K: u8 = 2;
 const WEAK_V: u8 = 4;
 
-/// The color of an object reached and traced in this cycle.
+/// The color of an object reached and traced in this cycle; in
+/// generational mode, of an old object.
 const BLACK: u8 = 2;
+/// Generational mode: an old object a barrier put on the remembered list
+/// (it may reference young objects; the next minor collection traces it).
+const TOUCHED: u8 = 3;
 
 #[repr(C)]
 struct GcBox<T> {
@@ -640,6 +644,12 @@ pub struct GcParams {
     pub stepmul: u32,
     /// A step runs every 2^`stepsize` bytes of allocation.
     pub stepsize: u32,
+    /// Generational mode: a minor collection after the heap grows by
+    /// `minormul`% of its size after the last major one.
+    pub minormul: u32,
+    /// Generational mode: a major collection when the heap has grown by
+    /// `majormul`% since the last one.
+    pub majormul: u32,
 }
 
 /// Where the collector is in its cycle (PUC's `gcstate`, with the
@@ -654,6 +664,17 @@ pub enum Phase {
     /// Sweeping: after the atomic step every unreached object is the
     /// other white (dead); the sweep frees those and whitens the rest.
     Sweep,
+}
+
+/// How the collector works (`collectgarbage("incremental")`,
+/// `collectgarbage("generational")`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Cycles of marking and sweeping in steps (see the module docs).
+    Incremental,
+    /// Minor collections of the young objects; a major one (a whole
+    /// collection) when the heap has grown enough since the last.
+    Generational,
 }
 
 /// The sweep's place in the object list.
@@ -709,11 +730,31 @@ pub struct Heap {
     pub stress: bool,
     /// `LUNA_GC_STRESS=inc`: a small incremental step at every safepoint,
     /// so that the program runs inside cycles (barriers, atomic steps
-    /// between any two instructions).
+    /// between any two instructions); `gen`: a minor collection every
+    /// `STRESS_MINOR_BYTES` of allocation.
     pub stress_steps: bool,
-    /// Mode reported by `collectgarbage("generational"/"incremental")`;
-    /// incremental collection serves both (generational is planned).
+    /// Mode reported by `collectgarbage("generational"/"incremental")`
+    /// (the mode the collector runs in, unless `pinned`).
     pub generational: bool,
+    /// The mode the collector runs in.
+    mode: Mode,
+    /// `LUNA_GC_STRESS=inc|gen` pinned the mode: scripts' switches are
+    /// reported but do not change it.
+    pub pinned: bool,
+    /// Generational mode: old objects a barrier touched since the last
+    /// collection (color [`TOUCHED`]).
+    remembered: Vec<NonNull<Header>>,
+    /// Generational mode: the first old object of the list (objects are
+    /// added at the head, so the ones before it are young).
+    old_boundary: Option<NonNull<Header>>,
+    /// Generational mode: the old threads (their stacks change with no
+    /// barrier: every minor collection traces them).
+    old_threads: Vec<Gc<Thread>>,
+    /// Generational mode: old upvalues that were open at the last
+    /// collection (closing one moves a value into it with no barrier).
+    old_open_upvals: Vec<Gc<UpVal>>,
+    /// Generational mode: bytes in use after the last major collection.
+    gen_base: usize,
     /// Cycles completed.
     pub collections: u64,
     epoch: u32,
@@ -744,6 +785,12 @@ const MIN_HEAP: usize = 64 * 1024;
 
 /// Work of one step under `LUNA_GC_STRESS=inc`: a few objects.
 const STRESS_STEP_WORK: isize = 40;
+
+/// Allocation between two minor collections under `LUNA_GC_STRESS=gen`:
+/// little, but enough for objects to be stored somewhere while young (a
+/// minor collection at every safepoint would make each object old before
+/// the instruction after its creation could store it).
+const STRESS_MINOR_BYTES: usize = 1024;
 
 /// Strings up to this many bytes are interned.
 pub const MAX_SHORT_STR: usize = 40;
@@ -779,11 +826,20 @@ impl Heap {
                 pause: 200,
                 stepmul: 100,
                 stepsize: 13,
+                minormul: 20,
+                majormul: 100,
             },
             running: true,
             stress: false,
             stress_steps: false,
             generational: false,
+            mode: Mode::Incremental,
+            pinned: false,
+            remembered: Vec::new(),
+            old_boundary: None,
+            old_threads: Vec::new(),
+            old_open_upvals: Vec::new(),
+            gen_base: 0,
             collections: 0,
             epoch: 0,
             objects: 0,
@@ -958,7 +1014,10 @@ impl Heap {
     /// safepoint.
     #[inline]
     pub fn should_collect(&self) -> bool {
-        self.running && (self.stress || self.stress_steps || self.bytes >= self.threshold)
+        self.running
+            && (self.stress
+                || (self.stress_steps && self.mode == Mode::Incremental)
+                || self.bytes >= self.threshold)
     }
 
     // -----------------------------------------------------------------
@@ -984,8 +1043,21 @@ impl Heap {
             if self.phase == Phase::Propagate {
                 self.tracer.mark(v);
             } else {
-                o.header().color.set(self.white);
+                self.touch(o.header());
             }
+        }
+    }
+
+    /// A barrier outside marking: in generational mode the black (old)
+    /// object goes on the remembered list; while sweeping, a black object
+    /// is one the sweep has not reached, and whitening it now (it
+    /// survives either way) keeps its next writes on the fast path.
+    fn touch(&mut self, h: &Header) {
+        if self.mode == Mode::Generational {
+            h.color.set(TOUCHED);
+            self.remembered.push(NonNull::from(h));
+        } else {
+            h.color.set(self.white);
         }
     }
 
@@ -1003,10 +1075,7 @@ impl Heap {
     #[inline(never)]
     fn barrier_slow(&mut self, h: &Header, k: Value, v: Value) {
         if self.phase != Phase::Propagate {
-            // Sweeping: a black object is one the sweep has not reached;
-            // whitening it now (it survives either way) keeps its next
-            // writes on the fast path.
-            h.color.set(self.white);
+            self.touch(h);
             return;
         }
         let f = h.flags.get();
@@ -1026,9 +1095,13 @@ impl Heap {
     /// completed), then a whole cycle runs at once, so that everything
     /// unreachable now is collected.
     pub fn collect(&mut self, roots: &mut Roots<'_>) {
+        if self.mode == Mode::Generational {
+            self.major(roots);
+            return;
+        }
         match self.phase {
             Phase::Pause => {}
-            Phase::Propagate => self.abandon_marking(),
+            Phase::Propagate => self.whiten_all(),
             Phase::Sweep => {
                 self.sweep_step(&mut { isize::MAX });
             }
@@ -1045,6 +1118,21 @@ impl Heap {
     /// proportion (`stepmul`), through as many phases as it covers, but
     /// never past the end of a cycle. Returns whether a cycle ended.
     pub fn step(&mut self, roots: &mut Roots<'_>, extra: usize) -> bool {
+        self.step_with(roots, extra, false)
+    }
+
+    /// The step a safepoint takes when one is due: [`Heap::step`], but a
+    /// tiny one under `LUNA_GC_STRESS=inc`.
+    pub fn auto_step(&mut self, roots: &mut Roots<'_>) {
+        self.step_with(roots, 0, self.stress_steps);
+    }
+
+    fn step_with(&mut self, roots: &mut Roots<'_>, extra: usize, tiny: bool) -> bool {
+        if self.mode == Mode::Generational {
+            // As lua5.4, a generational step never reports a cycle's end.
+            self.gen_step(roots, extra);
+            return false;
+        }
         let stepsize = 1usize << self.params.stepsize.min(40);
         // Allocation debt beyond two steps' worth (one large allocation)
         // is paid by the next steps, one per safepoint, so that no step
@@ -1053,7 +1141,7 @@ impl Heap {
         let paid = owed.min(2 * stepsize);
         self.carry = owed - paid;
         let debt = paid + extra;
-        let mut budget = if self.stress_steps {
+        let mut budget = if tiny {
             STRESS_STEP_WORK
         } else {
             isize::try_from(debt / WORK_UNIT)
@@ -1103,9 +1191,10 @@ impl Heap {
         self.phase = Phase::Propagate;
     }
 
-    /// `collect` during marking: make every object white again and forget
-    /// the cycle (nothing is freed: only a finished mark proves death).
-    fn abandon_marking(&mut self) {
+    /// Make every object white and young again, forgetting a cycle under
+    /// way (nothing is freed: only a finished mark proves death) and the
+    /// generations.
+    fn whiten_all(&mut self) {
         let mut cur = self.head;
         while let Some(h) = cur {
             // SAFETY: every node of the list is a live box.
@@ -1114,7 +1203,175 @@ impl Heap {
             cur = hdr.next.get();
         }
         self.tracer.reset();
+        self.remembered.clear();
+        self.old_threads.clear();
+        self.old_open_upvals.clear();
+        self.old_boundary = None;
         self.phase = Phase::Pause;
+    }
+
+    /// The mode the collector runs in.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Switch the collector's mode (unless pinned): to generational with a
+    /// major collection, after which every survivor is old; to
+    /// incremental with every object white, the next cycle due when the
+    /// heap reaches `pause`% of its size.
+    pub fn set_mode(&mut self, mode: Mode, roots: &mut Roots<'_>) {
+        if self.pinned || mode == self.mode {
+            return;
+        }
+        match mode {
+            Mode::Generational => {
+                if self.phase == Phase::Sweep {
+                    self.sweep_step(&mut { isize::MAX });
+                    self.finish_cycle();
+                }
+                self.mode = Mode::Generational;
+                self.major(roots);
+            }
+            Mode::Incremental => {
+                self.whiten_all();
+                self.mode = Mode::Incremental;
+                self.finish_cycle();
+            }
+        }
+    }
+
+    /// Start a state in `mode` (nothing allocated yet: no collection
+    /// needed), pinned if `pinned`.
+    pub fn start_in(&mut self, mode: Mode, pinned: bool) {
+        self.mode = mode;
+        self.pinned = pinned;
+    }
+
+    // -----------------------------------------------------------------
+    // Generational mode
+    //
+    // Objects are young until they survive a collection, old afterwards.
+    // Old objects stay black between collections, so the barrier's fast
+    // path sees every write into one: the first after a collection puts
+    // it on the remembered list (color TOUCHED). A minor collection marks
+    // from the roots, the old threads, the remembered objects and the
+    // old upvalues closed since; marking stops at old (black) objects,
+    // and the sweep walks only the young part of the list (the objects
+    // added at its head since the last collection). Survivors become old
+    // at once (lua5.4 waits for a second survival). A major collection
+    // is a whole one, starting with every object white.
+
+    /// A generational step: major if the heap has grown by `majormul`%
+    /// since the last major collection, minor otherwise.
+    fn gen_step(&mut self, roots: &mut Roots<'_>, extra: usize) {
+        let base = self.gen_base.max(MIN_HEAP);
+        let major_at = (base / 100).saturating_mul(100 + self.params.majormul as usize);
+        if self.bytes.saturating_add(extra) > major_at {
+            self.major(roots);
+        } else {
+            self.minor(roots);
+        }
+    }
+
+    /// A minor collection: free the young objects nothing reaches.
+    fn minor(&mut self, roots: &mut Roots<'_>) {
+        self.release_spares();
+        self.start_cycle(roots);
+        let t = &mut self.tracer;
+        for &th in &self.old_threads {
+            th.trace(t);
+        }
+        self.old_open_upvals.retain(|u| match u.state.get() {
+            UpState::Closed(v) => {
+                t.mark_value(v);
+                false
+            }
+            UpState::Open(_) => true,
+        });
+        for h in self.remembered.drain(..) {
+            // SAFETY: a remembered object is old, and old objects die only
+            // in a major collection, which empties the list.
+            unsafe { h.as_ref() }.color.set(self.white);
+            t.gray.push(h);
+        }
+        self.mark_atomic(roots);
+        let freed = self.sweep_gen(self.old_boundary);
+        self.bytes = self.bytes.saturating_sub(freed);
+        self.finish_gen();
+    }
+
+    /// A major collection: a whole one; every survivor is old after it.
+    fn major(&mut self, roots: &mut Roots<'_>) {
+        self.release_spares();
+        self.whiten_all();
+        self.start_cycle(roots);
+        self.mark_atomic(roots);
+        self.sweep_gen(None);
+        self.bytes = self.tracer.live;
+        self.gen_base = self.bytes;
+        self.finish_gen();
+    }
+
+    /// After a generational collection: the survivors are old, and the
+    /// next minor collection is due after `minormul`% of growth.
+    fn finish_gen(&mut self) {
+        self.old_boundary = self.head;
+        let t = &mut self.tracer;
+        self.old_threads.append(&mut t.threads);
+        self.old_open_upvals.extend(
+            t.open_upvals
+                .iter()
+                .filter(|u| matches!(u.state.get(), UpState::Open(_))),
+        );
+        self.tracer.reset();
+        self.phase = Phase::Pause;
+        self.live = self.bytes;
+        self.collections += 1;
+        let base = self.gen_base.max(MIN_HEAP);
+        let grow = if self.stress_steps {
+            STRESS_MINOR_BYTES
+        } else {
+            (base / 100).saturating_mul(self.params.minormul.max(1) as usize)
+        };
+        self.threshold = self.bytes.saturating_add(grow).min(self.limit);
+    }
+
+    /// Sweep the list from its head up to `stop` (the old part, for a
+    /// minor collection; `None`: all of it): free the white objects,
+    /// make the others old (black). Returns the bytes freed.
+    fn sweep_gen(&mut self, stop: Option<NonNull<Header>>) -> usize {
+        let white = self.white;
+        let mut freed = 0;
+        let mut pos = SweepPos::Head;
+        loop {
+            let link = match pos {
+                SweepPos::Head => self.head,
+                // SAFETY: a survivor of this sweep is a live box.
+                SweepPos::After(p) => unsafe { p.as_ref() }.next.get(),
+            };
+            let Some(h) = link else { break };
+            if Some(h) == stop {
+                break;
+            }
+            // SAFETY: every node of the list is a box not freed yet.
+            let hdr = unsafe { h.as_ref() };
+            let next = hdr.next.get();
+            if hdr.color.get() == white {
+                match pos {
+                    SweepPos::Head => self.head = next,
+                    // SAFETY: a survivor of this sweep is a live box.
+                    SweepPos::After(p) => unsafe { p.as_ref() }.next.set(next),
+                }
+                // SAFETY: (I2); the box is unlinked and unreachable (white
+                // after a finished mark).
+                freed += unsafe { self.recycle(h) };
+                self.objects -= 1;
+            } else {
+                hdr.color.set(BLACK);
+                pos = SweepPos::After(h);
+            }
+        }
+        freed
     }
 
     /// The atomic step, in PUC's order (`atomic`): mark from the roots
@@ -1126,16 +1383,38 @@ impl Heap {
     /// values again (for weak tables reached only now). Then the whites
     /// flip: what is still white is dead, and the sweep begins.
     fn atomic(&mut self, roots: &mut Roots<'_>) {
+        self.mark_atomic(roots);
+        let t = &mut self.tracer;
+        self.white ^= 1;
+        // What was allocated since the last atomic step and not reached
+        // is dead now too: `bytes` restarts from the live size, and the
+        // rest is held as `dead` until swept.
+        self.dead = self.bytes.saturating_sub(t.live);
+        self.bytes = t.live;
+        self.live = t.live;
+        self.stale_spare = self.spare.take();
+        self.tracer.reset();
+        self.phase = Phase::Sweep;
+        self.sweep_pos = SweepPos::Head;
+    }
+
+    /// The marking of the atomic step (shared by both modes): everything
+    /// reachable is black afterwards, weak tables are cleared, and the
+    /// unreachable objects with finalizers are resurrected and due.
+    fn mark_atomic(&mut self, roots: &mut Roots<'_>) {
         let t = &mut self.tracer;
         roots(t);
         for &v in &self.tobefnz {
             t.mark_value(v);
         }
-        for th in std::mem::take(&mut t.threads) {
+        // The threads traced so far (a thread first reached below is
+        // traced by that visit).
+        for i in 0..t.threads.len() {
+            let th = t.threads[i];
             th.trace(t);
         }
-        for u in std::mem::take(&mut t.open_upvals) {
-            if let UpState::Closed(v) = u.state.get() {
+        for i in 0..t.open_upvals.len() {
+            if let UpState::Closed(v) = t.open_upvals[i].state.get() {
                 t.mark_value(v);
             }
         }
@@ -1163,17 +1442,6 @@ impl Heap {
         t.clear_keys();
         t.clear_values();
         t.mark_weak_strings();
-        self.white ^= 1;
-        // What was allocated since the last atomic step and not reached
-        // is dead now too: `bytes` restarts from the live size, and the
-        // rest is held as `dead` until swept.
-        self.dead = self.bytes.saturating_sub(t.live);
-        self.bytes = t.live;
-        self.live = t.live;
-        self.stale_spare = self.spare.take();
-        self.tracer.reset();
-        self.phase = Phase::Sweep;
-        self.sweep_pos = SweepPos::Head;
     }
 
     /// The cycle's sweep ended: the next cycle starts when the heap
@@ -1496,7 +1764,7 @@ mod tests {
     /// Take small steps until the phase is `until`, at most `max` steps.
     fn steps_until(h: &mut Heap, root: Gc<Table>, until: Phase, max: usize) {
         for _ in 0..max {
-            h.step(&mut |t| t.mark(root), 0);
+            h.auto_step(&mut |t| t.mark(root));
             if h.phase() == until {
                 return;
             }
@@ -1595,7 +1863,7 @@ mod tests {
         }
         steps_until(&mut h, root, Phase::Propagate, 1);
         while root.header().color.get() != BLACK {
-            h.step(&mut |t| t.mark(root), 0);
+            h.auto_step(&mut |t| t.mark(root));
         }
         assert!(!h.tracer.slices.is_empty());
         // Move the last value to slot 1 (traced), clear its old slot.
@@ -1618,6 +1886,41 @@ mod tests {
         assert!(
             matches!((root.get_int(1), last), (Value::Table(a), Value::Table(b)) if Gc::ptr_eq(a, b))
         );
+    }
+
+    /// Generational mode: a minor collection frees young garbage only and
+    /// keeps a young object an old one holds through the remembered list;
+    /// a major one frees old garbage too.
+    #[test]
+    fn minor_collections_free_young_garbage_and_majors_old() {
+        let mut h = Heap::new();
+        h.start_in(Mode::Generational, false);
+        let root = table(&mut h);
+        let old_garbage = table(&mut h);
+        let old_kept = table(&mut h);
+        root.raw_mut().set_int(1, Value::Table(old_garbage));
+        root.raw_mut().set_int(2, Value::Table(old_kept));
+        h.collect(&mut |t| t.mark(root));
+        assert_eq!(old_kept.header().color.get(), BLACK);
+        // Old garbage; a young object held only by an old one; young garbage.
+        root.raw_mut().set_int(1, Value::Nil);
+        let young = table(&mut h);
+        old_kept.raw_mut().set_int(1, Value::Table(young));
+        h.barrier_table(old_kept, Value::Int(1), Value::Table(young));
+        assert_eq!(old_kept.header().color.get(), TOUCHED);
+        for _ in 0..10 {
+            table(&mut h);
+        }
+        h.step(&mut |t| t.mark(root), 0);
+        assert_eq!(h.mode(), Mode::Generational);
+        // The minor freed the ten, kept the young one (now old) and the
+        // old garbage (old objects die in majors).
+        assert_eq!(h.object_count(), 4);
+        assert_eq!(young.header().color.get(), BLACK);
+        assert_eq!(old_kept.header().color.get(), BLACK);
+        h.collect(&mut |t| t.mark(root));
+        assert_eq!(h.object_count(), 3);
+        assert!(matches!(old_kept.get_int(1), Value::Table(t) if Gc::ptr_eq(t, young)));
     }
 
     /// A chain far longer than any FIFO or stack depth is marked whole

@@ -227,8 +227,18 @@ impl State {
     /// A state with no libraries opened. Most users want [`State::new`].
     pub fn bare(executor: Rc<dyn Executor>) -> State {
         let mut heap = Heap::new();
+        // GC stress (docs/TESTING.md): `1` a full collection at every
+        // safepoint; `inc` / `gen` the mode pinned and a small step (a
+        // minor collection) at every safepoint.
         match std::env::var("LUNA_GC_STRESS").as_deref() {
-            Ok("inc") => heap.stress_steps = true,
+            Ok("inc") => {
+                heap.stress_steps = true;
+                heap.start_in(crate::gc::Mode::Incremental, true);
+            }
+            Ok("gen") => {
+                heap.stress_steps = true;
+                heap.start_in(crate::gc::Mode::Generational, true);
+            }
             Ok("" | "0") | Err(_) => {}
             Ok(_) => heap.stress = true,
         }
@@ -521,7 +531,10 @@ impl State {
         if self.heap.stress {
             self.full_gc();
         } else {
-            self.gc_step(0);
+            self.with_roots(|heap, roots| {
+                heap.auto_step(roots);
+                true
+            });
         }
         self.run_finalizers();
         if self.heap.over_limit() {
@@ -1240,10 +1253,20 @@ impl State {
         self.warn_on = on;
     }
 
-    /// Report the collector's mode as generational (`collectgarbage`
-    /// answers with it), as lua.c sets it for the `lua` command.
+    /// Switch the collector to generational mode (`on`) or incremental
+    /// mode, as `collectgarbage` does; lua.c sets generational mode for the
+    /// `lua` command.
     pub fn set_generational(&mut self, on: bool) {
         self.heap.generational = on;
+        let mode = if on {
+            crate::gc::Mode::Generational
+        } else {
+            crate::gc::Mode::Incremental
+        };
+        self.with_roots(|heap, roots| {
+            heap.set_mode(mode, roots);
+            true
+        });
     }
 }
 

@@ -33,9 +33,11 @@ const STRESS_EXECUTORS: &[&str] = &["tree", "flat"];
 
 /// GC stress modes: the variant's suffix and its `LUNA_GC_STRESS` value.
 /// `gc`: a full collection at every safepoint (finds a value not rooted
-/// across one); `inc`: a small incremental step at every safepoint (the
-/// program runs inside collection cycles: finds a missing write barrier).
-const STRESS_MODES: &[(&str, &str)] = &[("gc", "1"), ("inc", "inc")];
+/// across one); `inc`: incremental mode, a small step at every safepoint
+/// (the program runs inside collection cycles: finds a missing write
+/// barrier); `gen`: generational mode, a minor collection at every
+/// safepoint (finds a young object only an old one holds, unremembered).
+const STRESS_MODES: &[(&str, &str)] = &[("gc", "1"), ("inc", "inc"), ("gen", "gen")];
 
 /// How a run that panicked is described; such runs are listed at the end
 /// even when the case is a known failure.

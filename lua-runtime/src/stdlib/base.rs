@@ -578,15 +578,8 @@ fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
             // As lua_gc(LUA_GCSTEP): the step runs even while the
             // collector is stopped; `n` KiB are added to the debt it pays.
             let n = st.opt_int(a, 2, 0)?;
-            let ended = if st.heap.generational {
-                // A generational step is a young collection, which the
-                // full one includes; lua5.4 reports no cycle end there.
-                st.full_gc();
-                false
-            } else {
-                let extra = usize::try_from(n).unwrap_or(0).saturating_mul(1024);
-                st.gc_step(extra)
-            };
+            let extra = usize::try_from(n).unwrap_or(0).saturating_mul(1024);
+            let ended = st.gc_step(extra);
             st.run_finalizers();
             st.ret(Value::Bool(ended))
         }
@@ -607,9 +600,8 @@ fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
             st.ret(Value::Bool(r))
         }
         "generational" | "incremental" => {
-            // Incremental collection serves both modes (generational is
-            // planned); the parameters are kept as lua5.4 keeps them, and
-            // the previous mode is reported.
+            // Switch modes, with the parameters kept as lua5.4 keeps them;
+            // report the previous mode.
             let prev = if st.heap.generational {
                 "generational"
             } else {
@@ -630,11 +622,17 @@ fn collectgarbage(st: &mut State, a: Args) -> LuaResult<usize> {
                     st.heap.params.stepsize = u32::from(stepsize as u8);
                 }
             } else {
-                // minormul, majormul: checked as integers.
-                st.opt_int(a, 2, 0)?;
-                st.opt_int(a, 3, 0)?;
+                let minormul = st.opt_int(a, 2, 0)?;
+                let majormul = st.opt_int(a, 3, 0)?;
+                if minormul != 0 {
+                    // A byte in lua5.4 (`genminormul`).
+                    st.heap.params.minormul = u32::from(minormul as u8);
+                }
+                if majormul != 0 {
+                    st.heap.params.majormul = gc_param(majormul);
+                }
             }
-            st.heap.generational = OPTS[o] == "generational";
+            st.set_generational(OPTS[o] == "generational");
             let s = st.str_value(prev);
             st.ret(s)
         }
