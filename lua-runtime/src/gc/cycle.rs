@@ -237,6 +237,12 @@ impl Heap {
         self.phase = Phase::Pause;
         self.dead = 0;
         self.collections += 1;
+        self.pause_threshold();
+    }
+
+    /// The next collection is due when the heap reaches `pause`% of its
+    /// size now.
+    pub(super) fn pause_threshold(&mut self) {
         let base = self.bytes.max(MIN_HEAP);
         self.threshold = (base / 100)
             .saturating_mul(self.params.pause.max(100) as usize)

@@ -20,11 +20,32 @@ impl Heap {
 
     /// A generational step: major if the heap has grown by `majormul`%
     /// since the last major collection, minor otherwise.
+    ///
+    /// As lua5.4's `genstep`: a major collection that frees less than
+    /// half the growth since the last one is a bad one (the program is
+    /// building, not churning: minor collections would only promote), and
+    /// until a major collection finds the live size no longer growing by
+    /// more than an eighth, every collection is a major one, paced by
+    /// `pause` as in incremental mode.
     pub(super) fn gen_step(&mut self, roots: &mut Roots<'_>, extra: usize) {
-        let base = self.gen_base.max(MIN_HEAP);
-        let major_at = (base / 100).saturating_mul(100 + self.params.majormul as usize);
-        if self.bytes.saturating_add(extra) > major_at {
+        if self.gen_bad {
+            let last = self.gen_base;
             self.major(roots);
+            if self.bytes < last + last / 8 {
+                self.gen_bad = false;
+            } else {
+                self.pause_threshold();
+            }
+            return;
+        }
+        let base = self.gen_base.max(MIN_HEAP);
+        let growth = (base / 100).saturating_mul(self.params.majormul as usize);
+        if self.bytes.saturating_add(extra) > base.saturating_add(growth) {
+            self.major(roots);
+            if self.bytes >= base + growth / 2 {
+                self.gen_bad = true;
+                self.pause_threshold();
+            }
         } else {
             self.minor(roots);
         }

@@ -214,6 +214,15 @@ impl<T> Gc<T> {
     pub fn ptr_eq(a: Gc<T>, b: Gc<T>) -> bool {
         a.ptr == b.ptr
     }
+    /// Whether the collector has traced this object in the current cycle
+    /// (incremental mode) or holds it old (generational): a store into it
+    /// must go through a barrier. Hot paths test this first and leave a
+    /// store into a black object to the general path.
+    #[inline(always)]
+    pub fn is_black(self) -> bool {
+        self.header().color.get() == BLACK
+    }
+
     /// The address, for `%p`-style printing and identity hashing.
     #[inline]
     pub fn addr(self) -> usize {
@@ -438,6 +447,9 @@ pub struct Heap {
     old_open_upvals: Vec<Gc<UpVal>>,
     /// Generational mode: bytes in use after the last major collection.
     gen_base: usize,
+    /// Generational mode: the last major collection was a bad one (see
+    /// `Heap::gen_step`).
+    gen_bad: bool,
     /// Cycles completed.
     pub collections: u64,
     epoch: u32,
@@ -523,6 +535,7 @@ impl Heap {
             old_threads: Vec::new(),
             old_open_upvals: Vec::new(),
             gen_base: 0,
+            gen_bad: false,
             collections: 0,
             epoch: 0,
             objects: 0,

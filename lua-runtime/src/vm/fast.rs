@@ -129,14 +129,20 @@ pub fn raw_get(tab: Gc<Table>, key: Value) -> Value {
 /// is already present (`__newindex` only concerns absent keys: PUC's
 /// `luaV_fastset`, so a field update of an object with a class metatable
 /// stays fast): `Ok(true)` when done, `Ok(false)` when the full path must
-/// run.
+/// run. A table the collector holds black is left to the full path too,
+/// whose store runs the write barrier: testing the color before the store
+/// keeps the barrier out of this path (a barrier after the store kept the
+/// stored value alive across it, and the flat loop spilled it).
 #[inline(always)]
 pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
     let Value::Table(tab) = t else {
         return Ok(false);
     };
+    if tab.is_black() {
+        return Ok(false);
+    }
     if tab.metatable().is_some() {
-        return Ok(set_present(st, tab, key, v));
+        return Ok(set_present(tab, key, v));
     }
     match key {
         Value::Int(i) => {
@@ -145,8 +151,6 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
             let mut raw = tab.raw_mut();
             if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
                 raw.set_int(i, v);
-                drop(raw);
-                st.heap.barrier_table(tab, key, v);
                 return Ok(true);
             }
             drop(raw);
@@ -159,8 +163,6 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
             // `raw_set` again, which accounts for it.
             if tab.set_str_raw(key, v) {
                 st.raw_set(tab, key, v)?;
-            } else {
-                st.heap.barrier_table(tab, key, v);
             }
         }
         _ => st.raw_set(tab, key, v)?,
@@ -170,16 +172,15 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
 
 /// `t[key] = v` raw if `t[key]` is present (not nil), for an integer or
 /// string key; false (nothing done) otherwise. Overwriting a present key
-/// never resizes the table, so no memory accounting is needed.
+/// never resizes the table, so no memory accounting is needed; the table
+/// is not black (the caller checked), so no barrier either.
 #[inline(always)]
-fn set_present(st: &mut State, tab: Gc<Table>, key: Value, v: Value) -> bool {
+fn set_present(tab: Gc<Table>, key: Value, v: Value) -> bool {
     match key {
         Value::Int(i) => {
             let mut raw = tab.raw_mut();
             if (i as u64).wrapping_sub(1) < raw.array_len() as u64 && !raw.get_int(i).is_nil() {
                 raw.set_int(i, v);
-                drop(raw);
-                st.heap.barrier_table(tab, key, v);
                 return true;
             }
             false
@@ -190,7 +191,6 @@ fn set_present(st: &mut State, tab: Gc<Table>, key: Value, v: Value) -> bool {
             }
             let grew = tab.set_str_raw(key, v);
             debug_assert!(!grew, "overwriting a present key resized the table");
-            st.heap.barrier_table(tab, key, v);
             true
         }
         _ => false,
