@@ -271,42 +271,56 @@ impl Heap {
             }
             *budget -= 1;
         }
-        let dead = self.dead_color();
-        let white = self.white;
         let mut pos = self.sweep_pos;
+        let (done, freed) = self.sweep_list(&mut pos, None, self.dead_color(), self.white, budget);
+        self.dead = self.dead.saturating_sub(freed);
+        self.sweep_pos = if done { SweepPos::Head } else { pos };
+        done
+    }
+
+    /// Walk the list from `pos` until `stop` (exclusive) or its end (true)
+    /// or until `budget` is spent (false, `pos` saying where to go on):
+    /// free every object of color `dead`, give the others color `keep`.
+    /// Returns also the bytes freed.
+    pub(super) fn sweep_list(
+        &mut self,
+        pos: &mut SweepPos,
+        stop: Option<NonNull<Header>>,
+        dead: u8,
+        keep: u8,
+        budget: &mut isize,
+    ) -> (bool, usize) {
+        let mut freed = 0;
         loop {
-            let link = match pos {
+            let link = match *pos {
                 SweepPos::Head => self.head,
                 // SAFETY: a survivor of this sweep is a live box.
                 SweepPos::After(p) => unsafe { p.as_ref() }.next.get(),
             };
-            let Some(h) = link else {
-                self.sweep_pos = SweepPos::Head;
-                return true;
+            let Some(h) = link.filter(|&h| Some(h) != stop) else {
+                return (true, freed);
             };
             if *budget <= 0 {
-                self.sweep_pos = pos;
-                return false;
+                return (false, freed);
             }
             *budget -= 1;
             // SAFETY: every node of the list is a box not freed yet.
             let hdr = unsafe { h.as_ref() };
             let next = hdr.next.get();
             if hdr.color.get() == dead {
-                match pos {
+                match *pos {
                     SweepPos::Head => self.head = next,
                     // SAFETY: a survivor of this sweep is a live box.
                     SweepPos::After(p) => unsafe { p.as_ref() }.next.set(next),
                 }
-                // SAFETY: (I2); the box is unlinked and unreachable (dead
-                // since the atomic step; nothing revives an object of the
-                // dead color except `new_str`, which recolors it).
-                let freed = unsafe { self.recycle(h) };
-                self.dead = self.dead.saturating_sub(freed);
+                // SAFETY: (I2); the box is unlinked and unreachable: a
+                // finished mark left it `dead`, and nothing revives such an
+                // object except `new_str`, which recolors it.
+                freed += unsafe { self.recycle(h) };
                 self.objects -= 1;
             } else {
-                hdr.color.set(white);
-                pos = SweepPos::After(h);
+                hdr.color.set(keep);
+                *pos = SweepPos::After(h);
             }
         }
     }

@@ -118,37 +118,9 @@ impl Heap {
     /// minor collection; `None`: all of it): free the white objects,
     /// make the others old (black). Returns the bytes freed.
     pub(super) fn sweep_gen(&mut self, stop: Option<NonNull<Header>>) -> usize {
-        let white = self.white;
-        let mut freed = 0;
-        let mut pos = SweepPos::Head;
-        loop {
-            let link = match pos {
-                SweepPos::Head => self.head,
-                // SAFETY: a survivor of this sweep is a live box.
-                SweepPos::After(p) => unsafe { p.as_ref() }.next.get(),
-            };
-            let Some(h) = link else { break };
-            if Some(h) == stop {
-                break;
-            }
-            // SAFETY: every node of the list is a box not freed yet.
-            let hdr = unsafe { h.as_ref() };
-            let next = hdr.next.get();
-            if hdr.color.get() == white {
-                match pos {
-                    SweepPos::Head => self.head = next,
-                    // SAFETY: a survivor of this sweep is a live box.
-                    SweepPos::After(p) => unsafe { p.as_ref() }.next.set(next),
-                }
-                // SAFETY: (I2); the box is unlinked and unreachable (white
-                // after a finished mark).
-                freed += unsafe { self.recycle(h) };
-                self.objects -= 1;
-            } else {
-                hdr.color.set(BLACK);
-                pos = SweepPos::After(h);
-            }
-        }
+        let (_, freed) = self.sweep_list(&mut SweepPos::Head, stop, self.white, BLACK, &mut {
+            isize::MAX
+        });
         freed
     }
 }
