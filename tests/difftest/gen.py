@@ -585,7 +585,7 @@ class Gen:
             else:
                 self.print_exprs(3)
         for _ in range(self.r.randint(1, 4)):
-            self.emit("print(pcall(%s))" % self.format_call(2, False)[len("string.format("):-1].join(["string.format, ", ""]))
+            self.emit("print(pcall(string.format, %s))" % self.format_call(2, False)[len("string.format("):-1])
 
     def pattern(self):
         items = []
@@ -636,7 +636,7 @@ class Gen:
             items.append("$")
         p = "".join(items)
         if self.chance(0.05):  # malformed on purpose
-            p += self.pick(["%", "[a", "(", "%g"[:1] + "z"])
+            p += self.pick(["%", "[a", "(", "%z"])
         return p
 
     def sec_pattern(self):
