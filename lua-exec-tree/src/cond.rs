@@ -268,12 +268,15 @@ fn pre_fast(
                 }
             }
             Op::AddI { dst, a, imm } | Op::SubI { dst, a, imm } => {
-                let aop = if matches!(op, Op::AddI { .. }) {
-                    ArithOp::Add
+                // `x - k` is `x + (-k)` on numbers, as PUC's OP_ADDI runs
+                // it (`-0.0 - 0` is 0.0); the instruction's own path does
+                // the rest (metamethods see `__sub` with k).
+                let k = if matches!(op, Op::AddI { .. }) {
+                    imm as i64
                 } else {
-                    ArithOp::Sub
+                    -(imm as i64)
                 };
-                match arith_fast(aop, reg!(st, base, a), &Value::Int(imm as i64)) {
+                match arith_fast(ArithOp::Add, reg!(st, base, a), &Value::Int(k)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }

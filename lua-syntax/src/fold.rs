@@ -209,7 +209,11 @@ fn arith(op: BinOp, l: Const<'_>, r: Const<'_>) -> Option<Const<'static>> {
             if op == Div && b == 0.0 {
                 return None;
             }
-            Const::Float(if op == Div { a / b } else { a.powf(b) })
+            Const::Float(if op == Div {
+                a / b
+            } else {
+                crate::number::float_pow(a, b)
+            })
         }
         _ => return None,
     };

@@ -375,6 +375,9 @@ impl<'a, 's> Lexer<'a, 's> {
                         self.pos += 1;
                         return Ok(self.tok(Tk::Char(b'.'), Val::None, start));
                     }
+                    // As llex.c: the '.' is taken, read_numeral starts at the
+                    // digit (so ".0x" goes on as a hexadecimal numeral).
+                    self.pos += 1;
                     return self.read_numeral(start);
                 }
                 b'0'..=b'9' => return self.read_numeral(start),

@@ -359,9 +359,22 @@ pub fn float_mod(a: f64, b: f64) -> f64 {
     }
 }
 
+/// Float exponentiation (`^`, `luai_numpow`): `x ^ 2` is `x * x`, as
+/// PUC-Rio computes it, which is correctly rounded where `pow` may not be
+/// (`123456789 ^ 2` differs in the last bit).
+pub fn float_pow(x: f64, y: f64) -> f64 {
+    if y == 2.0 { x * x } else { x.powf(y) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pow_of_two_is_a_product() {
+        assert_eq!(float_pow(123456789.0, 2.0), 123456789.0 * 123456789.0);
+        assert_eq!(float_pow(2.0, 0.5), 2f64.sqrt());
+    }
 
     #[test]
     fn integers() {

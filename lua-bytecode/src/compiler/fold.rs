@@ -8,7 +8,7 @@
 //! folded.
 
 use lua_syntax::ast::{BinOp, UnOp};
-use lua_syntax::number::{float_mod, int_floor_div, int_mod, shift_left};
+use lua_syntax::number::{float_mod, float_pow, int_floor_div, int_mod, shift_left};
 
 /// A numeral operand.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -67,7 +67,7 @@ pub(crate) fn fold_binary(op: BinOp, a: Num, b: Num) -> Option<Num> {
         }
         Div | IDiv | Mod if b.is_zero() => return None,
         Div => Num::Float(a.to_f64() / b.to_f64()),
-        Pow => Num::Float(a.to_f64().powf(b.to_f64())),
+        Pow => Num::Float(float_pow(a.to_f64(), b.to_f64())),
         Add | Sub | Mul | IDiv | Mod => match (a, b) {
             (Num::Int(x), Num::Int(y)) => Num::Int(match op {
                 Add => x.wrapping_add(y),

@@ -191,7 +191,9 @@ pub fn raw_arith(op: ArithOp, a: Value, b: Value) -> RawArith {
                 None => RawArith::DivByZero,
             },
             Unm => RawArith::Ok(Value::Int(x.wrapping_neg())),
-            Pow => RawArith::Ok(Value::Float((x as f64).powf(y as f64))),
+            Pow => RawArith::Ok(Value::Float(lua_syntax::number::float_pow(
+                x as f64, y as f64,
+            ))),
             _ => RawArith::Ok(Value::Float(x as f64 / y as f64)),
         },
         _ => {
@@ -220,13 +222,7 @@ pub fn float_arith(op: ArithOp, x: f64, y: f64) -> f64 {
         Div => x / y,
         Mod => number::float_mod(x, y),
         IDiv => number::float_idiv(x, y),
-        Pow => {
-            if y == 2.0 {
-                x * x
-            } else {
-                x.powf(y)
-            }
-        }
+        Pow => lua_syntax::number::float_pow(x, y),
         Unm => -x,
         _ => f64::NAN,
     }
