@@ -38,18 +38,26 @@ use mimalloc::MiMalloc;
 // libmimalloc-sys 0.1.49 builds by default); the sys crate does not name
 // it.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// mimalloc is set up on its first use, which comes before `main` (the
 /// Rust runtime allocates first): there is no earlier place to do it.
 static CONFIGURED: AtomicBool = AtomicBool::new(false);
 
 /// Commit arena memory as it is used rather than up front, so a small
-/// script's peak RSS stays near lua5.4's.
+/// script's peak RSS stays near lua5.4's; and never purge (hand emptied
+/// pages back to the system): the memory stays with the process for the
+/// next allocations, as most of what glibc's malloc frees does. Purging
+/// makes the collector's pauses unsteady: a sweep step that empties many
+/// pages pays for a burst of `madvise` calls (docs/PERFORMANCE.md).
 #[cold]
 fn configure() {
-    // SAFETY: a plain option setter; before mimalloc's first allocation,
-    // so its arena is made with the option.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+    // SAFETY: plain option setters; before mimalloc's first allocation,
+    // so its arena is made with the options.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    }
     CONFIGURED.store(true, Ordering::Relaxed);
 }
 

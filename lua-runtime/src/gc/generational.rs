@@ -109,7 +109,9 @@ impl Heap {
         let grow = if self.stress_steps {
             STRESS_MINOR_BYTES
         } else {
-            (base / 100).saturating_mul(self.params.minormul.max(1) as usize)
+            (base / 100)
+                .saturating_mul(self.params.minormul.max(1) as usize)
+                .max(MIN_YOUNG)
         };
         self.threshold = self.bytes.saturating_add(grow).min(self.limit);
     }

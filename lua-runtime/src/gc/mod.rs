@@ -478,6 +478,13 @@ const GRAY_KEEP: usize = 1 << 16;
 /// The smallest heap size a cycle's threshold is computed from.
 const MIN_HEAP: usize = 64 * 1024;
 
+/// Generational mode: the least allocation between two minor
+/// collections. Survivors of one minor collection are old at once (see
+/// `generational.rs`), so on a small heap minor collections every
+/// `minormul`% would promote the temporaries that happen to be live at
+/// each: a longer interval lets them die young.
+const MIN_YOUNG: usize = 1 << 20;
+
 /// Work of one step under `LUNA_GC_STRESS=inc`: a few objects.
 const STRESS_STEP_WORK: isize = 40;
 
@@ -741,11 +748,10 @@ impl Heap {
     /// Programs that allocate tables fast (trees, records) free as many
     /// at every sweep as they allocate until the next one. Handing that
     /// memory to the allocator and asking for it again costs a free and a
-    /// malloc per table, and when the allocator returns emptied pages to
-    /// the system at once (luna sets mimalloc to purge immediately, to
-    /// keep peak memory down), a page fault and a page clearing per 4 KiB
-    /// as well: on binary_trees the kernel time was a quarter of the run.
-    /// So the sweep drops the table's contents (its parts go back to the
+    /// malloc per table, and, with an allocator that returns emptied pages
+    /// to the system, a page fault and a page clearing per 4 KiB as well
+    /// (on binary_trees the kernel time was a quarter of the run when
+    /// luna's mimalloc purged at once). So the sweep drops the table's contents (its parts go back to the
     /// allocator) and keeps the box on the spare list, where `alloc`
     /// takes it. Spares not reused within one cycle are released by the
     /// next cycle's sweep, so at most about one cycle's dead tables are
