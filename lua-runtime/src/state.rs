@@ -228,8 +228,9 @@ impl State {
     pub fn bare(executor: Rc<dyn Executor>) -> State {
         let mut heap = Heap::new();
         // GC stress (docs/TESTING.md): `1` a full collection at every
-        // safepoint; `inc` / `gen` the mode pinned and a small step (a
-        // minor collection) at every safepoint.
+        // safepoint; `inc` incremental mode pinned, a tiny step at every
+        // safepoint; `gen` generational mode pinned, a minor collection
+        // every kilobyte.
         match std::env::var("LUNA_GC_STRESS").as_deref() {
             Ok("inc") => {
                 heap.stress_steps = true;
@@ -531,10 +532,7 @@ impl State {
         if self.heap.stress {
             self.full_gc();
         } else {
-            self.with_roots(|heap, roots| {
-                heap.auto_step(roots);
-                true
-            });
+            self.with_roots(|heap, roots| heap.auto_step(roots));
         }
         self.run_finalizers();
         if self.heap.over_limit() {
@@ -630,24 +628,26 @@ impl State {
 
     /// Collect now: a full cycle (`collectgarbage()`).
     pub fn full_gc(&mut self) {
-        self.with_roots(|heap, roots| {
-            heap.collect(roots);
-            true
-        });
+        self.with_roots(|heap, roots| heap.collect(roots));
     }
 
-    /// One incremental step, paid for by the allocation since the last
-    /// one plus `extra` bytes; true when it ended a cycle.
+    /// One collector step (`collectgarbage("step")`), paid for by the
+    /// allocation since the last one plus `extra` bytes: an incremental
+    /// step, true when it ended a cycle, or a generational collection
+    /// (false, as lua5.4 reports).
     pub fn gc_step(&mut self, extra: usize) -> bool {
         self.with_roots(|heap, roots| heap.step(roots, extra))
     }
 
     /// Run `f` on the heap with the state's roots: globals, registry,
     /// metatables, the running thread's stacks, everything rooted.
-    fn with_roots(&mut self, f: impl FnOnce(&mut Heap, &mut crate::gc::Roots<'_>) -> bool) -> bool {
+    fn with_roots<R: Default>(
+        &mut self,
+        f: impl FnOnce(&mut Heap, &mut crate::gc::Roots<'_>) -> R,
+    ) -> R {
         if self.heap.in_finalizer {
             // As lua5.4: no collection from inside a finalizer.
-            return false;
+            return R::default();
         }
         let State {
             heap,
@@ -1263,10 +1263,7 @@ impl State {
         } else {
             crate::gc::Mode::Incremental
         };
-        self.with_roots(|heap, roots| {
-            heap.set_mode(mode, roots);
-            true
-        });
+        self.with_roots(|heap, roots| heap.set_mode(mode, roots));
     }
 }
 
