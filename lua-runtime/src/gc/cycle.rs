@@ -222,7 +222,7 @@ impl Heap {
                 h.flags.set(h.flags.get() & !FINOBJ);
             }
             t.mark_value(v);
-            self.tobefnz.push(v);
+            self.tobefnz.push_back(v);
         }
         t.drain_all();
         t.converge();

@@ -120,7 +120,7 @@
 
 use std::alloc::Layout;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::marker::PhantomData;
 use std::ptr::NonNull;
@@ -460,7 +460,7 @@ pub struct Heap {
     finobj: Vec<Value>,
     /// Objects whose finalizer is due, in the order to run them (newest
     /// registration first); roots until run.
-    tobefnz: Vec<Value>,
+    tobefnz: VecDeque<Value>,
     /// A finalizer is running (PUC's `GCSTPGC`): `running` is off
     /// meanwhile, and `collectgarbage` fails.
     pub in_finalizer: bool,
@@ -547,7 +547,7 @@ impl Heap {
             epoch: 0,
             objects: 0,
             finobj: Vec::new(),
-            tobefnz: Vec::new(),
+            tobefnz: VecDeque::new(),
             in_finalizer: false,
             mode_key: None,
         }
@@ -567,11 +567,7 @@ impl Heap {
 
     /// The next object whose finalizer is due.
     pub fn next_finalizer(&mut self) -> Option<Value> {
-        if self.tobefnz.is_empty() {
-            None
-        } else {
-            Some(self.tobefnz.remove(0))
-        }
+        self.tobefnz.pop_front()
     }
 
     /// Closing the state: every object registered for finalization is
