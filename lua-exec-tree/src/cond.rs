@@ -30,7 +30,7 @@ use lua_runtime::vm::interp::{arith_op, push_meta_frame};
 use lua_runtime::vm::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use lua_runtime::vm::fast::{arith_fast, index_class, raw_get, test_fast, test_slow};
+use lua_runtime::vm::fast::{arith_fast, index_class, raw_get, sub_imm_fast, test_fast, test_slow};
 use lua_runtime::vm::regs;
 
 // Register access for conditions: `base` is always the running frame's and
@@ -267,20 +267,16 @@ fn pre_fast(
                     None => return n,
                 }
             }
-            Op::AddI { dst, a, imm } | Op::SubI { dst, a, imm } => {
-                // `x - k` is `x + (-k)` on numbers, as PUC's OP_ADDI runs
-                // it (`-0.0 - 0` is 0.0); the instruction's own path does
-                // the rest (metamethods see `__sub` with k).
-                let k = if matches!(op, Op::AddI { .. }) {
-                    imm as i64
-                } else {
-                    -(imm as i64)
-                };
-                match arith_fast(ArithOp::Add, reg!(st, base, a), &Value::Int(k)) {
+            Op::AddI { dst, a, imm } => {
+                match arith_fast(ArithOp::Add, reg!(st, base, a), &Value::Int(imm as i64)) {
                     Some(v) => (dst, v),
                     None => return n,
                 }
             }
+            Op::SubI { dst, a, imm } => match sub_imm_fast(reg!(st, base, a), imm) {
+                Some(v) => (dst, v),
+                None => return n,
+            },
             _ => return n,
         };
         Value::store_number(slot!(st, base, dst), v);

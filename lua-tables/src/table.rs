@@ -418,11 +418,7 @@ impl<V: TableValue> Table<V> {
                 f(V::from_int_key(i as i64 + 1), *v);
             }
         }
-        for n in self.hash.nodes() {
-            if n.is_live() {
-                f(n.key(), n.val());
-            }
-        }
+        self.for_each_in_hash(f);
     }
 
     /// The array part, nils included (slot `i` holds key `i + 1`): the

@@ -136,20 +136,9 @@ fn seti(st: &mut State, t: Value, i: i64, v: Value) -> LuaResult<()> {
     // so no loop here outruns it (`table.move` over 2^63 elements is an
     // endless loop in lua5.4 too).
     st.charge(1)?;
-    if let Value::Table(tab) = t
-        && tab.metatable().is_none()
-    {
-        // Inside the array part a store cannot grow the table: no GC
-        // accounting needed (the executors' `fast::set_fast` does the same).
-        let mut raw = tab.raw_mut();
-        if (i as u64).wrapping_sub(1) < raw.array_len() as u64 {
-            raw.set_int(i, v);
-            drop(raw);
-            st.heap.barrier_table(tab, Value::Nil, v);
-            return Ok(());
-        }
-        drop(raw);
-        st.raw_set_int(tab, i, v);
+    // The executors' raw store (`luaV_fastseti`): done unless a
+    // metamethod may be involved or the collector holds the table black.
+    if crate::vm::fast::set_fast(st, t, Value::Int(i), v)? {
         return Ok(());
     }
     seti_meta(st, t, i, v)

@@ -68,6 +68,14 @@ pub fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<Value> {
     }
 }
 
+/// `x - imm` for a number `x` (`SubI`), as PUC runs it: as `x + (-imm)`
+/// (OP_ADDI), the same number except that `-0.0 - 0` is 0.0. `None` for a
+/// non-number, whose metamethod is still `__sub` with `imm`.
+#[inline(always)]
+pub fn sub_imm_fast(x: &Value, imm: i16) -> Option<Value> {
+    arith_fast(ArithOp::Add, x, &Value::Int(-i64::from(imm)))
+}
+
 #[cold]
 #[inline(never)]
 pub fn arith_slow(

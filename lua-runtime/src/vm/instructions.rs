@@ -375,10 +375,8 @@ macro_rules! vm_instructions {
                 let x = r!(a);
                 if let $crate::Value::Int(i) = x {
                     wn!(dst, $crate::Value::Int(i.wrapping_sub(imm as i64)));
-                } else if let $crate::Value::Float(f) = x {
-                    // PUC runs `x - k` as `x + (-k)` (OP_ADDI): the same
-                    // number, but `-0.0 - 0` is `-0.0 + 0`, which is 0.0.
-                    wn!(dst, $crate::Value::Float(f + (-(imm as i64)) as f64));
+                } else if let Some(v) = $crate::vm::fast::sub_imm_fast(&x, imm) {
+                    wn!(dst, v);
                 } else {
                     let y = $crate::Value::Int(imm as i64);
                     arith!($crate::vm::ops::ArithOp::Sub, dst, a, &y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
