@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lua_bytecode::{Op, Proto};
+use lua_bytecode::Proto;
 
 fn check(p: &Proto) {
     lua_bytecode::verify(p).expect("a loaded function fails the verifier");
@@ -17,14 +17,7 @@ fn check(p: &Proto) {
     assert_eq!(code.len(), p.code_len as usize);
     assert!(lua_bytecode::ends_closed(code));
     for op in code {
-        if let Op::Jmp { target }
-        | Op::JumpIf { target, .. }
-        | Op::JumpIfNot { target, .. }
-        | Op::ForPrep { target, .. }
-        | Op::ForLoop { target, .. }
-        | Op::TForPrep { target, .. }
-        | Op::TForLoop { target, .. } = *op
-        {
+        if let Some(target) = op.jump_target() {
             assert!((target as usize) < code.len());
         }
     }

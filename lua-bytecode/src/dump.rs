@@ -431,7 +431,17 @@ impl Writer {
                 self.uvar(offset as u64);
             }
             Jmp { target } => self.uvar(target as u64),
-            JumpIf { test, target } | JumpIfNot { test, target } => {
+            JTruthy { .. }
+            | JEq { .. }
+            | JLt { .. }
+            | JLe { .. }
+            | JEqK { .. }
+            | JEqI { .. }
+            | JLtI { .. }
+            | JLeI { .. }
+            | JGtI { .. }
+            | JGeI { .. } => {
+                let (test, _, target) = op.as_cond_jump().expect("a conditional jump");
                 self.test(&test);
                 self.uvar(target as u64);
             }
@@ -539,8 +549,19 @@ pub(crate) fn opcode(op: &Op) -> u8 {
         Closure { .. } => 58,
         SetList { .. } => 59,
         Jmp { .. } => 60,
-        JumpIf { .. } => 61,
-        JumpIfNot { .. } => 62,
+        JTruthy { .. }
+        | JEq { .. }
+        | JLt { .. }
+        | JLe { .. }
+        | JEqK { .. }
+        | JEqI { .. }
+        | JLtI { .. }
+        | JLeI { .. }
+        | JGtI { .. }
+        | JGeI { .. } => match op.as_cond_jump() {
+            Some((_, true, _)) => 61,
+            _ => 62,
+        },
         ForPrep { .. } => 63,
         ForLoop { .. } => 64,
         TForPrep { .. } => 65,

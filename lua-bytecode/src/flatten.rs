@@ -20,7 +20,7 @@
 //! ```
 //!
 //! A condition emits, for each leaf in order, its `pre` block and exactly
-//! one `JumpIf`/`JumpIfNot`: `and`/`or` only change where each jump goes
+//! one conditional jump (`Op::cond_jump`): `and`/`or` only change where each jump goes
 //! (the classic "jump on false / jump on true" lists of lcode.c). So the
 //! size of a construct is known when the compiler emits it.
 //!
@@ -338,11 +338,7 @@ impl Flattener {
 }
 
 fn leaf_jump(test: Test, jump_if_true: bool) -> Op {
-    if jump_if_true {
-        Op::JumpIf { test, target: 0 }
-    } else {
-        Op::JumpIfNot { test, target: 0 }
-    }
+    Op::cond_jump(test, jump_if_true, 0)
 }
 
 fn unreachable_target() -> Target {

@@ -471,16 +471,23 @@ fn describe(op: &Op, p: &Proto) -> (&'static str, String, String) {
             ("SETLIST", format!("R{table} {} {offset}", count(n)), none())
         }
         Jmp { target } => ("JMP", format!("{target}"), format!("to {target}")),
-        JumpIf { test, target } => (
-            "JUMPIF",
-            format!("{} {target}", test_str(&test, p)),
-            format!("to {target}"),
-        ),
-        JumpIfNot { test, target } => (
-            "JUMPIFNOT",
-            format!("{} {target}", test_str(&test, p)),
-            format!("to {target}"),
-        ),
+        JTruthy { .. }
+        | JEq { .. }
+        | JLt { .. }
+        | JLe { .. }
+        | JEqK { .. }
+        | JEqI { .. }
+        | JLtI { .. }
+        | JLeI { .. }
+        | JGtI { .. }
+        | JGeI { .. } => {
+            let (test, when, target) = op.as_cond_jump().expect("a conditional jump");
+            (
+                if when { "JUMPIF" } else { "JUMPIFNOT" },
+                format!("{} {target}", test_str(&test, p)),
+                format!("to {target}"),
+            )
+        }
         ForPrep { base, target } => (
             "FORPREP",
             format!("R{base} {target}"),

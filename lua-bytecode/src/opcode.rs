@@ -18,10 +18,10 @@
 //!
 //! Every variant except the ones marked *flat only* may appear in the
 //! structured form (inside [`crate::Node::Op`]). The *flat only* variants
-//! (`Jmp`, `JumpIf`, `JumpIfNot`, `ForPrep`, `ForLoop`, `TForPrep`,
-//! `TForCall`, `TForLoop`) are produced by [`crate::flatten()`] to lower the
-//! structured control nodes; their `target` is an index into
-//! [`crate::FlatCode::code`].
+//! (`Jmp`, the conditional jumps `JTruthy` ... `JGeI`, `ForPrep`,
+//! `ForLoop`, `TForPrep`, `TForCall`, `TForLoop`) are produced by
+//! [`crate::flatten()`] to lower the structured control nodes; their
+//! `target` is an index into [`crate::FlatCode::code`].
 
 /// A register number.
 pub type Reg = u8;
@@ -41,7 +41,8 @@ pub enum RK {
 }
 
 /// The test of a conditional: evaluated to a boolean by the tree executor
-/// (in a [`crate::Cond::Leaf`]) and by the flat `JumpIf`/`JumpIfNot`.
+/// (in a [`crate::Cond::Leaf`]) and by the flat conditional jumps
+/// ([`Op::cond_jump`]).
 ///
 /// Comparisons follow Lua's rules (`__eq`, `__lt`, `__le` metamethods,
 /// integer/float exactness, string order); they may raise errors such as
@@ -230,10 +231,76 @@ pub enum Op {
 
     /// *Flat only.* `pc := target`
     Jmp { target: u32 },
-    /// *Flat only.* If `test` holds, `pc := target`.
-    JumpIf { test: Test, target: u32 },
-    /// *Flat only.* If `test` does not hold, `pc := target`.
-    JumpIfNot { test: Test, target: u32 },
+    /// *Flat only.* The conditional jumps, one per kind of [`Test`]: if
+    /// the test's outcome is `when`, `pc := target`. Each names its test in
+    /// the opcode itself, so dispatch decodes the test too (no second
+    /// `match` on a `Test`); [`Op::cond_jump`] builds one from a `Test` and
+    /// [`Op::as_cond_jump`] gives any of them back as one.
+    /// `R[a]` is neither nil nor false.
+    JTruthy { a: Reg, when: bool, target: u32 },
+    /// `R[a] == R[b]`
+    JEq {
+        a: Reg,
+        b: Reg,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] < R[b]`
+    JLt {
+        a: Reg,
+        b: Reg,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] <= R[b]`
+    JLe {
+        a: Reg,
+        b: Reg,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] == K[k]`
+    JEqK {
+        a: Reg,
+        k: u8,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] == imm`
+    JEqI {
+        a: Reg,
+        imm: i8,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] < imm`
+    JLtI {
+        a: Reg,
+        imm: i8,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] <= imm`
+    JLeI {
+        a: Reg,
+        imm: i8,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] > imm`
+    JGtI {
+        a: Reg,
+        imm: i8,
+        when: bool,
+        target: u32,
+    },
+    /// `R[a] >= imm`
+    JGeI {
+        a: Reg,
+        imm: i8,
+        when: bool,
+        target: u32,
+    },
     /// *Flat only.* Numeric `for` setup: `R[base]` initial value,
     /// `R[base+1]` limit, `R[base+2]` step (errors: "'for' initial value
     /// must be a number", "'for' step is zero", ...). If the loop runs at
@@ -262,8 +329,16 @@ impl Op {
     pub fn target_mut(&mut self) -> Option<&mut u32> {
         match self {
             Op::Jmp { target }
-            | Op::JumpIf { target, .. }
-            | Op::JumpIfNot { target, .. }
+            | Op::JTruthy { target, .. }
+            | Op::JEq { target, .. }
+            | Op::JLt { target, .. }
+            | Op::JLe { target, .. }
+            | Op::JEqK { target, .. }
+            | Op::JEqI { target, .. }
+            | Op::JLtI { target, .. }
+            | Op::JLeI { target, .. }
+            | Op::JGtI { target, .. }
+            | Op::JGeI { target, .. }
             | Op::ForPrep { target, .. }
             | Op::ForLoop { target, .. }
             | Op::TForPrep { target, .. }
@@ -276,6 +351,91 @@ impl Op {
     pub fn jump_target(&self) -> Option<u32> {
         let mut op = *self;
         op.target_mut().copied()
+    }
+
+    /// The conditional jump to `target` taken when `test`'s outcome is
+    /// `when`.
+    pub fn cond_jump(test: Test, when: bool, target: u32) -> Op {
+        match test {
+            Test::Truthy(a) => Op::JTruthy { a, when, target },
+            Test::Eq(a, b) => Op::JEq { a, b, when, target },
+            Test::Lt(a, b) => Op::JLt { a, b, when, target },
+            Test::Le(a, b) => Op::JLe { a, b, when, target },
+            Test::EqK(a, k) => Op::JEqK { a, k, when, target },
+            Test::EqI(a, imm) => Op::JEqI {
+                a,
+                imm,
+                when,
+                target,
+            },
+            Test::LtI(a, imm) => Op::JLtI {
+                a,
+                imm,
+                when,
+                target,
+            },
+            Test::LeI(a, imm) => Op::JLeI {
+                a,
+                imm,
+                when,
+                target,
+            },
+            Test::GtI(a, imm) => Op::JGtI {
+                a,
+                imm,
+                when,
+                target,
+            },
+            Test::GeI(a, imm) => Op::JGeI {
+                a,
+                imm,
+                when,
+                target,
+            },
+        }
+    }
+
+    /// A conditional jump as its test, the outcome that takes it and its
+    /// target; `None` for every other instruction.
+    pub fn as_cond_jump(&self) -> Option<(Test, bool, u32)> {
+        Some(match *self {
+            Op::JTruthy { a, when, target } => (Test::Truthy(a), when, target),
+            Op::JEq { a, b, when, target } => (Test::Eq(a, b), when, target),
+            Op::JLt { a, b, when, target } => (Test::Lt(a, b), when, target),
+            Op::JLe { a, b, when, target } => (Test::Le(a, b), when, target),
+            Op::JEqK { a, k, when, target } => (Test::EqK(a, k), when, target),
+            Op::JEqI {
+                a,
+                imm,
+                when,
+                target,
+            } => (Test::EqI(a, imm), when, target),
+            Op::JLtI {
+                a,
+                imm,
+                when,
+                target,
+            } => (Test::LtI(a, imm), when, target),
+            Op::JLeI {
+                a,
+                imm,
+                when,
+                target,
+            } => (Test::LeI(a, imm), when, target),
+            Op::JGtI {
+                a,
+                imm,
+                when,
+                target,
+            } => (Test::GtI(a, imm), when, target),
+            Op::JGeI {
+                a,
+                imm,
+                when,
+                target,
+            } => (Test::GeI(a, imm), when, target),
+            _ => return None,
+        })
     }
 
     /// The register this instruction writes its single result to, if it
@@ -427,7 +587,16 @@ impl Op {
                 }
             }
             Jmp { .. } => return None,
-            JumpIf { test, .. } | JumpIfNot { test, .. } => test.max_register(),
+            JTruthy { .. }
+            | JEq { .. }
+            | JLt { .. }
+            | JLe { .. }
+            | JEqK { .. }
+            | JEqI { .. }
+            | JLtI { .. }
+            | JLeI { .. }
+            | JGtI { .. }
+            | JGeI { .. } => return self.as_cond_jump().map(|(t, ..)| t.max_register()),
             ForPrep { base, .. } | ForLoop { base, .. } => r(*base) + 3,
             TForPrep { base, .. } => r(*base) + 3,
             TForCall { base, nvars } => (r(*base) + 6).max(r(*base) + 3 + *nvars as u32),

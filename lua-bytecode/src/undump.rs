@@ -760,11 +760,7 @@ impl<'b> Reader<'b> {
             61 | 62 => {
                 let test = self.test()?;
                 let target = self.unum()?;
-                if code == 61 {
-                    JumpIf { test, target }
-                } else {
-                    JumpIfNot { test, target }
-                }
+                Op::cond_jump(test, code == 61, target)
             }
             63 | 64 | 65 | 67 => {
                 let base = self.u8()?;

@@ -251,9 +251,7 @@ fn check_placed_cond_in(c: &Cond, flat: &[Op]) -> Result<(), String> {
         Cond::Leaf { pre, test, pc, .. } => {
             check_placed(pre, flat)?;
             match flat.get(*pc as usize) {
-                Some(Op::JumpIf { test: t, .. } | Op::JumpIfNot { test: t, .. }) if t == test => {
-                    Ok(())
-                }
+                Some(op) if op.as_cond_jump().is_some_and(|(t, ..)| t == *test) => Ok(()),
                 other => Err(format!("test pc {pc}: the flat code has {other:?}")),
             }
         }
@@ -744,8 +742,16 @@ impl<'a> Checker<'a> {
                 Ok(())
             }
             Jmp { .. }
-            | JumpIf { .. }
-            | JumpIfNot { .. }
+            | JTruthy { .. }
+            | JEq { .. }
+            | JLt { .. }
+            | JLe { .. }
+            | JEqK { .. }
+            | JEqI { .. }
+            | JLtI { .. }
+            | JLeI { .. }
+            | JGtI { .. }
+            | JGeI { .. }
             | ForPrep { .. }
             | ForLoop { .. }
             | TForPrep { .. }

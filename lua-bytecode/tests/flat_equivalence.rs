@@ -1,8 +1,8 @@
 //! The flat form implements exactly the control flow of the structured form.
 //!
 //! Both forms of every function are run by two tiny "control-flow-only"
-//! walkers that ignore values: each test (a condition leaf / `JumpIf` /
-//! `JumpIfNot`) and each loop decision (`ForPrep`, `ForLoop`, `TForLoop`)
+//! walkers that ignore values: each test (a condition leaf / a flat
+//! conditional jump) and each loop decision (`ForPrep`, `ForLoop`, `TForLoop`)
 //! takes its outcome from the same pseudo-random bit sequence, and every
 //! instruction executed is recorded by pc. The structured walker follows the
 //! documented semantics of [`Node`] (`Break` leaves `levels` blocks and ends
@@ -255,11 +255,14 @@ fn flat_run(code: &[Op], o: &mut Oracle) {
                 }
             }
         }
-        match *op {
-            Op::JumpIf { target, .. } if o.bit() => pc = target as usize,
-            Op::JumpIfNot { target, .. } | Op::ForPrep { target, .. } if !o.bit() => {
-                pc = target as usize
+        if let Some((_, when, target)) = op.as_cond_jump() {
+            if o.bit() == when {
+                pc = target as usize;
             }
+            continue;
+        }
+        match *op {
+            Op::ForPrep { target, .. } if !o.bit() => pc = target as usize,
             Op::ForLoop { target, .. } | Op::TForLoop { target, .. } if o.bit() => {
                 pc = target as usize
             }

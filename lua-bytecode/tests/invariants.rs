@@ -72,8 +72,7 @@ fn check_cond(p: &Proto, c: &Cond, flat: &[Op], errs: &mut Vec<String>) {
         Cond::Leaf { pre, test, pc, .. } => {
             check_block(p, pre, flat, errs);
             match flat.get(*pc as usize) {
-                Some(Op::JumpIf { test: t, .. }) | Some(Op::JumpIfNot { test: t, .. })
-                    if t == test => {}
+                Some(op) if op.as_cond_jump().is_some_and(|(t, ..)| t == *test) => {}
                 other => errs.push(format!("leaf pc {pc}: {test:?} vs flat {other:?}")),
             }
         }

@@ -69,7 +69,7 @@
 
 mod window;
 
-use lua_bytecode::Op;
+use lua_bytecode::{Op, Test};
 use lua_runtime::error::LuaResult;
 use lua_runtime::vm::executor::Resumed;
 use lua_runtime::vm::fast::{test_fast, test_slow};
@@ -370,6 +370,16 @@ fn walk_in<const HOOKS: bool>(
                 continue;
             }};
         }
+        // A conditional jump: the test is a constant of the arm, so
+        // `test_fast`'s match on it folds away.
+        macro_rules! cond_jump {
+            ($t:expr, $when:expr, $target:expr) => {{
+                let (t, when, target): (Test, bool, u32) = ($t, $when, $target);
+                if test!(&t) == when {
+                    jump!(target);
+                }
+            }};
+        }
         macro_rules! before_call {
             () => {};
         }
@@ -406,6 +416,14 @@ fn walk_in<const HOOKS: bool>(
                 continue 'frame;
             }};
         }
+        // A tail call replaced this frame with closure `$c`'s, pushed at
+        // `$base` (plain walk only): enter it in place.
+        macro_rules! tail_entered_lua {
+            ($c:expr, $base:expr) => {{
+                enter_start!($c, $base);
+                continue;
+            }};
+        }
         macro_rules! returned {
             ($t:expr) => {{
                 *top = $t;
@@ -428,21 +446,27 @@ fn walk_in<const HOOKS: bool>(
             let op: &Op = unsafe { window::fetch(ip) };
             lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top, HOOKS) {
                 &Op::Jmp { target } => jump!(target),
-                // The test is read in place from the instruction (a copy
-                // would go through the stack to be passed by reference).
-                Op::JumpIf { test, target } => {
-                    let target = *target;
-                    if test!(test) {
-                        jump!(target);
-                    }
-                }
-                Op::JumpIfNot { test, target } => {
-                    let target = *target;
-                    if !test!(test) {
-                        jump!(target);
-                    }
-                }
+                &Op::JTruthy { a, when, target } => cond_jump!(Test::Truthy(a), when, target),
+                &Op::JEq { a, b, when, target } => cond_jump!(Test::Eq(a, b), when, target),
+                &Op::JLt { a, b, when, target } => cond_jump!(Test::Lt(a, b), when, target),
+                &Op::JLe { a, b, when, target } => cond_jump!(Test::Le(a, b), when, target),
+                &Op::JEqK { a, k: kk, when, target } => cond_jump!(Test::EqK(a, kk), when, target),
+                &Op::JEqI { a, imm, when, target } => cond_jump!(Test::EqI(a, imm), when, target),
+                &Op::JLtI { a, imm, when, target } => cond_jump!(Test::LtI(a, imm), when, target),
+                &Op::JLeI { a, imm, when, target } => cond_jump!(Test::LeI(a, imm), when, target),
+                &Op::JGtI { a, imm, when, target } => cond_jump!(Test::GtI(a, imm), when, target),
+                &Op::JGeI { a, imm, when, target } => cond_jump!(Test::GeI(a, imm), when, target),
                 &Op::ForPrep { base: b, target } => {
+                    // SAFETY: the loop's registers are the running frame's
+                    // (see `reg!`).
+                    if let Some(go) = interp::for_prep_int(unsafe { regs.for_regs(b) }) {
+                        if !go {
+                            ip = window::at(code, target as usize);
+                            continue;
+                        }
+                        ip = ip.wrapping_add(1);
+                        continue;
+                    }
                     save_pc!();
                     let go = interp::for_prep(st, base + b as usize)?;
                     refresh!();
@@ -543,9 +567,8 @@ fn finish(
     Ok(match interp::finish_op(st, fi, frame, op, top)? {
         Finish::Done => Some(next()),
         Finish::Again => Some(window::at(code, at)),
-        Finish::Test(b) => Some(match *op {
-            Op::JumpIf { target, .. } if b => window::at(code, target as usize),
-            Op::JumpIfNot { target, .. } if !b => window::at(code, target as usize),
+        Finish::Test(b) => Some(match op.as_cond_jump() {
+            Some((_, when, target)) if b == when => window::at(code, target as usize),
             _ => next(),
         }),
         Finish::Suspended => None,

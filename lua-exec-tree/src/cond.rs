@@ -30,7 +30,9 @@ use lua_runtime::vm::interp::{arith_op, push_meta_frame};
 use lua_runtime::vm::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
-use lua_runtime::vm::fast::{arith_fast, index_class, raw_get, sub_imm_fast, test_fast, test_slow};
+use lua_runtime::vm::fast::{
+    arith_fast, index_class, maybe_value, raw_get, sub_imm_fast, test_fast, test_slow,
+};
 use lua_runtime::vm::regs;
 
 // Register access for conditions: `base` is always the running frame's and
@@ -195,7 +197,7 @@ fn pre_fast(
         if !v.is_nil() || tab.metatable().is_none() {
             return Some(v);
         }
-        index_class(st, t, key)
+        maybe_value(index_class(st, t, key))
     }
     for (n, node) in nodes.iter().enumerate() {
         let Node::Op { op, .. } = node else {

@@ -387,6 +387,12 @@ fn run_in<const HOOKS: bool>(
                 continue 'frame
             };
         }
+        macro_rules! tail_entered_lua {
+            ($c:expr, $base:expr) => {{
+                let _ = ($c, $base);
+                continue 'frame;
+            }};
+        }
         // The end of a loop's body (or a `goto`): one tick of fuel, and
         // when it runs out, interrupts and limits are looked at (the
         // position is the last one the frame saved).
@@ -462,8 +468,16 @@ fn run_in<const HOOKS: bool>(
                         }
                         lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top, HOOKS) {
                             Op::Jmp { .. }
-                            | Op::JumpIf { .. }
-                            | Op::JumpIfNot { .. }
+                            | Op::JTruthy { .. }
+                            | Op::JEq { .. }
+                            | Op::JLt { .. }
+                            | Op::JLe { .. }
+                            | Op::JEqK { .. }
+                            | Op::JEqI { .. }
+                            | Op::JLtI { .. }
+                            | Op::JLeI { .. }
+                            | Op::JGtI { .. }
+                            | Op::JGeI { .. }
                             | Op::ForPrep { .. }
                             | Op::ForLoop { .. }
                             | Op::TForPrep { .. }
@@ -499,7 +513,12 @@ fn run_in<const HOOKS: bool>(
                     Node::NumericFor(f) => {
                         trace!(f.prep_pc);
                         save_pc!(f.prep_pc);
-                        if interp::for_prep(st, base + f.base as usize)? {
+                        let ra = base + f.base as usize;
+                        let go = match interp::for_prep_int(&mut st.th.stack[ra..ra + 4]) {
+                            Some(go) => go,
+                            None => interp::for_prep(st, ra)?,
+                        };
+                        if go {
                             enter!(node, &f.body.nodes, 0, 0);
                         }
                     }

@@ -376,6 +376,36 @@ impl<V: TableValue> HashPart<V> {
         }
     }
 
+    /// Stores `value` in the node of `key` (a non-integer key, not nil or
+    /// NaN) if that node holds a live value: the update of a present
+    /// field, which neither `__newindex` nor a resize concerns. Returns
+    /// false, changing nothing, when the key is absent or dead, or is one
+    /// compared by content (long strings: [`HashPart::set_other`]).
+    #[inline(always)]
+    pub(crate) fn replace_other(&mut self, key: &V, value: V) -> bool {
+        if !key.key_eq_is_identity() {
+            return false;
+        }
+        let (tag, bits) = key.key_parts();
+        let mut i = self.other_position(key);
+        loop {
+            let Some(n) = self.nodes.get_mut(i) else {
+                return false;
+            };
+            if n.has_parts(tag, bits) {
+                if n.val_tag == V::KEY_TAG_NIL {
+                    return false;
+                }
+                n.set_val(value);
+                return true;
+            }
+            if n.next == 0 {
+                return false;
+            }
+            i = i.wrapping_add_signed(n.next as isize);
+        }
+    }
+
     /// The node holding integer key `key` (live or dead) and its index.
     #[inline]
     fn lookup_int(&self, key: i64) -> Option<(usize, &Node<V>)> {

@@ -200,6 +200,16 @@ impl<V: TableValue> Table<V> {
         }
     }
 
+    /// `t[key] = value` when `key` (not an integer key, nil or NaN;
+    /// typically a short string) is present with a non-nil value: the
+    /// update of an existing field, which never resizes. Returns false,
+    /// changing nothing, otherwise (absent, dead, or a key compared by
+    /// content): then [`Table::set_str`] does the store.
+    #[inline(always)]
+    pub fn replace_str(&mut self, key: V, value: V) -> bool {
+        self.hash.replace_other(&key, value)
+    }
+
     /// `t[key] = value` for an integer key.
     #[inline]
     pub fn set_int(&mut self, key: i64, value: V) {

@@ -102,6 +102,19 @@ impl Table {
         self.raw.borrow().get_str(k).to_words()
     }
 
+    /// `t[k] = v` if key `k` (not an integer, nil or NaN) is present with
+    /// a non-nil value: a field update, inline, with key and value passed
+    /// as words (see [`Table::get_str`]). Such a store never resizes and
+    /// no `__newindex` concerns it. False (nothing done) otherwise.
+    #[inline(always)]
+    pub fn replace_str(&self, k: Value, v: Value) -> bool {
+        let (kt, kp) = k.to_words();
+        let (vt, vp) = v.to_words();
+        // SAFETY: the words of the caller's key and value, just split.
+        let (k, v) = unsafe { (Value::from_words(kt, kp), Value::from_words(vt, vp)) };
+        self.raw_mut().replace_str(k, v)
+    }
+
     /// `t[k] = v` for a key that is not an integer, nil or NaN, on the raw
     /// table (no metamethods; the caller checked): the store
     /// [`Table::get_str`] pairs with, passed the same way. Returns whether

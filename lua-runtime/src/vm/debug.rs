@@ -97,8 +97,9 @@ pub fn call_name(frames: &[CallFrame], i: usize) -> Option<(String, String)> {
             Op::Close { .. } | Op::Return { .. } | Op::Return0 | Op::Return1 { .. } => {
                 return mm("close");
             }
-            Op::JumpIf { test, .. } | Op::JumpIfNot { test, .. } => {
+            op if op.as_cond_jump().is_some() => {
                 use lua_bytecode::Test;
+                let (test, ..) = op.as_cond_jump()?;
                 return match test {
                     Test::Eq(..) | Test::EqK(..) | Test::EqI(..) => mm("eq"),
                     Test::Lt(..) | Test::LtI(..) | Test::GtI(..) => mm("lt"),

@@ -16,7 +16,7 @@ use crate::gc::Gc;
 use crate::number;
 use crate::object::Table;
 use crate::state::State;
-use crate::value::Value;
+use crate::value::{Payload, Value};
 use crate::vm::meta::Tm;
 use crate::vm::ops::{ArithOp, Step, VarInfo};
 
@@ -107,20 +107,58 @@ pub fn set_index_slow(
     st.set_index_step(t, key, v, info)
 }
 
+/// How many `__index` tables [`index_class`] follows before leaving the
+/// rest of a chain to the full path (which counts up to lua5.4's limit
+/// and raises its error). Class hierarchies are a few levels deep.
+const CLASS_DEPTH: usize = 16;
+
+/// A value as its two words ([`Value::to_words`]), or none when the tag
+/// word is [`NO_VALUE`]: how an out-of-line lookup hands back a value that
+/// may be missing. The two words come back in two registers; an
+/// `Option<Value>` came back through memory, and reading it whole waited
+/// for the two 8-byte stores that wrote it (docs/PERFORMANCE.md, "Store
+/// forwarding").
+pub type MaybeWords = (u64, Payload);
+
+/// The tag word of a missing [`MaybeWords`] (no `Value` has this tag).
+pub const NO_VALUE: u64 = u64::MAX;
+
+/// The value of a [`MaybeWords`], if there is one.
+#[inline(always)]
+pub fn maybe_value((tag, payload): MaybeWords) -> Option<Value> {
+    // SAFETY: a tag other than `NO_VALUE` comes with the payload of the
+    // value `to_words` split (`index_class` builds no other).
+    (tag != NO_VALUE).then(|| unsafe { Value::from_words(tag, payload) })
+}
+
 /// `t[key]` for the class pattern, after the raw lookup in `t` missed:
-/// the value in the table `t`'s metatable names as `__index`. `None` when
-/// the full path ([`index_slow`]) must run: `t` not a table or without a
-/// metatable, a function `__index`, a miss in an `__index` table that has
-/// a metatable itself. Out of line: the executors' inline lookup stays as
+/// the value found by following `__index` tables (a class, its base
+/// class, ...), as [`MaybeWords`]. Missing when the full path
+/// ([`index_slow`]) must run: `t` not a table or without a metatable, a
+/// function `__index` anywhere on the way, a chain longer than
+/// [`CLASS_DEPTH`]. Raw lookups have no side effects, so the full path may
+/// start over from `t`. Out of line: the executors' inline lookup stays as
 /// small as a plain table's.
 #[inline(never)]
-pub fn index_class(st: &State, t: Value, key: Value) -> Option<Value> {
-    let Value::Table(tab) = t else { return None };
-    let Value::Table(h) = st.tm_of(tab.metatable()?, Tm::Index) else {
-        return None;
+pub fn index_class(st: &State, t: Value, key: Value) -> MaybeWords {
+    const MISS: MaybeWords = (NO_VALUE, Payload::uninit());
+    let Value::Table(mut tab) = t else {
+        return MISS;
     };
-    let v = raw_get(h, key);
-    (!v.is_nil() || h.metatable().is_none()).then_some(v)
+    for _ in 0..CLASS_DEPTH {
+        let Some(mt) = tab.metatable() else {
+            return MISS;
+        };
+        let Value::Table(h) = st.tm_of(mt, Tm::Index) else {
+            return MISS;
+        };
+        let v = raw_get(h, key);
+        if !v.is_nil() || h.metatable().is_none() {
+            return v.to_words();
+        }
+        tab = h;
+    }
+    MISS
 }
 
 /// Raw `t[key]` for a key of any type, integer and string keys first.
@@ -148,6 +186,11 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
     };
     if tab.is_black() {
         return Ok(false);
+    }
+    // The usual field store, an update of a present field, inline and
+    // whatever the metatable.
+    if matches!(key, Value::Str(_)) && tab.replace_str(key, v) {
+        return Ok(true);
     }
     if tab.metatable().is_some() {
         return Ok(set_present(tab, key, v));
@@ -178,31 +221,21 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
     Ok(true)
 }
 
-/// `t[key] = v` raw if `t[key]` is present (not nil), for an integer or
-/// string key; false (nothing done) otherwise. Overwriting a present key
+/// `t[key] = v` raw if `t[key]` is present (not nil), for an integer key
+/// in the array part; false (nothing done) otherwise. Overwriting a present key
 /// never resizes the table, so no memory accounting is needed; the table
 /// is not black (the caller checked), so no barrier either.
 #[inline(always)]
 fn set_present(tab: Gc<Table>, key: Value, v: Value) -> bool {
-    match key {
-        Value::Int(i) => {
-            let mut raw = tab.raw_mut();
-            if (i as u64).wrapping_sub(1) < raw.array_len() as u64 && !raw.get_int(i).is_nil() {
-                raw.set_int(i, v);
-                return true;
-            }
-            false
-        }
-        Value::Str(_) => {
-            if tab.get_str(key).is_nil() {
-                return false;
-            }
-            let grew = tab.set_str_raw(key, v);
-            debug_assert!(!grew, "overwriting a present key resized the table");
-            true
-        }
-        _ => false,
+    // A present string key was stored by the caller (`replace_str`); a
+    // long string, compared by content, is rare enough for the full path.
+    let Value::Int(i) = key else { return false };
+    let mut raw = tab.raw_mut();
+    if (i as u64).wrapping_sub(1) < raw.array_len() as u64 && !raw.get_int(i).is_nil() {
+        raw.set_int(i, v);
+        return true;
     }
+    false
 }
 
 /// A conditional's test when no call can decide it (numbers, truthiness,

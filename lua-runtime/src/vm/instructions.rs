@@ -45,7 +45,9 @@
 //!   resume after the call), `enter_lua!(c, base)` (closure `c`'s frame was
 //!   pushed at `base`: run it), `after_call!(called)` (after
 //!   [`precall`](crate::vm::interp::precall): run a pushed frame, or go on
-//!   with the results of a finished call), `tail_entered!()` (a tail call
+//!   with the results of a finished call), `tail_entered_lua!(c, base)` (the plain walk's quick
+//!   tail call replaced the running frame with closure `c`'s, pushed at
+//!   `base`), `tail_entered!()` (a tail call
 //!   replaced the running frame with a Lua one), `quick_return!(first, n)`
 //!   (the common return, if it applies; else fall through to the general
 //!   one), `returned!(top)` (the running frame returned through the
@@ -157,7 +159,7 @@ macro_rules! vm_instructions {
                     false
                 };
                 if !fast {
-                    if let Some(v) = $crate::vm::fast::index_class($st, t, $key) {
+                    if let Some(v) = $crate::vm::fast::maybe_value($crate::vm::fast::index_class($st, t, $key)) {
                         w!($dst, v);
                     } else {
                         save_pc!();
@@ -531,6 +533,11 @@ macro_rules! vm_instructions {
                     nargs as usize
                 };
                 save_pc!();
+                if !$hooks
+                    && let Some((c, nb)) = $crate::vm::interp::quick_tail_call($st, fa, na)?
+                {
+                    tail_entered_lua!(c, nb);
+                }
                 match $crate::vm::interp::tail_call($st, fa, na, func)? {
                     $crate::vm::interp::TailCalled::Lua => tail_entered!(),
                     $crate::vm::interp::TailCalled::Returned(t) => returned!(t),

@@ -930,6 +930,46 @@ pub enum TailCalled {
     Returned(usize),
 }
 
+/// The common tail call, inline: a Lua callee at `fa` (with `na`
+/// arguments) replaces the running Lua frame, which has nothing to close
+/// and holds no C-call level. Returns the callee and its frame's base, or
+/// `None` (nothing done) when [`tail_call`] must run.
+#[inline(always)]
+pub fn quick_tail_call(
+    st: &mut State,
+    fa: usize,
+    na: usize,
+) -> LuaResult<Option<(Gc<LuaClosure>, usize)>> {
+    let Value::LuaFn(c) = st.th.stack[fa] else {
+        return Ok(None);
+    };
+    let Some(fr) = st.th.frames.last() else {
+        return Ok(None);
+    };
+    let FrameFn::Lua(cur) = fr.func_fn else {
+        return Ok(None);
+    };
+    if cur.shape.needs_close || fr.flags.contains(FrameFlags::CCALL) {
+        return Ok(None);
+    }
+    let (dst, ret, cursor_base) = (fr.func, fr.ret, fr.cursor_base);
+    st.th.frames.pop();
+    st.th.cursors.truncate(cursor_base as usize);
+    // The callee and its arguments move down to the frame's `func`
+    // (`dst < fa`: copying upwards in index never overwrites one not yet
+    // moved); word by word, as they were usually just written.
+    debug_assert!(dst < fa && fa + na < st.th.stack.len());
+    let p = st.th.stack.as_mut_ptr();
+    for i in 0..=na {
+        // SAFETY: both slots are below the stack's length (the arguments
+        // are registers of the running frame, or values above them up to
+        // the call's top).
+        unsafe { Value::store(&mut *p.add(dst + i), Value::load(&*p.add(fa + i))) };
+    }
+    let base = push_lua_frame(st, c, dst, na, ret, FrameFlags::TAIL)?;
+    Ok(Some((c, base)))
+}
+
 /// `return f(args)` from the running Lua frame: the callee at `fa` with
 /// `na` arguments; `func_reg` names it in errors.
 pub fn tail_call(st: &mut State, fa: usize, na: usize, func_reg: u8) -> LuaResult<TailCalled> {
@@ -1029,6 +1069,28 @@ pub fn arith_op(op: &Op) -> ArithOp {
 fn for_error(st: &mut State, what: &str, v: Value) -> LuaError {
     let t = st.obj_typename(v);
     st.rt_error(format!("bad 'for' {} (number expected, got {})", what, t))
+}
+
+/// `forprep`'s common case, inline: integer initial value, limit and a
+/// positive step, in the loop registers `s` (initial value, limit, step,
+/// control variable). `Some(runs)` when it applied (the registers then set
+/// up as [`for_prep`] sets them), `None` for [`for_prep`].
+#[inline(always)]
+pub fn for_prep_int(s: &mut [Value]) -> Option<bool> {
+    let (Value::Int(i0), Value::Int(lim), Value::Int(step)) = (s[0], s[1], s[2]) else {
+        return None;
+    };
+    if step <= 0 {
+        return None;
+    }
+    if i0 > lim {
+        return Some(false);
+    }
+    let c = (lim as u64).wrapping_sub(i0 as u64);
+    let count = if step != 1 { c / step as u64 } else { c };
+    Value::store_int(&mut s[1], count as i64);
+    Value::store_int(&mut s[3], i0);
+    Some(true)
 }
 
 /// `forprep` on the loop registers at stack index `ra` (initial value,
@@ -1521,7 +1583,7 @@ pub fn finish_op(
     st.th.frames[fi].flags.remove(FrameFlags::FINISH);
     let v = st.th.stack[base + maxr];
     Ok(match *op {
-        Op::JumpIf { .. } | Op::JumpIfNot { .. } => Finish::Test(v.truthy()),
+        _ if op.as_cond_jump().is_some() => Finish::Test(v.truthy()),
         // A `__close` frame returned: close the rest.
         Op::Close { .. } | Op::Return0 | Op::Return1 { .. } => Finish::Again,
         Op::Return { first, n } => {
@@ -1584,15 +1646,23 @@ pub fn quick_return(
     // stack's length (the `regs` module's invariant).
     debug_assert!(first > func && first + count <= st.th.stack.len());
     let stack = st.th.stack.as_mut_ptr();
+    // Word by word: a result was usually just written that way (an
+    // arithmetic result), and a 16-byte load of it would wait for the two
+    // stores to reach the cache (the `value` module's docs).
     if count == 1 {
         // The usual case, without the loop's setup.
         // SAFETY: both slots are below the stack's length (checked above
         // in debug builds).
-        unsafe { *stack.add(func) = *stack.add(first) };
+        unsafe { Value::store(&mut *stack.add(func), Value::load(&*stack.add(first))) };
     } else {
         for i in 0..count {
             // SAFETY: as above.
-            unsafe { *stack.add(func + i) = *stack.add(first + i) };
+            unsafe {
+                Value::store(
+                    &mut *stack.add(func + i),
+                    Value::load(&*stack.add(first + i)),
+                )
+            };
         }
     }
     Some(func + count)
