@@ -326,7 +326,7 @@ fn walk_in<const HOOKS: bool>(
                         // Resume the caller after its call instruction.
                         let (cbase, cip) = (caller.base, caller.ip);
                         let ext = (cbase + c.shape.max_registers as usize).max(end);
-                        interp::fill_nil_to(&mut st.th.stack, ext);
+                        interp::extend_nil_to(&mut st.th.stack, ext);
                         enter!(c, cbase, window::after(cip));
                         continue;
                     }

@@ -407,20 +407,30 @@ impl State {
     /// Read an upvalue's current value.
     #[inline]
     pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
-        match u.state.get() {
-            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i],
-            UpState::Open(i) => u.owner.saved.borrow().stack[i],
-            UpState::Closed(v) => v,
+        // Word by word, in place: the variable was usually written that
+        // way (the `value` module's docs).
+        // SAFETY: a short-lived shared reference into the cell, which
+        // hands out no other reference and is not written meanwhile.
+        match unsafe { &*u.state.as_ptr() } {
+            &UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => {
+                Value::load(&self.th.stack[i])
+            }
+            &UpState::Open(i) => u.owner.saved.borrow().stack[i],
+            UpState::Closed(v) => Value::load(v),
         }
     }
 
     #[inline]
     pub fn upval_set(&mut self, u: Gc<UpVal>, v: Value) {
-        match u.state.get() {
-            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i] = v,
-            UpState::Open(i) => u.owner.saved.borrow_mut().stack[i] = v,
-            UpState::Closed(_) => {
-                u.state.set(UpState::Closed(v));
+        // SAFETY: a short-lived exclusive reference into the cell, which
+        // hands out no other reference.
+        match unsafe { &mut *u.state.as_ptr() } {
+            &mut UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => {
+                Value::store(&mut self.th.stack[i], v)
+            }
+            &mut UpState::Open(i) => u.owner.saved.borrow_mut().stack[i] = v,
+            UpState::Closed(slot) => {
+                Value::store(slot, v);
                 self.heap.barrier(u, v);
             }
         }

@@ -283,6 +283,10 @@ pub fn str_eq(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
 
 impl TableValue for Value {
     const NIL: Self = Value::Nil;
+    #[inline(always)]
+    fn load(slot: &Self) -> Self {
+        Value::load(slot)
+    }
     const KEY_TAG_NIL: u8 = 0;
     #[allow(clippy::cast_possible_truncation)] // Cannot truncate: 2.
     const KEY_TAG_INT: u8 = TAG_INT as u8;

@@ -280,6 +280,14 @@ pub trait TableValue: Copy {
         // caller's contract), which is `from_key_parts`'s condition.
         unsafe { Self::from_key_parts(tag, bits.assume_init()) }
     }
+    /// Reads a value from the array part. The default copies it; a value
+    /// type that its users write word by word (luna's `Value`) reads it
+    /// word by word too, since a whole-value load of a slot just written
+    /// in two halves waits for both stores to reach the cache.
+    #[inline(always)]
+    fn load(slot: &Self) -> Self {
+        *slot
+    }
     /// True when [`TableValue::key_eq`] holds between this key and another
     /// exactly when their parts are equal (interned strings, numbers,
     /// objects compared by identity): a lookup then compares parts only,

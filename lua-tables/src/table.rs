@@ -152,7 +152,7 @@ impl<V: TableValue> Table<V> {
     #[inline]
     pub fn get_int(&self, key: i64) -> V {
         match self.array_index(key) {
-            Some(i) => self.array[i],
+            Some(i) => V::load(&self.array[i]),
             None => self.get_int_from_hash(key),
         }
     }

@@ -282,10 +282,7 @@ pub fn push_lua_frame(
         stack.extend_from_within(func + 1..func + 1 + np);
         fill_nil_to(stack, base + maxr);
     } else {
-        // Registers past the arguments start as nil (missing parameters
-        // must; the rest keep the GC invariant that every slot below the
-        // stack's length is a value); extra arguments are dropped.
-        nil_fill_between(stack, func + 1 + nargs, base + maxr);
+        open_window(stack, func + 1 + nargs, base + np, base + maxr);
     }
     let cb = st.th.cursor_mark();
     st.th.frames.push(CallFrame {
@@ -305,25 +302,47 @@ pub fn push_lua_frame(
     Ok(base)
 }
 
-/// Set `stack`'s length to `to`, with slots `from..to` nil: the frame
-/// entry's "keep the first `from` slots, the rest of the window is nil",
-/// without a separate truncate and fill. `from` may exceed `to` or the
-/// current length (whatever lies above the kept part is dropped or nil).
+/// Make a fixed-parameter frame's register window, which ends at `to`,
+/// with its arguments ending at `args` and its parameters at `params`:
+/// missing parameters are nil, and the stack is at least `to` long, with
+/// nil in the slots that were past its end.
+///
+/// The other registers keep whatever the slot held (a dead temporary of
+/// the caller, a value above it that a return left): compiled code writes
+/// a register before it reads it, as PUC-Rio's does, and every slot below
+/// the stack's length is a valid value (the stack's invariant), so this
+/// is safe. Nor does a return shorten the stack (see
+/// [`extend_nil_to`]): in a run of calls and returns the window is already
+/// there and the only stores are the missing parameters. A native call
+/// cuts the stack back to its arguments; a collection at a safepoint
+/// clears what lies above the live registers (`State::gc_check_live`).
 #[inline(always)]
-fn nil_fill_between(stack: &mut Vec<Value>, from: usize, to: usize) {
-    let keep = from.min(stack.len()).min(to);
-    if stack.capacity() < to {
-        // Then `len <= capacity < to`.
-        stack.reserve(to - stack.len());
+fn open_window(stack: &mut Vec<Value>, args: usize, params: usize, to: usize) {
+    let len = stack.len();
+    debug_assert!(args <= len && params <= to);
+    for slot in stack.get_mut(args..params.min(len)).unwrap_or_default() {
+        *slot = Value::Nil;
     }
-    let p = stack.as_mut_ptr();
-    for i in keep..to {
-        // SAFETY: `i < to <= capacity` (reserved above).
-        unsafe { p.add(i).write(Value::Nil) };
+    if len < to {
+        stack.reserve(to - len);
+        let p = stack.as_mut_ptr();
+        for i in len..to {
+            // SAFETY: `i < to <= capacity` (reserved above).
+            unsafe { p.add(i).write(Value::Nil) };
+        }
+        // SAFETY: slots below `len` were initialised before and `len..to`
+        // were just written.
+        unsafe { stack.set_len(to) }
     }
-    // SAFETY: slots below `keep` were initialised before (it is at most
-    // the old length) and `keep..to` were just written.
-    unsafe { stack.set_len(to) }
+}
+
+/// Make `stack` at least `len` long, appending nils; a longer stack stays
+/// as it is (a return into a Lua caller: see [`open_window`]).
+#[inline(always)]
+pub fn extend_nil_to(stack: &mut Vec<Value>, len: usize) {
+    if stack.len() < len {
+        fill_nil_to(stack, len);
+    }
 }
 
 /// Set `stack`'s length to `len`: truncate, or append nils.
