@@ -262,7 +262,10 @@ fn walk_in<const HOOKS: bool>(
             () => {{
                 // The address only: `CallFrame::current_pc` derives the
                 // index from it for whoever needs one (errors, tracebacks).
-                st.th.frames[fi].ip = ip as usize;
+                debug_assert!(fi < st.th.frames.len());
+                // SAFETY: `fi` is the running frame's index, below the
+                // frame stack's height while the frame runs.
+                unsafe { st.th.frames.get_unchecked_mut(fi) }.ip = ip as usize;
             }};
         }
         macro_rules! cur_pc {

@@ -201,16 +201,36 @@ macro_rules! vm_instructions {
             ($v:expr) => {
                 match $v {
                     $crate::vm::RK::R(x) => r!(x),
-                    $crate::vm::RK::K(i) => $k[i as usize],
+                    $crate::vm::RK::K(i) => *kref!(i),
                 }
             };
+        }
+        // `&K[i]` and `U[i]` without bounds checks: `verify` checked every
+        // constant and upvalue index of the running function against its
+        // constants and its closure's upvalues (lua-bytecode's `verify`
+        // docs, "Indices").
+        macro_rules! kref {
+            ($i:expr) => {{
+                let i = $i as usize;
+                debug_assert!(i < $k.len());
+                // SAFETY: see above.
+                unsafe { $k.get_unchecked(i) }
+            }};
+        }
+        macro_rules! upv {
+            ($u:expr) => {{
+                let u = $u as usize;
+                debug_assert!(u < $cl.upvals.len());
+                // SAFETY: see above.
+                unsafe { $cl.upvals.get_unchecked(u) }.get()
+            }};
         }
         // Matched by reference so each arm loads only its own operands.
         match $op {
             &$crate::vm::Op::Move { dst, src } => w!(dst, r!(src)),
             &$crate::vm::Op::LoadI { dst, value } => wn!(dst, $crate::Value::Int(value as i64)),
             &$crate::vm::Op::LoadF { dst, value } => wn!(dst, $crate::Value::Float(value as f64)),
-            &$crate::vm::Op::LoadK { dst, k: kk } => w!(dst, $k[kk as usize]),
+            &$crate::vm::Op::LoadK { dst, k: kk } => w!(dst, *kref!(kk)),
             &$crate::vm::Op::LoadFalse { dst } => w!(dst, $crate::Value::Bool(false)),
             &$crate::vm::Op::LoadTrue { dst } => w!(dst, $crate::Value::Bool(true)),
             &$crate::vm::Op::LoadNil { dst, n } => {
@@ -219,15 +239,15 @@ macro_rules! vm_instructions {
                 }
             }
             &$crate::vm::Op::GetUpval { dst, up } => {
-                w!(dst, $st.upval_get($cl.upvals[up as usize].get()));
+                w!(dst, $st.upval_get(upv!(up)));
             }
             &$crate::vm::Op::SetUpval { up, src } => {
                 let v = r!(src);
-                $st.upval_set($cl.upvals[up as usize].get(), v);
+                $st.upval_set(upv!(up), v);
             }
             &$crate::vm::Op::GetTabUp { dst, up, key } => {
-                let t = $st.upval_get($cl.upvals[up as usize].get());
-                let key = $k[key as usize];
+                let t = $st.upval_get(upv!(up));
+                let key = *kref!(key);
                 get_into!(dst, t, key, |tab: $crate::Gc<$crate::Table>| tab.get_str(key), $crate::vm::ops::VarInfo::Upval(up));
             }
             &$crate::vm::Op::GetTable { dst, obj, key } => {
@@ -243,13 +263,13 @@ macro_rules! vm_instructions {
             }
             &$crate::vm::Op::GetField { dst, obj, key } => {
                 let t = r!(obj);
-                let kv = $k[key as usize];
+                let kv = *kref!(key);
                 get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
             }
             &$crate::vm::Op::SetTabUp { up, key, val } => {
-                let t = $st.upval_get($cl.upvals[up as usize].get());
+                let t = $st.upval_get(upv!(up));
                 let v = rk!(val);
-                set_into!(t, $k[key as usize], v, $crate::vm::ops::VarInfo::Upval(up));
+                set_into!(t, *kref!(key), v, $crate::vm::ops::VarInfo::Upval(up));
             }
             &$crate::vm::Op::SetTable { obj, key, val } => {
                 let (t, kv, v) = (r!(obj), r!(key), rk!(val));
@@ -261,7 +281,7 @@ macro_rules! vm_instructions {
             }
             &$crate::vm::Op::SetField { obj, key, val } => {
                 let (t, v) = (r!(obj), rk!(val));
-                set_into!(t, $k[key as usize], v, $crate::vm::ops::VarInfo::Reg(obj));
+                set_into!(t, *kref!(key), v, $crate::vm::ops::VarInfo::Reg(obj));
             }
             &$crate::vm::Op::NewTable { dst, array, hash } => {
                 let t = $st.new_table_with(array as usize, hash as usize);
@@ -272,7 +292,7 @@ macro_rules! vm_instructions {
             }
             &$crate::vm::Op::Method { dst, obj, key } => {
                 let t = r!(obj);
-                let kv = $k[key as usize];
+                let kv = *kref!(key);
                 w!(dst + 1, t);
                 get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
             }
@@ -325,43 +345,43 @@ macro_rules! vm_instructions {
                 arith!($crate::vm::ops::ArithOp::Shr, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::Reg(b))
             }
             &$crate::vm::Op::AddK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::Add, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::SubK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::Sub, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::MulK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::Mul, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::ModK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::Mod, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::PowK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::Pow, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::DivK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::Div, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::IDivK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::IDiv, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::BAndK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::BAnd, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::BOrK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::BOr, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::BXorK { dst, a, k: kk } => {
-                let y = &$k[kk as usize];
+                let y = kref!(kk);
                 arith!($crate::vm::ops::ArithOp::BXor, dst, a, y, $crate::vm::ops::VarInfo::Reg(a), $crate::vm::ops::VarInfo::None)
             }
             &$crate::vm::Op::AddI { dst, a, imm } => {
