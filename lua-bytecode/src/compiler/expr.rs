@@ -1064,6 +1064,20 @@ impl<'a> Compiler<'a> {
         rhs: &'a Expr<'a>,
         line: u32,
     ) -> CResult<Exp<'a>> {
+        if is_boolean(lhs) {
+            return self.and_or_cond(op, lhs, rhs, line);
+        }
+        if op == BinOp::Or
+            && let ExprKind::Binary {
+                op: BinOp::And,
+                lhs: a,
+                rhs: b,
+            } = &lhs.kind
+            && is_boolean(a)
+            && straight(b)
+        {
+            return self.ternary(a, b, rhs, line);
+        }
         let mut e1 = self.expr(lhs)?;
         if let Some(v) = e1.as_const() {
             let truthy = !matches!(v, KVal::Nil | KVal::Bool(false));
@@ -1098,6 +1112,92 @@ impl<'a> Compiler<'a> {
             jump_pc: 0,
         })));
         Ok(Exp::new(ExpKind::NonReloc(r)))
+    }
+
+    /// `a and b` / `a or b` as a value where `a` is a condition (a
+    /// comparison, a `not`, ...): `a`'s boolean is only materialised where
+    /// it is the result (`false` for `and`, `true` for `or`), as PUC's
+    /// jump lists leave it.
+    fn and_or_cond(
+        &mut self,
+        op: BinOp,
+        lhs: &'a Expr<'a>,
+        rhs: &'a Expr<'a>,
+        line: u32,
+    ) -> CResult<Exp<'a>> {
+        let r = self.fsr().freereg as Reg;
+        self.reserve(1, line)?;
+        let cond = self.cond(lhs)?;
+        let is_and = op == BinOp::And;
+        self.open_block();
+        if is_and {
+            self.value_into(rhs, r)?;
+        } else {
+            self.emit(Op::LoadTrue { dst: r }, line);
+        }
+        let then_ = self.close_block();
+        let jump_pc = self.count_jump(line);
+        self.open_block();
+        if is_and {
+            self.emit(Op::LoadFalse { dst: r }, line);
+        } else {
+            self.value_into(rhs, r)?;
+        }
+        let else_ = self.close_block();
+        self.push_node(Node::If(Box::new(If {
+            cond,
+            then_,
+            else_,
+            jump_pc,
+        })));
+        Ok(Exp::new(ExpKind::NonReloc(r)))
+    }
+
+    /// `a and b or c` as a value, `a` a condition and `b` code without
+    /// jumps ([`straight`]): the usual conditional expression, compiled as
+    /// PUC does with jump lists, as one `If` whose condition carries `b`:
+    /// `if not (a and (r := b)) then r := c end`. Neither `a`'s boolean
+    /// nor `a and b`'s value is materialised and tested again.
+    fn ternary(
+        &mut self,
+        a: &'a Expr<'a>,
+        b: &'a Expr<'a>,
+        c: &'a Expr<'a>,
+        line: u32,
+    ) -> CResult<Exp<'a>> {
+        let r = self.fsr().freereg as Reg;
+        self.reserve(1, line)?;
+        let ca = self.cond(a)?;
+        self.open_block();
+        self.value_into(b, r)?;
+        let pre = self.close_block();
+        let pc = self.count_jump(line);
+        let cb = Cond::Leaf {
+            pre,
+            test: Test::Truthy(r),
+            negate: false,
+            pc,
+        };
+        let cond = negate(Cond::and(ca, cb));
+        self.open_block();
+        self.value_into(c, r)?;
+        let then_ = self.close_block();
+        self.push_node(Node::If(Box::new(If {
+            cond,
+            then_,
+            else_: Block::default(),
+            jump_pc: 0,
+        })));
+        Ok(Exp::new(ExpKind::NonReloc(r)))
+    }
+
+    /// Compile `e` into register `r`, the last one reserved (one value).
+    fn value_into(&mut self, e: &'a Expr<'a>, r: Reg) -> CResult<()> {
+        let mut ex = self.expr(e)?;
+        self.free_exp(&ex);
+        self.discharge_to(&mut ex, r, e.line);
+        self.fs().freereg = r as u32 + 1;
+        Ok(())
     }
 
     /// Materialise a condition as a boolean in a fresh register.
@@ -1317,6 +1417,46 @@ pub(crate) fn negate(c: Cond) -> Cond {
         },
         Cond::And(a, b, n) => Cond::Or(Box::new(negate(*a)), Box::new(negate(*b)), n),
         Cond::Or(a, b, n) => Cond::And(Box::new(negate(*a)), Box::new(negate(*b)), n),
+    }
+}
+
+/// Whether `e` compiles to plain instructions, with no jump (no `and`,
+/// `or` or comparison outside a function body), so that its code may be
+/// the `pre` block of a condition's leaf.
+fn straight(e: &Expr<'_>) -> bool {
+    match &e.kind {
+        ExprKind::Nil
+        | ExprKind::True
+        | ExprKind::False
+        | ExprKind::Vararg
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Function(_)
+        | ExprKind::Name(_) => true,
+        ExprKind::Paren(inner) => straight(inner),
+        ExprKind::Unary { operand, .. } => straight(operand),
+        ExprKind::Binary { op, lhs, rhs } => {
+            !matches!(
+                op,
+                BinOp::And
+                    | BinOp::Or
+                    | BinOp::Eq
+                    | BinOp::Ne
+                    | BinOp::Lt
+                    | BinOp::Le
+                    | BinOp::Gt
+                    | BinOp::Ge
+            ) && straight(lhs)
+                && straight(rhs)
+        }
+        ExprKind::Index { obj, key } => straight(obj) && straight(key),
+        ExprKind::Call { func, args } => straight(func) && args.iter().all(straight),
+        ExprKind::MethodCall { obj, args, .. } => straight(obj) && args.iter().all(straight),
+        ExprKind::Table(fields) => fields.iter().all(|f| match f {
+            ast::TableField::Positional(v) | ast::TableField::Named { value: v, .. } => straight(v),
+            ast::TableField::Keyed { key, value } => straight(key) && straight(value),
+        }),
     }
 }
 
