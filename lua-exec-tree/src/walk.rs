@@ -198,13 +198,8 @@ fn run_in<const HOOKS: bool>(
         let maxr = proto.max_registers as usize;
         if let Some(end) = ret_end.take() {
             // As `post_call`: the caller's registers, or up to the results.
-            let ext = (base + maxr).max(end);
-            let stack = &mut st.th.stack;
-            if stack.len() < ext {
-                stack.resize(ext, Value::Nil);
-            } else {
-                stack.truncate(ext);
-            }
+            // (A longer stack stays: see `interp::extend_nil_to`.)
+            interp::extend_nil_to(&mut st.th.stack, (base + maxr).max(end));
         }
         let ncur = st.th.cursors.len() - cb;
         if HOOKS == st.th.hook.mask.is_empty() {

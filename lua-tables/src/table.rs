@@ -121,7 +121,7 @@ impl<V: TableValue> Table<V> {
     /// taken only by the first access past the hint, once `#t` has set the
     /// hint below the array size. (The variants measured are in
     /// docs/PERFORMANCE.md.)
-    #[inline]
+    #[inline(always)]
     fn array_index(&self, key: i64) -> Option<usize> {
         let idx = (key as u64).wrapping_sub(1);
         if idx < self.array.len() as u64 {
@@ -149,7 +149,7 @@ impl<V: TableValue> Table<V> {
     }
 
     /// The value for integer key `key`: array part first, then the hash.
-    #[inline]
+    #[inline(always)]
     pub fn get_int(&self, key: i64) -> V {
         match self.array_index(key) {
             Some(i) => V::load(&self.array[i]),
@@ -211,7 +211,7 @@ impl<V: TableValue> Table<V> {
     }
 
     /// `t[key] = value` for an integer key.
-    #[inline]
+    #[inline(always)]
     pub fn set_int(&mut self, key: i64, value: V) {
         if let Some(i) = self.array_index(key) {
             self.array[i] = value;

@@ -75,7 +75,9 @@ impl Table {
         self.raw.borrow().get(k)
     }
 
-    #[inline]
+    // Always inlined, as `get_str`: out of line (the tree executor's
+    // condition walk left it so) the value came back through memory.
+    #[inline(always)]
     pub fn get_int(&self, k: i64) -> Value {
         self.raw.borrow().get_int(k)
     }
