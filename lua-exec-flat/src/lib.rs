@@ -434,7 +434,7 @@ fn walk_in<const HOOKS: bool>(
         }
 
         loop {
-            if HOOKS {
+            if HOOKS && st.th.hook.needs_step() {
                 save_pc!();
                 hook::step(st, fi, cur_pc!())?;
                 refresh!();

@@ -370,7 +370,7 @@ fn run_in<const HOOKS: bool>(
         // Before the instruction at `$pc`: the line and count events.
         macro_rules! trace {
             ($pc:expr) => {
-                if HOOKS {
+                if HOOKS && st.th.hook.needs_step() {
                     let pc = $pc;
                     st.th.frames[fi].pc = pc;
                     hook::step(st, fi, pc)?;

@@ -65,6 +65,27 @@ pub struct Hook {
     pub transfer: Option<(usize, usize, usize)>,
 }
 
+impl Hook {
+    /// Before an instruction of the hooked walk: whether [`step`] must run.
+    /// The usual case between two events of a count hook (no line hook,
+    /// the count not yet out) is counted here, inline, so the walk needs
+    /// neither a call nor its saved position for it.
+    #[inline(always)]
+    pub fn needs_step(&mut self) -> bool {
+        if self.mask.contains(HookMask::LINE) || self.running {
+            return true;
+        }
+        if !self.mask.contains(HookMask::COUNT) {
+            return false;
+        }
+        if self.count > 1 {
+            self.count -= 1;
+            return false;
+        }
+        true
+    }
+}
+
 /// Raise `event` (with `line` for line events) for frame `fi`, calling the
 /// thread's hook function with hooks off. `transfer`: the call or return
 /// values, for `debug.getinfo`'s `ftransfer`/`ntransfer`.
