@@ -405,7 +405,7 @@ impl State {
     }
 
     /// Read an upvalue's current value.
-    #[inline]
+    #[inline(always)]
     pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
         // Word by word, in place: the variable was usually written that
         // way (the `value` module's docs).
@@ -420,7 +420,7 @@ impl State {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn upval_set(&mut self, u: Gc<UpVal>, v: Value) {
         // SAFETY: a short-lived exclusive reference into the cell, which
         // hands out no other reference.
