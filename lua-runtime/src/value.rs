@@ -287,6 +287,10 @@ impl TableValue for Value {
     fn load(slot: &Self) -> Self {
         Value::load(slot)
     }
+    #[inline(always)]
+    fn store(slot: &mut Self, v: Self) {
+        Value::store(slot, v)
+    }
     const KEY_TAG_NIL: u8 = 0;
     #[allow(clippy::cast_possible_truncation)] // Cannot truncate: 2.
     const KEY_TAG_INT: u8 = TAG_INT as u8;

@@ -288,6 +288,13 @@ pub trait TableValue: Copy {
     fn load(slot: &Self) -> Self {
         *slot
     }
+    /// Writes a value into the array part, the counterpart of
+    /// [`TableValue::load`]: luna's `Value` writes its two words apart,
+    /// so that a later read of either word is served from the store.
+    #[inline(always)]
+    fn store(slot: &mut Self, v: Self) {
+        *slot = v;
+    }
     /// True when [`TableValue::key_eq`] holds between this key and another
     /// exactly when their parts are equal (interned strings, numbers,
     /// objects compared by identity): a lookup then compares parts only,

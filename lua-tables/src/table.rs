@@ -214,7 +214,7 @@ impl<V: TableValue> Table<V> {
     #[inline(always)]
     pub fn set_int(&mut self, key: i64, value: V) {
         if let Some(i) = self.array_index(key) {
-            self.array[i] = value;
+            V::store(&mut self.array[i], value);
         } else {
             self.set_int_in_hash(key, value);
         }

@@ -11,11 +11,12 @@
 //!
 //! While a Lua frame with window `base` runs an instruction,
 //! `st.th.stack.len() >= base + proto.max_registers`: [`crate::vm::interp`]'s
-//! `push_lua_frame` sizes the stack to the frame's extent, `post_call`
-//! (and the executors' quick returns, which do what it does) restore at
-//! least that extent when a call returns into a Lua frame, and everything
-//! else (natives, metamethods through `State::call`) only pushes above the
-//! current length and truncates back to it. lua-bytecode guarantees that no
+//! `push_lua_frame` makes the stack at least the frame's extent (a longer
+//! stack stays as it is: its high-water mark, see `open_window`),
+//! `post_call` (and the executors' quick returns, which do what it does)
+//! restore at least that extent when a call returns into a Lua frame, and
+//! everything else (natives, metamethods through `State::call`) only
+//! pushes above the current length and truncates back to it. lua-bytecode guarantees that no
 //! instruction, test or loop names a register `>= max_registers` (checked
 //! on every file of the repository by its `tests/invariants.rs`, and by
 //! `lua_bytecode::verify` on every binary chunk `load` reads). Both
