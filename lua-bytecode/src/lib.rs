@@ -82,6 +82,7 @@ pub mod flatten;
 pub mod listing;
 pub mod opcode;
 pub mod proto;
+pub mod puc;
 pub mod undump;
 pub mod verify;
 
