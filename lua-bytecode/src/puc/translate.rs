@@ -97,10 +97,30 @@ fn translate_fn(p: &PucProto, depth: usize) -> R<Rc<Proto>> {
         }
     }
     let debug = t.debug(code_len);
-    let needs_close = t.needs_close
-        || protos
-            .iter()
-            .any(|c: &Rc<Proto>| c.upvalues.iter().any(|u| u.in_stack));
+    let captures = protos.iter().flat_map(|c: &Rc<Proto>| &c.upvalues);
+    let needs_close = t.needs_close || captures.clone().any(|u| u.in_stack);
+    // The frame: PUC's `maxstacksize` is at least 2 ("registers 0/1 are
+    // always valid"), luna's is exactly what the code names (the runtime's
+    // stack limit counts it), so what the code names, within PUC's frame;
+    // or PUC's frame and the scratch register above it.
+    let max_registers = if t.scratch_used {
+        p.max_stack + 1
+    } else {
+        let locals = debug.locals.iter().map(|l| l.reg as u32 + 1);
+        let captured = captures.filter(|u| u.in_stack).map(|u| u.index as u32 + 1);
+        let need = frame_size(&code)
+            .max(p.num_params as u32)
+            .max(locals.max().unwrap_or(0))
+            .max(captured.max().unwrap_or(0));
+        if need > p.max_stack as u32 {
+            return Err(format!(
+                "the code names register {}, the frame has {}",
+                need - 1,
+                p.max_stack
+            ));
+        }
+        need as u8
+    };
     let source = match &p.source {
         Some(s) => Rc::from(String::from_utf8_lossy(s)),
         None => Rc::from("=?"),
@@ -123,7 +143,7 @@ fn translate_fn(p: &PucProto, depth: usize) -> R<Rc<Proto>> {
         last_line_defined: p.last_line_defined.max(0) as u32,
         num_params: p.num_params,
         is_vararg: p.is_vararg,
-        max_registers: p.max_stack + t.scratch_used as u8,
+        max_registers,
         needs_close,
         code,
         constants: p.constants.clone(),
@@ -495,9 +515,14 @@ impl<'p> Tr<'p> {
             }
             OP_RETURN => {
                 self.needs_close |= k;
-                Op::Return {
-                    first: a,
-                    n: count(b),
+                // No values: A may be the register above the frame.
+                if b == 1 {
+                    Op::Return0
+                } else {
+                    Op::Return {
+                        first: a,
+                        n: count(b),
+                    }
                 }
             }
             OP_RETURN0 => Op::Return0,
@@ -860,6 +885,32 @@ impl<'p> Tr<'p> {
             names,
         }
     }
+}
+
+/// The registers `b` names: one more than the highest.
+fn frame_size(b: &Block) -> u32 {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        let mut need = 0;
+        for n in &b.nodes {
+            need = need.max(match n {
+                Node::Op { op, .. } => op.max_register().map_or(0, |r| r + 1),
+                Node::If(i) => match &i.cond {
+                    Cond::Leaf { pre, test, .. } => frame_size(pre)
+                        .max(test.max_register() + 1)
+                        .max(frame_size(&i.then_)),
+                    // Translated conditions are leaves.
+                    _ => u32::MAX,
+                },
+                Node::NumericFor(f) => frame_size(&f.body).max(f.base as u32 + 4),
+                Node::GenericFor(f) => {
+                    let scratch = f.nvars.max(3) as u32;
+                    frame_size(&f.body).max(f.base as u32 + 4 + scratch)
+                }
+                _ => 0,
+            });
+        }
+        need
+    })
 }
 
 /// The register form of the operation of metamethod event `event`.
