@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(reader(&[0x80]).size(), Ok(0));
         assert_eq!(reader(&[0x85]).int(), Ok(5));
         assert_eq!(reader(&[0x01, 0x80]).int(), Ok(128));
-        assert_eq!(reader(&[0x07, 0x7f, 0xff]).int(), Ok(0xffff));
+        assert_eq!(reader(&[0x03, 0x7f, 0xff]).int(), Ok(0xffff));
         // An int overflows past INT_MAX's 31 bits, a size past 64 bits.
         let e = reader(&[0x7f, 0x7f, 0x7f, 0x7f, 0x7f]).int().unwrap_err();
         assert_eq!(e.why, Why::Overflow);
