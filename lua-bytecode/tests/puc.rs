@@ -318,7 +318,10 @@ fn arithmetic_and_its_metamethod_event() {
     let mut g = f.clone();
     g.code[11] = abc(MMBIN, 0, 1, TM_SUB, false);
     refused(&g, "MMBIN");
-    g.code = vec![abc(MMBIN, 0, 1, TM_ADD, false), abc(RETURN0, 0, 0, 0, false)];
+    g.code = vec![
+        abc(MMBIN, 0, 1, TM_ADD, false),
+        abc(RETURN0, 0, 0, 0, false),
+    ];
     refused(&g, "out of place");
     // No register left above a full frame for the scratch value.
     let mut g = f.clone();
@@ -502,15 +505,15 @@ fn debug_information() {
         3,
         vec![
             ax(VARARGPREP, 0),
-            abc(GETTABUP, 0, 0, 0, false),  // local f = print
-            abc(GETFIELD, 1, 0, 1, false),  // f.x
-            abc(ADDI, 2, 1, s(1), false),   // f.x + 1 (a temporary)
+            abc(GETTABUP, 0, 0, 0, false), // local f = print
+            abc(GETFIELD, 1, 0, 1, false), // f.x
+            abc(ADDI, 2, 1, s(1), false),  // f.x + 1 (a temporary)
             abc(MMBINI, 1, s(1), TM_ADD, false),
-            abc(GETUPVAL, 1, 0, 0, false),  // _ENV as a value
+            abc(GETUPVAL, 1, 0, 0, false), // _ENV as a value
             abc(MOVE, 2, 0, 0, false),
-            abc(CALL, 2, 1, 1, false),      // f()
+            abc(CALL, 2, 1, 1, false), // f()
             abc(GETTABUP, 2, 0, 0, false),
-            abc(CALL, 2, 1, 1, false),      // print()
+            abc(CALL, 2, 1, 1, false), // print()
             abc(RETURN, 0, 1, 1, false),
         ],
     );
@@ -527,7 +530,10 @@ fn debug_information() {
     assert_eq!(p.code_len, 9);
     assert_eq!(p.debug.lines, [1, 2, 2, 3, 4, 4, 5, 5, 5]);
     let l = &p.debug.locals[0];
-    assert_eq!((l.name.as_ref(), l.reg, l.start_pc, l.end_pc), ("f", 0, 1, 9));
+    assert_eq!(
+        (l.name.as_ref(), l.reg, l.start_pc, l.end_pc),
+        ("f", 0, 1, 9)
+    );
     let name = |pc, reg| {
         p.debug
             .operand_name(pc, reg)
@@ -660,5 +666,8 @@ fn changed_bytes_never_panic() {
             }
         }
     }
-    assert!(loaded > 50 && refused > 50, "{loaded} loaded, {refused} refused");
+    assert!(
+        loaded > 50 && refused > 50,
+        "{loaded} loaded, {refused} refused"
+    );
 }

@@ -67,7 +67,12 @@ pub fn sweep(p: &PucProto, queries: &[Query]) -> (Vec<Local>, Vec<(u32, u8, Name
         if min_end <= pc {
             let locals = &s.locals;
             s.active.retain(|&i| locals[i].end > pc);
-            min_end = s.active.iter().map(|&i| s.locals[i].end).min().unwrap_or(u32::MAX);
+            min_end = s
+                .active
+                .iter()
+                .map(|&i| s.locals[i].end)
+                .min()
+                .unwrap_or(u32::MAX);
         }
         while let Some(v) = p.locvars.get(next_local)
             && v.start_pc <= pc as i32

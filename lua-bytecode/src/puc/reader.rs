@@ -262,7 +262,10 @@ mod tests {
         let e = reader(&[0x7f; 9]).size().unwrap_err();
         assert_eq!(e.why, Why::Truncated);
         assert_eq!(reader(&[0x80]).string_n(), Ok(None));
-        assert_eq!(reader(&[0x81]).string_n().unwrap().as_deref(), Some(&b""[..]));
+        assert_eq!(
+            reader(&[0x81]).string_n().unwrap().as_deref(),
+            Some(&b""[..])
+        );
     }
 
     #[test]
@@ -274,7 +277,9 @@ mod tests {
         let e = reader(&[0x84, b'a', b'b']).string_n().unwrap_err();
         assert_eq!(e.why, Why::Truncated);
         // A count larger than the bytes left is refused before allocating.
-        let e = reader(&[0x07, 0x7f, 0x7f, 0xff, 0, 0]).count(4).unwrap_err();
+        let e = reader(&[0x07, 0x7f, 0x7f, 0xff, 0, 0])
+            .count(4)
+            .unwrap_err();
         assert_eq!(e.why, Why::Truncated);
     }
 }

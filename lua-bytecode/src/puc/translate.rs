@@ -456,7 +456,11 @@ impl<'p> Tr<'p> {
                     dst: a.wrapping_add(1),
                     src: b,
                 };
-                let get = |dst| Op::GetTable { dst, obj: b, key: c };
+                let get = |dst| Op::GetTable {
+                    dst,
+                    obj: b,
+                    key: c,
+                };
                 if c != a.wrapping_add(1) {
                     self.op(nodes, copy, pc);
                     self.op(nodes, get(a), pc);
@@ -617,7 +621,14 @@ impl<'p> Tr<'p> {
                 }
                 if flip {
                     let s = self.scratch()?;
-                    self.op(nodes, Op::LoadK { dst: s, k: k as u32 }, pc);
+                    self.op(
+                        nodes,
+                        Op::LoadK {
+                            dst: s,
+                            k: k as u32,
+                        },
+                        pc,
+                    );
                     reg_form(event, dst, s, x)
                 } else {
                     k_form(event, dst, x, k)
