@@ -75,7 +75,9 @@ fn compile(case: &Case, out: &Path) -> bool {
 /// Run the compiled chunk of `case` on `executor`: `Err` describes a
 /// difference from the expectation.
 fn run_case(case: &Case, chunk: &Path, executor: &str) -> Result<(), String> {
-    let expected = case.expected().map_err(|e| format!("no expectation: {e}"))?;
+    let expected = case
+        .expected()
+        .map_err(|e| format!("no expectation: {e}"))?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = process::command(exe);
     cmd.current_dir(&case.dir)

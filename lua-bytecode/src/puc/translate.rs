@@ -31,10 +31,21 @@
 //! `NEWTABLE` and `SETLIST` take their `EXTRAARG`; `LFALSESKIP` is a
 //! `LoadFalse` and a `Goto` over the next instruction; the `RETURN` after
 //! a `TAILCALL` (never reached in 5.4.6) is dropped; `VARARGPREP` (the
-//! first instruction of a vararg function) is dropped. `SELF` with a
-//! register key is a `Move` and a `GetTable`. The `k` flag of `RETURN`
-//! and `TAILCALL` (close upvalues first) becomes
+//! first instruction of a vararg function) is dropped; a `RETURN` of no
+//! values is `Return0` (its register may be the one above the frame).
+//! `SELF` with a register key is a `Move` and a `GetTable`. The `k` flag
+//! of `RETURN` and `TAILCALL` (close upvalues first) becomes
 //! [`Proto::needs_close`](crate::Proto::needs_close).
+//!
+//! # The frame and the debug information
+//!
+//! PUC's `maxstacksize` is at least 2; luna's frame is exactly the
+//! registers the code names (luna's stack limit counts it, so a deep
+//! recursion overflows at the depth it does from source), within PUC's
+//! frame, or PUC's frame plus the scratch register. Each luna
+//! instruction records the PUC pc it comes from (for its line), each PUC
+//! pc the luna pc where its translation starts (for the live ranges of
+//! local variables); [`super::names`] names the operands.
 
 use std::rc::Rc;
 
