@@ -40,7 +40,7 @@
 //!   (luac5.4.4 does, for a `break` out of a generic `for` whose body
 //!   makes a closure), and a call then overwrites it or cuts it off the
 //!   stack; the runtime closes what the slot holds then, or nothing if it
-//!   is gone (lua-runtime's `tbc_value`), as lua5.4 does, never reading
+//!   is gone (lua-runtime's `tbc_value`), never reading
 //!   past the stack.
 //! - **Structure.** `Break` leaves at least one block and the last block
 //!   it leaves is a loop body; `Goto` leaves fewer blocks than enclose it
