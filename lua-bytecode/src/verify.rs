@@ -35,13 +35,13 @@
 //!   A function that creates such captures, marks to-be-closed variables
 //!   or has a generic `for` has `needs_close` set (its returns close them;
 //!   an open upvalue or a to-be-closed slot must not outlive the frame).
-//!   What is not checked: that a to-be-closed register stays below the
-//!   registers later calls use. A chunk may leave one marked there
-//!   (luac5.4.4 does, for a `break` out of a generic `for` whose body
-//!   makes a closure), and a call then overwrites it or cuts it off the
-//!   stack; the runtime closes what the slot holds then, or nothing if it
-//!   is gone (lua-runtime's `tbc_value`), never reading
-//!   past the stack.
+//!   What is not checked: that a to-be-closed or captured register stays
+//!   below the registers later calls use. A chunk may leave one there
+//!   (luac5.4.4 does with a to-be-closed one, for a `break` out of a
+//!   generic `for` whose body makes a closure), and a call then
+//!   overwrites it or cuts it off the stack; the runtime then closes what
+//!   the slot holds, or treats a slot that is gone as nil (lua-runtime's
+//!   `tbc_value`, `State::upval_get`), never reading past the stack.
 //! - **Structure.** `Break` leaves at least one block and the last block
 //!   it leaves is a loop body; `Goto` leaves fewer blocks than enclose it
 //!   and targets a node index of the block reached (or its end, except the

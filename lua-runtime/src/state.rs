@@ -405,20 +405,31 @@ impl State {
     }
 
     /// Read an upvalue's current value.
+    ///
+    /// An open upvalue's slot is on the stack, except when a binary chunk
+    /// captured a register above the ones a later call uses (compiled code
+    /// never does) and a native run in place cut it off: it reads as nil
+    /// then, and a write to it is lost.
     #[inline]
     pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
+        let slot = |stack: &[Value], i: usize| stack.get(i).copied().unwrap_or(Value::Nil);
         match u.state.get() {
-            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i],
-            UpState::Open(i) => u.owner.saved.borrow().stack[i],
+            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => slot(&self.th.stack, i),
+            UpState::Open(i) => slot(&u.owner.saved.borrow().stack, i),
             UpState::Closed(v) => v,
         }
     }
 
     #[inline]
     pub fn upval_set(&mut self, u: Gc<UpVal>, v: Value) {
+        let set = |stack: &mut [Value], i: usize| {
+            if let Some(s) = stack.get_mut(i) {
+                *s = v;
+            }
+        };
         match u.state.get() {
-            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => self.th.stack[i] = v,
-            UpState::Open(i) => u.owner.saved.borrow_mut().stack[i] = v,
+            UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => set(&mut self.th.stack, i),
+            UpState::Open(i) => set(&mut u.owner.saved.borrow_mut().stack, i),
             UpState::Closed(_) => {
                 u.state.set(UpState::Closed(v));
                 self.heap.barrier(u, v);

@@ -501,3 +501,47 @@ fn stale_to_be_closed_slot() {
         st.call(count, &[]).unwrap();
     }
 }
+
+/// An upvalue captured from a register above the ones a call then uses
+/// (a hand-made chunk: compiled code captures locals, below every call)
+/// is read while a native run in place has cut it off the stack, and
+/// closed by a return whose results end below it. No panic on either
+/// executor.
+#[test]
+fn upvalue_cut_off_the_stack() {
+    // main(f): R5 := 42; R1 := closure capturing R5; return f(R1)
+    // (needs_close, 6 registers); the closure returns its upvalue.
+    let mut b = lua_bytecode::dump::header(0);
+    b.extend_from_slice(&[0, 0, 0, 1, 2, 6]);
+    uvar(&mut b, 4); // code_len
+    b.extend_from_slice(&[0, 0, 1]); // constants, upvalues, one function:
+    b.extend_from_slice(&[0, 0, 0, 0, 0, 1, 2, 0]); // 1 register, code_len 2
+    b.extend_from_slice(&[1, 1, 5, 1, b'u']); // upvalue R5 of the parent, "u"
+    b.push(0); // no functions
+    b.push(2); // nodes:
+    b.extend_from_slice(&[0, 7, 0, 0, 0]); // GetUpval R0 U0
+    b.extend_from_slice(&[0, 56, 0, 1]); // Return1 R0
+    b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+    b.push(4); // the main function's nodes:
+    b.extend_from_slice(&[0, 1, 5, 84, 0]); // LoadI R5 42
+    b.extend_from_slice(&[0, 58, 1, 0, 1]); // Closure R1 F0
+    b.extend_from_slice(&[0, 52, 0, 1, 255, 2]); // Call R0 (R1), all results
+    b.extend_from_slice(&[0, 54, 0, 255, 3]); // Return R0... (up to top)
+    b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+    for ex in executors() {
+        let name = ex.name();
+        let mut st = State::new(ex);
+        let f = st.load(&b, "=cut", "b", None).unwrap();
+        for native in ["pcall", "coroutine"] {
+            let v = if native == "coroutine" {
+                let co = st.load(b"return coroutine.wrap", "=w", "t", None).unwrap();
+                st.call(co, &[]).unwrap()[0]
+            } else {
+                st.get_global(native)
+            };
+            st.set_global("__native", v);
+            let r = st.call(f, &[v]);
+            assert!(r.is_ok(), "{name} {native}: {}", describe(&r));
+        }
+    }
+}
