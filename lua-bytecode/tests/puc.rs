@@ -634,17 +634,17 @@ fn changed_bytes_never_panic() {
             sbx(LOADI, 1, 3),
             sbx(LOADI, 2, 1),
             bx(FORPREP, 0, 2),
-            abc(ADDI, 1, 1, s(1), false),
-            abc(MMBINI, 1, s(1), TM_ADD, false),
+            abc(ADDI, 4, 3, s(1), false),
+            abc(MMBINI, 3, s(1), TM_ADD, false),
             bx(FORLOOP, 0, 3),
             abc(GETTABUP, 0, 0, 0, false),
             abc(TEST, 0, 0, 0, true),
             jmp(1),
-            abc(RETURN1, 1, 0, 0, false),
+            abc(RETURN1, 4, 0, 0, false),
             abc(RETURN0, 0, 0, 0, false),
         ],
     );
-    f.max_stack = 4;
+    f.max_stack = 5;
     f.k = vec![Constant::Str(b"print".as_slice().into())];
     f.upvalues = vec![(true, 0, Some("_ENV"))];
     f.lines = (1..=12).collect();
