@@ -122,10 +122,7 @@ pub fn sweep(p: &PucProto, queries: &[Query]) -> (Vec<Local>, Vec<(u32, u8, Name
                 Some((global_or_field(env_up), s.kname(arg_c(i) as usize)))
             }
             OP_GETTABLE => {
-                let key = match named(&s, arg_c(i)) {
-                    Some((NameKind::Constant, name)) => name,
-                    _ => Rc::from(&b"?"[..]),
-                };
+                let key = rname(named(&s, arg_c(i)));
                 Some((global_or_field(is_env(named(&s, arg_b(i)))), key))
             }
             OP_GETI => Some((NameKind::Field, Rc::from(&b"integer index"[..]))),
@@ -149,10 +146,7 @@ pub fn sweep(p: &PucProto, queries: &[Query]) -> (Vec<Local>, Vec<(u32, u8, Name
                 let key = if arg_k(i) {
                     s.kname(arg_c(i) as usize)
                 } else {
-                    match named(&s, arg_c(i)) {
-                        Some((NameKind::Constant, name)) => name,
-                        _ => Rc::from(&b"?"[..]),
-                    }
+                    rname(named(&s, arg_c(i)))
                 };
                 Some((NameKind::Method, key))
             }
@@ -171,6 +165,15 @@ pub fn sweep(p: &PucProto, queries: &[Query]) -> (Vec<Local>, Vec<(u32, u8, Name
         }
     }
     (s.locals, out)
+}
+
+/// `rname`: a key register's name when it holds a string constant, else
+/// `?`.
+fn rname(name: Option<Name>) -> Rc<[u8]> {
+    match name {
+        Some((NameKind::Constant, name)) => name,
+        _ => Rc::from(&b"?"[..]),
+    }
 }
 
 fn global_or_field(env: bool) -> NameKind {

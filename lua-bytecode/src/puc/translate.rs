@@ -272,10 +272,9 @@ impl<'p> Tr<'p> {
             | BXor { a, b, .. }
             | Shl { a, b, .. }
             | Shr { a, b, .. } => {
-                name(a.min(b));
-                if a != b {
-                    name(a.max(b));
-                }
+                // (Named once if a == b: `debug` drops duplicates.)
+                name(a);
+                name(b);
             }
             AddK { a, .. }
             | SubK { a, .. }
