@@ -9,10 +9,10 @@
 //! and at or before `lastpc` (the setting is conditional), and names the
 //! register after that instruction (a global or field read, an upvalue,
 //! a string constant, a method, or recursively the source of a `MOVE`).
-//! Done per query that is quadratic in the function's length, so this is
-//! one forward sweep over the code: at each pc it knows the last setter
-//! of every register and what each instruction would name, and answers
-//! the queries of that pc.
+//! Done per query, that would be quadratic in the function's length, so
+//! this is one forward sweep over the code: at each pc it knows the last
+//! setter of every register and what each instruction would name, and
+//! answers the queries of that pc.
 
 use std::rc::Rc;
 
@@ -79,8 +79,8 @@ pub fn sweep(p: &PucProto, queries: &[Query]) -> (Vec<Local>, Vec<(u32, u8, Name
         {
             next_local += 1;
             let end = (v.end_pc.max(0) as u32).min(n as u32);
-            // A local whose range is over, or that would be register 255
-            // or above (the counting of a chunk made by hand), is none.
+            // A local whose range is over, or whose register would be
+            // beyond the frame (a chunk made by hand), is none.
             let reg = s.active.len();
             if end <= pc || reg >= p.max_stack as usize {
                 continue;
@@ -158,7 +158,7 @@ pub fn sweep(p: &PucProto, queries: &[Query]) -> (Vec<Local>, Vec<(u32, u8, Name
             OP_TFORCALL => (a as usize + 2, 255),
             OP_CALL | OP_TAILCALL => (a as usize, 255),
             op if sets_a(op) => (a as usize, a as usize),
-            _ => (1, 0),
+            _ => (1, 0), // none
         };
         for r in from..=to.min(255) {
             s.last[r] = pc;
