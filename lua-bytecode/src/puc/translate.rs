@@ -462,16 +462,16 @@ impl<'p> Tr<'p> {
             },
             OP_SELF => {
                 // R[a+1] := R[b]; R[a] := R[b][R[c]], the key read first.
-                let copy = Op::Move {
-                    dst: a.wrapping_add(1),
-                    src: b,
+                let Some(a1) = a.checked_add(1) else {
+                    return Err(format!("pc {pc}: SELF into register 255"));
                 };
+                let copy = Op::Move { dst: a1, src: b };
                 let get = |dst| Op::GetTable {
                     dst,
                     obj: b,
                     key: c,
                 };
-                if c != a.wrapping_add(1) {
+                if c != a1 {
                     self.op(nodes, copy, pc);
                     self.op(nodes, get(a), pc);
                 } else if b != a {
