@@ -263,7 +263,7 @@ fn plain_instructions_and_extra_args() {
 /// register above PUC's frame.
 #[test]
 fn arithmetic_and_its_metamethod_event() {
-    let f = Fn::new(
+    let mut f = Fn::new(
         2,
         vec![
             abc(ADDI, 1, 0, s(1), false),
@@ -281,7 +281,6 @@ fn arithmetic_and_its_metamethod_event() {
             abc(RETURN1, 1, 0, 0, false),
         ],
     );
-    let mut f = f;
     f.k = vec![Constant::Float(2.5)];
     let p = load(&f).unwrap();
     assert_eq!(
