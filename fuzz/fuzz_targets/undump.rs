@@ -5,7 +5,8 @@
 //! dumping it again must load back to the same bytes.
 //!
 //! Seeds: `fuzz/seed_undump.sh` dumps every `.lua` file of the repository
-//! into `fuzz/corpus/undump/`.
+//! into `fuzz/corpus/undump/`, with luna's `string.dump` and with
+//! `luac5.4` (PUC-Rio's format, which `undump` translates).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -4,16 +4,24 @@
 //!
 //! # Format
 //!
-//! luna's own, not PUC-Rio's: it holds the *structured* code (blocks,
-//! nodes, conditions, with their recorded pcs) that both executors run,
-//! not PUC's instructions. A chunk of one cannot be loaded by the other;
-//! the header makes each reject the other's chunks with lua5.4's
-//! "format mismatch".
+//! The header is PUC-Rio Lua 5.4's, byte for byte, and so is the byte
+//! after it (the main function's upvalue count). The body is luna's own:
+//! the *structured* code (blocks, nodes, conditions, with their recorded
+//! pcs) that both executors run, not PUC's instructions. It stands behind
+//! a [`MARKER`] placed where PUC reads the main function's source size:
+//! ten `0x7f` bytes, a varint that never ends before it overflows, so
+//! lua5.4 refuses a luna chunk with "bad binary format (integer
+//! overflow)" instead of misreading it, and no PUC chunk can start its
+//! body that way (luna's loader tells the two apart by it; a PUC body is
+//! loaded by translation, see [`crate::puc`]).
 //!
 //! ```text
-//! header    "\x1bLua" 0x54 (Lua 5.4) 0x4c (format: luna's, PUC's is 0)
-//!           "\x19\x93\r\n\x1a\n" (PUC's LUAC_DATA: catches text-mode
-//!           conversions) "luna" REVISION
+//! header    "\x1bLua" 0x54 (Lua 5.4) 0 (the official format)
+//!           "\x19\x93\r\n\x1a\n" (LUAC_DATA: catches text-mode
+//!           conversions) 4 8 8 (sizes of an instruction, an integer, a
+//!           number) 0x5678 (i64) 370.5 (f64)
+//!           upvalue count of the main function (u8)
+//! marker    0x7f x 10, "luna", REVISION
 //! function  source            str? (absent: the parent's; "=?" at the top)
 //!           line_defined      uvar
 //!           last_line_defined uvar
@@ -62,29 +70,59 @@ use crate::opcode::{Op, RK, Test};
 use crate::proto::{Block, Cond, Constant, NameKind, Node, OperandName, Proto};
 use crate::verify::{RED_ZONE, STACK_SEGMENT};
 
-/// The header every chunk starts with.
+// PUC-Rio 5.4's header (lundump.h).
 pub(crate) const SIGNATURE: &[u8] = b"\x1bLua";
 pub(crate) const VERSION: u8 = 0x54;
-/// PUC's official format is 0; luna's is its own.
-pub(crate) const FORMAT: u8 = b'L';
+/// PUC's official format.
+pub(crate) const FORMAT: u8 = 0;
 pub(crate) const LUAC_DATA: &[u8] = b"\x19\x93\r\n\x1a\n";
+pub(crate) const INSTRUCTION_SIZE: u8 = 4;
+pub(crate) const INTEGER_SIZE: u8 = 8;
+pub(crate) const NUMBER_SIZE: u8 = 8;
+pub(crate) const LUAC_INT: i64 = 0x5678;
+pub(crate) const LUAC_NUM: f64 = 370.5;
+
+/// Where a PUC body has its source size: a varint lua5.4 cannot read
+/// (`loadSize` overflows at the tenth byte of 7 bits) and no PUC chunk
+/// contains there.
+pub const MARKER: [u8; 10] = [0x7f; 10];
 pub(crate) const TAG: &[u8] = b"luna";
-/// The revision of the format below the header; loading a chunk of
-/// another revision is a "format mismatch".
-pub(crate) const REVISION: u8 = 1;
+/// The revision of luna's body format; loading a chunk of another
+/// revision is a "format mismatch".
+pub(crate) const REVISION: u8 = 2;
+
+/// PUC-Rio 5.4's header, up to (not including) the upvalue count.
+pub fn puc_header() -> Vec<u8> {
+    let mut out = Vec::with_capacity(32);
+    out.extend_from_slice(SIGNATURE);
+    out.push(VERSION);
+    out.push(FORMAT);
+    out.extend_from_slice(LUAC_DATA);
+    out.extend_from_slice(&[INSTRUCTION_SIZE, INTEGER_SIZE, NUMBER_SIZE]);
+    out.extend_from_slice(&LUAC_INT.to_le_bytes());
+    out.extend_from_slice(&LUAC_NUM.to_le_bytes());
+    out
+}
+
+/// Everything before luna's body in a chunk whose main function has
+/// `nups` upvalues: the header, the count, the marker (for tests that
+/// build chunks by hand).
+pub fn header(nups: u8) -> Vec<u8> {
+    let mut out = puc_header();
+    out.push(nups);
+    out.extend_from_slice(&MARKER);
+    out.extend_from_slice(TAG);
+    out.push(REVISION);
+    out
+}
 
 /// The binary chunk of `proto` (see the module docs for the format).
 pub fn dump(proto: &Proto, strip: bool) -> Vec<u8> {
+    let nups = u8::try_from(proto.upvalues.len()).unwrap_or(u8::MAX);
     let mut w = Writer {
-        out: Vec::new(),
+        out: header(nups),
         strip,
     };
-    w.out.extend_from_slice(SIGNATURE);
-    w.out.push(VERSION);
-    w.out.push(FORMAT);
-    w.out.extend_from_slice(LUAC_DATA);
-    w.out.extend_from_slice(TAG);
-    w.out.push(REVISION);
     w.function(proto, None);
     w.out
 }

@@ -13,10 +13,11 @@
 //! - [`listing`]: `luac -l -l`-style listings of either form
 //!   (`luna --list[=tree|flat]`).
 //! - [`dump`](mod@dump) / [`undump`](mod@undump): binary chunks
-//!   (`string.dump` and `load`), in luna's own format of the structured
-//!   code (not PUC-Rio's; the header makes each refuse the other's chunks
-//!   with lua5.4's "format mismatch"). [`undump()`] checks every length
-//!   before allocating and ends every byte string as a verified
+//!   (`string.dump` and `load`): PUC-Rio 5.4's header, then luna's own
+//!   format of the structured code behind a marker that lua5.4 refuses
+//!   ("integer overflow"). [`undump()`] also loads PUC-Rio 5.4's bodies
+//!   (`luac5.4`'s chunks) by translation ([`puc`]); it checks every
+//!   length before allocating and ends every byte string as a verified
 //!   prototype or lua5.4's "bad binary format (...)" message.
 //! - [`verify`](mod@verify): [`verify()`] checks every property of a
 //!   [`Proto`] that the executors rely on for memory safety (register
@@ -82,6 +83,7 @@ pub mod flatten;
 pub mod listing;
 pub mod opcode;
 pub mod proto;
+pub mod puc;
 pub mod undump;
 pub mod verify;
 

@@ -1,5 +1,8 @@
-//! Reading binary chunks ([`crate::dump()`]'s format, described there)
-//! back into a [`Proto`], for `load`.
+//! Reading binary chunks back into a [`Proto`], for `load`: luna's own
+//! ([`crate::dump()`]'s format, described there) and PUC-Rio 5.4's
+//! (`luac5.4`, lua5.4's `string.dump`), which share the header and are
+//! told apart by luna's marker ([`crate::dump::MARKER`]); a PUC body is
+//! read and translated by [`crate::puc`].
 //!
 //! Any byte string ends as a verified prototype or an error worded as
 //! lua5.4's `lundump.c` words it (`<name>: bad binary format (truncated
@@ -11,7 +14,10 @@
 
 use std::rc::Rc;
 
-use crate::dump::{FORMAT, LUAC_DATA, REVISION, SIGNATURE, TAG, VERSION};
+use crate::dump::{
+    FORMAT, INSTRUCTION_SIZE, INTEGER_SIZE, LUAC_DATA, LUAC_INT, LUAC_NUM, MARKER, NUMBER_SIZE,
+    REVISION, SIGNATURE, TAG, VERSION,
+};
 use crate::opcode::{Op, RK, Test};
 use crate::proto::{
     Block, Cond, Constant, DebugInfo, GenericFor, If, LocalVar, Loop, NameKind, Node, NumericFor,
@@ -28,9 +34,20 @@ pub enum Why {
     Truncated,
     /// Not a Lua 5.4 chunk.
     Version,
-    /// A Lua 5.4 chunk of another format (PUC-Rio's `luac`'s, or another
-    /// revision of luna's).
+    /// A Lua 5.4 chunk of another format (not the official one, or
+    /// another revision of luna's body).
     Format,
+    /// The header's size of an instruction, an integer or a number, or
+    /// its test integer or number, is not 5.4's on a 64-bit machine.
+    InstructionSize,
+    IntegerSize,
+    NumberSize,
+    IntegerFormat,
+    FloatFormat,
+    /// A varint of a PUC body too large (`loadUnsigned`).
+    Overflow,
+    /// A string constant of a PUC body without a string.
+    ConstantString,
     /// Anything else: bytes that are not a valid chunk, or code that does
     /// not pass the verifier.
     Corrupted,
@@ -44,6 +61,13 @@ impl Why {
             Why::Truncated => "truncated chunk",
             Why::Version => "version mismatch",
             Why::Format => "format mismatch",
+            Why::InstructionSize => "Instruction size mismatch",
+            Why::IntegerSize => "lua_Integer size mismatch",
+            Why::NumberSize => "lua_Number size mismatch",
+            Why::IntegerFormat => "integer format mismatch",
+            Why::FloatFormat => "float format mismatch",
+            Why::Overflow => "integer overflow",
+            Why::ConstantString => "bad format for constant string",
             Why::Corrupted => "corrupted chunk",
         }
     }
@@ -96,7 +120,34 @@ pub fn undump_detailed(bytes: &[u8]) -> Result<Rc<Proto>, UndumpError> {
         nesting: 0,
     };
     r.header()?;
-    let p = r.function(None, 0)?;
+    let nups = r.u8()?;
+    let p = if r.b[r.pos..].starts_with(&MARKER) {
+        r.pos += MARKER.len();
+        if r.take(TAG.len())? != TAG {
+            return err(Why::Format, "luna tag");
+        }
+        let rev = r.u8()?;
+        if rev != REVISION {
+            return err(Why::Format, format!("revision {rev}, not {REVISION}"));
+        }
+        r.function(None, 0)?
+    } else {
+        let mut puc = crate::puc::reader::Reader {
+            b: bytes,
+            pos: r.pos,
+        };
+        let p = puc.function(None, 0)?;
+        crate::puc::translate::translate(&p).map_err(|e| UndumpError {
+            why: Why::Corrupted,
+            detail: e,
+        })?
+    };
+    if p.upvalues.len() != nups as usize {
+        return corrupt(format!(
+            "{nups} upvalues in the header, {} in the main function",
+            p.upvalues.len()
+        ));
+    }
     crate::verify::verify(&p).map_err(|e| UndumpError {
         why: Why::Corrupted,
         detail: e,
@@ -104,16 +155,16 @@ pub fn undump_detailed(bytes: &[u8]) -> Result<Rc<Proto>, UndumpError> {
     Ok(p)
 }
 
-type R<T> = Result<T, UndumpError>;
+pub(crate) type R<T> = Result<T, UndumpError>;
 
-fn err<T>(why: Why, detail: impl Into<String>) -> R<T> {
+pub(crate) fn err<T>(why: Why, detail: impl Into<String>) -> R<T> {
     Err(UndumpError {
         why,
         detail: detail.into(),
     })
 }
 
-fn corrupt<T>(detail: impl Into<String>) -> R<T> {
+pub(crate) fn corrupt<T>(detail: impl Into<String>) -> R<T> {
     err(Why::Corrupted, detail)
 }
 
@@ -228,6 +279,7 @@ impl<'b> Reader<'b> {
         self.text(n)
     }
 
+    /// PUC-Rio 5.4's header (`checkHeader`), which luna's chunks share.
     fn header(&mut self) -> R<()> {
         if self.u8()? != SIGNATURE[0] || self.take(3)? != &SIGNATURE[1..] {
             return err(Why::NotBinary, "signature");
@@ -236,17 +288,25 @@ impl<'b> Reader<'b> {
             return err(Why::Version, "not Lua 5.4");
         }
         if self.u8()? != FORMAT {
-            return err(Why::Format, "not luna's format");
+            return err(Why::Format, "not the official format");
         }
         if self.take(LUAC_DATA.len())? != LUAC_DATA {
             return corrupt("LUAC_DATA");
         }
-        if self.take(TAG.len())? != TAG {
-            return err(Why::Format, "luna tag");
+        for (size, why) in [
+            (INSTRUCTION_SIZE, Why::InstructionSize),
+            (INTEGER_SIZE, Why::IntegerSize),
+            (NUMBER_SIZE, Why::NumberSize),
+        ] {
+            if self.u8()? != size {
+                return err(why, "size");
+            }
         }
-        let rev = self.u8()?;
-        if rev != REVISION {
-            return err(Why::Format, format!("revision {rev}, not {REVISION}"));
+        if i64::from_le_bytes(self.array()?) != LUAC_INT {
+            return err(Why::IntegerFormat, "LUAC_INT");
+        }
+        if f64::from_le_bytes(self.array()?) != LUAC_NUM {
+            return err(Why::FloatFormat, "LUAC_NUM");
         }
         Ok(())
     }

@@ -35,6 +35,20 @@
 //!   A function that creates such captures, marks to-be-closed variables
 //!   or has a generic `for` has `needs_close` set (its returns close them;
 //!   an open upvalue or a to-be-closed slot must not outlive the frame).
+//!   What is not checked: that a to-be-closed or captured register stays
+//!   below the registers later calls use. A chunk may leave one there
+//!   (luac5.4.4 does with a to-be-closed one, for a `break` out of a
+//!   generic `for` whose body makes a closure), and a call then
+//!   overwrites it or cuts it off the stack; the runtime then closes what
+//!   the slot holds, or treats a slot that is gone as nil (lua-runtime's
+//!   `tbc_value`, `State::upval_get`), never reading past the stack.
+//! - **Loop state.** No instruction inside a numeric `for`'s body (nor
+//!   a nested loop, nor a call whose frame would cover them) writes the
+//!   loop's state registers `base..base+3`: the executors count the
+//!   iterations left in `base+1` and charge fuel (the instruction budget,
+//!   interrupts) every 1024th one, so a body that kept resetting the
+//!   count would loop without ever being stopped. (A debug hook or an
+//!   open upvalue left on those registers can still write them.)
 //! - **Structure.** `Break` leaves at least one block and the last block
 //!   it leaves is a loop body; `Goto` leaves fewer blocks than enclose it
 //!   and targets a node index of the block reached (or its end, except the
@@ -128,6 +142,7 @@ fn check_fn(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         nesting: 0,
         in_pre: 0,
         closes: false,
+        loop_regs: [0; 256],
     };
     c.block(&p.code, Kind::Body)?;
     if c.pc != p.code_len {
@@ -288,6 +303,10 @@ struct Checker<'a> {
     in_pre: usize,
     /// Saw a `Tbc` or a generic `for` (which marks its closing value).
     closes: bool,
+    /// For each register, how many enclosing numeric `for` loops keep
+    /// their state in it (`base..base+3`, which their bodies must not
+    /// write).
+    loop_regs: [u16; 256],
 }
 
 type R = Result<(), String>;
@@ -345,11 +364,27 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
+    /// Registers `lo..=hi` may be written here: none may hold the state
+    /// of an enclosing numeric `for`.
+    fn writes(&self, lo: u32, hi: u32, what: &dyn std::fmt::Debug) -> R {
+        for r in lo..=hi.min(255) {
+            if self.loop_regs[r as usize] > 0 {
+                return Err(format!(
+                    "{what:?} writes register {r}, the state of an enclosing numeric for"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn node(&mut self, n: &'a Node, i: usize, nodes: &'a [Node]) -> R {
         match n {
             Node::Op { op, pc } => {
                 self.at(*pc)?;
                 self.op(op)?;
+                if let Some((lo, hi)) = written(op) {
+                    self.writes(lo, hi, op)?;
+                }
                 if let Some(need) = multret_need(op) {
                     let prev = i.checked_sub(1).and_then(|j| nodes.get(j));
                     let ok = match prev {
@@ -407,7 +442,15 @@ impl<'a> Checker<'a> {
                 self.no_pre("a loop")?;
                 self.at(f.prep_pc)?;
                 self.range(f.base, 4)?;
+                let state = f.base as usize..f.base as usize + 3;
+                self.writes(state.start as u32, state.end as u32, &"a numeric for")?;
+                for r in state.clone() {
+                    self.loop_regs[r] += 1;
+                }
                 self.block(&f.body, Kind::LoopBody)?;
+                for r in state {
+                    self.loop_regs[r] -= 1;
+                }
                 self.at(f.loop_pc)
             }
             Node::GenericFor(f) => {
@@ -419,6 +462,7 @@ impl<'a> Checker<'a> {
                 // Control registers, results, and the call's scratch
                 // `base+4..base+7` (`Op::TForCall`).
                 self.range(f.base, 4 + f.nvars.max(3) as u32)?;
+                self.writes(f.base as u32 + 2, 255, &"a generic for")?;
                 self.at(f.prep_pc)?;
                 self.block(&f.body, Kind::LoopBody)?;
                 self.at(f.call_pc)?;
@@ -761,6 +805,26 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The registers an ordinary instruction may write, `lo..=hi` (a call
+/// writes every register from its function's up: the callee's frame).
+fn written(op: &Op) -> Option<(u32, u32)> {
+    let range = |first: Reg, n: u8| match n {
+        0 => None,
+        MULTRET => Some((first as u32, 255)),
+        n => Some((first as u32, first as u32 + n as u32 - 1)),
+    };
+    match *op {
+        Op::Vararg { dst, n } => range(dst, n),
+        Op::LoadNil { dst, n } | Op::Concat { first: dst, n } => range(dst, n),
+        Op::Method { dst, .. } => Some((dst as u32, dst as u32 + 1)),
+        Op::Call { func, .. } => Some((func as u32, 255)),
+        _ => {
+            let mut op = *op;
+            op.dst_mut().map(|d| (*d as u32, *d as u32))
+        }
+    }
+}
+
 /// An instruction that leaves the stack top after its `MULTRET` results:
 /// the register they start at.
 fn multret_producer(op: &Op) -> Option<Reg> {
@@ -886,6 +950,36 @@ mod tests {
         has(
             &broken("for k in next, {} do end", |p| p.max_registers -= 1),
             "registers",
+        );
+    }
+
+    #[test]
+    fn loop_state_is_not_written() {
+        // `x` (R4) written to the loop's count (R1) instead.
+        has(
+            &broken("for i = 1, 3 do local x = 1 end", |p| {
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::LoadI { dst: 4, .. }),
+                    Op::LoadI { dst: 1, value: 1 },
+                )
+            }),
+            "writes register 1, the state of an enclosing numeric for",
+        );
+        // A call whose frame covers it.
+        has(
+            &broken("for i = 1, 3 do local f = i; f() end", |p| {
+                set_op(
+                    p,
+                    &|o| matches!(o, Op::Call { .. }),
+                    Op::Call {
+                        func: 2,
+                        nargs: 0,
+                        nresults: 1,
+                    },
+                )
+            }),
+            "writes register 2",
         );
     }
 

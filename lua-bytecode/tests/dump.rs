@@ -95,17 +95,37 @@ fn header_errors_use_lua54_words() {
     assert_eq!(why(b"\x1bLxa"), Some(Why::NotBinary));
     assert_eq!(why(b"return"), Some(Why::NotBinary));
     assert_eq!(why(b"\x1bLua\x53\x00"), Some(Why::Version));
-    // What luac5.4 writes: the official format, 0.
-    assert_eq!(
-        why(b"\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08"),
-        Some(Why::Format)
-    );
+    assert_eq!(why(b"\x1bLua\x54\x01"), Some(Why::Format));
+    // The header is PUC's: each of its fields has lua5.4's word.
+    let header = lua_bytecode::dump::puc_header();
+    assert_eq!(d[..header.len()], header[..]);
+    for (at, want) in [
+        (8, Why::Corrupted), // LUAC_DATA, as a text-mode copy would change it
+        (12, Why::InstructionSize),
+        (13, Why::IntegerSize),
+        (14, Why::NumberSize),
+        (15, Why::IntegerFormat),
+        (30, Why::FloatFormat),
+        (31, Why::Corrupted), // the main function's upvalue count
+    ] {
+        let mut bad = d.clone();
+        bad[at] ^= 0x0a;
+        assert_eq!(why(&bad), Some(want), "byte {at}");
+    }
+    // luna's body: the marker, the tag, the revision.
+    let luna = lua_bytecode::dump::header(1);
+    assert_eq!(d[..luna.len()], luna[..]);
     let mut bad = d.clone();
-    bad[8] = b'\n'; // LUAC_DATA, as a text-mode copy would change it
-    assert_eq!(why(&bad), Some(Why::Corrupted));
-    let mut bad = d.clone();
-    bad[16] += 1; // the revision
+    bad[luna.len() - 2] += 1; // the tag
     assert_eq!(why(&bad), Some(Why::Format));
+    let mut bad = d.clone();
+    bad[luna.len() - 1] += 1; // the revision
+    assert_eq!(why(&bad), Some(Why::Format));
+    // A marker cut short is a PUC body whose source size lua5.4 reads
+    // as too large.
+    let mut bad = d.clone();
+    bad.remove(header.len() + 1);
+    assert_eq!(why(&bad), Some(Why::Overflow));
     assert_eq!(why(&d), None);
     // Trailing bytes are ignored, as lua5.4 does.
     let mut more = d.clone();
@@ -249,7 +269,7 @@ fn nesting_limits() {
         out.push(v as u8);
     };
     let loops = |n: u64| {
-        let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
+        let mut b = lua_bytecode::dump::header(0);
         // source absent, lines 0 0, no params, no flags, 2 registers.
         b.extend_from_slice(&[0, 0, 0, 0, 0, 2]);
         uvar(&mut b, n + 2); // code_len
@@ -281,7 +301,7 @@ fn nesting_limits() {
     // A block nested far beyond any compiled code (each level a `loop`
     // node whose body holds the next one), cut short.
     let n = 100_000;
-    let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
+    let mut b = lua_bytecode::dump::header(0);
     // source absent, lines 0 0, params 0, flags 0, 2 registers, code_len 1,
     // no constants, upvalues or functions.
     b.extend_from_slice(&[0, 0, 0, 0, 0, 2, 1, 0, 0, 0]);
@@ -292,7 +312,7 @@ fn nesting_limits() {
     assert_eq!(e.why, Why::Corrupted, "{e}");
 
     // Functions nested beyond the limit.
-    let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
+    let mut b = lua_bytecode::dump::header(0);
     for _ in 0..n {
         // source, lines, params, flags, registers, code_len, 0 constants,
         // 0 upvalues, 1 function.

@@ -405,30 +405,39 @@ impl State {
     }
 
     /// Read an upvalue's current value.
+    ///
+    /// An open upvalue's slot is on the stack, except when a binary chunk
+    /// captured a register above the ones a later call uses (compiled code
+    /// never does) and a native run in place cut it off: it reads as nil
+    /// then, and a write to it is lost.
     #[inline(always)]
     pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
         // Word by word, in place: the variable was usually written that
         // way (the `value` module's docs).
+        let slot = |stack: &[Value], i: usize| stack.get(i).map_or(Value::Nil, Value::load);
         // SAFETY: a short-lived shared reference into the cell, which
         // hands out no other reference and is not written meanwhile.
         match unsafe { &*u.state.as_ptr() } {
-            &UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => {
-                Value::load(&self.th.stack[i])
-            }
-            &UpState::Open(i) => u.owner.saved.borrow().stack[i],
+            &UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => slot(&self.th.stack, i),
+            &UpState::Open(i) => slot(&u.owner.saved.borrow().stack, i),
             UpState::Closed(v) => Value::load(v),
         }
     }
 
     #[inline(always)]
     pub fn upval_set(&mut self, u: Gc<UpVal>, v: Value) {
+        let set = |stack: &mut [Value], i: usize| {
+            if let Some(s) = stack.get_mut(i) {
+                Value::store(s, v);
+            }
+        };
         // SAFETY: a short-lived exclusive reference into the cell, which
         // hands out no other reference.
         match unsafe { &mut *u.state.as_ptr() } {
             &mut UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => {
-                Value::store(&mut self.th.stack[i], v)
+                set(&mut self.th.stack, i)
             }
-            &mut UpState::Open(i) => u.owner.saved.borrow_mut().stack[i] = v,
+            &mut UpState::Open(i) => set(&mut u.owner.saved.borrow_mut().stack, i),
             UpState::Closed(slot) => {
                 Value::store(slot, v);
                 self.heap.barrier(u, v);

@@ -10,8 +10,14 @@
 //! stopped by a watchdog thread after a while; the programs use no string
 //! constant that a one-byte change makes the name of such a function.
 //!
-//! Also: chunks that `luac5.4` writes are refused with lua5.4's "format
-//! mismatch" (PUC's format is not luna's).
+//! The chunks are luna's dumps of a few programs and, when `luac5.4` is
+//! installed (it must be under `CI=true`), `luac5.4`'s chunks of the same
+//! programs (PUC-Rio's format, loaded by translation), plain and
+//! stripped.
+//!
+//! Also: `luac5.4`'s chunks run as their source does; luna's chunks are
+//! refused by lua5.4 as "integer overflow" (its reading of luna's
+//! marker).
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -193,6 +199,48 @@ fn describe(r: &lua_runtime::LuaResult<Vec<Value>>) -> String {
     out
 }
 
+/// `luac5.4 [-s] -o <out> <src>` of `src`, or `None` without luac5.4
+/// (which `CI=true` does not accept).
+fn luac(src: &str, strip: bool) -> Option<Vec<u8>> {
+    if !tests::process::oracle_available("luac5.4") {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (file, out) = (dir.path().join("prog.lua"), dir.path().join("prog.luac"));
+    std::fs::write(&file, src).unwrap();
+    let mut cmd = std::process::Command::new("luac5.4");
+    if strip {
+        cmd.arg("-s");
+    }
+    // Run in the directory: the chunk name is `@prog.lua`, every time.
+    let status = cmd
+        .current_dir(dir.path())
+        .args(["-o", "prog.luac", "prog.lua"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "luac5.4 failed on {src}");
+    Some(std::fs::read(&out).unwrap())
+}
+
+/// The chunks to change: luna's dumps and luac5.4's chunks of every
+/// program, plain and stripped, with a label.
+fn chunks() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for (pi, src) in PROGRAMS.iter().enumerate() {
+        let p = lua_bytecode::compile_source(src.as_bytes(), "=prog").unwrap();
+        for strip in [false, true] {
+            out.push((
+                format!("program {pi} strip {strip}"),
+                lua_bytecode::dump(&p, strip),
+            ));
+            if let Some(c) = luac(src, strip) {
+                out.push((format!("program {pi} luac strip {strip}"), c));
+            }
+        }
+    }
+    out
+}
+
 fn mutate_and_run(ex: Rc<dyn Executor>, out: &mut Outcomes) -> Vec<String> {
     let mut runs = Vec::new();
     let mut st = State::new(ex);
@@ -200,49 +248,45 @@ fn mutate_and_run(ex: Rc<dyn Executor>, out: &mut Outcomes) -> Vec<String> {
     let mk = st.load(SAFE_ENV.as_bytes(), "=env", "t", None).unwrap();
     // Rooted: the collector runs between the loads.
     st.set_global("__mk", mk);
-    for (pi, src) in PROGRAMS.iter().enumerate() {
-        let p = lua_bytecode::compile_source(src.as_bytes(), "=prog").unwrap();
-        for strip in [false, true] {
-            let d = lua_bytecode::dump(&p, strip);
-            for at in 0..d.len() {
-                for change in [0x01u8, 0x80, 0x0f, 0xff] {
-                    let mut m = d.clone();
-                    m[at] ^= change;
-                    if std::env::var("TRACE_MUTATIONS").is_ok() {
-                        eprintln!("program {pi} strip {strip} byte {at} ^ {change:#x}");
-                    }
-                    // A fresh environment per run, kept as a global while
-                    // it is not yet an upvalue.
-                    let env = st.call(mk, &[]).unwrap()[0];
-                    st.set_global("__env", env);
-                    let f = match st.load(&m, "=mutated", "b", Some(env)) {
-                        Ok(f) => f,
-                        Err(e) => {
-                            let msg = match e.value {
-                                Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-                                _ => String::new(),
-                            };
-                            assert!(
-                                msg.starts_with("mutated: bad binary format (")
-                                    || (at == 0 && msg.contains("text chunk")),
-                                "program {pi}, byte {at} ^ {change:#x}: {msg}"
-                            );
-                            out.refused += 1;
-                            continue;
-                        }
-                    };
-                    let r = dog.run(|| st.call(f, &[Value::Int(3), Value::Nil]));
-                    match r {
-                        Ok(_) => out.returned += 1,
-                        Err(_) => out.raised += 1,
-                    }
-                    runs.push(describe(&r));
-                    // Clear an interrupt that came after the run ended.
-                    st.clear_interrupt();
+    for (label, d) in chunks() {
+        for at in 0..d.len() {
+            for change in [0x01u8, 0x80, 0x0f, 0xff] {
+                let mut m = d.clone();
+                m[at] ^= change;
+                if std::env::var("TRACE_MUTATIONS").is_ok() {
+                    eprintln!("{label} byte {at} ^ {change:#x}");
                 }
-                if at % 16 == 0 {
-                    st.full_gc();
+                // A fresh environment per run, kept as a global while
+                // it is not yet an upvalue.
+                let env = st.call(mk, &[]).unwrap()[0];
+                st.set_global("__env", env);
+                let f = match st.load(&m, "=mutated", "b", Some(env)) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        let msg = match e.value {
+                            Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                            _ => String::new(),
+                        };
+                        assert!(
+                            msg.starts_with("mutated: bad binary format (")
+                                || (at == 0 && msg.contains("text chunk")),
+                            "{label}, byte {at} ^ {change:#x}: {msg}"
+                        );
+                        out.refused += 1;
+                        continue;
+                    }
+                };
+                let r = dog.run(|| st.call(f, &[Value::Int(3), Value::Nil]));
+                match r {
+                    Ok(_) => out.returned += 1,
+                    Err(_) => out.raised += 1,
                 }
+                runs.push(describe(&r));
+                // Clear an interrupt that came after the run ended.
+                st.clear_interrupt();
+            }
+            if at % 16 == 0 {
+                st.full_gc();
             }
         }
     }
@@ -288,40 +332,54 @@ fn changed_chunks_run_or_are_refused() {
     }
 }
 
-/// `luac5.4`'s chunks are refused with lua5.4's words (when luac5.4 is
+/// `luac5.4`'s chunks of the programs load and return what the programs
+/// compiled by luna return, on both executors (when luac5.4 is
 /// installed; under `CI=true` it must be).
 #[test]
-fn luac_chunks_are_a_format_mismatch() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("a.lua");
-    let out = dir.path().join("a.out");
-    std::fs::write(&src, "return 1").unwrap();
-    let status = std::process::Command::new("luac5.4")
-        .arg("-o")
-        .arg(&out)
-        .arg(&src)
-        .status();
-    match status {
-        Ok(s) if s.success() => {}
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "luac5.4 is required under CI=true"
-            );
-            eprintln!("luac5.4 not found: skipped");
-            return;
+fn luac_chunks_run_as_their_source() {
+    for ex in executors() {
+        let name = ex.name();
+        let mut st = State::new(ex);
+        for (pi, src) in PROGRAMS.iter().enumerate() {
+            let Some(chunk) = luac(src, false) else {
+                return;
+            };
+            let mut results = Vec::new();
+            for (what, mode) in [(src.as_bytes(), "t"), (&chunk[..], "b")] {
+                let f = st.load(what, "=prog", mode, None).unwrap();
+                let r = st.call(f, &[Value::Int(3), Value::Nil]);
+                results.push(describe(&r));
+            }
+            assert_eq!(results[0], results[1], "{name}: program {pi}");
         }
     }
-    let chunk = std::fs::read(&out).unwrap();
-    for ex in executors() {
-        let mut st = State::new(ex);
-        let e = st.load(&chunk, "=luac.out", "bt", None).unwrap_err();
-        let Value::Str(s) = e.value else {
-            panic!("not a string")
-        };
+}
+
+/// lua5.4 refuses luna's chunks with "integer overflow": luna's marker,
+/// where lua5.4 reads the size of the main function's source (when lua5.4
+/// is installed; under `CI=true` it must be).
+#[test]
+fn lua54_refuses_luna_chunks() {
+    if !tests::process::oracle_available("lua5.4") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.luac");
+    let p = lua_bytecode::compile_source(PROGRAMS[0].as_bytes(), "=prog").unwrap();
+    for strip in [false, true] {
+        std::fs::write(&file, lua_bytecode::dump(&p, strip)).unwrap();
+        let script = format!(
+            "print(load(io.open({:?}, 'rb'):read('a'), '=x'))",
+            file.display()
+        );
+        let out = std::process::Command::new("lua5.4")
+            .arg("-e")
+            .arg(script)
+            .output()
+            .unwrap();
         assert_eq!(
-            String::from_utf8_lossy(s.as_bytes()),
-            "luac.out: bad binary format (format mismatch)"
+            String::from_utf8_lossy(&out.stdout),
+            "nil\tx: bad binary format (integer overflow)\n"
         );
     }
 }
@@ -338,7 +396,7 @@ fn uvar(out: &mut Vec<u8>, mut v: u64) {
 /// code (`nodes` nodes, `code_len` instructions), two registers and no
 /// constants.
 fn chunk(code_len: u64, nodes: u64, code: &[u8]) -> Vec<u8> {
-    let mut b = b"\x1bLua\x54L\x19\x93\r\n\x1a\nluna\x01".to_vec();
+    let mut b = lua_bytecode::dump::header(0);
     // No source, lines 0 0, no params, no flags, 2 registers.
     b.extend_from_slice(&[0, 0, 0, 0, 0, 2]);
     uvar(&mut b, code_len);
@@ -396,6 +454,94 @@ fn deepest_chunks_run() {
             let f = st.load(c, "=deep", "b", None).unwrap();
             let r = st.call(f, &[]).unwrap_or_else(|_| panic!("{name}"));
             assert!(matches!(r[..], [Value::Bool(true)]), "{name}");
+        }
+    }
+}
+
+/// A to-be-closed slot left marked above a call's function register (as
+/// luac5.4.4 compiles a `break` out of a generic `for` whose body makes
+/// a closure: the jump's `CLOSE` starts one register too high) is cut
+/// off the stack by a native run in place; when the native raises, the
+/// unwinding finds the slot gone. An error, not a panic, on both
+/// executors.
+#[test]
+fn stale_to_be_closed_slot() {
+    // Two parameters (a function to call, a closable value), needs_close,
+    // 4 registers: R3 := R1; mark R3; R0(); return.
+    let mut b = lua_bytecode::dump::header(0);
+    b.extend_from_slice(&[0, 0, 0, 2, 2, 4]);
+    uvar(&mut b, 4); // code_len
+    b.extend_from_slice(&[0, 0, 0]); // constants, upvalues, functions
+    b.push(4); // nodes:
+    b.extend_from_slice(&[0, 0, 3, 1, 0]); // Move R3 R1
+    b.extend_from_slice(&[0, 51, 3, 1]); // Tbc R3
+    b.extend_from_slice(&[0, 52, 0, 0, 0, 2]); // Call R0, no arguments, no results
+    b.extend_from_slice(&[0, 55, 3]); // Return0
+    b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+    for ex in executors() {
+        let name = ex.name();
+        let mut st = State::new(ex);
+        let f = st.load(&b, "=stale", "b", None).unwrap();
+        let setup = "local closed = 0
+            local o = setmetatable({}, {__close = function() closed = closed + 1 end})
+            return o, function() return closed end";
+        let g = st.load(setup.as_bytes(), "=setup", "t", None).unwrap();
+        let r = st.call(g, &[]).unwrap();
+        let (o, count) = (r[0], r[1]);
+        // Rooted: the collector runs in between.
+        st.set_global("__o", o);
+        st.set_global("__count", count);
+        let error = st.get_global("error");
+        let r = st.call(f, &[error, o]);
+        assert!(r.is_err(), "{name}");
+        // A native that returns (what the slot then holds is not
+        // specified: no panic is).
+        let gc = st.get_global("collectgarbage");
+        let _ = st.call(f, &[gc, o]);
+        st.call(count, &[]).unwrap();
+    }
+}
+
+/// An upvalue captured from a register above the ones a call then uses
+/// (a hand-made chunk: compiled code captures locals, below every call)
+/// is read while a native run in place has cut it off the stack, and
+/// closed by a return whose results end below it. No panic on either
+/// executor.
+#[test]
+fn upvalue_cut_off_the_stack() {
+    // main(f): R5 := 42; R1 := closure capturing R5; return f(R1)
+    // (needs_close, 6 registers); the closure returns its upvalue.
+    let mut b = lua_bytecode::dump::header(0);
+    b.extend_from_slice(&[0, 0, 0, 1, 2, 6]);
+    uvar(&mut b, 4); // code_len
+    b.extend_from_slice(&[0, 0, 1]); // constants, upvalues, one function:
+    b.extend_from_slice(&[0, 0, 0, 0, 0, 1, 2, 0]); // 1 register, code_len 2
+    b.extend_from_slice(&[1, 1, 5, 1, b'u']); // upvalue R5 of the parent, "u"
+    b.push(0); // no functions
+    b.push(2); // nodes:
+    b.extend_from_slice(&[0, 7, 0, 0, 0]); // GetUpval R0 U0
+    b.extend_from_slice(&[0, 56, 0, 1]); // Return1 R0
+    b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+    b.push(4); // the main function's nodes:
+    b.extend_from_slice(&[0, 1, 5, 84, 0]); // LoadI R5 42
+    b.extend_from_slice(&[0, 58, 1, 0, 1]); // Closure R1 F0
+    b.extend_from_slice(&[0, 52, 0, 1, 255, 2]); // Call R0 (R1), all results
+    b.extend_from_slice(&[0, 54, 0, 255, 3]); // Return R0... (up to top)
+    b.extend_from_slice(&[0, 0, 0]); // no lines, locals, names
+    for ex in executors() {
+        let name = ex.name();
+        let mut st = State::new(ex);
+        let f = st.load(&b, "=cut", "b", None).unwrap();
+        for native in ["pcall", "coroutine"] {
+            let v = if native == "coroutine" {
+                let co = st.load(b"return coroutine.wrap", "=w", "t", None).unwrap();
+                st.call(co, &[]).unwrap()[0]
+            } else {
+                st.get_global(native)
+            };
+            st.set_global("__native", v);
+            let r = st.call(f, &[v]);
+            assert!(r.is_ok(), "{name} {native}: {}", describe(&r));
         }
     }
 }

@@ -256,7 +256,8 @@ fn char(st: &mut State, a: Args) -> LuaResult<usize> {
 }
 
 /// `string.dump(f [, strip])`: the binary chunk of Lua function `f`
-/// (lua-bytecode's format, luna's own; `load` reads it back).
+/// (PUC-Rio's header, luna's own body: lua-bytecode's `dump`; `load`
+/// reads it back).
 fn dump(st: &mut State, a: Args) -> LuaResult<usize> {
     let f = st.check_function(a, 1)?;
     let strip = a.get(st, 2).truthy();

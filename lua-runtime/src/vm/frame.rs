@@ -241,12 +241,15 @@ impl ThreadStacks {
             + self.conts.capacity() * size_of::<PendingCont>()
     }
 
-    /// Close every open upvalue at stack index `level` or above.
+    /// Close every open upvalue at stack index `level` or above (one whose
+    /// slot a call cut off the stack, which only a binary chunk can make
+    /// happen, closes as nil: see `State::upval_get`).
     pub fn close_upvals(&mut self, level: usize) {
         while let Some(&u) = self.open_upvals.last() {
             match u.state.get() {
                 UpState::Open(i) if i >= level => {
-                    u.state.set(UpState::Closed(self.stack[i]));
+                    let v = self.stack.get(i).copied().unwrap_or(Value::Nil);
+                    u.state.set(UpState::Closed(v));
                     self.open_upvals.pop();
                 }
                 _ => break,

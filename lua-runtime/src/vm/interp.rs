@@ -590,6 +590,16 @@ fn native_returned(st: &mut State, n: usize) -> LuaResult<Called> {
     finish_natives(st, top)
 }
 
+/// The value of the to-be-closed variable at stack `slot`, if the slot
+/// is still on the stack. Compiled code always leaves it there (a
+/// variable lives below the registers a call uses); a binary chunk can
+/// mark a register that a call then cuts off the stack (luac5.4.4 does,
+/// for a `break` out of a generic `for` whose body makes a closure): that
+/// value is gone, and nothing is closed for it.
+fn tbc_value(st: &State, slot: usize) -> Option<Value> {
+    st.th.stack.get(slot).copied()
+}
+
 /// Close upvalues and call pending `__close` handlers down to `level`.
 pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<()> {
     st.th.close_upvals(level);
@@ -605,7 +615,9 @@ pub fn close_all(st: &mut State, level: usize, err: Option<Value>) -> LuaResult<
             break;
         }
         st.th.tbc.pop();
-        let v = st.th.stack[slot];
+        let Some(v) = tbc_value(st, slot) else {
+            continue;
+        };
         let h = st.get_tm(v, Tm::Close);
         // A metamethod removed since the variable was declared fails as a
         // call of nil.
@@ -643,11 +655,15 @@ pub fn close_frame(
     // One handler per call: it runs as a step of the loop (a native one,
     // e.g. `coroutine.yield`, at once, or it yields), and the instruction
     // runs again when the frame resumes, to close what is left.
-    let Some(&slot) = st.th.tbc.last().filter(|&&s| s >= level) else {
-        return Ok(true);
+    let v = loop {
+        let Some(&slot) = st.th.tbc.last().filter(|&&s| s >= level) else {
+            return Ok(true);
+        };
+        st.th.tbc.pop();
+        if let Some(v) = tbc_value(st, slot) {
+            break v;
+        }
     };
-    st.th.tbc.pop();
-    let v = st.th.stack[slot];
     let h = st.get_tm(v, Tm::Close);
     st.check_tm_callable(h, Tm::Close)?;
     let call = match ret {
@@ -803,7 +819,9 @@ fn close_step(st: &mut State, i: usize) -> LuaResult<Called> {
     st.th.close_upvals(level);
     while let Some(&slot) = st.th.tbc.last().filter(|&&s| s >= level) {
         st.th.tbc.pop();
-        let v = st.th.stack[slot];
+        let Some(v) = tbc_value(st, slot) else {
+            continue;
+        };
         let ev = st.th.stack[pf.func + 1];
         let h = st.get_tm(v, Tm::Close);
         let func = st.th.stack.len();
