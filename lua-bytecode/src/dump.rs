@@ -469,16 +469,7 @@ impl Writer {
                 self.uvar(offset as u64);
             }
             Jmp { target } => self.uvar(target as u64),
-            JTruthy { .. }
-            | JEq { .. }
-            | JLt { .. }
-            | JLe { .. }
-            | JEqK { .. }
-            | JEqI { .. }
-            | JLtI { .. }
-            | JLeI { .. }
-            | JGtI { .. }
-            | JGeI { .. } => {
+            crate::cond_jumps!() => {
                 let (test, _, target) = op.as_cond_jump().expect("a conditional jump");
                 self.test(&test);
                 self.uvar(target as u64);
@@ -587,16 +578,7 @@ pub(crate) fn opcode(op: &Op) -> u8 {
         Closure { .. } => 58,
         SetList { .. } => 59,
         Jmp { .. } => 60,
-        JTruthy { .. }
-        | JEq { .. }
-        | JLt { .. }
-        | JLe { .. }
-        | JEqK { .. }
-        | JEqI { .. }
-        | JLtI { .. }
-        | JLeI { .. }
-        | JGtI { .. }
-        | JGeI { .. } => match op.as_cond_jump() {
+        crate::cond_jumps!() => match op.as_cond_jump() {
             Some((_, true, _)) => 61,
             _ => 62,
         },

@@ -471,16 +471,7 @@ fn describe(op: &Op, p: &Proto) -> (&'static str, String, String) {
             ("SETLIST", format!("R{table} {} {offset}", count(n)), none())
         }
         Jmp { target } => ("JMP", format!("{target}"), format!("to {target}")),
-        JTruthy { .. }
-        | JEq { .. }
-        | JLt { .. }
-        | JLe { .. }
-        | JEqK { .. }
-        | JEqI { .. }
-        | JLtI { .. }
-        | JLeI { .. }
-        | JGtI { .. }
-        | JGeI { .. } => {
+        crate::cond_jumps!() => {
             let (test, when, target) = op.as_cond_jump().expect("a conditional jump");
             (
                 if when { "JUMPIF" } else { "JUMPIFNOT" },

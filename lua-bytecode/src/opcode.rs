@@ -323,6 +323,25 @@ pub enum Op {
     TForLoop { base: Reg, target: u32 },
 }
 
+/// The pattern of every flat conditional jump (`JTruthy` ... `JGeI`), for
+/// `match` arms that treat them alike (their fields are
+/// [`Op::as_cond_jump`]'s).
+#[macro_export]
+macro_rules! cond_jumps {
+    () => {
+        $crate::Op::JTruthy { .. }
+            | $crate::Op::JEq { .. }
+            | $crate::Op::JLt { .. }
+            | $crate::Op::JLe { .. }
+            | $crate::Op::JEqK { .. }
+            | $crate::Op::JEqI { .. }
+            | $crate::Op::JLtI { .. }
+            | $crate::Op::JLeI { .. }
+            | $crate::Op::JGtI { .. }
+            | $crate::Op::JGeI { .. }
+    };
+}
+
 impl Op {
     /// The target of a flat-only jump (`Jmp`, the conditional jumps and
     /// the loops' instructions), to patch.
@@ -587,16 +606,7 @@ impl Op {
                 }
             }
             Jmp { .. } => return None,
-            JTruthy { .. }
-            | JEq { .. }
-            | JLt { .. }
-            | JLe { .. }
-            | JEqK { .. }
-            | JEqI { .. }
-            | JLtI { .. }
-            | JLeI { .. }
-            | JGtI { .. }
-            | JGeI { .. } => return self.as_cond_jump().map(|(t, ..)| t.max_register()),
+            crate::cond_jumps!() => return self.as_cond_jump().map(|(t, ..)| t.max_register()),
             ForPrep { base, .. } | ForLoop { base, .. } => r(*base) + 3,
             TForPrep { base, .. } => r(*base) + 3,
             TForCall { base, nvars } => (r(*base) + 6).max(r(*base) + 3 + *nvars as u32),

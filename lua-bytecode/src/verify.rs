@@ -786,16 +786,7 @@ impl<'a> Checker<'a> {
                 Ok(())
             }
             Jmp { .. }
-            | JTruthy { .. }
-            | JEq { .. }
-            | JLt { .. }
-            | JLe { .. }
-            | JEqK { .. }
-            | JEqI { .. }
-            | JLtI { .. }
-            | JLeI { .. }
-            | JGtI { .. }
-            | JGeI { .. }
+            | crate::cond_jumps!()
             | ForPrep { .. }
             | ForLoop { .. }
             | TForPrep { .. }

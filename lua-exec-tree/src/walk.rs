@@ -463,16 +463,7 @@ fn run_in<const HOOKS: bool>(
                         }
                         lua_runtime::vm_instructions!(match op with (st, cl, k, base, maxr, fi, top, HOOKS) {
                             Op::Jmp { .. }
-                            | Op::JTruthy { .. }
-                            | Op::JEq { .. }
-                            | Op::JLt { .. }
-                            | Op::JLe { .. }
-                            | Op::JEqK { .. }
-                            | Op::JEqI { .. }
-                            | Op::JLtI { .. }
-                            | Op::JLeI { .. }
-                            | Op::JGtI { .. }
-                            | Op::JGeI { .. }
+                            | lua_bytecode::cond_jumps!()
                             | Op::ForPrep { .. }
                             | Op::ForLoop { .. }
                             | Op::TForPrep { .. }
