@@ -359,6 +359,11 @@ impl Writer {
     fn op(&mut self, op: &Op) {
         use Op::*;
         self.u8(opcode(op));
+        if let Some((test, _, target)) = op.as_cond_jump() {
+            self.test(&test);
+            self.uvar(target as u64);
+            return;
+        }
         match *op {
             Move { dst, src } => self.out.extend_from_slice(&[dst, src]),
             LoadI { dst, value } | LoadF { dst, value } => {
@@ -469,11 +474,8 @@ impl Writer {
                 self.uvar(offset as u64);
             }
             Jmp { target } => self.uvar(target as u64),
-            crate::cond_jumps!() => {
-                let (test, _, target) = op.as_cond_jump().expect("a conditional jump");
-                self.test(&test);
-                self.uvar(target as u64);
-            }
+            // Written above, from `as_cond_jump`.
+            crate::cond_jumps!() => {}
             ForPrep { base, target }
             | ForLoop { base, target }
             | TForPrep { base, target }

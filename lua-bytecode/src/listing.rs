@@ -342,6 +342,13 @@ fn test_str(t: &Test, p: &Proto) -> String {
 /// (name, operands, comment) of one instruction.
 fn describe(op: &Op, p: &Proto) -> (&'static str, String, String) {
     use Op::*;
+    if let Some((test, when, target)) = op.as_cond_jump() {
+        return (
+            if when { "JUMPIF" } else { "JUMPIFNOT" },
+            format!("{} {target}", test_str(&test, p)),
+            format!("to {target}"),
+        );
+    }
     let none = String::new;
     let k = |k: u32| k_str(p, k);
     let up = |u: u8| {
@@ -471,14 +478,8 @@ fn describe(op: &Op, p: &Proto) -> (&'static str, String, String) {
             ("SETLIST", format!("R{table} {} {offset}", count(n)), none())
         }
         Jmp { target } => ("JMP", format!("{target}"), format!("to {target}")),
-        crate::cond_jumps!() => {
-            let (test, when, target) = op.as_cond_jump().expect("a conditional jump");
-            (
-                if when { "JUMPIF" } else { "JUMPIFNOT" },
-                format!("{} {target}", test_str(&test, p)),
-                format!("to {target}"),
-            )
-        }
+        // Described above, from `as_cond_jump`.
+        crate::cond_jumps!() => ("", none(), none()),
         ForPrep { base, target } => (
             "FORPREP",
             format!("R{base} {target}"),

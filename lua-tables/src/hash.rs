@@ -359,18 +359,29 @@ impl<V: TableValue> HashPart<V> {
                 None => false,
             };
         }
+        match self.identity_node_mut(key) {
+            Some(n) => {
+                n.set_val(value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The node holding `key` (live or dead), a key compared by identity
+    /// (`key_eq_is_identity`), found by its parts alone: the probe of the
+    /// field stores.
+    #[inline(always)]
+    fn identity_node_mut(&mut self, key: &V) -> Option<&mut Node<V>> {
         let (tag, bits) = key.key_parts();
         let mut i = self.other_position(key);
         loop {
-            let Some(n) = self.nodes.get_mut(i) else {
-                return false;
-            };
+            let n = self.nodes.get(i)?;
             if n.has_parts(tag, bits) {
-                n.set_val(value);
-                return true;
+                return self.nodes.get_mut(i);
             }
             if n.next == 0 {
-                return false;
+                return None;
             }
             i = i.wrapping_add_signed(n.next as isize);
         }
@@ -386,23 +397,12 @@ impl<V: TableValue> HashPart<V> {
         if !key.key_eq_is_identity() {
             return false;
         }
-        let (tag, bits) = key.key_parts();
-        let mut i = self.other_position(key);
-        loop {
-            let Some(n) = self.nodes.get_mut(i) else {
-                return false;
-            };
-            if n.has_parts(tag, bits) {
-                if n.val_tag == V::KEY_TAG_NIL {
-                    return false;
-                }
+        match self.identity_node_mut(key) {
+            Some(n) if n.val_tag != V::KEY_TAG_NIL => {
                 n.set_val(value);
-                return true;
+                true
             }
-            if n.next == 0 {
-                return false;
-            }
-            i = i.wrapping_add_signed(n.next as isize);
+            _ => false,
         }
     }
 

@@ -1100,10 +1100,7 @@ impl<'a> Compiler<'a> {
             pc,
         };
         self.open_block();
-        let mut e2 = self.expr(rhs)?;
-        self.free_exp(&e2);
-        self.discharge_to(&mut e2, r, rhs.line);
-        self.fs().freereg = r as u32 + 1;
+        self.value_into(rhs, r)?;
         let then_ = self.close_block();
         self.push_node(Node::If(Box::new(If {
             cond,
@@ -1128,21 +1125,28 @@ impl<'a> Compiler<'a> {
         let r = self.fsr().freereg as Reg;
         self.reserve(1, line)?;
         let cond = self.cond(lhs)?;
-        let is_and = op == BinOp::And;
-        self.open_block();
-        if is_and {
-            self.value_into(rhs, r)?;
+        if op == BinOp::And {
+            self.cond_into(cond, r, Fill::Value(rhs), Fill::Bool(false), line)
         } else {
-            self.emit(Op::LoadTrue { dst: r }, line);
+            self.cond_into(cond, r, Fill::Bool(true), Fill::Value(rhs), line)
         }
+    }
+
+    /// `if cond then r := then_ else r := else_ end`, `r` reserved.
+    fn cond_into(
+        &mut self,
+        cond: Cond,
+        r: Reg,
+        then_: Fill<'a>,
+        else_: Fill<'a>,
+        line: u32,
+    ) -> CResult<Exp<'a>> {
+        self.open_block();
+        self.fill(then_, r, line)?;
         let then_ = self.close_block();
         let jump_pc = self.count_jump(line);
         self.open_block();
-        if is_and {
-            self.emit(Op::LoadFalse { dst: r }, line);
-        } else {
-            self.value_into(rhs, r)?;
-        }
+        self.fill(else_, r, line)?;
         let else_ = self.close_block();
         self.push_node(Node::If(Box::new(If {
             cond,
@@ -1151,6 +1155,15 @@ impl<'a> Compiler<'a> {
             jump_pc,
         })));
         Ok(Exp::new(ExpKind::NonReloc(r)))
+    }
+
+    fn fill(&mut self, f: Fill<'a>, r: Reg, line: u32) -> CResult<()> {
+        match f {
+            Fill::Bool(true) => self.emit(Op::LoadTrue { dst: r }, line),
+            Fill::Bool(false) => self.emit(Op::LoadFalse { dst: r }, line),
+            Fill::Value(e) => return self.value_into(e, r),
+        };
+        Ok(())
     }
 
     /// `a and b or c` as a value, `a` a condition and `b` code without
@@ -1204,20 +1217,7 @@ impl<'a> Compiler<'a> {
     fn cond_value(&mut self, cond: Cond, line: u32) -> CResult<Exp<'a>> {
         let r = self.fsr().freereg as Reg;
         self.reserve(1, line)?;
-        self.open_block();
-        self.emit(Op::LoadTrue { dst: r }, line);
-        let then_ = self.close_block();
-        let jump_pc = self.count_jump(line);
-        self.open_block();
-        self.emit(Op::LoadFalse { dst: r }, line);
-        let else_ = self.close_block();
-        self.push_node(Node::If(Box::new(If {
-            cond,
-            then_,
-            else_,
-            jump_pc,
-        })));
-        Ok(Exp::new(ExpKind::NonReloc(r)))
+        self.cond_into(cond, r, Fill::Bool(true), Fill::Bool(false), line)
     }
 
     // ---- conditions ---------------------------------------------------
@@ -1418,6 +1418,12 @@ pub(crate) fn negate(c: Cond) -> Cond {
         Cond::And(a, b, n) => Cond::Or(Box::new(negate(*a)), Box::new(negate(*b)), n),
         Cond::Or(a, b, n) => Cond::And(Box::new(negate(*a)), Box::new(negate(*b)), n),
     }
+}
+
+/// What one branch of [`Compiler::cond_into`] puts in the register.
+enum Fill<'a> {
+    Bool(bool),
+    Value(&'a Expr<'a>),
 }
 
 /// Whether `e` compiles to plain instructions, with no jump (no `and`,
