@@ -39,23 +39,31 @@ use mimalloc::MiMalloc;
 // it.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 /// mimalloc is set up on its first use, which comes before `main` (the
 /// Rust runtime allocates first): there is no earlier place to do it.
 static CONFIGURED: AtomicBool = AtomicBool::new(false);
 
-/// Commit arena memory as it is used rather than up front, so a small
-/// script's peak RSS stays near lua5.4's; and never purge (hand emptied
-/// pages back to the system): the memory stays with the process for the
-/// next allocations, as most of what glibc's malloc frees does. Purging
-/// makes the collector's pauses unsteady: a sweep step that empties many
-/// pages pays for a burst of `madvise` calls (docs/PERFORMANCE.md).
+/// No transparent huge pages: a huge page is 2 MiB of RSS for the first
+/// byte touched (an empty script would peak at 8 MB), and on this kind of
+/// VM their faults are sometimes far slower than 4 KiB ones. Without them,
+/// the arena can be committed up front: on Linux that only maps it
+/// readable and writable (pages still cost nothing until touched), and it
+/// saves the `mprotect` call, and the split of the mapping, that
+/// committing 64 KiB at a time costs for every new page of blocks (about
+/// 30 in an empty run). And never purge (hand emptied pages back to the
+/// system): the memory stays with the process for the next allocations,
+/// as most of what glibc's malloc frees does. Purging makes the
+/// collector's pauses unsteady: a sweep step that empties many pages pays
+/// for a burst of `madvise` calls (docs/PERFORMANCE.md).
 #[cold]
 fn configure() {
     // SAFETY: plain option setters; before mimalloc's first allocation,
     // so its arena is made with the options.
     unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 1);
         libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
     }
     CONFIGURED.store(true, Ordering::Relaxed);

@@ -49,8 +49,22 @@ fn progname(argv: &[OsString]) -> String {
 }
 
 /// Runs `luna` with `argv` (including the program name) and returns the
-/// process exit status.
+/// process exit status. The interpreter runs on a thread of its own with
+/// a large stack; the process's `main` calls [`run_as_main`] instead.
 pub fn run(argv: Vec<OsString>) -> i32 {
+    run_with(argv, false)
+}
+
+/// [`run`] for the process's main thread: the interpreter runs on the
+/// calling thread when the main thread's stack may grow far enough
+/// (`runner::main_stack_suffices`), which saves starting a thread (a
+/// sixth of an empty script's run time). Call it only from the main
+/// thread: other threads' stacks do not grow to `RLIMIT_STACK`.
+pub fn run_as_main(argv: Vec<OsString>) -> i32 {
+    run_with(argv, true)
+}
+
+fn run_with(argv: Vec<OsString>, main_thread: bool) -> i32 {
     let rest = if argv.is_empty() {
         &argv[..]
     } else {
@@ -88,7 +102,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
     if let Some(form) = opts.list {
         return list::list_files(&files(), form);
     }
-    runner::run_options(opts, argv, progname)
+    runner::run_options(opts, argv, progname, main_thread)
 }
 
 /// lua.c's usage text, word for word, with `progname`.

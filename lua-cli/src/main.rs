@@ -1,5 +1,5 @@
 //! `luna`: the command-line interpreter. All the work is in the library
-//! ([`lua_cli::run`]) so that tests can run the CLI in-process.
+//! ([`lua_cli::run_as_main`]) so that tests can run the CLI in-process.
 
 #[cfg(feature = "mimalloc")]
 mod alloc;
@@ -9,6 +9,6 @@ mod alloc;
 static GLOBAL: alloc::SplitAlloc = alloc::SplitAlloc;
 
 fn main() {
-    let code = lua_cli::run(std::env::args_os().collect());
+    let code = lua_cli::run_as_main(std::env::args_os().collect());
     std::process::exit(code);
 }

@@ -17,6 +17,36 @@ use crate::{interrupt, repl};
 /// Rust stack (up to the C-call limit), give them room.
 const STACK_SIZE: usize = 256 << 20;
 
+/// The main thread's stack limit under which the interpreter gets its own
+/// thread. At the C-call limit (`MAX_C_CALLS` levels of natives and
+/// metamethods calling Lua) an optimised build uses about 2 MiB of Rust
+/// stack; the parser and the compiler grow their stack on demand
+/// (`stacker`). 8 MiB is the usual default limit, four times that.
+const MAIN_STACK_NEED: u64 = 8 << 20;
+
+/// Whether the interpreter can run on the process's main thread: an
+/// optimised build (unoptimised frames are many times larger) whose stack
+/// limit is at least [`MAIN_STACK_NEED`].
+fn main_stack_suffices() -> bool {
+    if cfg!(debug_assertions) {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        let mut rl = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `getrlimit` only writes the struct it is given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) } != 0 {
+            return false;
+        }
+        rl.rlim_cur == libc::RLIM_INFINITY || rl.rlim_cur >= MAIN_STACK_NEED
+    }
+    #[cfg(not(unix))]
+    false
+}
+
 /// What `-v` prints (lua.c prints `LUA_COPYRIGHT`).
 pub fn version_line() -> String {
     format!("luna {} (Lua 5.4)", env!("CARGO_PKG_VERSION"))
@@ -43,7 +73,12 @@ fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
 }
 
 /// Run everything the options ask for; returns the exit status.
-pub fn run_options(opts: Options, argv: Vec<OsString>, progname: String) -> i32 {
+/// `main_thread`: the caller is the process's main thread, whose stack
+/// the interpreter may use if it is big enough.
+pub fn run_options(opts: Options, argv: Vec<OsString>, progname: String, main_thread: bool) -> i32 {
+    if main_thread && main_stack_suffices() {
+        return run_inner(&opts, &argv, &progname);
+    }
     let h = std::thread::Builder::new()
         .stack_size(STACK_SIZE)
         .spawn(move || run_inner(&opts, &argv, &progname));
