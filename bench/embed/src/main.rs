@@ -1,4 +1,5 @@
-//! luna vs mlua (vendored Lua 5.4) on the embedding API's hot paths. Prints
+//! luna vs mlua (vendored Lua 5.4) on the embedding API's hot paths and on
+//! creating a state. Prints
 //! the best of several runs of each case and the ratio luna / mlua (below
 //! 1: luna is faster).
 
@@ -8,6 +9,7 @@ const CALLS: i64 = 1_000_000;
 const FIELDS: usize = 1_000;
 const TABLE_ROUNDS: usize = 1_000;
 const RUNS: usize = 5;
+const STATES: usize = 2_000;
 
 fn best(mut f: impl FnMut()) -> Duration {
     (0..RUNS)
@@ -27,6 +29,15 @@ const MAKE_FIELDS: &str = "function(n) local t = {} for i = 1, n do t['k' .. i] 
 mod luna_side {
     use super::*;
     use std::collections::HashMap;
+
+    /// A state with every standard library, created and dropped.
+    pub fn new_state() -> Duration {
+        best(|| {
+            for _ in 0..STATES {
+                drop(std::hint::black_box(luna::Lua::new()));
+            }
+        })
+    }
 
     pub fn rust_from_lua() -> Duration {
         let lua = luna::Lua::new();
@@ -70,6 +81,17 @@ mod mlua_side {
     use super::*;
     use std::collections::HashMap;
 
+    /// `luaL_newstate` + `luaL_openlibs` (every library, `debug` too, as
+    /// `luna::Lua::new` opens them) and `lua_close`.
+    pub fn new_state() -> Duration {
+        best(|| {
+            for _ in 0..STATES {
+                // SAFETY: the `debug` library is opened, nothing else.
+                drop(std::hint::black_box(unsafe { mlua::Lua::unsafe_new() }));
+            }
+        })
+    }
+
     pub fn rust_from_lua() -> Duration {
         let lua = mlua::Lua::new();
         let add = lua.create_function(|_, (a, b): (i64, i64)| Ok(a + b)).unwrap();
@@ -107,7 +129,7 @@ mod mlua_side {
 }
 
 fn main() {
-    let cases: [(&str, fn() -> Duration, fn() -> Duration); 3] = [
+    let cases: [(&str, fn() -> Duration, fn() -> Duration); 4] = [
         ("call a Rust function from Lua x1M", luna_side::rust_from_lua, mlua_side::rust_from_lua),
         ("call a Lua function from Rust x1M", luna_side::lua_from_rust, mlua_side::lua_from_rust),
         (
@@ -115,6 +137,7 @@ fn main() {
             luna_side::table_across,
             mlua_side::table_across,
         ),
+        ("create and close a state x2000", luna_side::new_state, mlua_side::new_state),
     ];
     println!("{:<48} {:>10} {:>10} {:>11}", "case", "luna", "mlua", "luna/mlua");
     // An argument selects cases by substring (for profiling one).
