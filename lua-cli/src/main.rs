@@ -1,5 +1,6 @@
 //! `luna`: the command-line interpreter. All the work is in the library
-//! ([`lua_cli::run_as_main`]) so that tests can run the CLI in-process.
+//! ([`lua_cli::run`]; [`lua_cli::run_as_main`] from here, the main thread)
+//! so that tests can run the CLI in-process.
 
 #[cfg(feature = "mimalloc")]
 mod alloc;

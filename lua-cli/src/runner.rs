@@ -76,13 +76,19 @@ fn choose_executor(opts: &Options) -> Result<Rc<dyn Executor>, String> {
 /// `main_thread`: the caller is the process's main thread, whose stack
 /// the interpreter may use if it is big enough.
 pub fn run_options(opts: Options, argv: Vec<OsString>, progname: String, main_thread: bool) -> i32 {
-    if main_thread && main_stack_suffices() {
-        return run_inner(&opts, &argv, &progname);
-    }
-    let h = std::thread::Builder::new()
-        .stack_size(STACK_SIZE)
-        .spawn(move || run_inner(&opts, &argv, &progname));
-    match h.map(|h| h.join()) {
+    // A panic is reported as the thread's would be (the hook has printed
+    // it): as an internal error.
+    let h = if main_thread && main_stack_suffices() {
+        Ok(std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+            || run_inner(&opts, &argv, &progname),
+        )))
+    } else {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn(move || run_inner(&opts, &argv, &progname))
+            .map(|h| h.join())
+    };
+    match h {
         Ok(Ok(code)) => code,
         _ => {
             let _ = writeln!(std::io::stderr(), "{}: internal error", crate::PROGNAME);
