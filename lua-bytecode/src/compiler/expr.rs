@@ -1099,16 +1099,7 @@ impl<'a> Compiler<'a> {
             negate: op == BinOp::Or,
             pc,
         };
-        self.open_block();
-        self.value_into(rhs, r)?;
-        let then_ = self.close_block();
-        self.push_node(Node::If(Box::new(If {
-            cond,
-            then_,
-            else_: Block::default(),
-            jump_pc: 0,
-        })));
-        Ok(Exp::new(ExpKind::NonReloc(r)))
+        self.value_if(cond, rhs, r)
     }
 
     /// `a and b` / `a or b` as a value where `a` is a condition (a
@@ -1191,9 +1182,13 @@ impl<'a> Compiler<'a> {
             negate: false,
             pc,
         };
-        let cond = negate(Cond::and(ca, cb));
+        self.value_if(negate(Cond::and(ca, cb)), c, r)
+    }
+
+    /// `if cond then r := e end`, `r` reserved.
+    fn value_if(&mut self, cond: Cond, e: &'a Expr<'a>, r: Reg) -> CResult<Exp<'a>> {
         self.open_block();
-        self.value_into(c, r)?;
+        self.value_into(e, r)?;
         let then_ = self.close_block();
         self.push_node(Node::If(Box::new(If {
             cond,
