@@ -76,8 +76,9 @@ pub fn sub_imm_fast(x: &Value, imm: i16) -> Option<Value> {
     arith_fast(ArithOp::Add, x, &Value::Int(-i64::from(imm)))
 }
 
-#[cold]
-#[inline(never)]
+/// Arithmetic through metamethods and coercions, its operands as
+/// [`Words`].
+#[inline(always)]
 pub fn arith_slow(
     st: &mut State,
     op: ArithOp,
@@ -86,17 +87,59 @@ pub fn arith_slow(
     ia: VarInfo,
     ib: VarInfo,
 ) -> LuaResult<Step> {
+    arith_slow_words(st, op, a.to_words(), b.to_words(), ia, ib)
+}
+
+#[cold]
+#[inline(never)]
+fn arith_slow_words(
+    st: &mut State,
+    op: ArithOp,
+    a: Words,
+    b: Words,
+    ia: VarInfo,
+    ib: VarInfo,
+) -> LuaResult<Step> {
+    // SAFETY: `arith_slow` split live values.
+    let (a, b) = unsafe { (from_words(a), from_words(b)) };
     st.arith_step(op, a, b, ia, ib)
 }
 
-#[cold]
-#[inline(never)]
+/// The full `t[key]` (metamethods, errors). Its operands cross the call
+/// as words, in registers (see [`Words`]).
+#[inline(always)]
 pub fn index_slow(st: &mut State, t: Value, key: Value, info: VarInfo) -> LuaResult<Step> {
-    st.index_step(t, key, info)
+    index_slow_words(st, t.to_words(), key.to_words(), info)
 }
 
 #[cold]
 #[inline(never)]
+fn index_slow_words(st: &mut State, t: Words, key: Words, info: VarInfo) -> LuaResult<Step> {
+    // SAFETY: `index_slow` split live values.
+    let (t, key) = unsafe { (from_words(t), from_words(key)) };
+    st.index_step(t, key, info)
+}
+
+/// A value's two words, as an out-of-line helper's argument: a `Value`
+/// argument is passed by reference to a copy on the stack, and with the
+/// slow paths of an instruction sharing that copy, LLVM stored the
+/// operands to it on the fast path too (`perf annotate` of `GETTABLE`:
+/// four stores per instruction). Two words travel in registers.
+pub type Words = (u64, Payload);
+
+/// The value of [`Words`] made by [`Value::to_words`].
+///
+/// # Safety
+/// As [`Value::from_words`].
+#[inline(always)]
+unsafe fn from_words((tag, payload): Words) -> Value {
+    // SAFETY: the caller's contract.
+    unsafe { Value::from_words(tag, payload) }
+}
+
+/// The full `t[key] = v` (metamethods, errors), its operands as
+/// [`Words`].
+#[inline(always)]
 pub fn set_index_slow(
     st: &mut State,
     t: Value,
@@ -104,6 +147,20 @@ pub fn set_index_slow(
     v: Value,
     info: VarInfo,
 ) -> LuaResult<Step> {
+    set_index_slow_words(st, t.to_words(), key.to_words(), v.to_words(), info)
+}
+
+#[cold]
+#[inline(never)]
+fn set_index_slow_words(
+    st: &mut State,
+    t: Words,
+    key: Words,
+    v: Words,
+    info: VarInfo,
+) -> LuaResult<Step> {
+    // SAFETY: `set_index_slow` split live values.
+    let (t, key, v) = unsafe { (from_words(t), from_words(key), from_words(v)) };
     st.set_index_step(t, key, v, info)
 }
 
@@ -139,8 +196,15 @@ pub fn maybe_value((tag, payload): MaybeWords) -> Option<Value> {
 /// [`CLASS_DEPTH`]. Raw lookups have no side effects, so the full path may
 /// start over from `t`. Out of line: the executors' inline lookup stays as
 /// small as a plain table's.
-#[inline(never)]
+#[inline(always)]
 pub fn index_class(st: &State, t: Value, key: Value) -> MaybeWords {
+    index_class_words(st, t.to_words(), key.to_words())
+}
+
+#[inline(never)]
+fn index_class_words(st: &State, t: Words, key: Words) -> MaybeWords {
+    // SAFETY: `index_class` split live values.
+    let (t, key) = unsafe { (from_words(t), from_words(key)) };
     const MISS: MaybeWords = (NO_VALUE, Payload::uninit());
     let Value::Table(mut tab) = t else {
         return MISS;
@@ -167,8 +231,17 @@ pub fn raw_get(tab: Gc<Table>, key: Value) -> Value {
     match key {
         Value::Int(i) => tab.get_int(i),
         Value::Str(_) => tab.get_str(key),
-        _ => tab.get(key),
+        // SAFETY: `get_words` returns the words of a live value.
+        _ => unsafe { from_words(get_words(tab, key.to_words())) },
     }
+}
+
+/// Raw `tab[key]` for the other key types, out of line, its key and
+/// result as [`Words`].
+#[inline(never)]
+fn get_words(tab: Gc<Table>, key: Words) -> Words {
+    // SAFETY: `raw_get` split a live value.
+    tab.get(unsafe { from_words(key) }).to_words()
 }
 
 /// The raw store when `t` is a table without a metatable, or when the key
