@@ -169,13 +169,12 @@ fn set_index_slow_words(
 /// and raises its error). Class hierarchies are a few levels deep.
 const CLASS_DEPTH: usize = 16;
 
-/// A value as its two words ([`Value::to_words`]), or none when the tag
-/// word is [`NO_VALUE`]: how an out-of-line lookup hands back a value that
-/// may be missing. The two words come back in two registers; an
-/// `Option<Value>` came back through memory, and reading it whole waited
-/// for the two 8-byte stores that wrote it (docs/PERFORMANCE.md, "Store
-/// forwarding").
-pub type MaybeWords = (u64, Payload);
+/// A value as its [`Words`], or none when the tag word is [`NO_VALUE`]:
+/// how an out-of-line lookup hands back a value that may be missing. The
+/// two words come back in two registers; an `Option<Value>` came back
+/// through memory, and reading it whole waited for the two 8-byte stores
+/// that wrote it (docs/PERFORMANCE.md, "Store forwarding").
+pub type MaybeWords = Words;
 
 /// The tag word of a missing [`MaybeWords`] (no `Value` has this tag).
 pub const NO_VALUE: u64 = u64::MAX;
