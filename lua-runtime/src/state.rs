@@ -14,7 +14,7 @@ use crate::error::{LuaError, LuaResult};
 use crate::gc::{Gc, Heap, Tracer};
 use crate::object::string::LuaStr;
 use crate::object::{
-    Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpState,
+    Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table,
     UpVal,
 };
 use crate::object::{Thread, ThreadStatus, UserData};
@@ -371,14 +371,6 @@ impl State {
         }))
     }
 
-    pub fn new_upval(&mut self, st: UpState) -> Gc<UpVal> {
-        let owner = self.current;
-        self.heap.alloc(UpVal {
-            state: std::cell::Cell::new(st),
-            owner,
-        })
-    }
-
     pub fn new_closure(
         &mut self,
         p: Rc<FnProto>,
@@ -387,61 +379,45 @@ impl State {
         self.heap.alloc(LuaClosure::new(p, upvals, self.flat_code))
     }
 
+    /// A closed upvalue holding `v`.
+    pub fn new_closed_upval(&mut self, v: Value) -> Gc<UpVal> {
+        let u = self.heap.alloc(UpVal::unplaced(self.current));
+        u.close_with(v);
+        u
+    }
+
     /// Find or create the open upvalue for stack slot `idx`.
     pub fn find_upval(&mut self, idx: usize) -> Gc<UpVal> {
-        let list = &self.th.open_upvals;
+        let list = &self.th.stack.open_upvals;
         let mut pos = list.len();
         while pos > 0 {
             let u = list[pos - 1];
-            match u.state.get() {
-                UpState::Open(i) if i == idx => return u,
-                UpState::Open(i) if i < idx => break,
+            match u.open_index() {
+                i if i == idx => return u,
+                i if i < idx => break,
                 _ => pos -= 1,
             }
         }
-        let u = self.new_upval(UpState::Open(idx));
-        self.th.open_upvals.insert(pos, u);
+        let u = self.heap.alloc(UpVal::unplaced(self.current));
+        u.open_at(idx, self.th.stack.slot_ptr(idx));
+        self.th.stack.open_upvals.insert(pos, u);
         u
     }
 
     /// Read an upvalue's current value.
-    ///
-    /// An open upvalue's slot is on the stack, except when a binary chunk
-    /// captured a register above the ones a later call uses (compiled code
-    /// never does) and a native run in place cut it off: it reads as nil
-    /// then, and a write to it is lost.
     #[inline(always)]
     pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
-        // Word by word, in place: the variable was usually written that
-        // way (the `value` module's docs).
-        let slot = |stack: &[Value], i: usize| stack.get(i).map_or(Value::Nil, Value::load);
-        // SAFETY: a short-lived shared reference into the cell, which
-        // hands out no other reference and is not written meanwhile.
-        match unsafe { &*u.state.as_ptr() } {
-            &UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => slot(&self.th.stack, i),
-            &UpState::Open(i) => slot(&u.owner.saved.borrow().stack, i),
-            UpState::Closed(v) => Value::load(v),
-        }
+        u.get()
     }
 
+    /// Write an upvalue (with the collector's barrier when it is closed:
+    /// an open one's value is on a stack, which is traced again at the
+    /// end of every cycle).
     #[inline(always)]
     pub fn upval_set(&mut self, u: Gc<UpVal>, v: Value) {
-        let set = |stack: &mut [Value], i: usize| {
-            if let Some(s) = stack.get_mut(i) {
-                Value::store(s, v);
-            }
-        };
-        // SAFETY: a short-lived exclusive reference into the cell, which
-        // hands out no other reference.
-        match unsafe { &mut *u.state.as_ptr() } {
-            &mut UpState::Open(i) if Gc::ptr_eq(u.owner, self.current) => {
-                set(&mut self.th.stack, i)
-            }
-            &mut UpState::Open(i) => set(&mut u.owner.saved.borrow_mut().stack, i),
-            UpState::Closed(slot) => {
-                Value::store(slot, v);
-                self.heap.barrier(u, v);
-            }
+        u.set_raw(v);
+        if !u.is_open() {
+            self.heap.barrier(u, v);
         }
     }
 
@@ -758,7 +734,7 @@ impl State {
         let mut ups = Vec::with_capacity(nup);
         for i in 0..nup {
             let v = if i == 0 { env } else { Value::Nil };
-            ups.push(Cell::new(self.new_upval(UpState::Closed(v))));
+            ups.push(Cell::new(self.new_closed_upval(v)));
         }
         let c = self.new_closure(fp, ups.into_boxed_slice());
         Ok(Value::LuaFn(c))
@@ -1430,5 +1406,38 @@ mod tests {
         st.th.close_upvals(0);
         st.th.stack[0] = Value::Nil;
         assert!(matches!(st.upval_get(u), Value::Int(8)));
+    }
+
+    #[test]
+    fn open_upvalues_follow_a_moved_stack() {
+        let mut st = state();
+        st.th.stack.push(Value::Int(1));
+        st.th.stack.push(Value::Int(2));
+        let (a, b) = (st.find_upval(0), st.find_upval(1));
+        let old = st.th.stack.as_ptr();
+        for i in 0..10_000 {
+            st.th.stack.push(Value::Int(i));
+        }
+        assert!(!std::ptr::eq(old, st.th.stack.as_ptr()), "the buffer should have moved");
+        st.upval_set(b, Value::Int(20));
+        assert!(matches!(st.th.stack[1], Value::Int(20)));
+        st.th.stack[0] = Value::Int(10);
+        assert!(matches!(st.upval_get(a), Value::Int(10)));
+    }
+
+    #[test]
+    fn an_open_slot_above_the_length_stays_alive() {
+        let mut st = state();
+        st.th.stack.push(Value::Nil);
+        let u = st.find_upval(0);
+        let s = st.new_str(b"kept by the open upvalue only");
+        st.upval_set(u, Value::Str(s));
+        st.th.stack.truncate(0);
+        st.full_gc();
+        st.th.stack.reserve(100_000);
+        match st.upval_get(u) {
+            Value::Str(s) => assert_eq!(s.as_bytes(), b"kept by the open upvalue only"),
+            v => panic!("{v:?}"),
+        }
     }
 }

@@ -201,8 +201,9 @@ impl Heap {
             th.trace(t);
         }
         for i in 0..t.open_upvals.len() {
-            if let UpState::Closed(v) = t.open_upvals[i].state.get() {
-                t.mark_value(v);
+            let u = t.open_upvals[i];
+            if !u.is_open() {
+                t.mark_value(u.get());
             }
         }
         t.drain_all();

@@ -59,12 +59,12 @@ impl Heap {
         for &th in &self.old_threads {
             th.trace(t);
         }
-        self.old_open_upvals.retain(|u| match u.state.get() {
-            UpState::Closed(v) => {
-                t.mark_value(v);
-                false
+        self.old_open_upvals.retain(|u| {
+            if u.is_open() {
+                return true;
             }
-            UpState::Open(_) => true,
+            t.mark_value(u.get());
+            false
         });
         for h in self.remembered.drain(..) {
             // SAFETY: a remembered object is old, and old objects die only
@@ -99,7 +99,7 @@ impl Heap {
         self.old_open_upvals.extend(
             t.open_upvals
                 .iter()
-                .filter(|u| matches!(u.state.get(), UpState::Open(_))),
+                .filter(|u| u.is_open()),
         );
         self.tracer.reset();
         self.phase = Phase::Pause;

@@ -203,7 +203,7 @@ impl Tracer {
                             ptr: h.cast(),
                             _p: PhantomData,
                         };
-                        if matches!(u.state.get(), UpState::Open(_)) {
+                        if u.is_open() {
                             self.open_upvals.push(u);
                         }
                         trace_box::<UpVal>(h, self)

@@ -128,7 +128,7 @@ use std::ptr::NonNull;
 use rustc_hash::FxHasher;
 
 use crate::object::string::LuaStr;
-use crate::object::{LuaClosure, NativeFunction, Table, Thread, UpState, UpVal, UserData};
+use crate::object::{LuaClosure, NativeFunction, Table, Thread, UpVal, UserData};
 use crate::value::Value;
 
 mod barrier;

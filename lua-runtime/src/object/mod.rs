@@ -2,7 +2,7 @@
 //! userdata and threads, and how the collector traces each.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::rc::Rc;
 
 use lua_bytecode::Proto;
@@ -326,29 +326,93 @@ impl GcObject for LuaClosure {
     }
 }
 
-/// Where an upvalue's variable lives.
-#[derive(Clone, Copy, Debug)]
-pub enum UpState {
-    /// Still on the running thread's stack, at this absolute index.
-    Open(usize),
-    /// The variable's block exited: the upvalue holds it.
-    Closed(Value),
+/// An upvalue: shared by every closure that captured the same variable.
+///
+/// While open, `v` points at the variable's slot on `owner`'s stack (the
+/// stack re-points it when its buffer moves: `vm::stack`); closing copies
+/// the slot into `closed` and points `v` there. So a read or a write is
+/// one pointer load and one access whichever state the upvalue is in.
+pub struct UpVal {
+    v: Cell<*mut Value>,
+    /// The slot's stack index while open.
+    index: Cell<usize>,
+    closed: UnsafeCell<Value>,
+    /// The thread whose stack holds the variable while the upvalue is open
+    /// (a closure may be called from another coroutine); marked so that
+    /// the stack outlives the pointer into it.
+    pub owner: Gc<Thread>,
 }
 
-/// An upvalue: shared by every closure that captured the same variable.
-pub struct UpVal {
-    pub state: Cell<UpState>,
-    /// The thread whose stack holds the variable while the upvalue is open
-    /// (a closure may be called from another coroutine).
-    pub owner: Gc<Thread>,
+impl UpVal {
+    /// An upvalue not yet pointing anywhere: [`UpVal::open_at`] or
+    /// [`UpVal::close_with`] must follow before any read, once the object
+    /// has its place on the heap (a closed one points into itself).
+    pub(crate) fn unplaced(owner: Gc<Thread>) -> Self {
+        UpVal {
+            v: Cell::new(std::ptr::null_mut()),
+            index: Cell::new(0),
+            closed: UnsafeCell::new(Value::Nil),
+            owner,
+        }
+    }
+
+    /// Open on stack slot `index`, at `slot` (`Stack::slot_ptr`).
+    pub(crate) fn open_at(&self, index: usize, slot: *mut Value) {
+        self.index.set(index);
+        self.v.set(slot);
+    }
+
+    /// Close with value `v`: the upvalue holds it from now on.
+    pub(crate) fn close_with(&self, v: Value) {
+        // SAFETY: no reference into `closed` outlives a call of this type.
+        unsafe { *self.closed.get() = v };
+        self.v.set(self.closed.get());
+    }
+
+    /// Point an open upvalue at its slot in a moved stack buffer.
+    ///
+    /// # Safety
+    /// `slot` must be this upvalue's slot in its owner's current buffer.
+    pub(crate) unsafe fn repoint(&self, slot: *mut Value) {
+        self.v.set(slot);
+    }
+
+    #[inline(always)]
+    pub fn is_open(&self) -> bool {
+        !std::ptr::eq(self.v.get(), self.closed.get())
+    }
+
+    /// The stack index of an open upvalue's slot.
+    #[inline(always)]
+    pub fn open_index(&self) -> usize {
+        self.index.get()
+    }
+
+    /// The variable's value (two word loads: `Value::load`).
+    #[inline(always)]
+    pub fn get(&self) -> Value {
+        // SAFETY: `v` points at a valid value: the closed cell, or the
+        // open slot, which the owner's stack keeps valid and pointed to
+        // (`vm::stack`, S2 and S3).
+        unsafe { Value::load(&*self.v.get()) }
+    }
+
+    /// Write the variable, without the collector's barrier: callers use
+    /// `State::upval_set`, which adds it for a closed upvalue.
+    #[inline(always)]
+    pub(crate) fn set_raw(&self, v: Value) {
+        // SAFETY: as for `get`; no reference to the slot is live across
+        // this store (the executors re-derive theirs after a call).
+        unsafe { Value::store(&mut *self.v.get(), v) }
+    }
 }
 
 impl GcObject for UpVal {
     const KIND: Kind = Kind::UpVal;
     fn trace(&self, t: &mut Tracer) {
         t.mark(self.owner);
-        if let UpState::Closed(v) = self.state.get() {
-            t.mark_value(v);
+        if !self.is_open() {
+            t.mark_value(self.get());
         }
     }
 }

@@ -151,7 +151,7 @@ fn close(st: &mut State, a: Args) -> LuaResult<usize> {
     // Run pending `__close` handlers on the coroutine's own stacks.
     let pending = {
         let s = co.saved.borrow();
-        !s.tbc.is_empty() || !s.open_upvals.is_empty()
+        !s.tbc.is_empty() || !s.stack.open_upvals.is_empty()
     };
     let mut result: Result<(), Value> = match co.error.get() {
         Some(e) if co.status.get() == ThreadStatus::Dead => Err(e),
@@ -176,7 +176,7 @@ fn close(st: &mut State, a: Args) -> LuaResult<usize> {
         s.frames.clear();
         s.cursors.clear();
         s.tbc.clear();
-        s.open_upvals.clear();
+        s.stack.open_upvals.clear();
     }
     co.status.set(ThreadStatus::Dead);
     co.error.set(None);

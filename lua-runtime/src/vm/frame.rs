@@ -22,10 +22,12 @@
 //! # Invariant
 //! Every value in `stack[..]` (its whole length) is valid: the collector
 //! marks the entire vector, so stale slots above a frame's registers can
-//! never hold a dangling pointer.
+//! never hold a dangling pointer. The slot of an open upvalue stays valid
+//! even above the length ([`crate::vm::stack`], S3).
 
 use crate::gc::{Gc, Tracer};
-use crate::object::{LuaClosure, NativeFunction, UpState, UpVal};
+use crate::object::{LuaClosure, NativeFunction, UpVal};
+use crate::vm::stack::Stack;
 use crate::value::Value;
 
 /// What runs in a frame.
@@ -183,10 +185,9 @@ pub struct Cursor {
 /// The stacks of one thread.
 #[derive(Default)]
 pub struct ThreadStacks {
-    pub stack: Vec<Value>,
+    /// The value stack, with the open upvalues that point into it.
+    pub stack: Stack,
     pub frames: Vec<CallFrame>,
-    /// Open upvalues sorted by stack index, ascending.
-    pub open_upvals: Vec<Gc<UpVal>>,
     pub cursors: Vec<Cursor>,
     /// Stack slots of pending to-be-closed variables, ascending.
     pub tbc: Vec<usize>,
@@ -215,7 +216,7 @@ impl ThreadStacks {
     }
 
     pub fn trace(&self, t: &mut Tracer) {
-        for &v in &self.stack {
+        for &v in self.stack.iter() {
             t.mark_value(v);
         }
         for f in &self.frames {
@@ -224,7 +225,16 @@ impl ThreadStacks {
                 FrameFn::Native(n) => t.mark(n),
             }
         }
-        for &u in &self.open_upvals {
+        // An open upvalue's slot above the length still holds its value
+        // (`vm::stack`, S3): marked here, since the loop above stops at
+        // the length.
+        for &u in self.stack.open_upvals.iter().rev() {
+            if u.open_index() < self.stack.len() {
+                break;
+            }
+            t.mark_value(u.get());
+        }
+        for &u in &self.stack.open_upvals {
             t.mark(u);
         }
         t.mark_value(self.hook.func);
@@ -235,25 +245,20 @@ impl ThreadStacks {
         use std::mem::size_of;
         self.stack.capacity() * size_of::<Value>()
             + self.frames.capacity() * size_of::<CallFrame>()
-            + self.open_upvals.capacity() * size_of::<Gc<UpVal>>()
+            + self.stack.open_upvals.capacity() * size_of::<Gc<UpVal>>()
             + self.cursors.capacity() * size_of::<Cursor>()
             + self.tbc.capacity() * size_of::<usize>()
             + self.conts.capacity() * size_of::<PendingCont>()
     }
 
-    /// Close every open upvalue at stack index `level` or above (one whose
-    /// slot a call cut off the stack, which only a binary chunk can make
-    /// happen, closes as nil: see `State::upval_get`).
+    /// Close every open upvalue at stack index `level` or above.
     pub fn close_upvals(&mut self, level: usize) {
-        while let Some(&u) = self.open_upvals.last() {
-            match u.state.get() {
-                UpState::Open(i) if i >= level => {
-                    let v = self.stack.get(i).copied().unwrap_or(Value::Nil);
-                    u.state.set(UpState::Closed(v));
-                    self.open_upvals.pop();
-                }
-                _ => break,
+        while let Some(&u) = self.stack.open_upvals.last() {
+            if u.open_index() < level {
+                break;
             }
+            u.close_with(u.get());
+            self.stack.open_upvals.pop();
         }
     }
 }

@@ -40,6 +40,7 @@ use crate::state::{MAX_STACK, State};
 use crate::value::Value;
 use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, NOT_STARTED, PendingCont, Ret};
 use crate::vm::hook;
+use crate::vm::stack::Stack;
 use crate::vm::meta::Tm;
 use crate::vm::ops::{ArithOp, Concatenated, VarInfo};
 
@@ -317,50 +318,23 @@ pub fn push_lua_frame(
 /// cuts the stack back to its arguments; a collection at a safepoint
 /// clears what lies above the live registers (`State::gc_check_live`).
 #[inline(always)]
-fn open_window(stack: &mut Vec<Value>, args: usize, params: usize, to: usize) {
-    let len = stack.len();
-    debug_assert!(args <= len && params <= to);
-    for slot in stack.get_mut(args..params.min(len)).unwrap_or_default() {
-        *slot = Value::Nil;
-    }
-    if len < to {
-        stack.reserve(to - len);
-        let p = stack.as_mut_ptr();
-        for i in len..to {
-            // SAFETY: `i < to <= capacity` (reserved above).
-            unsafe { p.add(i).write(Value::Nil) };
-        }
-        // SAFETY: slots below `len` were initialised before and `len..to`
-        // were just written.
-        unsafe { stack.set_len(to) }
-    }
+fn open_window(stack: &mut Stack, args: usize, params: usize, to: usize) {
+    stack.open_window(args, params, to);
 }
 
 /// Make `stack` at least `len` long, appending nils; a longer stack stays
 /// as it is (a return into a Lua caller: see [`open_window`]).
 #[inline(always)]
-pub fn extend_nil_to(stack: &mut Vec<Value>, len: usize) {
+pub fn extend_nil_to(stack: &mut Stack, len: usize) {
     if stack.len() < len {
-        fill_nil_to(stack, len);
+        stack.fill_nil_to(len);
     }
 }
 
 /// Set `stack`'s length to `len`: truncate, or append nils.
 #[inline(always)]
-pub fn fill_nil_to(stack: &mut Vec<Value>, len: usize) {
-    let cur = stack.len();
-    if cur >= len {
-        stack.truncate(len);
-        return;
-    }
-    stack.reserve(len - cur);
-    let spare = stack.spare_capacity_mut();
-    for slot in &mut spare[..len - cur] {
-        slot.write(Value::Nil);
-    }
-    // SAFETY: the `len - cur` slots after the old length were just
-    // initialised, and `reserve` made room for them.
-    unsafe { stack.set_len(len) }
+pub fn fill_nil_to(stack: &mut Stack, len: usize) {
+    stack.fill_nil_to(len);
 }
 
 /// Call the value at `func` with `nargs` arguments above it: push a Lua

@@ -11,6 +11,7 @@
 //!
 //! - [`executor`]: the [`Executor`](executor::Executor) trait.
 //! - [`frame`]: call frames and the per-thread stacks.
+//! - [`stack`]: the value stack and the open upvalues pointing into it.
 //! - [`interp`]: calls, returns, error unwinding, protected calls, and the
 //!   runtime side of the instructions that are not plain operations
 //!   (`for`, closures, varargs, to-be-closed variables).
@@ -43,6 +44,7 @@ pub mod meta;
 pub mod ops;
 pub mod regs;
 pub mod run;
+pub mod stack;
 
 pub mod instructions;
 
