@@ -64,7 +64,7 @@ pub fn index_of(code: &[Op], ip: *const Op) -> usize {
 #[inline(always)]
 pub unsafe fn frame_parts<'a>(cl: Gc<LuaClosure>) -> (&'a [Op], &'a [Value]) {
     let code: *const [Op] = cl.flat_code();
-    let k: *const [Value] = &*cl.p.consts;
+    let k: *const [Value] = cl.consts();
     // SAFETY: both live as long as the closure (its prototype is held by
     // an `Rc` in it), which outlives their use (invariant above).
     unsafe { (&*code, &*k) }

@@ -246,6 +246,12 @@ pub struct LuaClosure {
     /// closure: a call needs them before anything else, and reaching them
     /// through `p.proto` is two more dependent loads on every call.
     pub shape: FrameShape,
+    /// The length of `p.consts`, beside `consts` (in the shape's padding).
+    nconsts: u32,
+    /// `p.consts`' address, one load away from the closure as `shape` is:
+    /// every frame entry and return needs it. Valid as long as the
+    /// closure (`p` keeps the prototype, and its boxed constants, alive).
+    consts: *const Value,
     /// `p.proto.flat().code`, one load away from the closure: the flat
     /// executor needs it on every frame entry and return, and the walk
     /// closure -> prototype -> code is three dependent loads and a
@@ -262,10 +268,16 @@ impl LuaClosure {
     /// prototype if no closure of it had it yet).
     pub fn new(p: Rc<FnProto>, upvals: Box<[Cell<Gc<UpVal>>]>, flat: bool) -> LuaClosure {
         let shape = FrameShape::of(&p.proto);
+        // Operands index constants with at most 32 bits, so a longer list
+        // (memory would run out first) is only cut to what they can reach.
+        let nconsts = u32::try_from(p.consts.len()).unwrap_or(u32::MAX);
+        let consts = p.consts.as_ptr();
         let c = LuaClosure {
             p,
             upvals,
             shape,
+            nconsts,
+            consts,
             code: Cell::new(&[]),
         };
         if flat {
@@ -278,6 +290,14 @@ impl LuaClosure {
     /// executor of flat code).
     pub fn prepare_flat(&self) {
         self.code.set(&*self.p.proto.flat().code);
+    }
+
+    /// The function's constants (`p.consts`), one load away.
+    #[inline(always)]
+    pub fn consts(&self) -> &[Value] {
+        // SAFETY: `consts` and `nconsts` describe `p.consts`, which `p`
+        // keeps alive and never changes (see the field).
+        unsafe { std::slice::from_raw_parts(self.consts, self.nconsts as usize) }
     }
 
     /// The function's flat code (`p.proto.flat().code`); empty unless the
