@@ -228,10 +228,13 @@ fn select(st: &mut State, a: Args) -> LuaResult<usize> {
     }
     let start = a.base + i as usize;
     let end = a.base + a.n;
-    let vals: Vec<Value> = st.th.stack[start..end].to_vec();
-    let c = vals.len();
-    st.th.stack.extend(vals);
-    Ok(c)
+    // The results are the last arguments: when those are still the top
+    // of the stack (nothing was pushed since the call), they are the
+    // results already, as in lbaselib.c's `luaB_select`.
+    if st.th.stack.len() != end {
+        st.th.stack.extend_from_within(start..end);
+    }
+    Ok(end - start)
 }
 
 fn rawget(st: &mut State, a: Args) -> LuaResult<usize> {

@@ -1274,10 +1274,15 @@ pub fn vararg(st: &mut State, fr: &CallFrame, num_params: usize, dst: u8, n: u8)
     if stack.len() < d + cnt {
         stack.resize(d + cnt, Value::Nil);
     }
-    // The varargs lie below `base <= d`: the ranges never overlap.
+    // The varargs lie below `base <= d`: the ranges never overlap. A
+    // loop, not `copy_within`: usually a few values, for which a call of
+    // `memmove` costs more than the copy.
     let m = cnt.min(nv);
-    stack.copy_within(from..from + m, d);
-    stack[d + m..d + cnt].fill(Value::Nil);
+    let (src, dst) = stack.split_at_mut(d);
+    for (to, from) in dst[..m].iter_mut().zip(&src[from..from + m]) {
+        *to = *from;
+    }
+    dst[m..cnt].fill(Value::Nil);
     (n == MULTRET).then_some(d + cnt)
 }
 
