@@ -39,6 +39,7 @@ use mimalloc::MiMalloc;
 // it.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_ARENA_RESERVE: libmimalloc_sys::mi_option_t = 23;
 const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 /// mimalloc is set up on its first use, which comes before `main` (the
@@ -56,7 +57,10 @@ static CONFIGURED: AtomicBool = AtomicBool::new(false);
 /// system): the memory stays with the process for the next allocations,
 /// as most of what glibc's malloc frees does. Purging makes the
 /// collector's pauses unsteady: a sweep step that empties many pages pays
-/// for a burst of `madvise` calls (docs/PERFORMANCE.md).
+/// for a burst of `madvise` calls (docs/PERFORMANCE.md). The first arena
+/// is 64 MiB, not 1 GiB: its bitmaps are sized by it and touched at
+/// start-up (half of the allocator's resident memory in an empty run);
+/// a program that needs more gets further arenas.
 #[cold]
 fn configure() {
     // SAFETY: plain option setters; before mimalloc's first allocation,
@@ -65,6 +69,8 @@ fn configure() {
         libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
         libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 1);
         libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        // In KiB.
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_RESERVE, 64 * 1024);
     }
     CONFIGURED.store(true, Ordering::Relaxed);
 }
