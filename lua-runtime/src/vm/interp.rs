@@ -1627,8 +1627,9 @@ pub fn finish_op(
 }
 
 /// The common return, without [`do_return`]: the Lua frame `fi` on top
-/// returns the `n` values at `first`, it has nothing to close
-/// (`needs_close` is its prototype's) and holds no C-call level, and its
+/// returns the `n` values at `first`, it has no to-be-closed variable
+/// pending (`needs_close` is its prototype's: then its open upvalues are
+/// closed here) and holds no C-call level, and its
 /// caller is a Lua frame of this run loop (above `boundary`) that wants at
 /// most `n` values. Pops the frame, moves the results to its `func` slot
 /// and returns their end; `None` (nothing done) when the general path must
@@ -1648,12 +1649,15 @@ pub fn quick_return(
     };
     if !((want < 0 || want as usize <= n)
         && !fr.flags.contains(FrameFlags::CCALL)
-        && !needs_close
         && fi > boundary
         && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_)))
     {
         return None;
     }
+    if needs_close && !close_upvals_only(st, fi) {
+        return None;
+    }
+    let fr = &st.th.frames[fi];
     let func = fr.func;
     let count = if want < 0 { n } else { want as usize };
     st.th.frames.pop();
@@ -1682,6 +1686,20 @@ pub fn quick_return(
         }
     }
     Some(func + count)
+}
+
+/// A returning frame's closing, when it is only its upvalues' (no
+/// to-be-closed variable pending at or above its base): done, `true`;
+/// else `false`, for [`do_return`] to run the handlers. Out of line: most
+/// returns have nothing to close.
+#[inline(never)]
+fn close_upvals_only(st: &mut State, fi: usize) -> bool {
+    let base = st.th.frames[fi].base;
+    if st.th.tbc.last().is_some_and(|&slot| slot >= base) {
+        return false;
+    }
+    st.th.close_upvals(base);
+    true
 }
 
 /// `Concat { first, n }` in the Lua frame `fi` at `base` with `maxr`
