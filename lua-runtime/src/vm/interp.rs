@@ -1647,6 +1647,9 @@ pub fn quick_return(
     let Ret::Normal { want } = fr.ret else {
         return None;
     };
+    if needs_close {
+        return quick_return_closing(st, fi, boundary, first, n);
+    }
     if !((want < 0 || want as usize <= n)
         && !fr.flags.contains(FrameFlags::CCALL)
         && fi > boundary
@@ -1654,10 +1657,6 @@ pub fn quick_return(
     {
         return None;
     }
-    if needs_close && !close_upvals_only(st, fi) {
-        return None;
-    }
-    let fr = &st.th.frames[fi];
     let func = fr.func;
     let count = if want < 0 { n } else { want as usize };
     st.th.frames.pop();
@@ -1688,18 +1687,27 @@ pub fn quick_return(
     Some(func + count)
 }
 
-/// A returning frame's closing, when it is only its upvalues' (no
-/// to-be-closed variable pending at or above its base): done, `true`;
-/// else `false`, for [`do_return`] to run the handlers. Out of line: most
-/// returns have nothing to close.
+/// [`quick_return`] of a frame that may have something to close: when it
+/// is only open upvalues (no to-be-closed variable pending at or above
+/// its base), they are closed here and the quick return goes on. Out of
+/// line, so that the inline return of a frame with nothing to close
+/// stays as short.
 #[inline(never)]
-fn close_upvals_only(st: &mut State, fi: usize) -> bool {
+fn quick_return_closing(
+    st: &mut State,
+    fi: usize,
+    boundary: usize,
+    first: usize,
+    n: usize,
+) -> Option<usize> {
     let base = st.th.frames[fi].base;
     if st.th.tbc.last().is_some_and(|&slot| slot >= base) {
-        return false;
+        return None;
     }
+    // Before the results move (they may land on a captured slot). If the
+    // quick return then declines, `do_return` finds nothing left open.
     st.th.close_upvals(base);
-    true
+    quick_return(st, fi, boundary, false, first, n)
 }
 
 /// `Concat { first, n }` in the Lua frame `fi` at `base` with `maxr`
