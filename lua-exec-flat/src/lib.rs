@@ -312,9 +312,8 @@ fn walk_in<const HOOKS: bool>(
             ($first:expr, $n:expr) => {{
                 let (first, n): (usize, usize) = ($first, $n);
                 if let Some(end) =
-                    interp::quick_return(st, fi, boundary, cl.shape.needs_close, first, n)
+                    interp::quick_return(st, fi, boundary, cl.shape.needs_close, (first, n), top)
                 {
-                    *top = end;
                     fi -= 1;
                     let caller = &st.th.frames[fi];
                     if let FrameFn::Lua(c) = caller.func_fn

@@ -321,10 +321,11 @@ fn run_in<const HOOKS: bool>(
             ($first:expr, $n:expr) => {{
                 let (first, n): (usize, usize) = ($first, $n);
                 let needs_close = proto.needs_close;
-                if let Some(end) = interp::quick_return(st, fi, boundary, needs_close, first, n) {
+                if let Some(end) =
+                    interp::quick_return(st, fi, boundary, needs_close, (first, n), top)
+                {
                     st.th.cursors.truncate(cb);
                     ret_end = Some(end);
-                    *top = end;
                     continue 'frame;
                 }
             }};

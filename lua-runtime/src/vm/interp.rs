@@ -1640,15 +1640,15 @@ pub fn quick_return(
     fi: usize,
     boundary: usize,
     needs_close: bool,
-    first: usize,
-    n: usize,
+    (first, n): (usize, usize),
+    top: &mut usize,
 ) -> Option<usize> {
     let fr = &st.th.frames[fi];
     let Ret::Normal { want } = fr.ret else {
         return None;
     };
     if needs_close {
-        return quick_return_closing(st, fi, boundary, first, n);
+        return quick_return_closing(st, fi, boundary, (first, n), top);
     }
     if !((want < 0 || want as usize <= n)
         && !fr.flags.contains(FrameFlags::CCALL)
@@ -1659,6 +1659,11 @@ pub fn quick_return(
     }
     let func = fr.func;
     let count = if want < 0 { n } else { want as usize };
+    if want < 0 {
+        // Only a `MULTRET` consumer reads the top, and only right after a
+        // `MULTRET` producer such as this call.
+        *top = func + count;
+    }
     st.th.frames.pop();
     // `first > func`: copying downwards never overwrites a result not yet
     // moved. The results are registers or values above them, all below the
@@ -1697,8 +1702,8 @@ fn quick_return_closing(
     st: &mut State,
     fi: usize,
     boundary: usize,
-    first: usize,
-    n: usize,
+    results: (usize, usize),
+    top: &mut usize,
 ) -> Option<usize> {
     let base = st.th.frames[fi].base;
     if st.th.tbc.last().is_some_and(|&slot| slot >= base) {
@@ -1707,7 +1712,7 @@ fn quick_return_closing(
     // Before the results move (they may land on a captured slot). If the
     // quick return then declines, `do_return` finds nothing left open.
     st.th.close_upvals(base);
-    quick_return(st, fi, boundary, false, first, n)
+    quick_return(st, fi, boundary, false, results, top)
 }
 
 /// `Concat { first, n }` in the Lua frame `fi` at `base` with `maxr`
