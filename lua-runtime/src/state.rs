@@ -14,8 +14,7 @@ use crate::error::{LuaError, LuaResult};
 use crate::gc::{Gc, Heap, Tracer};
 use crate::object::string::LuaStr;
 use crate::object::{
-    Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table,
-    UpVal,
+    Args, FnProto, LuaClosure, NativeFnPtr, NativeFunction, NativeKind, RawTable, Table, UpVal,
 };
 use crate::object::{Thread, ThreadStatus, UserData};
 use crate::value::Value;
@@ -1418,7 +1417,10 @@ mod tests {
         for i in 0..10_000 {
             st.th.stack.push(Value::Int(i));
         }
-        assert!(!std::ptr::eq(old, st.th.stack.as_ptr()), "the buffer should have moved");
+        assert!(
+            !std::ptr::eq(old, st.th.stack.as_ptr()),
+            "the buffer should have moved"
+        );
         st.upval_set(b, Value::Int(20));
         assert!(matches!(st.th.stack[1], Value::Int(20)));
         st.th.stack[0] = Value::Int(10);

@@ -96,11 +96,8 @@ impl Heap {
         self.old_boundary = self.head;
         let t = &mut self.tracer;
         self.old_threads.append(&mut t.threads);
-        self.old_open_upvals.extend(
-            t.open_upvals
-                .iter()
-                .filter(|u| u.is_open()),
-        );
+        self.old_open_upvals
+            .extend(t.open_upvals.iter().filter(|u| u.is_open()));
         self.tracer.reset();
         self.phase = Phase::Pause;
         self.live = self.bytes;

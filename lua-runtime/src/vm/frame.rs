@@ -27,8 +27,8 @@
 
 use crate::gc::{Gc, Tracer};
 use crate::object::{LuaClosure, NativeFunction, UpVal};
-use crate::vm::stack::Stack;
 use crate::value::Value;
+use crate::vm::stack::Stack;
 
 /// What runs in a frame.
 #[derive(Clone, Copy, Debug)]

@@ -40,9 +40,9 @@ use crate::state::{MAX_STACK, State};
 use crate::value::Value;
 use crate::vm::frame::{CallFrame, FrameFlags, FrameFn, NOT_STARTED, PendingCont, Ret};
 use crate::vm::hook;
-use crate::vm::stack::Stack;
 use crate::vm::meta::Tm;
 use crate::vm::ops::{ArithOp, Concatenated, VarInfo};
+use crate::vm::stack::Stack;
 
 /// What [`precall`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,10 +106,10 @@ pub fn move_results(
     }
     if moved < count {
         // Missing results are nil.
-        fill_nil_to(stack, end.max(stack.len()));
+        stack.fill_nil_to(end.max(stack.len()));
         stack[func + moved..end].fill(Value::Nil);
     }
-    fill_nil_to(stack, keep.max(end));
+    stack.fill_nil_to(keep.max(end));
     end
 }
 
@@ -281,9 +281,9 @@ pub fn push_lua_frame(
         // The fixed parameters move above the extra arguments.
         stack.truncate(func + 1 + nargs);
         stack.extend_from_within(func + 1..func + 1 + np);
-        fill_nil_to(stack, base + maxr);
+        stack.fill_nil_to(base + maxr);
     } else {
-        open_window(stack, func + 1 + nargs, base + np, base + maxr);
+        stack.open_window(func + 1 + nargs, base + np, base + maxr);
     }
     let cb = st.th.cursor_mark();
     st.th.frames.push(CallFrame {
@@ -303,38 +303,13 @@ pub fn push_lua_frame(
     Ok(base)
 }
 
-/// Make a fixed-parameter frame's register window, which ends at `to`,
-/// with its arguments ending at `args` and its parameters at `params`:
-/// missing parameters are nil, and the stack is at least `to` long, with
-/// nil in the slots that were past its end.
-///
-/// The other registers keep whatever the slot held (a dead temporary of
-/// the caller, a value above it that a return left): compiled code writes
-/// a register before it reads it, as PUC-Rio's does, and every slot below
-/// the stack's length is a valid value (the stack's invariant), so this
-/// is safe. Nor does a return shorten the stack (see
-/// [`extend_nil_to`]): in a run of calls and returns the window is already
-/// there and the only stores are the missing parameters. A native call
-/// cuts the stack back to its arguments; a collection at a safepoint
-/// clears what lies above the live registers (`State::gc_check_live`).
-#[inline(always)]
-fn open_window(stack: &mut Stack, args: usize, params: usize, to: usize) {
-    stack.open_window(args, params, to);
-}
-
 /// Make `stack` at least `len` long, appending nils; a longer stack stays
-/// as it is (a return into a Lua caller: see [`open_window`]).
+/// as it is (a return into a Lua caller: see [`Stack::open_window`]).
 #[inline(always)]
 pub fn extend_nil_to(stack: &mut Stack, len: usize) {
     if stack.len() < len {
         stack.fill_nil_to(len);
     }
-}
-
-/// Set `stack`'s length to `len`: truncate, or append nils.
-#[inline(always)]
-pub fn fill_nil_to(stack: &mut Stack, len: usize) {
-    stack.fill_nil_to(len);
 }
 
 /// Call the value at `func` with `nargs` arguments above it: push a Lua
@@ -643,7 +618,7 @@ pub fn close_frame(
     let call = match ret {
         None => scratch,
         Some((f, n)) if f + n <= scratch => {
-            fill_nil_to(&mut st.th.stack, scratch + 1);
+            st.th.stack.fill_nil_to(scratch + 1);
             st.th.stack[scratch] = Value::Int(n as i64);
             scratch + 1
         }
@@ -925,7 +900,7 @@ pub fn return_to_lua(st: &mut State, first: usize, n: usize) -> Option<usize> {
     for i in 0..n.min(count) {
         stack[func + i] = stack[first + i];
     }
-    fill_nil_to(stack, ext);
+    stack.fill_nil_to(ext);
     for slot in &mut stack[func + n.min(count)..end] {
         *slot = Value::Nil;
     }
@@ -1632,8 +1607,10 @@ pub fn finish_op(
 /// closed here) and holds no C-call level, and its
 /// caller is a Lua frame of this run loop (above `boundary`) that wants at
 /// most `n` values. Pops the frame, moves the results to its `func` slot
-/// and returns their end; `None` (nothing done) when the general path must
-/// run. The caller's stack extent is the executor's to restore.
+/// and returns their end (also stored in `top` when the caller wants all
+/// of them, the one kind of caller that reads it); `None` (nothing done)
+/// when the general path must run. The caller's stack extent is the
+/// executor's to restore.
 #[inline(always)]
 pub fn quick_return(
     st: &mut State,

@@ -12,7 +12,7 @@
 //! While a Lua frame with window `base` runs an instruction,
 //! `st.th.stack.len() >= base + proto.max_registers`: [`crate::vm::interp`]'s
 //! `push_lua_frame` makes the stack at least the frame's extent (a longer
-//! stack stays as it is: its high-water mark, see `open_window`),
+//! stack stays as it is: its high-water mark, see `Stack::open_window`),
 //! `post_call` (and the executors' quick returns, which do what it does)
 //! restore at least that extent when a call returns into a Lua frame, and
 //! everything else (natives, metamethods through `State::call`) only

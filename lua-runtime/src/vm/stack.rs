@@ -142,10 +142,21 @@ impl Stack {
         unsafe { self.vals.set_len(len) }
     }
 
-    /// A Lua frame's register window: nil the parameters the call did not
-    /// pass (`args..params`, the part of it below the length) and append
-    /// nils up to `to` if the stack is shorter; a longer stack stays as it
-    /// is (a return into a Lua caller).
+    /// Make a fixed-parameter frame's register window, which ends at `to`,
+    /// with its arguments ending at `args` and its parameters at `params`:
+    /// missing parameters are nil, and the stack is at least `to` long,
+    /// with nil in the slots that were past its end.
+    ///
+    /// The other registers keep whatever the slot held (a dead temporary
+    /// of the caller, a value above it that a return left): compiled code
+    /// writes a register before it reads it, as PUC-Rio's does, and every
+    /// slot below the stack's length is a valid value (the frame module's
+    /// invariant), so this is safe. Nor does a return shorten the stack
+    /// (`interp::extend_nil_to`): in a run of calls and returns the window
+    /// is already there and the only stores are the missing parameters. A
+    /// native call cuts the stack back to its arguments; a collection at a
+    /// safepoint clears what lies above the live registers
+    /// (`State::gc_check_live`).
     #[inline(always)]
     pub fn open_window(&mut self, args: usize, params: usize, to: usize) {
         let len = self.vals.len();
