@@ -388,17 +388,18 @@ impl State {
     /// Find or create the open upvalue for stack slot `idx`.
     pub fn find_upval(&mut self, idx: usize) -> Gc<UpVal> {
         let list = &self.th.stack.open_upvals;
+        let base = self.th.stack.as_ptr();
         let mut pos = list.len();
         while pos > 0 {
             let u = list[pos - 1];
-            match u.open_index() {
+            match u.open_index(base) {
                 i if i == idx => return u,
                 i if i < idx => break,
                 _ => pos -= 1,
             }
         }
         let u = self.heap.alloc(UpVal::unplaced(self.current));
-        u.open_at(idx, self.th.stack.slot_ptr(idx));
+        u.open_at(self.th.stack.slot_ptr(idx));
         self.th.stack.open_upvals.insert(pos, u);
         u
     }

@@ -354,8 +354,6 @@ impl GcObject for LuaClosure {
 /// one pointer load and one access whichever state the upvalue is in.
 pub struct UpVal {
     v: Cell<*mut Value>,
-    /// The slot's stack index while open.
-    index: Cell<usize>,
     closed: UnsafeCell<Value>,
     /// The thread whose stack holds the variable while the upvalue is open
     /// (a closure may be called from another coroutine); marked so that
@@ -370,15 +368,13 @@ impl UpVal {
     pub(crate) fn unplaced(owner: Gc<Thread>) -> Self {
         UpVal {
             v: Cell::new(std::ptr::null_mut()),
-            index: Cell::new(0),
             closed: UnsafeCell::new(Value::Nil),
             owner,
         }
     }
 
-    /// Open on stack slot `index`, at `slot` (`Stack::slot_ptr`).
-    pub(crate) fn open_at(&self, index: usize, slot: *mut Value) {
-        self.index.set(index);
+    /// Open on a stack slot (`Stack::slot_ptr`).
+    pub(crate) fn open_at(&self, slot: *mut Value) {
         self.v.set(slot);
     }
 
@@ -402,10 +398,11 @@ impl UpVal {
         !std::ptr::eq(self.v.get(), self.closed.get())
     }
 
-    /// The stack index of an open upvalue's slot.
+    /// The stack index of an open upvalue's slot, in the stack whose
+    /// buffer starts at `base` (its owner's, current or just moved from).
     #[inline(always)]
-    pub fn open_index(&self) -> usize {
-        self.index.get()
+    pub fn open_index(&self, base: *const Value) -> usize {
+        (self.v.get() as usize - base as usize) / std::mem::size_of::<Value>()
     }
 
     /// The variable's value (two word loads: `Value::load`).
@@ -596,5 +593,12 @@ mod tests {
         assert_eq!(size_of::<super::RawTable>(), 48);
         #[cfg(not(debug_assertions))]
         assert_eq!(size_of::<super::Table>(), 64);
+    }
+
+    /// An upvalue is its pointer, its closed cell and its owner: a 48-byte
+    /// box with the header, as when it held its state as an enum.
+    #[test]
+    fn upvalue_object_is_32_bytes() {
+        assert_eq!(size_of::<super::UpVal>(), 32);
     }
 }

@@ -228,8 +228,9 @@ impl ThreadStacks {
         // An open upvalue's slot above the length still holds its value
         // (`vm::stack`, S3): marked here, since the loop above stops at
         // the length.
+        let base = self.stack.as_ptr();
         for &u in self.stack.open_upvals.iter().rev() {
-            if u.open_index() < self.stack.len() {
+            if u.open_index(base) < self.stack.len() {
                 break;
             }
             t.mark_value(u.get());
@@ -253,8 +254,9 @@ impl ThreadStacks {
 
     /// Close every open upvalue at stack index `level` or above.
     pub fn close_upvals(&mut self, level: usize) {
+        let base = self.stack.as_ptr();
         while let Some(&u) = self.stack.open_upvals.last() {
-            if u.open_index() < level {
+            if u.open_index(base) < level {
                 break;
             }
             u.close_with(u.get());

@@ -17,7 +17,8 @@
 //! - (S2) An open upvalue's pointer is `vals.as_mut_ptr() + index` for
 //!   the current buffer, and `index < vals.capacity()`: it was below the
 //!   length when the upvalue was made, and capacity never shrinks (no
-//!   method here shrinks it).
+//!   method here shrinks it). The index is not stored: it is the
+//!   pointer's distance from the buffer's start (`UpVal::open_index`).
 //! - (S3) The slot of an open upvalue holds a valid `Value` even above
 //!   the length (a native truncated the stack below a slot a binary chunk
 //!   captured): the bytes stay those of the last value written, since
@@ -197,20 +198,23 @@ impl Stack {
     #[inline(always)]
     fn moved_from(&mut self, old: *const Value) {
         if !std::ptr::eq(self.vals.as_ptr(), old) {
-            self.repoint();
+            self.repoint(old);
         }
     }
 
-    /// The buffer moved: point every open upvalue at its slot in the new
-    /// one (S2).
+    /// The buffer moved from `old`: point every open upvalue at its slot
+    /// in the new one (S2).
     #[cold]
     #[inline(never)]
-    fn repoint(&mut self) {
+    fn repoint(&mut self, old: *const Value) {
         let base = self.vals.as_mut_ptr();
         for u in &self.open_upvals {
+            // Only the address is compared and subtracted: the old buffer
+            // is freed.
+            let index = u.open_index(old);
             // SAFETY: the slot index is below the capacity (S2), so the
             // pointer stays inside the buffer.
-            unsafe { u.repoint(base.add(u.open_index())) };
+            unsafe { u.repoint(base.add(index)) };
         }
     }
 
