@@ -279,8 +279,11 @@ fn walk_in<const HOOKS: bool>(
         // A conditional's outcome: integer and truthiness tests inline,
         // comparisons with metamethods as steps.
         macro_rules! test {
-            ($t:expr) => {
-                match test_fast(|x| r!(x), k, $t) {
+            ($t:expr) => {{
+                let read = |x| r!(x);
+                // SAFETY: `k` and the test are the running function's,
+                // which `verify` checked.
+                match unsafe { test_fast(read, k, $t) } {
                     Some(b) => b,
                     None => {
                         save_pc!();
@@ -288,7 +291,7 @@ fn walk_in<const HOOKS: bool>(
                         lua_runtime::vm_step!(st, fi, base, maxr, s).truthy()
                     }
                 }
-            };
+            }};
         }
         // After a call completed (natives) or the frame on top changed.
         macro_rules! after_call {

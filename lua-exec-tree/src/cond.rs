@@ -157,7 +157,10 @@ pub(crate) fn cond_fast(
                 return Go::Leaf(i, p);
             }
         }
-        let Some(r) = test_fast(|x| r!(st, base, x), k, test) else {
+        let read = |x| r!(st, base, x);
+        // SAFETY: `k` and the test are the running function's, which
+        // `verify` checked.
+        let Some(r) = (unsafe { test_fast(read, k, test) }) else {
             return Go::Leaf(i, pre.nodes.len());
         };
         if let Cond::Leaf { .. } = c {
@@ -308,9 +311,11 @@ pub(crate) fn cond_step(
         return Ok(Some(CondNext::Done(false)));
     };
     st.th.frames[fi].pc = *pc;
+    let read = |x| r!(st, base, x);
     let outcome = match pending.take() {
         Some(r) => r,
-        None => match test_fast(|x| r!(st, base, x), k, test) {
+        // SAFETY: as in `cond_fast`.
+        None => match unsafe { test_fast(read, k, test) } {
             Some(r) => r,
             None => match test_slow(st, base, k, test)? {
                 Step::Done(v) => v.truthy(),
