@@ -1252,10 +1252,13 @@ pub fn vararg(st: &mut State, fr: &CallFrame, num_params: usize, dst: u8, n: u8)
     // The varargs lie below `base <= d`: the ranges never overlap. A
     // loop, not `copy_within`: usually a few values, for which a call of
     // `memmove` costs more than the copy.
+    // (With no varargs, `from` may lie above `d`: nothing is copied.)
     let m = cnt.min(nv);
     let (src, dst) = stack.split_at_mut(d);
-    for (to, from) in dst[..m].iter_mut().zip(&src[from..from + m]) {
-        *to = *from;
+    if m > 0 {
+        for (to, from) in dst[..m].iter_mut().zip(&src[from..from + m]) {
+            *to = *from;
+        }
     }
     dst[m..cnt].fill(Value::Nil);
     (n == MULTRET).then_some(d + cnt)
