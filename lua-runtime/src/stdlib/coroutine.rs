@@ -172,11 +172,13 @@ fn close(st: &mut State, a: Args) -> LuaResult<usize> {
     }
     {
         let mut s = co.saved.borrow_mut();
+        // Already closed above when there were any; an upvalue left open
+        // would point into the emptied stack.
+        s.close_upvals(0);
         s.stack.clear();
         s.frames.clear();
         s.cursors.clear();
         s.tbc.clear();
-        s.stack.open_upvals.clear();
     }
     co.status.set(ThreadStatus::Dead);
     co.error.set(None);
