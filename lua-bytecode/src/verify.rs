@@ -40,8 +40,9 @@
 //!   (luac5.4.4 does with a to-be-closed one, for a `break` out of a
 //!   generic `for` whose body makes a closure), and a call then
 //!   overwrites it or cuts it off the stack; the runtime then closes what
-//!   the slot holds, or treats a slot that is gone as nil (lua-runtime's
-//!   `tbc_value`, `State::upval_get`), never reading past the stack.
+//!   the slot holds (lua-runtime's `tbc_value`), or keeps reading an
+//!   upvalue's slot cut off the stack, which holds its last value and
+//!   stays inside the stack's buffer (lua-runtime's `vm::stack`).
 //! - **Loop state.** No instruction inside a numeric `for`'s body (nor
 //!   a nested loop, nor a call whose frame would cover them) writes the
 //!   loop's state registers `base..base+3`: the executors count the

@@ -213,11 +213,11 @@ fn pre_fast(
             Op::LoadK { dst, k: kk } => (dst, k[kk as usize]),
             Op::LoadFalse { dst } => (dst, Value::Bool(false)),
             Op::LoadTrue { dst } => (dst, Value::Bool(true)),
-            Op::GetUpval { dst, up } => (dst, st.upval_get(upvals[up as usize].get())),
+            Op::GetUpval { dst, up } => (dst, upvals[up as usize].get().get()),
             Op::Not { dst, src } => (dst, Value::Bool(!reg!(st, base, src).truthy())),
             Op::GetTabUp { dst, up, key } => {
                 let key = k[key as usize];
-                let t = st.upval_get(upvals[up as usize].get());
+                let t = upvals[up as usize].get().get();
                 match index(st, t, key, |tab| tab.get_str(key)) {
                     Some(v) => (dst, v),
                     None => return n,

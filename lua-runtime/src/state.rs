@@ -404,12 +404,6 @@ impl State {
         u
     }
 
-    /// Read an upvalue's current value.
-    #[inline(always)]
-    pub fn upval_get(&self, u: Gc<UpVal>) -> Value {
-        u.get()
-    }
-
     /// Write an upvalue (with the collector's barrier when it is closed:
     /// an open one's value is on a stack, which is traced again at the
     /// end of every cycle).
@@ -1400,12 +1394,12 @@ mod tests {
         let mut st = state();
         st.th.stack.push(Value::Int(7));
         let u = st.find_upval(0);
-        assert!(matches!(st.upval_get(u), Value::Int(7)));
+        assert!(matches!(u.get(), Value::Int(7)));
         st.upval_set(u, Value::Int(8));
         assert!(matches!(st.th.stack[0], Value::Int(8)));
         st.th.close_upvals(0);
         st.th.stack[0] = Value::Nil;
-        assert!(matches!(st.upval_get(u), Value::Int(8)));
+        assert!(matches!(u.get(), Value::Int(8)));
     }
 
     #[test]
@@ -1425,7 +1419,7 @@ mod tests {
         st.upval_set(b, Value::Int(20));
         assert!(matches!(st.th.stack[1], Value::Int(20)));
         st.th.stack[0] = Value::Int(10);
-        assert!(matches!(st.upval_get(a), Value::Int(10)));
+        assert!(matches!(a.get(), Value::Int(10)));
     }
 
     #[test]
@@ -1438,7 +1432,7 @@ mod tests {
         st.th.stack.truncate(0);
         st.full_gc();
         st.th.stack.reserve(100_000);
-        match st.upval_get(u) {
+        match u.get() {
             Value::Str(s) => assert_eq!(s.as_bytes(), b"kept by the open upvalue only"),
             v => panic!("{v:?}"),
         }

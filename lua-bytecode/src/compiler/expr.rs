@@ -708,8 +708,7 @@ impl<'a> Compiler<'a> {
 
     /// Table constructor (`constructor` in lparser.c).
     fn constructor(&mut self, fields: &'a [TableField<'a>], line: u32) -> CResult<Exp<'a>> {
-        let t = self.fsr().freereg as Reg;
-        self.reserve(1, line)?;
+        let t = self.reserve_reg(line)?;
         let table_loc = self.emit(
             Op::NewTable {
                 dst: t,
@@ -1113,8 +1112,7 @@ impl<'a> Compiler<'a> {
         rhs: &'a Expr<'a>,
         line: u32,
     ) -> CResult<Exp<'a>> {
-        let r = self.fsr().freereg as Reg;
-        self.reserve(1, line)?;
+        let r = self.reserve_reg(line)?;
         let cond = self.cond(lhs)?;
         if op == BinOp::And {
             self.cond_into(cond, r, Fill::Value(rhs), Fill::Bool(false), line)
@@ -1169,8 +1167,7 @@ impl<'a> Compiler<'a> {
         c: &'a Expr<'a>,
         line: u32,
     ) -> CResult<Exp<'a>> {
-        let r = self.fsr().freereg as Reg;
-        self.reserve(1, line)?;
+        let r = self.reserve_reg(line)?;
         let ca = self.cond(a)?;
         self.open_block();
         self.value_into(b, r)?;
@@ -1210,8 +1207,7 @@ impl<'a> Compiler<'a> {
 
     /// Materialise a condition as a boolean in a fresh register.
     fn cond_value(&mut self, cond: Cond, line: u32) -> CResult<Exp<'a>> {
-        let r = self.fsr().freereg as Reg;
-        self.reserve(1, line)?;
+        let r = self.reserve_reg(line)?;
         self.cond_into(cond, r, Fill::Bool(true), Fill::Bool(false), line)
     }
 

@@ -421,6 +421,13 @@ impl<'a> Compiler<'a> {
 
     // ---- registers ----------------------------------------------------
 
+    /// Reserve the next free register and return it.
+    pub(crate) fn reserve_reg(&mut self, line: u32) -> CResult<Reg> {
+        let r = self.fsr().freereg as Reg;
+        self.reserve(1, line)?;
+        Ok(r)
+    }
+
     pub(crate) fn reserve(&mut self, n: u32, line: u32) -> CResult<()> {
         let fs = self.fs();
         let newstack = fs.freereg + n;

@@ -64,8 +64,7 @@ impl<'a> Compiler<'a> {
             StatKind::Assign { targets, values } => self.assign(targets, values, line)?,
             StatKind::Local { names, values } => self.local(names, values, line)?,
             StatKind::LocalFunction { name, func } => {
-                let reg = self.fsr().freereg as Reg;
-                self.reserve(1, line)?;
+                let reg = self.reserve_reg(line)?;
                 self.activate_local(name, reg, line)?;
                 let idx = self.function(func)?;
                 self.emit(

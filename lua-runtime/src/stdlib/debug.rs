@@ -351,7 +351,7 @@ fn setlocal(st: &mut State, a: Args) -> LuaResult<usize> {
 // Upvalues
 
 /// Upvalue `n` of function `f`: its name and value.
-fn upvalue(st: &State, f: Value, n: i64) -> Option<(String, Value)> {
+fn upvalue(f: Value, n: i64) -> Option<(String, Value)> {
     let i = usize::try_from(n).ok()?.checked_sub(1)?;
     match f {
         Value::LuaFn(c) => {
@@ -360,7 +360,7 @@ fn upvalue(st: &State, f: Value, n: i64) -> Option<(String, Value)> {
                 Some(nm) if !nm.is_empty() => nm,
                 _ => "(no name)".to_string(),
             };
-            Some((name, st.upval_get(u)))
+            Some((name, u.get()))
         }
         Value::Native(nf) => Some((String::new(), *nf.upvalues.borrow().get(i)?)),
         _ => None,
@@ -370,7 +370,7 @@ fn upvalue(st: &State, f: Value, n: i64) -> Option<(String, Value)> {
 fn getupvalue(st: &mut State, a: Args) -> LuaResult<usize> {
     let n = st.check_int(a, 2)?;
     let f = st.check_function(a, 1)?;
-    match upvalue(st, f, n) {
+    match upvalue(f, n) {
         Some((name, v)) => {
             let name = st.str_value(name);
             st.push(name);
@@ -385,7 +385,7 @@ fn setupvalue(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = st.check_any(a, 3)?;
     let n = st.check_int(a, 2)?;
     let f = st.check_function(a, 1)?;
-    let Some((name, _)) = upvalue(st, f, n) else {
+    let Some((name, _)) = upvalue(f, n) else {
         return Ok(0);
     };
     let i = (n - 1) as usize;

@@ -239,14 +239,14 @@ macro_rules! vm_instructions {
                 }
             }
             &$crate::vm::Op::GetUpval { dst, up } => {
-                w!(dst, $st.upval_get(upv!(up)));
+                w!(dst, upv!(up).get());
             }
             &$crate::vm::Op::SetUpval { up, src } => {
                 let v = r!(src);
                 $st.upval_set(upv!(up), v);
             }
             &$crate::vm::Op::GetTabUp { dst, up, key } => {
-                let t = $st.upval_get(upv!(up));
+                let t = upv!(up).get();
                 let key = *kref!(key);
                 get_into!(dst, t, key, |tab: $crate::Gc<$crate::Table>| tab.get_str(key), $crate::vm::ops::VarInfo::Upval(up));
             }
@@ -267,7 +267,7 @@ macro_rules! vm_instructions {
                 get_into!(dst, t, kv, |tab: $crate::Gc<$crate::Table>| tab.get_str(kv), $crate::vm::ops::VarInfo::Reg(obj));
             }
             &$crate::vm::Op::SetTabUp { up, key, val } => {
-                let t = $st.upval_get(upv!(up));
+                let t = upv!(up).get();
                 let v = rk!(val);
                 set_into!(t, *kref!(key), v, $crate::vm::ops::VarInfo::Upval(up));
             }

@@ -74,7 +74,7 @@ impl Stack {
 
     #[inline(always)]
     pub fn push(&mut self, v: Value) {
-        self.reserve_more(1);
+        self.reserve(1);
         self.vals.push(v);
     }
 
@@ -92,13 +92,8 @@ impl Stack {
 
     #[inline]
     pub fn resize(&mut self, len: usize, v: Value) {
-        self.reserve_more(len.saturating_sub(self.vals.len()));
+        self.reserve(len.saturating_sub(self.vals.len()));
         self.vals.resize(len, v);
-    }
-
-    #[inline]
-    pub fn reserve(&mut self, extra: usize) {
-        self.reserve_more(extra);
     }
 
     pub fn extend_from_within(&mut self, src: std::ops::Range<usize>) {
@@ -108,7 +103,7 @@ impl Stack {
     }
 
     pub fn extend_from_slice(&mut self, vals: &[Value]) {
-        self.reserve_more(vals.len());
+        self.reserve(vals.len());
         self.vals.extend_from_slice(vals);
     }
 
@@ -133,13 +128,13 @@ impl Stack {
             self.vals.truncate(len);
             return;
         }
-        self.reserve_more(len - cur);
+        self.reserve(len - cur);
         let spare = self.vals.spare_capacity_mut();
         for slot in &mut spare[..len - cur] {
             slot.write(Value::Nil);
         }
         // SAFETY: the `len - cur` slots after the old length were just
-        // initialised, and `reserve_more` made room for them.
+        // initialised, and `reserve` made room for them.
         unsafe { self.vals.set_len(len) }
     }
 
@@ -166,7 +161,7 @@ impl Stack {
             *slot = Value::Nil;
         }
         if len < to {
-            self.reserve_more(to - len);
+            self.reserve(to - len);
             let p = self.vals.as_mut_ptr();
             for i in len..to {
                 // SAFETY: `i < to <= capacity` (reserved above).
@@ -180,7 +175,7 @@ impl Stack {
 
     /// Room for `extra` values past the length.
     #[inline(always)]
-    fn reserve_more(&mut self, extra: usize) {
+    pub fn reserve(&mut self, extra: usize) {
         if self.vals.capacity() - self.vals.len() < extra {
             self.grow_by(extra);
         }
