@@ -1197,7 +1197,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compile `e` into register `r`, the last one reserved (one value).
+    ///
+    /// `r`'s value is dead here (it is about to receive `e`'s), so `e` is
+    /// compiled with `r` free again: a constructor or a call builds its
+    /// value there instead of one register up and a `Move`, as PUC's jump
+    /// lists leave it (`x or {}`).
     fn value_into(&mut self, e: &'a Expr<'a>, r: Reg) -> CResult<()> {
+        self.fs().freereg = r as u32;
         let mut ex = self.expr(e)?;
         self.free_exp(&ex);
         self.discharge_to(&mut ex, r, e.line);
