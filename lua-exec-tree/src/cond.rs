@@ -195,10 +195,11 @@ fn pre_fast(
         key: Value,
         lookup: impl FnOnce(Gc<Table>) -> Value,
     ) -> Option<Value> {
-        let Value::Table(tab) = t else { return None };
-        let v = lookup(tab);
-        if !v.is_nil() || tab.metatable().is_none() {
-            return Some(v);
+        if let Value::Table(tab) = t {
+            let v = lookup(tab);
+            if !v.is_nil() || tab.metatable().is_none() {
+                return Some(v);
+            }
         }
         maybe_value(index_class(st, t, key))
     }

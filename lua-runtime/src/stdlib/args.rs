@@ -92,7 +92,19 @@ impl State {
     }
 
     /// `luaL_checkinteger`.
+    #[inline]
     pub fn check_int(&mut self, a: Args, i: usize) -> LuaResult<i64> {
+        match a.get(self, i) {
+            Value::Int(n) => Ok(n),
+            _ => self.check_int_other(a, i),
+        }
+    }
+
+    /// [`State::check_int`] for an argument that is no integer yet (out of
+    /// line: library functions inline only the common case).
+    #[cold]
+    #[inline(never)]
+    fn check_int_other(&mut self, a: Args, i: usize) -> LuaResult<i64> {
         let v = a.get(self, i);
         match v {
             Value::Int(n) => Ok(n),
@@ -108,6 +120,7 @@ impl State {
     }
 
     /// `luaL_optinteger`.
+    #[inline]
     pub fn opt_int(&mut self, a: Args, i: usize, default: i64) -> LuaResult<i64> {
         if a.is_none_or_nil(self, i) {
             Ok(default)
@@ -144,7 +157,19 @@ impl State {
 
     /// `luaL_checklstring`: strings, and numbers converted to strings (the
     /// argument slot is replaced by the string, as `lua_tolstring` does).
+    #[inline]
     pub fn check_str(&mut self, a: Args, i: usize) -> LuaResult<Gc<LuaStr>> {
+        match a.get(self, i) {
+            Value::Str(s) => Ok(s),
+            _ => self.check_str_other(a, i),
+        }
+    }
+
+    /// [`State::check_str`] for an argument that is no string (a number
+    /// is converted in place, as `luaL_checklstring` does).
+    #[cold]
+    #[inline(never)]
+    fn check_str_other(&mut self, a: Args, i: usize) -> LuaResult<Gc<LuaStr>> {
         let v = a.get(self, i);
         match v {
             Value::Str(s) => Ok(s),

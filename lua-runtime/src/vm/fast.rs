@@ -190,7 +190,7 @@ pub fn maybe_value((tag, payload): MaybeWords) -> Option<Value> {
 /// `t[key]` for the class pattern, after the raw lookup in `t` missed:
 /// the value found by following `__index` tables (a class, its base
 /// class, ...), as [`MaybeWords`]. Missing when the full path
-/// ([`index_slow`]) must run: `t` not a table or without a metatable, a
+/// ([`index_slow`]) must run: `t` without a metatable, a
 /// function `__index` anywhere on the way, a chain longer than
 /// [`CLASS_DEPTH`]. Raw lookups have no side effects, so the full path may
 /// start over from `t`. Out of line: the executors' inline lookup stays as
@@ -205,8 +205,20 @@ fn index_class_words(st: &State, t: Words, key: Words) -> MaybeWords {
     // SAFETY: `index_class` split live values.
     let (t, key) = unsafe { (from_words(t), from_words(key)) };
     const MISS: MaybeWords = (NO_VALUE, Payload::uninit());
-    let Value::Table(mut tab) = t else {
-        return MISS;
+    // Any value with a metatable: a string's methods are the same pattern
+    // (the string metatable's `__index` is the `string` table).
+    let mut tab = match t {
+        Value::Table(tab) => tab,
+        _ => match st.metatable(t).map(|mt| st.tm_of(mt, Tm::Index)) {
+            Some(Value::Table(h)) => {
+                let v = raw_get(h, key);
+                if !v.is_nil() || h.metatable().is_none() {
+                    return v.to_words();
+                }
+                h
+            }
+            _ => return MISS,
+        },
     };
     for _ in 0..CLASS_DEPTH {
         let Some(mt) = tab.metatable() else {
