@@ -18,7 +18,7 @@ use crate::object::Table;
 use crate::state::State;
 use crate::value::{Payload, Value};
 use crate::vm::meta::Tm;
-use crate::vm::ops::{ArithOp, Step, VarInfo};
+use crate::vm::ops::{ArithOp, Step, VarInfo, str_cmp};
 
 /// Integer operation of a fast arithmetic instruction.
 #[inline(always)]
@@ -339,16 +339,16 @@ pub unsafe fn test_fast(r: impl Fn(u8) -> Value, k: &[Value], t: &Test) -> Optio
         Test::Lt(a, b) => match (r(a), r(b)) {
             (Value::Int(x), Value::Int(y)) => Some(x < y),
             (Value::Float(x), Value::Float(y)) => Some(x < y),
-            _ => None,
+            (x, y) => compare_plain(PlainCmp::Lt, x, y),
         },
         Test::Le(a, b) => match (r(a), r(b)) {
             (Value::Int(x), Value::Int(y)) => Some(x <= y),
             (Value::Float(x), Value::Float(y)) => Some(x <= y),
-            _ => None,
+            (x, y) => compare_plain(PlainCmp::Le, x, y),
         },
         Test::Eq(a, b) => match (r(a), r(b)) {
             (Value::Int(x), Value::Int(y)) => Some(x == y),
-            _ => None,
+            (x, y) => compare_plain(PlainCmp::Eq, x, y),
         },
         // A constant never has metamethods: raw equality is the answer.
         Test::EqK(a, kk) => {
@@ -362,21 +362,77 @@ pub unsafe fn test_fast(r: impl Fn(u8) -> Value, k: &[Value], t: &Test) -> Optio
         },
         Test::LtI(a, i) => match r(a) {
             Value::Int(x) => Some(x < i as i64),
-            _ => None,
+            v => compare_plain(PlainCmp::Lt, v, Value::Int(i as i64)),
         },
         Test::LeI(a, i) => match r(a) {
             Value::Int(x) => Some(x <= i as i64),
-            _ => None,
+            v => compare_plain(PlainCmp::Le, v, Value::Int(i as i64)),
         },
         Test::GtI(a, i) => match r(a) {
             Value::Int(x) => Some(x > i as i64),
-            _ => None,
+            v => compare_plain(PlainCmp::Lt, Value::Int(i as i64), v),
         },
         Test::GeI(a, i) => match r(a) {
             Value::Int(x) => Some(x >= i as i64),
-            _ => None,
+            v => compare_plain(PlainCmp::Le, Value::Int(i as i64), v),
         },
     }
+}
+
+/// The comparisons [`compare_plain`] decides.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum PlainCmp {
+    Eq,
+    Lt,
+    Le,
+}
+
+/// A comparison no metamethod can decide, for the operand types the
+/// executors' inline cases leave: mixed integers and floats, strings,
+/// equality of values other than two distinct tables or userdata. `None`
+/// for the rest ([`test_slow`]: metamethods and errors).
+#[inline(always)]
+pub fn compare_plain(cmp: PlainCmp, a: Value, b: Value) -> Option<bool> {
+    match compare_plain_words(cmp, a.to_words(), b.to_words()) {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
+}
+
+/// [`compare_plain`] out of line, its operands as [`Words`] and its answer
+/// as 0 (false), 1 (true) or 2 (not decided): a small result travels in a
+/// register, where an `Option` of the full path's `Step` went through
+/// memory and stalled on reading it back.
+#[inline(never)]
+fn compare_plain_words(cmp: PlainCmp, a: Words, b: Words) -> u8 {
+    // SAFETY: `compare_plain` split live values.
+    let (a, b) = unsafe { (from_words(a), from_words(b)) };
+    let r = match cmp {
+        PlainCmp::Eq => match (a, b) {
+            (Value::Table(x), Value::Table(y)) if !Gc::ptr_eq(x, y) => return 2,
+            (Value::UserData(x), Value::UserData(y)) if !Gc::ptr_eq(x, y) => return 2,
+            _ => a.raw_eq(&b),
+        },
+        PlainCmp::Lt => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x < y,
+            (Value::Float(x), Value::Float(y)) => x < y,
+            (Value::Int(x), Value::Float(y)) => number::lt_int_float(x, y),
+            (Value::Float(x), Value::Int(y)) => number::lt_float_int(x, y),
+            (Value::Str(x), Value::Str(y)) => str_cmp(x, y) == std::cmp::Ordering::Less,
+            _ => return 2,
+        },
+        PlainCmp::Le => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x <= y,
+            (Value::Float(x), Value::Float(y)) => x <= y,
+            (Value::Int(x), Value::Float(y)) => number::le_int_float(x, y),
+            (Value::Float(x), Value::Int(y)) => number::le_float_int(x, y),
+            (Value::Str(x), Value::Str(y)) => str_cmp(x, y) != std::cmp::Ordering::Greater,
+            _ => return 2,
+        },
+    };
+    r as u8
 }
 
 /// The full path of a conditional's test, out of line: its value, or the
