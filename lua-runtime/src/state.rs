@@ -162,6 +162,8 @@ pub struct State {
     pub(crate) type_metas: [Option<Gc<Table>>; 9],
     /// Interned metamethod names, indexed by `Tm`.
     pub(crate) tm_names: [Gc<LuaStr>; TM_COUNT],
+    /// Interned type names (`type`'s results), indexed by `Type`.
+    pub(crate) type_names: [Gc<LuaStr>; 9],
     executor: Rc<dyn Executor>,
     /// `Rc::as_ptr(&executor)`, kept so that a call reads it with two
     /// loads (computing it from a `dyn` `Rc` takes the vtable's alignment
@@ -247,6 +249,7 @@ impl State {
         let loaded = heap.alloc(Table::new(RawTable::new()));
         let tm_names = TM_NAMES.map(|n| heap.new_str(n.as_bytes()));
         heap.mode_key = Some(tm_names[crate::vm::meta::Tm::Mode as usize]);
+        let type_names = crate::value::TYPES.map(|t| heap.new_str(t.name().as_bytes()));
         let main_thread = heap.alloc(Thread::new(ThreadStatus::Running));
         let mut st = State {
             heap,
@@ -256,6 +259,7 @@ impl State {
             loaded,
             type_metas: [None; 9],
             tm_names,
+            type_names,
             executor_ptr: Rc::as_ptr(&executor),
             flat_code: executor.runs_flat_code(),
             executor,
@@ -646,6 +650,7 @@ impl State {
             loaded,
             type_metas,
             tm_names,
+            type_names,
             roots,
             main_thread,
             current,
@@ -658,7 +663,7 @@ impl State {
             for m in type_metas.iter().flatten() {
                 t.mark(*m);
             }
-            for s in tm_names.iter() {
+            for s in tm_names.iter().chain(type_names.iter()) {
                 t.mark(*s);
             }
             for &v in roots.iter() {

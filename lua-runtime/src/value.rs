@@ -69,6 +69,19 @@ pub enum Type {
     Thread = 8,
 }
 
+/// Every [`Type`], in discriminant order.
+pub const TYPES: [Type; 9] = [
+    Type::Nil,
+    Type::Bool,
+    Type::LightUserData,
+    Type::Number,
+    Type::String,
+    Type::Table,
+    Type::Function,
+    Type::UserData,
+    Type::Thread,
+];
+
 impl Type {
     pub fn name(self) -> &'static str {
         match self {
@@ -438,6 +451,13 @@ impl TableValue for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn types_in_discriminant_order() {
+        for (i, t) in TYPES.iter().enumerate() {
+            assert_eq!(*t as usize, i);
+        }
+    }
 
     #[test]
     fn value_is_16_bytes() {

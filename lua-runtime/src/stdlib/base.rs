@@ -76,8 +76,8 @@ fn print(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn type_(st: &mut State, a: Args) -> LuaResult<usize> {
     let v = st.check_any(a, 1)?;
-    let s = st.str_value(v.type_name());
-    st.ret(s)
+    let s = st.type_names[v.type_of() as usize];
+    st.ret(Value::Str(s))
 }
 
 fn tostring(st: &mut State, a: Args) -> LuaResult<usize> {

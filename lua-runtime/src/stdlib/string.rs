@@ -290,7 +290,7 @@ fn push_values(st: &mut State, src: &[u8], m: &Match) -> LuaResult<usize> {
         return Ok(1);
     }
     let caps = m.explicit().map_err(|e| st.error(e.0))?;
-    push_captures(st, src, &caps)
+    push_captures(st, src, caps)
 }
 
 fn push_captures(st: &mut State, src: &[u8], caps: &[Capture]) -> LuaResult<usize> {
@@ -339,7 +339,7 @@ fn find_aux(st: &mut State, a: Args, find: bool) -> LuaResult<usize> {
             let caps = m.explicit().map_err(|e| st.error(e.0))?;
             st.push(Value::Int(m.start as i64 + 1));
             st.push(Value::Int(m.end as i64));
-            Ok(2 + push_captures(st, src, &caps)?)
+            Ok(2 + push_captures(st, src, caps)?)
         }
         Ok(Some(m)) => push_values(st, src, &m),
     }

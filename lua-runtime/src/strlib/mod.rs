@@ -27,7 +27,7 @@
 //! let m = pattern::str_find(b"key = value", b"(%w+)%s*=%s*(%w+)", 1, false, false, &mut Default::default())
 //!     .unwrap()
 //!     .unwrap();
-//! assert_eq!(m.values().unwrap(), [pattern::Capture::Str(0, 3), pattern::Capture::Str(6, 11)]);
+//! assert_eq!(m.values().unwrap().as_slice(), [pattern::Capture::Str(0, 3), pattern::Capture::Str(6, 11)]);
 //! ```
 
 pub mod bytes;

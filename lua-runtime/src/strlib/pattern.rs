@@ -34,6 +34,7 @@
 //! search with "interrupted"). The default meter, as lua5.4, bounds
 //! nothing.
 
+use smallvec::{SmallVec, smallvec};
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -92,8 +93,12 @@ pub struct Match {
     /// Byte offset just past the match.
     pub end: usize,
     /// The explicit captures, in order (empty when the pattern has none).
-    pub captures: Vec<Capture>,
+    pub captures: Captures,
 }
+
+/// A match's captures: inline up to four (most patterns have fewer), so
+/// a match allocates nothing.
+pub type Captures = SmallVec<[Capture; 4]>;
 
 impl Match {
     /// Capture `i` (0-based) as lstrlib's `get_onecapture`: with no explicit
@@ -109,20 +114,20 @@ impl Match {
 
     /// The values `string.match`, `gmatch` and a `gsub` function receive:
     /// every capture, or the whole match when there are none.
-    pub fn values(&self) -> Result<Vec<Capture>, PatternError> {
+    pub fn values(&self) -> Result<Captures, PatternError> {
         if self.captures.is_empty() {
-            return Ok(vec![Capture::Str(self.start, self.end)]);
+            return Ok(smallvec![Capture::Str(self.start, self.end)]);
         }
-        self.explicit()
+        self.explicit().map(Captures::from_slice)
     }
 
     /// The values `string.find` returns after the two positions: the
     /// explicit captures only.
-    pub fn explicit(&self) -> Result<Vec<Capture>, PatternError> {
+    pub fn explicit(&self) -> Result<&[Capture], PatternError> {
         if self.captures.contains(&Capture::Unfinished) {
             return err("unfinished capture");
         }
-        Ok(self.captures.clone())
+        Ok(&self.captures)
     }
 }
 
@@ -166,10 +171,10 @@ const CHECK_EVERY: u64 = 1 << 12;
 pub struct Matcher<'a> {
     src: &'a [u8],
     pat: &'a [u8],
-    /// Open and closed captures (its length is lstrlib's `level`). A Vec,
-    /// not a fixed array, so a pattern without captures never touches it:
-    /// creating a matcher per `gmatch` step stays free.
-    capture: Vec<(usize, CapLen)>,
+    /// Open and closed captures (its length is lstrlib's `level`): inline
+    /// up to four, so neither a matcher per `gmatch` step nor a pattern
+    /// with a few captures allocates.
+    capture: SmallVec<[(usize, CapLen); 4]>,
     depth: usize,
     steps: Option<u64>,
     stop: Option<&'a AtomicU8>,
@@ -185,7 +190,7 @@ impl<'a> Matcher<'a> {
         Matcher {
             src,
             pat,
-            capture: Vec::new(),
+            capture: SmallVec::new(),
             depth: MAXCCALLS,
             steps: None,
             stop: None,
@@ -231,7 +236,7 @@ impl<'a> Matcher<'a> {
         }))
     }
 
-    fn captures(&self) -> Vec<Capture> {
+    fn captures(&self) -> Captures {
         self.capture
             .iter()
             .map(|&(init, len)| match len {
@@ -704,7 +709,7 @@ pub fn str_find(
         return Ok(find_plain(&src[init..], pat).map(|i| Match {
             start: init + i,
             end: init + i + pat.len(),
-            captures: Vec::new(),
+            captures: Captures::new(),
         }));
     }
     let (anchor, pat) = match pat.split_first() {
@@ -966,7 +971,7 @@ mod tests {
                 let mut s = format!("{} {}", m.start + 1, m.end);
                 if !caps.is_empty() {
                     s.push(' ');
-                    s.push_str(&show(src.as_bytes(), &caps));
+                    s.push_str(&show(src.as_bytes(), caps));
                 }
                 Ok(s)
             }
