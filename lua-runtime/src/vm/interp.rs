@@ -420,6 +420,10 @@ pub fn precall(
                     return Err(st.call_error(f, info));
                 }
                 tries += 1;
+                // The handler goes in front of the arguments; what lies
+                // above them is no part of the call (as for a native), and
+                // shifting it too would grow the stack by a slot per call.
+                st.th.stack.truncate(func + 1 + nargs);
                 st.th.stack.insert(func, h);
                 nargs += 1;
             }
