@@ -397,7 +397,7 @@ pub fn message(st: &mut State, e: LuaError) -> String {
             format!("(error object is a {} value)", v.type_name())
         }
     };
-    match e.traceback {
+    match &e.traceback {
         Some(tb) => format!("{text}\n{tb}"),
         None => text,
     }

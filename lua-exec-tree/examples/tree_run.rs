@@ -47,7 +47,7 @@ fn run(path: &str) -> i32 {
                 Value::Str(s) => s.to_str_lossy().into_owned(),
                 v => format!("(error object is a {} value)", v.type_name()),
             };
-            match e.traceback {
+            match &e.traceback {
                 Some(tb) => eprintln!("luna: {}\n{}", msg, tb),
                 None => eprintln!("luna: {}", msg),
             }

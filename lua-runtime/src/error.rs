@@ -12,9 +12,21 @@ use crate::value::Value;
 /// "(error object is a X value)", then the traceback on the next lines.
 /// A `__tostring` metamethod needs a state to run, so it is not used here;
 /// the CLI's report applies it.
+///
+/// One pointer: every fallible function returns a [`LuaResult`], and an
+/// error this small keeps `LuaResult<()>`, `LuaResult<usize>` and
+/// `LuaResult<Value>` in registers instead of a 48-byte block in memory
+/// (which the caller then read back with other widths than the callee
+/// wrote, a store-forwarding stall on every return). Raising an error
+/// allocates once; errors are rare. The fields are [`ErrorData`]'s,
+/// reached through `Deref`.
 #[derive(Clone, Debug, thiserror::Error)]
-#[error("{}{}", object_text(.value), traceback_lines(.traceback))]
-pub struct LuaError {
+#[error("{}{}", object_text(&.0.value), traceback_lines(&.0.traceback))]
+pub struct LuaError(pub Box<ErrorData>);
+
+/// What a [`LuaError`] holds.
+#[derive(Clone, Debug)]
+pub struct ErrorData {
     pub value: Value,
     /// `stack traceback:\n...` text, captured where the error was raised
     /// when the outermost caller asked for it (the CLI does).
@@ -23,10 +35,23 @@ pub struct LuaError {
 
 impl LuaError {
     pub fn new(value: Value) -> LuaError {
-        LuaError {
+        LuaError(Box::new(ErrorData {
             value,
             traceback: None,
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for LuaError {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for LuaError {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
     }
 }
 
@@ -52,6 +77,9 @@ fn traceback_lines(tb: &Option<String>) -> Cow<'_, str> {
 }
 
 pub type LuaResult<T> = Result<T, LuaError>;
+
+const _: () = assert!(std::mem::size_of::<LuaResult<()>>() == 8);
+const _: () = assert!(std::mem::size_of::<LuaResult<Value>>() == 16);
 
 #[cfg(test)]
 mod tests {
@@ -85,10 +113,8 @@ mod tests {
             LuaError::new(Value::Table(t)).to_string(),
             "(error object is a table value)"
         );
-        let e = LuaError {
-            value: Value::Str(s),
-            traceback: Some("stack traceback:\n\t[C]: in ?".to_string()),
-        };
+        let mut e = LuaError::new(Value::Str(s));
+        e.traceback = Some("stack traceback:\n\t[C]: in ?".to_string());
         assert_eq!(
             e.to_string(),
             "boom.lua:1: bad thing\nstack traceback:\n\t[C]: in ?"

@@ -610,9 +610,14 @@ impl Thread {
                     st.th.stack.truncate(base);
                     Ok(lua.values(core, st, vals))
                 }
-                Ok(Err(e)) | Err(crate::error::LuaError { value: e, .. }) => {
+                Ok(Err(e)) => {
                     st.th.stack.truncate(base);
                     let e = crate::error::LuaError::new(e);
+                    Err(lua.runtime_error(core, st, e))
+                }
+                Err(e) => {
+                    st.th.stack.truncate(base);
+                    let e = crate::error::LuaError::new(e.value);
                     Err(lua.runtime_error(core, st, e))
                 }
             }

@@ -475,12 +475,12 @@ impl Lua {
     }
 
     /// A Lua error as an [`Error::Runtime`] (inside `with`).
-    pub(crate) fn runtime_error(&self, core: &Core, st: &mut State, e: LuaError) -> Error {
+    pub(crate) fn runtime_error(&self, core: &Core, st: &mut State, mut e: LuaError) -> Error {
         let value = Value::from_raw(&self.inner, core, st, e.value);
         let message = error_text(st, e.value);
         Error::Runtime {
             message,
-            traceback: e.traceback,
+            traceback: e.traceback.take(),
             value: Box::new(value),
         }
     }
