@@ -276,8 +276,36 @@ pub fn fmt_int(i: i64) -> String {
     i.to_string()
 }
 
+/// The decimal text of `i` (as [`fmt_int`]), written at the end of `out`
+/// without allocating; returns the used part.
+pub fn int_text(i: i64, out: &mut [u8; 20]) -> &[u8] {
+    let mut n = i.unsigned_abs();
+    let mut pos = out.len();
+    loop {
+        pos -= 1;
+        out[pos] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        pos -= 1;
+        out[pos] = b'-';
+    }
+    &out[pos..]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn int_text_as_fmt_int() {
+        for i in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN, -1, 100] {
+            let mut b = [0u8; 20];
+            assert_eq!(super::int_text(i, &mut b), super::fmt_int(i).as_bytes());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -16,6 +16,8 @@
 //! comparisons for natives, ...) call metamethods through `State::call`,
 //! which recurses into the executor.
 
+use smallvec::SmallVec;
+
 use crate::error::LuaResult;
 use crate::gc::Gc;
 use crate::number::{self, Num};
@@ -622,14 +624,29 @@ impl State {
                 })
                 .fold(0usize, usize::saturating_add);
             self.reserve_concat(need)?;
-            let mut buf: Vec<u8> = Vec::new();
+            // A short result is built on the stack and interned from there
+            // (no buffer allocated and freed per `..`).
+            let mut buf: SmallVec<[u8; CONCAT_INLINE]> = SmallVec::new();
             if buf.try_reserve(need).is_err() {
                 return Err(self.plain_error("not enough memory"));
             }
             for i in 0..n {
-                append_plain(&mut buf, self.th.stack[start + i]);
+                match self.th.stack[start + i] {
+                    Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
+                    Value::Int(i) => buf.extend_from_slice(number::int_text(i, &mut [0; 20])),
+                    v => {
+                        let mut num = Vec::new();
+                        append_plain(&mut num, v);
+                        buf.extend_from_slice(&num);
+                    }
+                }
             }
-            return Ok(Concatenated::Done(self.str_value_owned(buf)));
+            let v = if buf.spilled() {
+                self.str_value_owned(buf.into_vec())
+            } else {
+                self.str_value(&buf[..])
+            };
+            return Ok(Concatenated::Done(v));
         }
         // General case, right to left as luaV_concat.
         let mut top = n; // values start..start+top are pending
@@ -869,6 +886,10 @@ impl State {
         Ok(self.new_str(s.as_bytes()))
     }
 }
+
+/// Bytes of a concatenation built without a heap buffer (short strings
+/// are at most 40).
+const CONCAT_INLINE: usize = 64;
 
 /// PUC's `LUAI_MAXTAGLOOP`... lua5.4 uses 2000.
 pub const MAX_TAG_LOOP: usize = 2000;
