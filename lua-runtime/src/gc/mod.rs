@@ -251,25 +251,70 @@ impl<T> std::fmt::Debug for Gc<T> {
     }
 }
 
-/// Key of the intern set: hashes and compares as the string's bytes.
+/// Key of the intern set: hashes and compares as the string's bytes
+/// ([`InternBytes`], the lookup form).
 struct InternKey(Gc<LuaStr>);
 
 impl Hash for InternKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.as_bytes().hash(state)
+        InternBytes::new(self.0.as_bytes()).hash(state)
     }
 }
 impl PartialEq for InternKey {
     fn eq(&self, other: &Self) -> bool {
-        self.0.as_bytes() == other.0.as_bytes()
+        InternBytes::new(self.0.as_bytes()) == InternBytes::new(other.0.as_bytes())
     }
 }
 impl Eq for InternKey {}
-impl std::borrow::Borrow<[u8]> for InternKey {
-    fn borrow(&self) -> &[u8] {
-        self.0.as_bytes()
+impl std::borrow::Borrow<InternBytes> for InternKey {
+    fn borrow(&self) -> &InternBytes {
+        InternBytes::new(self.0.as_bytes())
     }
 }
+
+/// A short string's bytes as the intern set looks them up: hashed as a
+/// byte slice, compared without a call to `memcmp` (interned strings are
+/// at most 40 bytes, and most are a few: the call was a tenth of a
+/// `tostring` or `..` whose result already existed).
+#[repr(transparent)]
+struct InternBytes([u8]);
+
+impl InternBytes {
+    fn new(b: &[u8]) -> &InternBytes {
+        // SAFETY: `InternBytes` is a transparent wrapper of `[u8]`: same
+        // layout and metadata, so the reference keeps its length and
+        // lifetime.
+        unsafe { &*(b as *const [u8] as *const InternBytes) }
+    }
+}
+
+impl Hash for InternBytes {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
+impl PartialEq for InternBytes {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        let n = a.len();
+        if n != b.len() {
+            return false;
+        }
+        // Two overlapping words cover 8..=16 bytes, two half words 4..8.
+        let word =
+            |s: &[u8], at: usize| u64::from_ne_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+        let half =
+            |s: &[u8], at: usize| u32::from_ne_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+        match n {
+            0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+            4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+            8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+            _ => a == b,
+        }
+    }
+}
+impl Eq for InternBytes {}
 
 /// Whether `v` survives this cycle as far as weak tables go: marked, or
 /// not an object, or a string (a value, for weakness).
@@ -648,7 +693,7 @@ impl Heap {
     /// Intern (short) or allocate (long) a string.
     pub fn new_str(&mut self, bytes: &[u8]) -> Gc<LuaStr> {
         if bytes.len() <= MAX_SHORT_STR {
-            if let Some(k) = self.strings.get(bytes) {
+            if let Some(k) = self.strings.get(InternBytes::new(bytes)) {
                 let s = k.0;
                 // Found dead by the atomic step but not swept yet: it is
                 // reachable again, so the sweep must keep it (PUC's
@@ -795,7 +840,7 @@ impl Heap {
                     let b = &*(h.as_ptr() as *const GcBox<LuaStr>);
                     let size = box_bytes::<LuaStr>(h);
                     if b.value.len() <= MAX_SHORT_STR {
-                        self.strings.remove(b.value.as_bytes());
+                        self.strings.remove(InternBytes::new(b.value.as_bytes()));
                     }
                     free_box::<LuaStr>(h);
                     size

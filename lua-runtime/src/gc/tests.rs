@@ -314,3 +314,35 @@ fn long_chains_in_both_directions_survive() {
     assert_eq!(h.object_count(), 0);
     assert_eq!(h.bytes, 0);
 }
+
+/// The intern set's short-string comparison agrees with byte equality at
+/// every length up to past the short limit, whatever byte differs.
+#[test]
+fn intern_bytes_compare_as_slices() {
+    for n in 0..=48usize {
+        let a: Vec<u8> = (0..n as u8).map(|i| i.wrapping_mul(37)).collect();
+        assert!(InternBytes::new(&a) == InternBytes::new(&a.clone()));
+        for at in 0..n {
+            let mut b = a.clone();
+            b[at] ^= 0x40;
+            assert!(
+                InternBytes::new(&a) != InternBytes::new(&b),
+                "len {n}, byte {at}"
+            );
+        }
+        let mut longer = a.clone();
+        longer.push(0);
+        assert!(InternBytes::new(&a) != InternBytes::new(&longer));
+    }
+}
+
+/// Interning a string built anew finds the existing one.
+#[test]
+fn new_str_finds_interned_strings() {
+    let mut h = Heap::new();
+    let words: Vec<Vec<u8>> = (0..300).map(|i| format!("w{i}").into_bytes()).collect();
+    let first: Vec<Gc<LuaStr>> = words.iter().map(|w| h.new_str(w)).collect();
+    for (w, s) in words.iter().zip(&first) {
+        assert!(Gc::ptr_eq(h.new_str(&w.clone()), *s));
+    }
+}
