@@ -319,10 +319,10 @@ fn long_chains_in_both_directions_survive() {
 /// every length up to past the short limit, whatever byte differs.
 #[test]
 fn intern_bytes_compare_as_slices() {
-    for n in 0..=48usize {
-        let a: Vec<u8> = (0..n as u8).map(|i| i.wrapping_mul(37)).collect();
+    for n in 0..=48u8 {
+        let a: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37)).collect();
         assert!(InternBytes::new(&a) == InternBytes::new(&a.clone()));
-        for at in 0..n {
+        for at in 0..usize::from(n) {
             let mut b = a.clone();
             b[at] ^= 0x40;
             assert!(
