@@ -164,6 +164,9 @@ pub struct State {
     pub(crate) tm_names: [Gc<LuaStr>; TM_COUNT],
     /// Interned type names (`type`'s results), indexed by `Type`.
     pub(crate) type_names: [Gc<LuaStr>; 9],
+    /// The natives `get_global_native` found, by name: `ipairs` and
+    /// `pairs` return theirs without an interning and a registry lookup.
+    pub(crate) natives: Vec<(&'static str, Value)>,
     executor: Rc<dyn Executor>,
     /// `Rc::as_ptr(&executor)`, kept so that a call reads it with two
     /// loads (computing it from a `dyn` `Rc` takes the vtable's alignment
@@ -260,6 +263,7 @@ impl State {
             type_metas: [None; 9],
             tm_names,
             type_names,
+            natives: Vec::new(),
             executor_ptr: Rc::as_ptr(&executor),
             flat_code: executor.runs_flat_code(),
             executor,
@@ -651,6 +655,7 @@ impl State {
             type_metas,
             tm_names,
             type_names,
+            natives,
             roots,
             main_thread,
             current,
@@ -666,7 +671,7 @@ impl State {
             for s in tm_names.iter().chain(type_names.iter()) {
                 t.mark(*s);
             }
-            for &v in roots.iter() {
+            for &v in roots.iter().chain(natives.iter().map(|(_, v)| v)) {
                 t.mark_value(v);
             }
             t.mark(*main_thread);

@@ -676,15 +676,18 @@ impl State {
     /// A native function cached in the registry under `name` (so `ipairs`
     /// returns the same iterator every time, as PUC does).
     pub fn get_global_native(&mut self, name: &'static str, f: NativeFnPtr) -> Value {
-        let reg = self.registry;
-        let key = self.str_value(name);
-        let v = reg.get(key);
-        if !v.is_nil() {
+        if let Some(&(_, v)) = self.natives.iter().find(|(n, _)| *n == name) {
             return v;
         }
-        let v = self.new_native(name, f);
-        let _ = reg.raw_mut().set(key, v);
-        self.heap.barrier_table(reg, key, v);
+        let reg = self.registry;
+        let key = self.str_value(name);
+        let mut v = reg.get(key);
+        if v.is_nil() {
+            v = self.new_native(name, f);
+            let _ = reg.raw_mut().set(key, v);
+            self.heap.barrier_table(reg, key, v);
+        }
+        self.natives.push((name, v));
         v
     }
 }
