@@ -1327,8 +1327,13 @@ pub fn push_meta_frame(
     if st.th.stack.len() < scratch {
         st.th.stack.resize(scratch, Value::Nil);
     }
+    st.th.stack.reserve(1 + args.len());
     st.th.stack.push(h);
-    st.th.stack.extend_from_slice(args);
+    // One by one: two or three values, where `extend_from_slice` called
+    // `memmove`.
+    for &a in args {
+        st.th.stack.push(a);
+    }
     st.th.frames[fi].flags.insert(FrameFlags::FINISH);
     st.enter_c_call()?;
     // Only a Lua frame keeps the C-call level until it returns; a native
@@ -1611,7 +1616,7 @@ pub fn finish_op(
 /// The common return, without [`do_return`]: the Lua frame `fi` on top
 /// returns the `n` values at `first`, it has no to-be-closed variable
 /// pending (`needs_close` is its prototype's: then its open upvalues are
-/// closed here) and holds no C-call level, and its
+/// closed here; a C-call level it holds is released), and its
 /// caller is a Lua frame of this run loop (above `boundary`) that wants at
 /// most `n` values. Pops the frame, moves the results to its `func` slot
 /// and returns their end (also stored in `top` when the caller wants all
@@ -1635,13 +1640,16 @@ pub fn quick_return(
         return quick_return_closing(st, fi, boundary, (first, n), top);
     }
     if !((want < 0 || want as usize <= n)
-        && !fr.flags.contains(FrameFlags::CCALL)
         && fi > boundary
         && matches!(st.th.frames[fi - 1].func_fn, FrameFn::Lua(_)))
     {
         return None;
     }
     let func = fr.func;
+    // A metamethod's frame holds a C-call level (`push_meta_frame`).
+    if fr.flags.contains(FrameFlags::CCALL) {
+        st.c_calls -= 1;
+    }
     let count = if want < 0 { n } else { want as usize };
     if want < 0 {
         // Only a `MULTRET` consumer reads the top, and only right after a
