@@ -440,7 +440,7 @@ fn add_value(
         }
         _ => {
             let caps = m.values()?;
-            let mut args = Vec::with_capacity(caps.len());
+            let mut args: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
             for c in caps {
                 args.push(capture_value(st, src, c).map_err(GsubError::Replace)?);
             }

@@ -1344,11 +1344,16 @@ pub fn push_meta_frame(
     } else {
         FrameFlags::empty()
     };
+    // `__newindex`, the one event called with three arguments, has its
+    // results dropped (`finish_op` stores none for a store): its frame
+    // wants none, so that a handler returning nothing (the usual one)
+    // still takes the quick return.
+    let want = if args.len() == 3 { 0 } else { 1 };
     let r = precall(
         st,
         scratch,
         args.len(),
-        Ret::Normal { want: 1 },
+        Ret::Normal { want },
         flags,
         VarInfo::None,
     );

@@ -1,0 +1,16 @@
+-- A __newindex handler's results are dropped, whatever it returns; one may
+-- yield inside a coroutine.
+local log = {}
+local p = setmetatable({}, {__newindex = function(t, k, v) log[#log + 1] = k .. "=" .. tostring(v); return "ignored", 1 end})
+for i = 1, 5 do p["k" .. i] = i * 2 end
+p.x = nil
+print(table.concat(log, " "), rawget(p, "k1"))
+local q = setmetatable({}, {__newindex = p})
+q.z = 9
+print(log[#log], rawget(q, "z"))
+local co = coroutine.wrap(function()
+  local r = setmetatable({}, {__newindex = function(t, k, v) coroutine.yield(k); rawset(t, k, v) end})
+  r.a = 1
+  return r.a
+end)
+print(co(), co())
