@@ -18,7 +18,7 @@ use crate::object::Table;
 use crate::state::State;
 use crate::value::{Payload, Value};
 use crate::vm::meta::Tm;
-use crate::vm::ops::{ArithOp, Step, VarInfo, str_cmp};
+use crate::vm::ops::{ArithOp, Step, VarInfo, plain_less_equal, plain_less_than};
 
 /// Integer operation of a fast arithmetic instruction.
 #[inline(always)]
@@ -381,7 +381,6 @@ pub unsafe fn test_fast(r: impl Fn(u8) -> Value, k: &[Value], t: &Test) -> Optio
 
 /// The comparisons [`compare_plain`] decides.
 #[derive(Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
 pub enum PlainCmp {
     Eq,
     Lt,
@@ -415,21 +414,13 @@ fn compare_plain_words(cmp: PlainCmp, a: Words, b: Words) -> u8 {
             (Value::UserData(x), Value::UserData(y)) if !Gc::ptr_eq(x, y) => return 2,
             _ => a.raw_eq(&b),
         },
-        PlainCmp::Lt => match (a, b) {
-            (Value::Int(x), Value::Int(y)) => x < y,
-            (Value::Float(x), Value::Float(y)) => x < y,
-            (Value::Int(x), Value::Float(y)) => number::lt_int_float(x, y),
-            (Value::Float(x), Value::Int(y)) => number::lt_float_int(x, y),
-            (Value::Str(x), Value::Str(y)) => str_cmp(x, y) == std::cmp::Ordering::Less,
-            _ => return 2,
+        PlainCmp::Lt => match plain_less_than(a, b) {
+            Some(r) => r,
+            None => return 2,
         },
-        PlainCmp::Le => match (a, b) {
-            (Value::Int(x), Value::Int(y)) => x <= y,
-            (Value::Float(x), Value::Float(y)) => x <= y,
-            (Value::Int(x), Value::Float(y)) => number::le_int_float(x, y),
-            (Value::Float(x), Value::Int(y)) => number::le_float_int(x, y),
-            (Value::Str(x), Value::Str(y)) => str_cmp(x, y) != std::cmp::Ordering::Greater,
-            _ => return 2,
+        PlainCmp::Le => match plain_less_equal(a, b) {
+            Some(r) => r,
+            None => return 2,
         },
     };
     r as u8

@@ -480,25 +480,17 @@ impl State {
 
     /// `a < b`.
     pub fn less_than(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        match (a, b) {
-            (Value::Int(x), Value::Int(y)) => Ok(x < y),
-            (Value::Float(x), Value::Float(y)) => Ok(x < y),
-            (Value::Int(x), Value::Float(y)) => Ok(number::lt_int_float(x, y)),
-            (Value::Float(x), Value::Int(y)) => Ok(number::lt_float_int(x, y)),
-            (Value::Str(x), Value::Str(y)) => Ok(str_cmp(x, y) == std::cmp::Ordering::Less),
-            _ => self.order_tm(a, b, Tm::Lt),
+        match plain_less_than(a, b) {
+            Some(r) => Ok(r),
+            None => self.order_tm(a, b, Tm::Lt),
         }
     }
 
     /// `a <= b`.
     pub fn less_equal(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        match (a, b) {
-            (Value::Int(x), Value::Int(y)) => Ok(x <= y),
-            (Value::Float(x), Value::Float(y)) => Ok(x <= y),
-            (Value::Int(x), Value::Float(y)) => Ok(number::le_int_float(x, y)),
-            (Value::Float(x), Value::Int(y)) => Ok(number::le_float_int(x, y)),
-            (Value::Str(x), Value::Str(y)) => Ok(str_cmp(x, y) != std::cmp::Ordering::Greater),
-            _ => self.order_tm(a, b, Tm::Le),
+        match plain_less_equal(a, b) {
+            Some(r) => Ok(r),
+            None => self.order_tm(a, b, Tm::Le),
         }
     }
 
@@ -893,6 +885,33 @@ const CONCAT_INLINE: usize = 64;
 
 /// PUC's `LUAI_MAXTAGLOOP`... lua5.4 uses 2000.
 pub const MAX_TAG_LOOP: usize = 2000;
+
+/// `a < b` for two numbers or two strings; `None` for the rest (a
+/// metamethod or an error decides).
+#[inline]
+pub fn plain_less_than(a: Value, b: Value) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x < y,
+        (Value::Float(x), Value::Float(y)) => x < y,
+        (Value::Int(x), Value::Float(y)) => number::lt_int_float(x, y),
+        (Value::Float(x), Value::Int(y)) => number::lt_float_int(x, y),
+        (Value::Str(x), Value::Str(y)) => str_cmp(x, y) == std::cmp::Ordering::Less,
+        _ => return None,
+    })
+}
+
+/// `a <= b` as [`plain_less_than`].
+#[inline]
+pub fn plain_less_equal(a: Value, b: Value) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x <= y,
+        (Value::Float(x), Value::Float(y)) => x <= y,
+        (Value::Int(x), Value::Float(y)) => number::le_int_float(x, y),
+        (Value::Float(x), Value::Int(y)) => number::le_float_int(x, y),
+        (Value::Str(x), Value::Str(y)) => str_cmp(x, y) != std::cmp::Ordering::Greater,
+        _ => return None,
+    })
+}
 
 /// Byte-wise string order (`strcoll` in the C locale).
 pub fn str_cmp(a: Gc<LuaStr>, b: Gc<LuaStr>) -> std::cmp::Ordering {
