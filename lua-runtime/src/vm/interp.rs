@@ -1589,7 +1589,9 @@ pub fn finish_op(
     top: &mut usize,
 ) -> LuaResult<Finish> {
     st.th.frames[fi].flags.remove(FrameFlags::FINISH);
-    let v = st.th.stack[base + maxr];
+    // A `__newindex` frame wants no result: its slot may be past the end
+    // (and a store stores nothing).
+    let v = st.th.stack.get(base + maxr).copied().unwrap_or(Value::Nil);
     Ok(match *op {
         _ if op.as_cond_jump().is_some() => Finish::Test(v.truthy()),
         // A `__close` frame returned: close the rest.

@@ -14,3 +14,11 @@ local co = coroutine.wrap(function()
   return r.a
 end)
 print(co(), co())
+-- A native handler (rawset) and one called through __call.
+local n = setmetatable({}, {__newindex = rawset})
+for i = 1, 3 do n[i] = i * i end
+n.k = "v"
+print(n[1], n[3], n.k)
+local viacall = setmetatable({}, {__newindex = setmetatable({}, {__call = function(_, t, k, v) rawset(t, k, v .. "!") end})})
+print(pcall(function() viacall.a = "x" end))
+print(rawget(viacall, "a"))
