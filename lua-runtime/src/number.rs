@@ -298,15 +298,15 @@ pub fn int_text(i: i64, out: &mut [u8; 20]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn int_text_as_fmt_int() {
         for i in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN, -1, 100] {
             let mut b = [0u8; 20];
-            assert_eq!(super::int_text(i, &mut b), super::fmt_int(i).as_bytes());
+            assert_eq!(int_text(i, &mut b), fmt_int(i).as_bytes());
         }
     }
-
-    use super::*;
 
     #[test]
     fn conversions() {

@@ -603,22 +603,19 @@ impl Thread {
             for &a in &raws {
                 st.push(a);
             }
-            match crate::vm::coroutine::resume(st, co, raws.len()) {
-                Ok(Ok(n)) => {
+            // An error raised by the resume itself reports like one the
+            // coroutine died of: its value, without a traceback.
+            let resumed = crate::vm::coroutine::resume(st, co, raws.len());
+            match resumed.map_err(|e| e.value).and_then(|r| r) {
+                Ok(n) => {
                     let at = st.top() - n;
                     let vals: Vec<Raw> = st.th.stack.drain(at..).collect();
                     st.th.stack.truncate(base);
                     Ok(lua.values(core, st, vals))
                 }
-                Ok(Err(e)) => {
+                Err(v) => {
                     st.th.stack.truncate(base);
-                    let e = crate::error::LuaError::new(e);
-                    Err(lua.runtime_error(core, st, e))
-                }
-                Err(e) => {
-                    st.th.stack.truncate(base);
-                    let e = crate::error::LuaError::new(e.value);
-                    Err(lua.runtime_error(core, st, e))
+                    Err(lua.runtime_error(core, st, crate::error::LuaError::new(v)))
                 }
             }
         })?;

@@ -207,31 +207,19 @@ fn index_class_words(st: &State, t: Words, key: Words) -> MaybeWords {
     const MISS: MaybeWords = (NO_VALUE, Payload::uninit());
     // Any value with a metatable: a string's methods are the same pattern
     // (the string metatable's `__index` is the `string` table).
-    let mut tab = match t {
-        Value::Table(tab) => tab,
-        _ => match st.metatable(t).map(|mt| st.tm_of(mt, Tm::Index)) {
-            Some(Value::Table(h)) => {
-                let v = raw_get(h, key);
-                if !v.is_nil() || h.metatable().is_none() {
-                    return v.to_words();
-                }
-                h
-            }
-            _ => return MISS,
-        },
-    };
+    let mut mt = st.metatable(t);
     for _ in 0..CLASS_DEPTH {
-        let Some(mt) = tab.metatable() else {
+        let Some(m) = mt else {
             return MISS;
         };
-        let Value::Table(h) = st.tm_of(mt, Tm::Index) else {
+        let Value::Table(h) = st.tm_of(m, Tm::Index) else {
             return MISS;
         };
         let v = raw_get(h, key);
-        if !v.is_nil() || h.metatable().is_none() {
+        mt = h.metatable();
+        if !v.is_nil() || mt.is_none() {
             return v.to_words();
         }
-        tab = h;
     }
     MISS
 }

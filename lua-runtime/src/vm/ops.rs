@@ -623,15 +623,7 @@ impl State {
                 return Err(self.plain_error("not enough memory"));
             }
             for i in 0..n {
-                match self.th.stack[start + i] {
-                    Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
-                    Value::Int(i) => buf.extend_from_slice(number::int_text(i, &mut [0; 20])),
-                    v => {
-                        let mut num = Vec::new();
-                        append_plain(&mut num, v);
-                        buf.extend_from_slice(&num);
-                    }
-                }
+                append_plain(&mut buf, self.th.stack[start + i]);
             }
             let v = if buf.spilled() {
                 self.str_value_owned(buf.into_vec())
@@ -919,11 +911,11 @@ pub fn str_cmp(a: Gc<LuaStr>, b: Gc<LuaStr>) -> std::cmp::Ordering {
 }
 
 /// Append a string or number as `..` does.
-pub fn append_plain(buf: &mut Vec<u8>, v: Value) {
+pub fn append_plain(buf: &mut impl Extend<u8>, v: Value) {
     match v {
-        Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
-        Value::Int(i) => buf.extend_from_slice(number::fmt_int(i).as_bytes()),
-        Value::Float(f) => buf.extend_from_slice(number::fmt_float(f).as_bytes()),
+        Value::Str(s) => buf.extend(s.as_bytes().iter().copied()),
+        Value::Int(i) => buf.extend(number::int_text(i, &mut [0; 20]).iter().copied()),
+        Value::Float(f) => buf.extend(number::fmt_float(f).bytes()),
         _ => {}
     }
 }
