@@ -26,7 +26,7 @@
 use lua_bytecode::{Cond, Node, Op};
 use lua_runtime::error::LuaResult;
 use lua_runtime::object::UpVal;
-use lua_runtime::vm::interp::{arith_op, push_meta_frame};
+use lua_runtime::vm::interp::{arith_op, push_pending_frame};
 use lua_runtime::vm::ops::{ArithOp, Step};
 use lua_runtime::{Gc, State, Table, Value};
 
@@ -320,12 +320,12 @@ pub(crate) fn cond_step(
             Some(r) => r,
             None => match test_slow(st, base, k, test)? {
                 Step::Done(v) => v.truthy(),
-                Step::Call(h, args, n) => match h {
+                Step::Call(n) => match st.pending.function() {
                     Value::LuaFn(_) => {
-                        push_meta_frame(st, fi, base + maxr, h, &args[..n])?;
+                        push_pending_frame(st, fi, base + maxr, n)?;
                         return Ok(None);
                     }
-                    _ => st.call1(h, &args[..n])?.truthy(),
+                    _ => st.call_pending(n)?.truthy(),
                 },
             },
         },

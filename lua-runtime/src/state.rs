@@ -167,6 +167,9 @@ pub struct State {
     /// The natives `get_global_native` found, by name: `ipairs` and
     /// `pairs` return theirs without an interning and a registry lookup.
     pub(crate) natives: Vec<(&'static str, Value)>,
+    /// The metamethod call a [`Step::Call`](crate::vm::ops::Step::Call)
+    /// asks for.
+    pub pending: crate::vm::ops::PendingCall,
     executor: Rc<dyn Executor>,
     /// `Rc::as_ptr(&executor)`, kept so that a call reads it with two
     /// loads (computing it from a `dyn` `Rc` takes the vtable's alignment
@@ -264,6 +267,7 @@ impl State {
             tm_names,
             type_names,
             natives: Vec::new(),
+            pending: Default::default(),
             executor_ptr: Rc::as_ptr(&executor),
             flat_code: executor.runs_flat_code(),
             executor,

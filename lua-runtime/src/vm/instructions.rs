@@ -71,13 +71,13 @@ macro_rules! vm_step {
     ($st:ident, $fi:ident, $base:ident, $maxr:ident, $s:expr) => {{
         let v = match $s {
             $crate::vm::ops::Step::Done(v) => v,
-            $crate::vm::ops::Step::Call(h, args, n) => {
-                if let $crate::Value::LuaFn(_) = h {
+            $crate::vm::ops::Step::Call(n) => {
+                if let $crate::Value::LuaFn(_) = $st.pending.function() {
                     let scratch = $base + $maxr;
-                    $crate::vm::interp::push_meta_frame($st, $fi, scratch, h, &args[..n])?;
+                    $crate::vm::interp::push_pending_frame($st, $fi, scratch, n)?;
                     suspend!();
                 }
-                $st.call1(h, &args[..n])?
+                $st.call_pending(n)?
             }
         };
         refresh!();

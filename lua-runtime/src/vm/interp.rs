@@ -633,7 +633,7 @@ pub fn close_frame(
             f + n + 1
         }
     };
-    push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
+    push_meta_frame(st, fi, call, &h, &[v, Value::Nil])?;
     Ok(false)
 }
 
@@ -1320,22 +1320,27 @@ pub fn push_meta_frame(
     st: &mut State,
     fi: usize,
     scratch: usize,
-    h: Value,
+    h: &Value,
     args: &[Value],
 ) -> LuaResult<()> {
-    st.th.stack.truncate(scratch);
-    if st.th.stack.len() < scratch {
-        st.th.stack.resize(scratch, Value::Nil);
-    }
-    st.th.stack.reserve(1 + args.len());
-    st.th.stack.push(h);
-    // One by one: two or three values, where `extend_from_slice` called
-    // `memmove`.
-    for &a in args {
-        st.th.stack.push(a);
-    }
+    st.th.stack.set_call(scratch, h, args);
+    push_meta_call(st, fi, scratch, args.len())
+}
+
+/// [`push_meta_frame`] for the call of a [`Step::Call`](crate::vm::ops::Step::Call)`(n)`
+/// ([`State::pending`]).
+pub fn push_pending_frame(st: &mut State, fi: usize, scratch: usize, n: usize) -> LuaResult<()> {
+    st.th.stack.set_call4(scratch, st.pending.slots(), n);
+    push_meta_call(st, fi, scratch, n)
+}
+
+/// The frame of the metamethod call laid out at `scratch` with `nargs`
+/// arguments (see [`push_meta_frame`]).
+#[inline(always)]
+fn push_meta_call(st: &mut State, fi: usize, scratch: usize, nargs: usize) -> LuaResult<()> {
     st.th.frames[fi].flags.insert(FrameFlags::FINISH);
     st.enter_c_call()?;
+    let h = Value::load(&st.th.stack[scratch]);
     // Only a Lua frame keeps the C-call level until it returns; a native
     // runs here and now (or stays on top, yielded).
     let lua = matches!(h, Value::LuaFn(_));
@@ -1348,15 +1353,13 @@ pub fn push_meta_frame(
     // results dropped (`finish_op` stores none for a store): its frame
     // wants none, so that a handler returning nothing (the usual one)
     // still takes the quick return.
-    let want = if args.len() == 3 { 0 } else { 1 };
-    let r = precall(
-        st,
-        scratch,
-        args.len(),
-        Ret::Normal { want },
-        flags,
-        VarInfo::None,
-    );
+    let want = if nargs == 3 { 0 } else { 1 };
+    let ret = Ret::Normal { want };
+    let r = match h {
+        // Without `precall`'s dispatch on the callee: the usual handler.
+        Value::LuaFn(c) => push_lua_frame(st, c, scratch, nargs, ret, flags).map(|_| Called::Lua),
+        _ => precall(st, scratch, nargs, ret, flags, VarInfo::None),
+    };
     if !matches!(r, Ok(Called::Lua)) {
         st.c_calls -= 1;
     }
@@ -1581,6 +1584,7 @@ pub enum Finish {
 /// above the registers: PUC's `luaV_finishOp`, for both executors. The
 /// frame's `FINISH` mark is cleared; `top` is the executor's stack top (a
 /// return to the top gets it back).
+#[inline]
 pub fn finish_op(
     st: &mut State,
     fi: usize,
@@ -1591,7 +1595,8 @@ pub fn finish_op(
     st.th.frames[fi].flags.remove(FrameFlags::FINISH);
     // A `__newindex` frame wants no result: its slot may be past the end
     // (and a store stores nothing).
-    let v = st.th.stack.get(base + maxr).copied().unwrap_or(Value::Nil);
+    // Word by word: the return just stored it that way (`Value::load`).
+    let v = st.th.stack.get(base + maxr).map_or(Value::Nil, Value::load);
     Ok(match *op {
         _ if op.as_cond_jump().is_some() => Finish::Test(v.truthy()),
         // A `__close` frame returned: close the rest.

@@ -109,19 +109,89 @@ impl ArithOp {
 }
 
 /// What an operation needs next: its value, or a call of a metamethod
-/// (function, arguments, argument count) whose first result is the value.
+/// with `n` arguments whose first result is the value (the function and
+/// the arguments are in [`State::pending`]).
 #[derive(Clone, Copy, Debug)]
 pub enum Step {
     Done(Value),
-    Call(Value, [Value; 3], usize),
+    Call(usize),
+}
+
+/// The metamethod call of a [`Step::Call`]: the function, then up to three
+/// arguments. It lives in the state rather than in the step: a step is
+/// returned through memory, and moving one that carried the four values
+/// was a 16-byte copy of values just stored word by word, a
+/// store-forwarding stall on every metamethod call (docs/PERFORMANCE.md).
+/// Here the values are stored and loaded word by word. Not a collector
+/// root: whoever receives a `Step::Call` takes the call before anything
+/// can allocate.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PendingCall {
+    slots: [Value; 4],
+}
+
+impl PendingCall {
+    #[inline(always)]
+    fn set(&mut self, h: Value, args: [Value; 3]) {
+        let [a, b, c] = args;
+        Value::store(&mut self.slots[0], h);
+        Value::store(&mut self.slots[1], a);
+        Value::store(&mut self.slots[2], b);
+        Value::store(&mut self.slots[3], c);
+    }
+
+    /// The function and the arguments, `1 + n` values.
+    #[inline(always)]
+    pub fn call(&self, n: usize) -> &[Value] {
+        &self.slots[..1 + n]
+    }
+
+    /// The function and three argument slots (the last unused with two
+    /// arguments).
+    #[inline(always)]
+    pub fn slots(&self) -> &[Value; 4] {
+        &self.slots
+    }
+
+    /// The function.
+    #[inline(always)]
+    pub fn function(&self) -> Value {
+        Value::load(&self.slots[0])
+    }
 }
 
 impl State {
+    /// Metamethod `h` to be called with `args[..n]`, as a step.
+    #[inline(always)]
+    fn call_step(&mut self, h: Value, args: [Value; 3], n: usize) -> Step {
+        self.pending.set(h, args);
+        Step::Call(n)
+    }
+
+    /// Call the metamethod of a [`Step::Call`]`(n)` here, for its first
+    /// result.
+    pub fn call_pending(&mut self, n: usize) -> LuaResult<Value> {
+        let (h, args) = self.take_pending(n);
+        self.call1(h, &args[..n])
+    }
+
+    fn take_pending(&self, n: usize) -> (Value, [Value; 3]) {
+        let c = self.pending.call(n);
+        let mut args = [Value::Nil; 3];
+        for (a, v) in args.iter_mut().zip(&c[1..]) {
+            *a = Value::load(v);
+        }
+        (Value::load(&c[0]), args)
+    }
+
     /// Metamethod `h` of event `tm` to be called with `args[..n]`, as a
     /// step.
+    #[inline]
     fn tm_step(&mut self, h: Value, tm: Tm, args: [Value; 3], n: usize) -> LuaResult<Step> {
-        self.check_tm_callable(h, tm)?;
-        Ok(Step::Call(h, args, n))
+        if !h.is_function() {
+            self.check_tm_callable(h, tm)?;
+        }
+        Ok(self.call_step(h, args, n))
     }
 
     /// A metamethod that cannot be called fails as lua5.4 words it, naming
@@ -319,7 +389,7 @@ impl State {
     ) -> LuaResult<Value> {
         match self.arith_step(op, a, b, ia, ib)? {
             Step::Done(v) => Ok(v),
-            Step::Call(h, args, n) => self.call1(h, &args[..n]),
+            Step::Call(n) => self.call_pending(n),
         }
     }
 
@@ -334,11 +404,17 @@ impl State {
         ia: VarInfo,
         ib: VarInfo,
     ) -> LuaResult<Step> {
-        match raw_arith(op, a, b) {
-            RawArith::Ok(v) => return Ok(Step::Done(v)),
-            RawArith::DivByZero => return Err(self.rt_error("attempt to divide by zero")),
-            RawArith::ModByZero => return Err(self.rt_error("attempt to perform 'n%0'")),
-            RawArith::NoInteger | RawArith::NotNumbers => {}
+        let numbers = matches!(a, Value::Int(_) | Value::Float(_))
+            && matches!(b, Value::Int(_) | Value::Float(_));
+        // Anything else (a table with `__add`) goes straight to the
+        // metamethods: `raw_arith` would only say "not numbers".
+        if numbers {
+            match raw_arith(op, a, b) {
+                RawArith::Ok(v) => return Ok(Step::Done(v)),
+                RawArith::DivByZero => return Err(self.rt_error("attempt to divide by zero")),
+                RawArith::ModByZero => return Err(self.rt_error("attempt to perform 'n%0'")),
+                RawArith::NoInteger | RawArith::NotNumbers => {}
+            }
         }
         let tm = op.tm();
         // The first operand's metamethod, else the second's. Strings carry
@@ -352,9 +428,7 @@ impl State {
             }
         }
         if op.is_bitwise() {
-            if matches!(a, Value::Int(_) | Value::Float(_))
-                && matches!(b, Value::Int(_) | Value::Float(_))
-            {
+            if numbers {
                 let bad = if matches!(to_int_bitwise(a), Some(Ok(_))) {
                     ib
                 } else {
@@ -671,7 +745,7 @@ impl State {
                     let to = region + n_region - 1 - left;
                     self.th.stack.copy_within(start..start + left, to);
                     self.th.stack[region] = Value::Int((left + 1) as i64);
-                    crate::vm::interp::push_meta_frame(self, fi, scratch, h, &[a, b])?;
+                    crate::vm::interp::push_meta_frame(self, fi, scratch, &h, &[a, b])?;
                     return Ok(Concatenated::Suspended);
                 }
                 let r = self.call1(h, &[a, b])?;
@@ -713,7 +787,7 @@ impl State {
     pub fn index(&mut self, obj: Value, key: Value, info: VarInfo) -> LuaResult<Value> {
         match self.index_step(obj, key, info)? {
             Step::Done(v) => Ok(v),
-            Step::Call(h, args, n) => self.call1(h, &args[..n]),
+            Step::Call(n) => self.call_pending(n),
         }
     }
 
@@ -751,7 +825,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return Ok(Step::Call(h, [t, key, Value::Nil], 2));
+                return Ok(self.call_step(h, [t, key, Value::Nil], 2));
             }
             t = h;
         }
@@ -775,7 +849,8 @@ impl State {
     ) -> LuaResult<()> {
         match self.set_index_step(obj, key, val, info)? {
             Step::Done(_) => Ok(()),
-            Step::Call(h, args, n) => {
+            Step::Call(n) => {
+                let (h, args) = self.take_pending(n);
                 self.call(h, &args[..n])?;
                 Ok(())
             }
@@ -823,7 +898,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return Ok(Step::Call(h, [t, key, val], 3));
+                return Ok(self.call_step(h, [t, key, val], 3));
             }
             t = h;
         }

@@ -138,6 +138,47 @@ impl Stack {
         unsafe { self.vals.set_len(len) }
     }
 
+    /// Lay out a call at `at`: the stack cut (or nil-filled) to `at`, then
+    /// the function and its arguments. Each value is copied as two words
+    /// ([`Value::load`]): they usually sit in a value just returned
+    /// through memory, written that way, which a 16-byte copy would wait
+    /// for (docs/PERFORMANCE.md, "Store forwarding").
+    #[inline(always)]
+    pub fn set_call(&mut self, at: usize, f: &Value, args: &[Value]) {
+        self.fill_nil_to(at);
+        self.reserve(1 + args.len());
+        let p = self.vals.as_mut_ptr();
+        // SAFETY: the length is `at` and `reserve` made room for the
+        // `1 + args.len()` slots written after it, which are then all
+        // initialised.
+        unsafe {
+            p.add(at).write(Value::load(f));
+            for (i, a) in args.iter().enumerate() {
+                p.add(at + 1 + i).write(Value::load(a));
+            }
+            self.vals.set_len(at + 1 + args.len());
+        }
+    }
+
+    /// [`Stack::set_call`] of `vals[0]` with the `n` arguments after it
+    /// (`n <= 3`), all four copied without a loop.
+    #[inline(always)]
+    pub fn set_call4(&mut self, at: usize, vals: &[Value; 4], n: usize) {
+        debug_assert!(n <= 3);
+        self.fill_nil_to(at);
+        self.reserve(4);
+        let p = self.vals.as_mut_ptr();
+        // SAFETY: the length is `at` and `reserve` made room for the four
+        // slots written after it; the first `1 + n` of them are then the
+        // new length's (the rest is spare capacity).
+        unsafe {
+            for (i, v) in vals.iter().enumerate() {
+                p.add(at + i).write(Value::load(v));
+            }
+            self.vals.set_len(at + 1 + n);
+        }
+    }
+
     /// Make a fixed-parameter frame's register window, which ends at `to`,
     /// with its arguments ending at `args` and its parameters at `params`:
     /// missing parameters are nil, and the stack is at least `to` long,
