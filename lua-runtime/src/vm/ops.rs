@@ -674,6 +674,11 @@ impl State {
     ) -> LuaResult<Concatenated> {
         let n_region = n;
         let n = cnt;
+        if n == 1 {
+            // A `__concat` result that ends the concatenation is its value
+            // as it is: a number stays a number (as in lua5.4).
+            return Ok(Concatenated::Done(self.th.stack[start]));
+        }
         // Fast path: everything is a string or a number.
         let all_plain = self.th.stack[start..start + n]
             .iter()
