@@ -131,26 +131,63 @@ impl Match {
     }
 }
 
-/// Is this byte in the class named by `cl` (`a c d g l p s u w x`, upper
+/// Is this byte in the class named by `cl` (`a c d g l p s u w x z`, upper
 /// case for the complement; any other byte stands for itself)? C locale.
+/// Two table lookups: the class's bit (none for a byte that is no class
+/// name) and the byte's classes.
 #[inline]
 fn match_class(c: u8, cl: u8) -> bool {
-    let res = match cl.to_ascii_lowercase() {
-        b'a' => c.is_ascii_alphabetic(),
-        b'c' => c.is_ascii_control(),
-        b'd' => c.is_ascii_digit(),
-        b'g' => c.is_ascii_graphic(),
-        b'l' => c.is_ascii_lowercase(),
-        b'p' => c.is_ascii_punctuation(),
-        b's' => matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
-        b'u' => c.is_ascii_uppercase(),
-        b'w' => c.is_ascii_alphanumeric(),
-        b'x' => c.is_ascii_hexdigit(),
-        b'z' => c == 0, // deprecated but still accepted by 5.4
-        _ => return cl == c,
-    };
-    if cl.is_ascii_lowercase() { res } else { !res }
+    let bit = CLASS_BIT[cl as usize];
+    if bit == 0 {
+        return cl == c;
+    }
+    (CLASSES[c as usize] & bit != 0) == cl.is_ascii_lowercase()
 }
+
+/// The bit of each class name, lower and upper case (0: not a class).
+static CLASS_BIT: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let names = b"acdglpsuwxz";
+    let mut i = 0;
+    while i < names.len() {
+        t[names[i] as usize] = 1 << i;
+        t[names[i].to_ascii_uppercase() as usize] = 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// The classes of each byte, as `CLASS_BIT` bits (what C's `isalpha` and
+/// the others answer in the C locale).
+static CLASSES: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let b = c as u8;
+        let has = [
+            b.is_ascii_alphabetic(),
+            b.is_ascii_control(),
+            b.is_ascii_digit(),
+            b.is_ascii_graphic(),
+            b.is_ascii_lowercase(),
+            b.is_ascii_punctuation(),
+            matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
+            b.is_ascii_uppercase(),
+            b.is_ascii_alphanumeric(),
+            b.is_ascii_hexdigit(),
+            b == 0,
+        ];
+        let mut i = 0;
+        while i < has.len() {
+            if has[i] {
+                t[c] |= 1 << i;
+            }
+            i += 1;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// What a search may spend and what it spent (see the module doc).
 #[derive(Clone, Copy, Debug, Default)]
