@@ -484,9 +484,8 @@ macro_rules! vm_instructions {
                 refresh!();
             }
             &$crate::vm::Op::Vararg { dst, n } => {
-                let f = $st.th.frames[$fi];
                 let np = $cl.shape.num_params as usize;
-                if let Some(t) = $crate::vm::interp::vararg($st, &f, np, dst, n) {
+                if let Some(t) = $crate::vm::interp::vararg($st, $fi, np, dst, n) {
                     *$top = t;
                 }
                 refresh!();

@@ -278,10 +278,7 @@ pub fn push_lua_frame(
     }
     let stack = &mut st.th.stack;
     if nvar > 0 {
-        // The fixed parameters move above the extra arguments.
-        stack.truncate(func + 1 + nargs);
-        stack.extend_from_within(func + 1..func + 1 + np);
-        stack.fill_nil_to(base + maxr);
+        vararg_window(stack, func, nargs, np, base + maxr);
     } else {
         stack.open_window(func + 1 + nargs, base + np, base + maxr);
     }
@@ -301,6 +298,23 @@ pub fn push_lua_frame(
     // counts (as in PUC Lua, whose calls step it only when the stack
     // grows).
     Ok(base)
+}
+
+/// The register window of a vararg frame called at `func` with `nargs`
+/// arguments, `np` of them fixed parameters, ending at `to`: the fixed
+/// parameters move above the extra arguments. Out of line: the executors'
+/// call paths inline `push_lua_frame`, and this part is for vararg
+/// functions only.
+#[inline(never)]
+fn vararg_window(stack: &mut Stack, func: usize, nargs: usize, np: usize, to: usize) {
+    let base = func + 1 + nargs;
+    stack.truncate(base);
+    stack.fill_nil_to(to);
+    // One by one: usually a few, where `extend_from_within` called
+    // `memcpy`.
+    for i in 0..np {
+        stack[base + i] = Value::load(&stack[func + 1 + i]);
+    }
 }
 
 /// Make `stack` at least `len` long, appending nils; a longer stack stays
@@ -1242,12 +1256,15 @@ pub fn make_closure(
     st.new_closure(child.clone(), ups.into_boxed_slice())
 }
 
-/// `Vararg { dst, n }` of frame `fr` (whose prototype has `num_params`
+/// `Vararg { dst, n }` of frame `fi` (whose prototype has `num_params`
 /// fixed parameters). Returns the new top when `n == MULTRET`.
-pub fn vararg(st: &mut State, fr: &CallFrame, num_params: usize, dst: u8, n: u8) -> Option<usize> {
-    let nv = fr.nvarargs;
-    let from = fr.func + 1 + num_params;
-    let d = fr.base + dst as usize;
+#[inline(never)]
+pub fn vararg(st: &mut State, fi: usize, num_params: usize, dst: u8, n: u8) -> Option<usize> {
+    // The three fields, not a copy of the frame.
+    let fr = &st.th.frames[fi];
+    let (nv, func, base) = (fr.nvarargs, fr.func, fr.base);
+    let from = func + 1 + num_params;
+    let d = base + dst as usize;
     let cnt = if n == MULTRET { nv } else { n as usize };
     let stack = &mut st.th.stack;
     if stack.len() < d + cnt {
@@ -1258,13 +1275,17 @@ pub fn vararg(st: &mut State, fr: &CallFrame, num_params: usize, dst: u8, n: u8)
     // `memmove` costs more than the copy.
     // (With no varargs, `from` may lie above `d`: nothing is copied.)
     let m = cnt.min(nv);
-    let (src, dst) = stack.split_at_mut(d);
     if m > 0 {
-        for (to, from) in dst[..m].iter_mut().zip(&src[from..from + m]) {
-            *to = *from;
+        assert!(from + m <= d && d + cnt <= stack.len());
+        let p = stack.as_mut_ptr();
+        for i in 0..m {
+            // SAFETY: both slots are below the stack's length (asserted
+            // above). Word by word: an argument was usually just written
+            // so.
+            unsafe { Value::store(&mut *p.add(d + i), Value::load(&*p.add(from + i))) };
         }
     }
-    dst[m..cnt].fill(Value::Nil);
+    stack[d + m..d + cnt].fill(Value::Nil);
     (n == MULTRET).then_some(d + cnt)
 }
 
