@@ -355,6 +355,10 @@ impl<V: TableValue> Table<V> {
     /// the next rehash, and only inserting a new key can rehash or reuse a
     /// dead key's node.
     pub fn next(&self, key: V) -> Result<Option<(V, V)>, InvalidNextKey> {
+        // Word by word (`TableValue::load`): the caller's copy of the key
+        // was usually just stored that way (a `pairs` loop's control
+        // variable), and a whole-value load of it waited for both stores.
+        let key = V::load(&key);
         let asize = self.array.len();
         let start = if key.is_nil() {
             0

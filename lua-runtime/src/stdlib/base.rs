@@ -178,9 +178,11 @@ fn next(st: &mut State, a: Args) -> LuaResult<usize> {
     let k = a.get(st, 2);
     let r = t.raw().next(k);
     match r {
-        Ok(Some((k, v))) => {
-            st.push(k);
-            st.push(v);
+        // Word by word from where `next` returned them: a whole copy
+        // waited on the stores that wrote them (store forwarding).
+        Ok(Some((ref k, ref v))) => {
+            st.push(Value::load(k));
+            st.push(Value::load(v));
             Ok(2)
         }
         Ok(None) => st.ret(Value::Nil),

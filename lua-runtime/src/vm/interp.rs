@@ -101,8 +101,9 @@ pub fn move_results(
     let p = stack.as_mut_ptr();
     for i in 0..moved {
         // SAFETY: `func + i <= first + i < first + n <= len` (asserted);
-        // copying downwards never overwrites a result not yet moved.
-        unsafe { *p.add(func + i) = *p.add(first + i) };
+        // copying downwards never overwrites a result not yet moved. Word
+        // by word: a native's results were just pushed that way.
+        unsafe { Value::store(&mut *p.add(func + i), Value::load(&*p.add(first + i))) };
     }
     if moved < count {
         // Missing results are nil.
