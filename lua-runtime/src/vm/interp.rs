@@ -1398,7 +1398,7 @@ pub fn test_step(
     t: &Test,
 ) -> LuaResult<crate::vm::ops::Step> {
     use crate::vm::ops::{Cmp, Step};
-    let r = |st: &State, x: u8| st.th.stack[base + x as usize];
+    let r = |st: &State, x: u8| Value::load(&st.th.stack[base + x as usize]);
     let (cmp, a, b) = match *t {
         Test::Eq(a, b) => (Cmp::Eq, r(st, a), r(st, b)),
         Test::Lt(a, b) => (Cmp::Lt, r(st, a), r(st, b)),
