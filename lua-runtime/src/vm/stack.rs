@@ -161,19 +161,21 @@ impl Stack {
     }
 
     /// [`Stack::set_call`] of `vals[0]` with the `n` arguments after it
-    /// (`n <= 3`), all four copied without a loop.
+    /// (`n <= 3`): four slots written without a loop, nil past the
+    /// arguments (no stale value is left above the length).
     #[inline(always)]
     pub fn set_call4(&mut self, at: usize, vals: &[Value; 4], n: usize) {
-        debug_assert!(n <= 3);
+        assert!(n <= 3);
         self.fill_nil_to(at);
         self.reserve(4);
         let p = self.vals.as_mut_ptr();
         // SAFETY: the length is `at` and `reserve` made room for the four
         // slots written after it; the first `1 + n` of them are then the
-        // new length's (the rest is spare capacity).
+        // new length's (the rest is spare capacity, holding nil).
         unsafe {
             for (i, v) in vals.iter().enumerate() {
-                p.add(at + i).write(Value::load(v));
+                let v = if i <= n { Value::load(v) } else { Value::Nil };
+                p.add(at + i).write(v);
             }
             self.vals.set_len(at + 1 + n);
         }
