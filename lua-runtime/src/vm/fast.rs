@@ -243,30 +243,14 @@ fn get_words(tab: Gc<Table>, key: Words) -> Words {
     tab.get(unsafe { from_words(key) }).to_words()
 }
 
-/// A field update, the usual store: `t[key] = v` when `key` is a string
-/// present in table `t` with a non-nil value (whatever the metatable:
-/// `__newindex` only concerns absent keys, PUC's `luaV_fastset`, so a
-/// field update of an object with a class metatable stays fast) and the
-/// collector does not hold `t` black (the full path runs the write
-/// barrier). It can neither fail nor allocate, so the executors run it
-/// before they save the pc. True when done.
-#[inline(always)]
-pub fn replace_field(t: Value, key: Value, v: Value) -> bool {
-    match t {
-        Value::Table(tab) => {
-            !tab.is_black() && matches!(key, Value::Str(_)) && tab.replace_str(key, v)
-        }
-        _ => false,
-    }
-}
-
-/// The raw store after [`replace_field`] declined, when `t` is a table
-/// without a metatable, or when the key is present: `Ok(true)` when done,
-/// `Ok(false)` when the full path must run. A table the collector holds
-/// black is left to the full path too, whose store runs the write barrier:
-/// testing the color before the store keeps the barrier out of this path
-/// (a barrier after the store kept the stored value alive across it, and
-/// the flat loop spilled it).
+/// The raw store when `t` is a table without a metatable, or when the key
+/// is already present (`__newindex` only concerns absent keys: PUC's
+/// `luaV_fastset`, so a field update of an object with a class metatable
+/// stays fast): `Ok(true)` when done, `Ok(false)` when the full path must
+/// run. A table the collector holds black is left to the full path too,
+/// whose store runs the write barrier: testing the color before the store
+/// keeps the barrier out of this path (a barrier after the store kept the
+/// stored value alive across it, and the flat loop spilled it).
 #[inline(always)]
 pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<bool> {
     let Value::Table(tab) = t else {
@@ -274,6 +258,11 @@ pub fn set_fast(st: &mut State, t: Value, key: Value, v: Value) -> LuaResult<boo
     };
     if tab.is_black() {
         return Ok(false);
+    }
+    // The usual field store, an update of a present field, inline and
+    // whatever the metatable.
+    if matches!(key, Value::Str(_)) && tab.replace_str(key, v) {
+        return Ok(true);
     }
     if tab.metatable().is_some() {
         return Ok(set_present(tab, key, v));

@@ -128,18 +128,14 @@ macro_rules! vm_instructions {
         macro_rules! set_into {
             ($t:expr, $key:expr, $v:expr, $info:expr) => {{
                 let (t, key, v) = ($t, $key, $v);
-                // A field update first: it cannot fail, so the pc is not
-                // saved for it.
-                if !$crate::vm::fast::replace_field(t, key, v) {
-                    if !matches!(key, $crate::Value::Int(_)) {
-                        // `raw_set` may raise "index is nil/NaN" at this pc.
-                        save_pc!();
-                    }
-                    if !$crate::vm::fast::set_fast($st, t, key, v)? {
-                        save_pc!();
-                        let s = $crate::vm::fast::set_index_slow($st, t, key, v, $info)?;
-                        $crate::vm_step!($st, $fi, $base, $maxr, s);
-                    }
+                if !matches!(key, $crate::Value::Int(_)) {
+                    // `raw_set` may raise "index is nil/NaN" at this pc.
+                    save_pc!();
+                }
+                if !$crate::vm::fast::set_fast($st, t, key, v)? {
+                    save_pc!();
+                    let s = $crate::vm::fast::set_index_slow($st, t, key, v, $info)?;
+                    $crate::vm_step!($st, $fi, $base, $maxr, s);
                 }
             }};
         }
