@@ -1345,14 +1345,17 @@ pub fn push_meta_frame(
     h: &Value,
     args: &[Value],
 ) -> LuaResult<()> {
-    st.th.stack.set_call(scratch, h, args);
-    push_meta_call(st, fi, scratch, args.len())
+    let n = args.len();
+    let mut vals = [*h, Value::Nil, Value::Nil, Value::Nil];
+    vals[1..1 + n].copy_from_slice(args);
+    st.th.stack.set_call(scratch, &vals, n);
+    push_meta_call(st, fi, scratch, n)
 }
 
 /// [`push_meta_frame`] for the call of a [`Step::Call`](crate::vm::ops::Step::Call)`(n)`
 /// ([`State::pending`]).
 pub fn push_pending_frame(st: &mut State, fi: usize, scratch: usize, n: usize) -> LuaResult<()> {
-    st.th.stack.set_call4(scratch, st.pending.slots(), n);
+    st.th.stack.set_call(scratch, st.pending.slots(), n);
     push_meta_call(st, fi, scratch, n)
 }
 

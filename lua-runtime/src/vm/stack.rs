@@ -139,32 +139,14 @@ impl Stack {
     }
 
     /// Lay out a call at `at`: the stack cut (or nil-filled) to `at`, then
-    /// the function and its arguments. Each value is copied as two words
-    /// ([`Value::load`]): they usually sit in a value just returned
-    /// through memory, written that way, which a 16-byte copy would wait
-    /// for (docs/PERFORMANCE.md, "Store forwarding").
+    /// the function `vals[0]` and the `n` arguments after it (`n <= 3`).
+    /// Four slots written without a loop, nil past the arguments (no stale
+    /// value is left above the length), each copied as two words
+    /// ([`Value::load`]): the values were usually just stored that way,
+    /// and a 16-byte copy would wait for them (docs/PERFORMANCE.md, "Store
+    /// forwarding").
     #[inline(always)]
-    pub fn set_call(&mut self, at: usize, f: &Value, args: &[Value]) {
-        self.fill_nil_to(at);
-        self.reserve(1 + args.len());
-        let p = self.vals.as_mut_ptr();
-        // SAFETY: the length is `at` and `reserve` made room for the
-        // `1 + args.len()` slots written after it, which are then all
-        // initialised.
-        unsafe {
-            p.add(at).write(Value::load(f));
-            for (i, a) in args.iter().enumerate() {
-                p.add(at + 1 + i).write(Value::load(a));
-            }
-            self.vals.set_len(at + 1 + args.len());
-        }
-    }
-
-    /// [`Stack::set_call`] of `vals[0]` with the `n` arguments after it
-    /// (`n <= 3`): four slots written without a loop, nil past the
-    /// arguments (no stale value is left above the length).
-    #[inline(always)]
-    pub fn set_call4(&mut self, at: usize, vals: &[Value; 4], n: usize) {
+    pub fn set_call(&mut self, at: usize, vals: &[Value; 4], n: usize) {
         assert!(n <= 3);
         self.fill_nil_to(at);
         self.reserve(4);
