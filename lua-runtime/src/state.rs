@@ -164,8 +164,8 @@ pub struct State {
     pub(crate) tm_names: [Gc<LuaStr>; TM_COUNT],
     /// Interned type names (`type`'s results), indexed by `Type`.
     pub(crate) type_names: [Gc<LuaStr>; 9],
-    /// The natives `get_global_native` found, by name: `ipairs` and
-    /// `pairs` return theirs without an interning and a registry lookup.
+    /// The natives `cached_native` keeps, by name: the iterators `ipairs`
+    /// and `pairs` return (collector roots).
     pub(crate) natives: Vec<(&'static str, Value)>,
     /// The metamethod call a [`Step::Call`](crate::vm::ops::Step::Call)
     /// asks for.

@@ -53,8 +53,7 @@ pub fn open(st: &mut State) {
     st.set_field(loaded, "_G", Value::Table(g));
     // `pairs` returns the very `next` function the globals hold.
     let n = st.get_field(g, "next");
-    let reg = st.registry;
-    st.set_field(reg, "next", n);
+    st.natives.push(("next", n));
 }
 
 fn print(st: &mut State, a: Args) -> LuaResult<usize> {
@@ -166,7 +165,7 @@ fn ipairs_aux(st: &mut State, a: Args) -> LuaResult<usize> {
 
 fn ipairs(st: &mut State, a: Args) -> LuaResult<usize> {
     let t = st.check_any(a, 1)?;
-    let f = st.get_global_native("ipairs_aux", ipairs_aux);
+    let f = st.cached_native("ipairs_aux", ipairs_aux);
     st.push(f);
     st.push(t);
     st.push(Value::Int(0));
@@ -203,7 +202,7 @@ fn pairs(st: &mut State, a: Args) -> LuaResult<usize> {
     if !matches!(t, Value::Table(_)) {
         return Err(st.type_arg_error(a, 1, "table"));
     }
-    let f = st.get_global_native("next", next);
+    let f = st.cached_native("next", next);
     st.push(f);
     st.push(t);
     st.push(Value::Nil);
@@ -675,20 +674,15 @@ fn warn(st: &mut State, a: Args) -> LuaResult<usize> {
 }
 
 impl State {
-    /// A native function cached in the registry under `name` (so `ipairs`
-    /// returns the same iterator every time, as PUC does).
-    pub fn get_global_native(&mut self, name: &'static str, f: NativeFnPtr) -> Value {
+    /// The native function `f` kept in the state under `name`, made on
+    /// first use, so that `ipairs` and `pairs` return the same iterator
+    /// every time, as PUC does (`pairs` the global `next`, put there when
+    /// the base library opens).
+    pub fn cached_native(&mut self, name: &'static str, f: NativeFnPtr) -> Value {
         if let Some(&(_, v)) = self.natives.iter().find(|(n, _)| *n == name) {
             return v;
         }
-        let reg = self.registry;
-        let key = self.str_value(name);
-        let mut v = reg.get(key);
-        if v.is_nil() {
-            v = self.new_native(name, f);
-            let _ = reg.raw_mut().set(key, v);
-            self.heap.barrier_table(reg, key, v);
-        }
+        let v = self.new_native(name, f);
         self.natives.push((name, v));
         v
     }

@@ -648,7 +648,7 @@ pub fn close_frame(
             f + n + 1
         }
     };
-    push_meta_frame(st, fi, call, &h, &[v, Value::Nil])?;
+    push_meta_frame(st, fi, call, h, &[v, Value::Nil])?;
     Ok(false)
 }
 
@@ -1342,27 +1342,33 @@ pub fn push_meta_frame(
     st: &mut State,
     fi: usize,
     scratch: usize,
-    h: &Value,
+    h: Value,
     args: &[Value],
 ) -> LuaResult<()> {
     let n = args.len();
-    let mut vals = [*h, Value::Nil, Value::Nil, Value::Nil];
+    let mut vals = [h, Value::Nil, Value::Nil, Value::Nil];
     vals[1..1 + n].copy_from_slice(args);
     st.th.stack.set_call(scratch, &vals, n);
-    push_meta_call(st, fi, scratch, n)
+    push_meta_call(st, fi, scratch, n, 1)
 }
 
 /// [`push_meta_frame`] for the call of a [`Step::Call`](crate::vm::ops::Step::Call)`(n)`
 /// ([`State::pending`]).
 pub fn push_pending_frame(st: &mut State, fi: usize, scratch: usize, n: usize) -> LuaResult<()> {
     st.th.stack.set_call(scratch, st.pending.slots(), n);
-    push_meta_call(st, fi, scratch, n)
+    push_meta_call(st, fi, scratch, n, st.pending.wants())
 }
 
 /// The frame of the metamethod call laid out at `scratch` with `nargs`
-/// arguments (see [`push_meta_frame`]).
+/// arguments, its operation using `want` results (see [`push_meta_frame`]).
 #[inline(always)]
-fn push_meta_call(st: &mut State, fi: usize, scratch: usize, nargs: usize) -> LuaResult<()> {
+fn push_meta_call(
+    st: &mut State,
+    fi: usize,
+    scratch: usize,
+    nargs: usize,
+    want: i32,
+) -> LuaResult<()> {
     st.th.frames[fi].flags.insert(FrameFlags::FINISH);
     st.enter_c_call()?;
     let h = Value::load(&st.th.stack[scratch]);
@@ -1374,11 +1380,6 @@ fn push_meta_call(st: &mut State, fi: usize, scratch: usize, nargs: usize) -> Lu
     } else {
         FrameFlags::empty()
     };
-    // `__newindex`, the one event called with three arguments, has its
-    // results dropped (`finish_op` stores none for a store): its frame
-    // wants none, so that a handler returning nothing (the usual one)
-    // still takes the quick return.
-    let want = if nargs == 3 { 0 } else { 1 };
     let ret = Ret::Normal { want };
     let r = match h {
         // Without `precall`'s dispatch on the callee: the usual handler.

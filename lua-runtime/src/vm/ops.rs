@@ -128,11 +128,16 @@ pub enum Step {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PendingCall {
     slots: [Value; 4],
+    /// The results the operation uses: 1, or 0 for a store (`__newindex`),
+    /// whose handler's frame then takes the quick return when it returns
+    /// nothing.
+    wants: i32,
 }
 
 impl PendingCall {
     #[inline(always)]
-    fn set(&mut self, h: Value, args: [Value; 3]) {
+    fn set(&mut self, h: Value, args: [Value; 3], wants: i32) {
+        self.wants = wants;
         let [a, b, c] = args;
         Value::store(&mut self.slots[0], h);
         Value::store(&mut self.slots[1], a);
@@ -153,6 +158,12 @@ impl PendingCall {
         &self.slots
     }
 
+    /// The results the operation uses (0 or 1).
+    #[inline(always)]
+    pub fn wants(&self) -> i32 {
+        self.wants
+    }
+
     /// The function.
     #[inline(always)]
     pub fn function(&self) -> Value {
@@ -161,10 +172,11 @@ impl PendingCall {
 }
 
 impl State {
-    /// Metamethod `h` to be called with `args[..n]`, as a step.
+    /// Metamethod `h` to be called with `args[..n]`, as a step whose
+    /// operation uses `wants` results (0 or 1).
     #[inline(always)]
-    fn call_step(&mut self, h: Value, args: [Value; 3], n: usize) -> Step {
-        self.pending.set(h, args);
+    fn call_step(&mut self, h: Value, args: [Value; 3], n: usize, wants: i32) -> Step {
+        self.pending.set(h, args, wants);
         Step::Call(n)
     }
 
@@ -191,7 +203,7 @@ impl State {
         if !h.is_function() {
             self.check_tm_callable(h, tm)?;
         }
-        Ok(self.call_step(h, args, n))
+        Ok(self.call_step(h, args, n, 1))
     }
 
     /// A metamethod that cannot be called fails as lua5.4 words it, naming
@@ -750,7 +762,7 @@ impl State {
                     let to = region + n_region - 1 - left;
                     self.th.stack.copy_within(start..start + left, to);
                     self.th.stack[region] = Value::Int((left + 1) as i64);
-                    crate::vm::interp::push_meta_frame(self, fi, scratch, &h, &[a, b])?;
+                    crate::vm::interp::push_meta_frame(self, fi, scratch, h, &[a, b])?;
                     return Ok(Concatenated::Suspended);
                 }
                 let r = self.call1(h, &[a, b])?;
@@ -830,7 +842,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return Ok(self.call_step(h, [t, key, Value::Nil], 2));
+                return Ok(self.call_step(h, [t, key, Value::Nil], 2, 1));
             }
             t = h;
         }
@@ -903,7 +915,7 @@ impl State {
                 }
             };
             if h.is_function() {
-                return Ok(self.call_step(h, [t, key, val], 3));
+                return Ok(self.call_step(h, [t, key, val], 3, 0));
             }
             t = h;
         }
